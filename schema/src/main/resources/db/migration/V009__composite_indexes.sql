@@ -1,0 +1,52 @@
+-- V009: 16 composite indexes for tenant-scoped lookups and "latest first"
+-- listings, two per tenant table.
+-- Built CONCURRENTLY so writes keep flowing on a live database; that cannot
+-- run inside a transaction, hence V009__composite_indexes.sql.conf sets
+-- executeInTransaction=false.
+-- No IF NOT EXISTS on purpose: a build interrupted midway (including by the
+-- lock_timeout below while waiting out older transactions) leaves an INVALID
+-- index behind, and a re-run must fail with "already exists" so the repair
+-- command drops it rather than a broken index being silently accepted.
+-- Undo (U009) data-loss risk: NONE - indexes only.
+
+SET lock_timeout = '5s';
+
+CREATE INDEX CONCURRENTLY idx_users_tenant_id_compound
+    ON users (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_users_tenant_created_compound
+    ON users (tenant_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY idx_trading_accounts_tenant_id_compound
+    ON trading_accounts (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_trading_accounts_tenant_created_compound
+    ON trading_accounts (tenant_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY idx_trades_tenant_id_compound
+    ON trades (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_trades_tenant_created_compound
+    ON trades (tenant_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY idx_positions_tenant_id_compound
+    ON positions (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_positions_tenant_created_compound
+    ON positions (tenant_id, opened_at DESC);
+
+CREATE INDEX CONCURRENTLY idx_portfolio_snapshots_tenant_id_compound
+    ON portfolio_snapshots (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_portfolio_snapshots_tenant_created_compound
+    ON portfolio_snapshots (tenant_id, snapshot_time DESC);
+
+CREATE INDEX CONCURRENTLY idx_risk_metrics_tenant_id_compound
+    ON risk_metrics (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_risk_metrics_tenant_created_compound
+    ON risk_metrics (tenant_id, calculated_at DESC);
+
+CREATE INDEX CONCURRENTLY idx_agent_signals_tenant_id_compound
+    ON agent_signals (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_agent_signals_tenant_created_compound
+    ON agent_signals (tenant_id, created_at DESC);
+
+CREATE INDEX CONCURRENTLY idx_audit_logs_tenant_id_compound
+    ON audit_logs (tenant_id, id);
+CREATE INDEX CONCURRENTLY idx_audit_logs_tenant_created_compound
+    ON audit_logs (tenant_id, created_at DESC);

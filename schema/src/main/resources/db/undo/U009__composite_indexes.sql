@@ -1,0 +1,24 @@
+-- U009: version 009 -> version 008.
+-- Data-loss risk: NONE - indexes only.
+-- Plain DROP INDEX, not CONCURRENTLY: the undo engine runs this inside one
+-- transaction, where CONCURRENTLY is not allowed. IF EXISTS also clears what
+-- an interrupted V009 left behind.
+
+SET LOCAL lock_timeout = '5s';
+
+DROP INDEX IF EXISTS idx_users_tenant_id_compound;
+DROP INDEX IF EXISTS idx_users_tenant_created_compound;
+DROP INDEX IF EXISTS idx_trading_accounts_tenant_id_compound;
+DROP INDEX IF EXISTS idx_trading_accounts_tenant_created_compound;
+DROP INDEX IF EXISTS idx_trades_tenant_id_compound;
+DROP INDEX IF EXISTS idx_trades_tenant_created_compound;
+DROP INDEX IF EXISTS idx_positions_tenant_id_compound;
+DROP INDEX IF EXISTS idx_positions_tenant_created_compound;
+DROP INDEX IF EXISTS idx_portfolio_snapshots_tenant_id_compound;
+DROP INDEX IF EXISTS idx_portfolio_snapshots_tenant_created_compound;
+DROP INDEX IF EXISTS idx_risk_metrics_tenant_id_compound;
+DROP INDEX IF EXISTS idx_risk_metrics_tenant_created_compound;
+DROP INDEX IF EXISTS idx_agent_signals_tenant_id_compound;
+DROP INDEX IF EXISTS idx_agent_signals_tenant_created_compound;
+DROP INDEX IF EXISTS idx_audit_logs_tenant_id_compound;
+DROP INDEX IF EXISTS idx_audit_logs_tenant_created_compound;
