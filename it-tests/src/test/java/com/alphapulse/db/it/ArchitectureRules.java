@@ -1,0 +1,105 @@
+package com.alphapulse.db.it;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import com.tngtech.archunit.library.GeneralCodingRules;
+import com.tngtech.archunit.library.dependencies.SliceAssignment;
+import com.tngtech.archunit.library.dependencies.SliceIdentifier;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** The module boundaries of docs/architecture.md, as rules. */
+final class ArchitectureRules {
+
+    /** Root package of each module, by module name. */
+    static final Map<String, String> MODULES = modules();
+
+    private ArchitectureRules() {}
+
+    private static Map<String, String> modules() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("postgres", "com.alphapulse.db.postgres");
+        m.put("schema", "com.alphapulse.db.schema");
+        m.put("verification", "com.alphapulse.db.verification");
+        m.put("migration-engine", "com.alphapulse.db.engine");
+        m.put("tenant-model", "com.alphapulse.tenant");
+        m.put("cli", "com.alphapulse.db.cli");
+        return m;
+    }
+
+    static Optional<String> moduleOf(JavaClass c) {
+        String pkg = c.getPackageName();
+        return MODULES.entrySet().stream()
+                .filter(e -> pkg.equals(e.getValue()) || pkg.startsWith(e.getValue() + "."))
+                .map(Map.Entry::getKey)
+                .findFirst();
+    }
+
+    private static final SliceAssignment BY_MODULE = new SliceAssignment() {
+        @Override
+        public SliceIdentifier getIdentifierOf(JavaClass javaClass) {
+            return moduleOf(javaClass).map(SliceIdentifier::of).orElse(SliceIdentifier.ignore());
+        }
+
+        @Override
+        public String getDescription() {
+            return "modules by root package";
+        }
+    };
+
+    static final ArchRule no_cycles_between_modules =
+            slices().assignedFrom(BY_MODULE).should().beFreeOfCycles();
+
+    static final ArchRule nothing_depends_on_the_cli = noClasses()
+            .that().resideOutsideOfPackage("com.alphapulse.db.cli..")
+            .should().dependOnClassesThat().resideInAPackage("com.alphapulse.db.cli..");
+
+    static final ArchRule picocli_only_in_the_cli = noClasses()
+            .that().resideOutsideOfPackage("com.alphapulse.db.cli..")
+            .should().dependOnClassesThat().resideInAPackage("picocli..");
+
+    static final ArchRule only_the_cli_prints = noClasses()
+            .that().resideOutsideOfPackage("com.alphapulse.db.cli..")
+            .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS);
+
+    static final ArchRule tenant_domain_needs_nothing_but_the_jdk = classes()
+            .that().resideInAPackage("com.alphapulse.tenant")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.alphapulse.tenant");
+
+    static final ArchRule tenant_model_needs_no_tooling_modules = noClasses()
+            .that().resideInAPackage("com.alphapulse.tenant..")
+            .should().dependOnClassesThat().resideInAnyPackage(
+                    "com.alphapulse.db.engine..", "com.alphapulse.db.verification..",
+                    "com.alphapulse.db.postgres..", "org.flywaydb..");
+
+    static final ArchRule verification_never_depends_on_the_engine = noClasses()
+            .that().resideInAPackage("com.alphapulse.db.verification..")
+            .should().dependOnClassesThat().resideInAPackage("com.alphapulse.db.engine..");
+
+    static final ArchRule internal_packages_are_used_only_by_their_own_module = classes()
+            .that(DescribedPredicate.describe("belong to a module", (JavaClass c) -> moduleOf(c).isPresent()))
+            .should(new ArchCondition<JavaClass>("use no other module's .internal classes") {
+                @Override
+                public void check(JavaClass origin, ConditionEvents events) {
+                    String own = moduleOf(origin).orElseThrow();
+                    for (Dependency d : origin.getDirectDependenciesFromSelf()) {
+                        JavaClass target = d.getTargetClass();
+                        Optional<String> targetModule = moduleOf(target);
+                        if (targetModule.isPresent() && !targetModule.get().equals(own)
+                                && target.getPackageName().contains(".internal")) {
+                            events.add(SimpleConditionEvent.violated(d, d.getDescription()));
+                        }
+                    }
+                }
+            });
+}
