@@ -7,6 +7,10 @@
 -- lock_timeout below while waiting out older transactions) leaves an INVALID
 -- index behind, and a re-run must fail with "already exists" so the repair
 -- command drops it rather than a broken index being silently accepted.
+-- Flyway must run with flyway.postgresql.transactional.lock=false: with the
+-- default transactional advisory lock Flyway keeps a transaction open on a
+-- second connection, CONCURRENTLY waits for it to end, and the build either
+-- hangs or hits lock_timeout (flyway/flyway#3682; reproduced on 13.12.0).
 -- Undo (U009) data-loss risk: NONE - indexes only.
 
 SET lock_timeout = '5s';

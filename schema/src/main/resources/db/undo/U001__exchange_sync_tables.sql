@@ -3,8 +3,6 @@
 -- No CASCADE: if anything unexpected depends on these tables the undo must
 -- fail rather than silently take that object with it.
 
-SET LOCAL lock_timeout = '5s';
-
 DROP TABLE IF EXISTS exchange_prices;
 DROP TABLE IF EXISTS exchange_orders;
 DROP TABLE IF EXISTS exchange_positions;

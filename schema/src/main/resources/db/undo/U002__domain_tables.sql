@@ -4,8 +4,6 @@
 -- Children are dropped before parents and without CASCADE, so an unexpected
 -- dependant (a view, a later-version FK) stops the undo instead of vanishing.
 
-SET LOCAL lock_timeout = '5s';
-
 DROP TABLE IF EXISTS user_roles;
 DROP TABLE IF EXISTS audit_logs;
 DROP TABLE IF EXISTS agent_signals;

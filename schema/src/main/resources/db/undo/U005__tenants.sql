@@ -4,6 +4,4 @@
 -- No CASCADE: if a tenant FK still exists (006/007 not undone) this must fail
 -- instead of silently dropping the FKs of the tenant tables.
 
-SET LOCAL lock_timeout = '5s';
-
 DROP TABLE IF EXISTS tenants;

@@ -4,8 +4,6 @@
 -- email, so that is checked first: the undo refuses to start instead of
 -- failing halfway with a bare unique violation.
 
-SET LOCAL lock_timeout = '5s';
-
 -- Locking first keeps a concurrent insert from creating a duplicate between the
 -- check and the re-creation of the constraint.
 LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE;

@@ -5,8 +5,6 @@
 -- Dropping a column fails while an RLS policy (V008) still references it,
 -- which is the intended guard against skipping U008.
 
-SET LOCAL lock_timeout = '5s';
-
 DROP INDEX IF EXISTS idx_audit_logs_tenant_id;
 ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS fk_audit_logs_tenant;
 ALTER TABLE audit_logs DROP COLUMN IF EXISTS tenant_id;

@@ -6,8 +6,6 @@
 -- still holds privileges or objects for it, so one database's rollback never
 -- breaks another database's admin access.
 
-SET LOCAL lock_timeout = '5s';
-
 DO $$
 BEGIN
     RAISE WARNING 'U008: ROW LEVEL SECURITY IS BEING REMOVED - tenant isolation is OFF after this rollback; every query will see every tenant''s rows. Roll back 007 as well or filter by tenant_id explicitly.';

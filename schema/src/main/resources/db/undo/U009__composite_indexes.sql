@@ -1,10 +1,9 @@
 -- U009: version 009 -> version 008.
 -- Data-loss risk: NONE - indexes only.
+-- lock_timeout and statement_timeout are set by the rollback engine, per run.
 -- Plain DROP INDEX, not CONCURRENTLY: the undo engine runs this inside one
 -- transaction, where CONCURRENTLY is not allowed. IF EXISTS also clears what
 -- an interrupted V009 left behind.
-
-SET LOCAL lock_timeout = '5s';
 
 DROP INDEX IF EXISTS idx_users_tenant_id_compound;
 DROP INDEX IF EXISTS idx_users_tenant_created_compound;
