@@ -1,0 +1,79 @@
+package com.alphapulse.tenant.example;
+
+import static com.alphapulse.db.schema.v009.Tables.POSITIONS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.alphapulse.tenant.Tenant;
+import com.alphapulse.tenant.TenantException;
+import com.alphapulse.tenant.TenantId;
+import com.alphapulse.tenant.jdbc.TenantScope;
+import com.alphapulse.tenant.repository.TenantsRepository;
+import com.alphapulse.tenant.testing.TenantDatabase;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+
+class ReadmeExampleTest {
+
+    private static final Path SOURCE = Path.of("src/test/java/com/alphapulse/tenant/example/ReadmeExampleTest.java");
+    private static final Path USAGE = Path.of("USAGE.md");
+
+    /** The example, verbatim between the markers; {@code tenantHeader} is what a request carried. */
+    static List<String> example(DataSource dataSource, String tenantHeader) {
+        // README:begin
+        TenantId tenant = TenantId.parse(tenantHeader);              // a malformed id fails here, before any SQL
+        DSLContext dsl = DSL.using(dataSource, SQLDialect.POSTGRES);  // log in as the application role, not the owner
+
+        Tenant info = TenantsRepository.using(dsl).findById(tenant).orElseThrow();
+        if (!info.isActive()) throw new IllegalStateException(info.slug() + " is " + info.status());
+        List<String> symbols = TenantScope.call(dsl, tenant, tx ->   // one transaction; RLS shows this tenant only
+                tx.select(POSITIONS.SYMBOL).from(POSITIONS).orderBy(POSITIONS.SYMBOL).fetch(POSITIONS.SYMBOL));
+        TenantScope.run(dataSource, tenant, connection -> {           // plain JDBC works the same way
+            try (Statement st = connection.createStatement()) {
+                st.executeUpdate("UPDATE positions SET current_price = entry_price"); // this tenant's rows only
+            }
+        });
+        // README:end
+        return symbols;
+    }
+
+    @Test
+    void the_usage_example_reads_and_writes_only_the_requested_tenants_rows() {
+        try (TenantDatabase db = TenantDatabase.create("readme_example")) {
+            DataSource dataSource = db.appDataSource();
+            List<String> symbols = example(dataSource, TenantDatabase.B.toString());
+
+            assertThat(symbols).containsExactly(TenantDatabase.symbol(TenantDatabase.B, 1),
+                    TenantDatabase.symbol(TenantDatabase.B, 2), TenantDatabase.symbol(TenantDatabase.B, 3));
+            DSLContext dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
+            for (TenantId tenant : List.of(TenantDatabase.A, TenantDatabase.B, TenantDatabase.C)) {
+                int priced = TenantScope.call(dsl, tenant,
+                        tx -> tx.fetchCount(POSITIONS, POSITIONS.CURRENT_PRICE.isNotNull()));
+                assertThat(priced).as("positions of %s priced by the example", tenant)
+                        .isEqualTo(tenant.equals(TenantDatabase.B) ? TenantDatabase.rowsPerTable(tenant) : 0);
+            }
+            assertThatThrownBy(() -> example(dataSource, "B; SET app.current_tenant_id = 'x'"))
+                    .isInstanceOf(TenantException.class).hasMessageContaining("malformed tenant id");
+        }
+    }
+
+    @Test
+    void usage_md_shows_exactly_the_example_this_test_compiles_and_runs() throws IOException {
+        String source = Files.readString(SOURCE);
+        String block = source.substring(source.indexOf("// README:begin\n") + "// README:begin\n".length(),
+                source.indexOf("        // README:end"));
+        String dedented = block.lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
+                .collect(Collectors.joining("\n"));
+        assertThat(dedented.lines().count()).isBetween(10L, 12L);
+        assertThat(Files.readString(USAGE)).contains(dedented);
+    }
+}
