@@ -1,11 +1,12 @@
 -- V005: tenants table plus the default tenant that will own every row that
 -- existed before multi-tenancy (V006/V007 backfill to it).
 -- gen_random_uuid() is core since PostgreSQL 13, so no pgcrypto extension.
--- The seed row uses ON CONFLICT (id) DO NOTHING so a re-seeded or restored
--- default tenant never makes the migration fail.
+-- The rollback engine, when this version is re-applied after a rollback,
+-- restores the archived tenants rows (the default tenant's included) exactly.
 -- Undo (U005) data-loss risk: HIGH - every tenant row is lost.
 
-SET lock_timeout = '5s';
+-- LOCAL: the setting ends with the migration's transaction instead of staying on a pooled connection
+SET LOCAL lock_timeout = '5s';
 
 CREATE TABLE tenants (
     id                    uuid         NOT NULL DEFAULT gen_random_uuid(),

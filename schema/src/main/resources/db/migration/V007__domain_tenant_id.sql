@@ -3,8 +3,9 @@
 -- trading_accounts is done first because trades, positions,
 -- portfolio_snapshots and risk_metrics inherit their account's tenant; audit
 -- logs inherit their user's tenant (users.tenant_id exists since V006).
--- Backfills are plain UPDATEs restricted to NULL tenant_ids: no row is ever
--- deleted, and tenant_ids restored by the migration engine are kept. Any row
+-- Backfills are a constant DEFAULT (dropped at once) or plain UPDATEs: no row
+-- is ever deleted. The rollback engine restores archived tenant_ids after this
+-- script when the version is re-applied. Any row
 -- the backfill cannot place makes VALIDATE of the NOT NULL check fail loudly
 -- instead of being dropped or silently defaulted.
 -- NOT NULL goes through a validated CHECK (lets SET NOT NULL skip its scan on
@@ -13,14 +14,20 @@
 -- Undo (U007) data-loss risk: MEDIUM - tenant_id values of all seven tables
 -- are lost.
 
-SET lock_timeout = '5s';
+-- LOCAL: the setting ends with the migration's transaction instead of staying on a pooled connection
+SET LOCAL lock_timeout = '5s';
+
+-- All seven tables are altered in this one transaction. Taking their locks up
+-- front, children before their parent, keeps an application transaction that
+-- writes a child (and then key-share locks its account) from deadlocking
+-- with this script halfway through.
+LOCK TABLE trades, positions, portfolio_snapshots, risk_metrics, audit_logs, agent_signals, trading_accounts
+    IN ACCESS EXCLUSIVE MODE;
 
 -- trading_accounts
-ALTER TABLE trading_accounts ADD COLUMN tenant_id uuid;
-
-UPDATE trading_accounts
-   SET tenant_id = '00000000-0000-0000-0000-000000000001'
- WHERE tenant_id IS NULL;
+-- constant backfill through a DEFAULT dropped at once: no table rewrite
+ALTER TABLE trading_accounts ADD COLUMN tenant_id uuid DEFAULT '00000000-0000-0000-0000-000000000001';
+ALTER TABLE trading_accounts ALTER COLUMN tenant_id DROP DEFAULT;
 
 ALTER TABLE trading_accounts
     ADD CONSTRAINT chk_trading_accounts_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
@@ -124,11 +131,9 @@ ALTER TABLE risk_metrics VALIDATE CONSTRAINT fk_risk_metrics_tenant;
 CREATE INDEX idx_risk_metrics_tenant_id ON risk_metrics (tenant_id);
 
 -- agent_signals
-ALTER TABLE agent_signals ADD COLUMN tenant_id uuid;
-
-UPDATE agent_signals
-   SET tenant_id = '00000000-0000-0000-0000-000000000001'
- WHERE tenant_id IS NULL;
+-- constant backfill through a DEFAULT dropped at once: no table rewrite
+ALTER TABLE agent_signals ADD COLUMN tenant_id uuid DEFAULT '00000000-0000-0000-0000-000000000001';
+ALTER TABLE agent_signals ALTER COLUMN tenant_id DROP DEFAULT;
 
 ALTER TABLE agent_signals
     ADD CONSTRAINT chk_agent_signals_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;

@@ -2,15 +2,19 @@
 -- FORCE is needed because ENABLE alone exempts the table owner, and the owner
 -- is the role that migrations (and often the application) connect as.
 -- Policies are TO PUBLIC and read the tenant from the session setting
--- app.current_tenant_id; current_setting(..., true) yields NULL when it is
--- unset, so an unscoped session sees and writes nothing rather than erroring.
+-- app.current_tenant_id. On a session that never set it, current_setting(...,
+-- true) yields NULL and an unscoped query sees and writes nothing. Once a
+-- session has set it transaction-locally, PostgreSQL keeps an empty string
+-- after the transaction, and ''::uuid makes an unscoped query fail (22P02):
+-- either way no tenant's rows are visible without a tenant set.
 -- rls_bypass_role is for admin/maintenance work across tenants. Roles are
 -- cluster-wide: another database on the same server may already have created
 -- it, or be creating it at this very moment, so creation tolerates both.
 -- Undo (U008) data-loss risk: NONE, but SECURITY - once undone, every query
 -- sees every tenant's rows.
 
-SET lock_timeout = '5s';
+-- LOCAL: the setting ends with the migration's transaction instead of staying on a pooled connection
+SET LOCAL lock_timeout = '5s';
 
 -- users
 ALTER TABLE users ENABLE ROW LEVEL SECURITY;
@@ -161,6 +165,11 @@ BEGIN
             WHEN duplicate_object OR unique_violation THEN
                 RAISE NOTICE 'rls_bypass_role was created concurrently, reusing it';
         END;
+    END IF;
+    -- a role of that name made by someone else must not be trusted blindly
+    IF EXISTS (SELECT 1 FROM pg_roles
+                WHERE rolname = 'rls_bypass_role' AND (rolcanlogin OR NOT rolbypassrls)) THEN
+        RAISE EXCEPTION 'rls_bypass_role exists but is not NOLOGIN BYPASSRLS; fix or drop it before migrating to 008';
     END IF;
 END
 $$;

@@ -13,7 +13,10 @@
 -- hangs or hits lock_timeout (flyway/flyway#3682; reproduced on 13.12.0).
 -- Undo (U009) data-loss risk: NONE - indexes only.
 
-SET lock_timeout = '5s';
+-- CONCURRENTLY takes only SHARE UPDATE EXCLUSIVE, which blocks no reads or writes, but it waits for every
+-- older transaction to end, and lock_timeout bounds those waits too: a short value would leave an INVALID
+-- index behind whenever a report runs longer than it. Ten minutes bounds a stuck build without that.
+SET lock_timeout = '10min';
 
 CREATE INDEX CONCURRENTLY idx_users_tenant_id_compound
     ON users (tenant_id, id);
@@ -54,3 +57,6 @@ CREATE INDEX CONCURRENTLY idx_audit_logs_tenant_id_compound
     ON audit_logs (tenant_id, id);
 CREATE INDEX CONCURRENTLY idx_audit_logs_tenant_created_compound
     ON audit_logs (tenant_id, created_at DESC);
+
+-- This script runs outside a transaction, so the setting would otherwise outlive it on the connection.
+RESET lock_timeout;

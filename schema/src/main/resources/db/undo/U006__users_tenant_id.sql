@@ -5,8 +5,10 @@
 -- failing halfway with a bare unique violation.
 
 -- Locking first keeps a concurrent insert from creating a duplicate between the
--- check and the re-creation of the constraint.
-LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE;
+-- check and the re-creation of the constraint. ACCESS EXCLUSIVE straight away,
+-- because the ALTER TABLEs below need it and upgrading a weaker lock later can
+-- deadlock with a reader that starts writing.
+LOCK TABLE users IN ACCESS EXCLUSIVE MODE;
 
 DO $$
 DECLARE

@@ -100,6 +100,12 @@ BEGIN
              WHERE r.rolname = 'rls_bypass_role'
                AND d.dbid <> (SELECT oid FROM pg_database
                                WHERE datname = current_database()))
+       -- an admin granted membership may rely on it from another database
+       AND NOT EXISTS (
+            SELECT 1
+              FROM pg_auth_members m
+              JOIN pg_roles r ON r.oid = m.roleid
+             WHERE r.rolname = 'rls_bypass_role')
     THEN
         DROP ROLE rls_bypass_role;
     ELSE
