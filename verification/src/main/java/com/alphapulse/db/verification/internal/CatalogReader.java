@@ -1,0 +1,54 @@
+package com.alphapulse.db.verification.internal;
+
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jooq.Record;
+import org.jooq.Result;
+
+/** Reads the live catalog with the very queries that produced the expected one. */
+final class CatalogReader {
+
+    private CatalogReader() {}
+
+    /**
+     * Runs every catalog query in one round trip (one multi-statement string, several result sets) and
+     * leaves the connection's transaction state alone, so it can run inside a caller's transaction.
+     */
+    static Catalog read(Connection c) {
+        Map<String, String> queries = AlphaPulseSchema.catalogQueries();
+        List<String> names = new ArrayList<>(queries.keySet());
+        StringBuilder sql = new StringBuilder();
+        for (String q : names) {
+            sql.append(queries.get(q).strip()).append(";\n");
+        }
+        Map<String, Result<Record>> results = new LinkedHashMap<>();
+        try (Statement s = c.createStatement()) {
+            boolean isResult = s.execute(sql.toString());
+            int i = 0;
+            while (true) {
+                if (isResult) {
+                    try (ResultSet rs = s.getResultSet()) {
+                        results.put(names.get(i++), Jdbc.dsl(c).fetch(rs));
+                    }
+                } else if (s.getUpdateCount() == -1) {
+                    break;
+                }
+                isResult = s.getMoreResults();
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw Jdbc.queryFailed("cannot read the catalog", e);
+        }
+        if (results.size() != names.size()) {
+            throw Jdbc.queryFailed("cannot read the catalog",
+                    new IllegalStateException("got " + results.size() + " of " + names.size() + " catalog results"));
+        }
+        return Catalog.of(results);
+    }
+}

@@ -1,0 +1,129 @@
+package com.alphapulse.db.verification.internal;
+
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.schema.SchemaException;
+import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.verification.VerificationException;
+import com.alphapulse.db.verification.VerificationException.Code;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * The expected state of one version: its catalog as shipped in {@code db/expected/VNNN/*.json}, checked
+ * against the version's generated jOOQ types (the two come from the same database at build time, so any
+ * disagreement means a broken build, not a broken database).
+ */
+final class ExpectedState {
+
+    private static final Map<Integer, ExpectedState> CACHE = new ConcurrentHashMap<>();
+    private static volatile Map<String, Set<String>> varying;
+
+    private final SchemaVersion version;
+    private final Catalog catalog;
+    private final Map<String, List<String>> jooqColumns;
+
+    private ExpectedState(SchemaVersion version, Catalog catalog, Map<String, List<String>> jooqColumns) {
+        this.version = version;
+        this.catalog = catalog;
+        this.jooqColumns = jooqColumns;
+    }
+
+    /** The expected state of {@code version}, parsed once per JVM. */
+    static ExpectedState of(SchemaVersion version) {
+        return CACHE.computeIfAbsent(version.number(), n -> load(version));
+    }
+
+    private static ExpectedState load(SchemaVersion version) {
+        Map<String, Result<Record>> results = new LinkedHashMap<>();
+        Map<String, List<String>> jooq = new TreeMap<>();
+        try {
+            for (String q : AlphaPulseSchema.CATALOG_QUERIES) {
+                results.put(q, DSL.using(SQLDialect.POSTGRES).fetchFromJSON(version.expectedCatalogJson(q)));
+            }
+            for (Table<?> t : version.jooqSchema().getTables()) {
+                jooq.put(t.getName(), Arrays.stream(t.fields()).map(Field::getName).toList());
+            }
+        } catch (SchemaException | DataAccessException | IllegalArgumentException e) {
+            throw new VerificationException(Code.EXPECTED_STATE_INVALID,
+                    "cannot read the expected state of version " + version.label() + ": " + e.getMessage(), e);
+        }
+        Catalog catalog = Catalog.of(results);
+        crossCheck(version, catalog, jooq);
+        return new ExpectedState(version, catalog, Collections.unmodifiableMap(jooq));
+    }
+
+    private static void crossCheck(SchemaVersion version, Catalog catalog, Map<String, List<String>> jooq) {
+        if (!catalog.tables().equals(jooq.keySet())) {
+            throw new VerificationException(Code.EXPECTED_STATE_INVALID, "version " + version.label()
+                    + ": the expected catalog has tables " + catalog.tables() + " but the jOOQ types have "
+                    + jooq.keySet());
+        }
+        for (Map.Entry<String, List<String>> t : jooq.entrySet()) {
+            Set<String> expected = new TreeSet<>();
+            catalog.ofTable(Catalog.COLUMNS, t.getKey()).forEach(r -> expected.add(r.name()));
+            if (!expected.equals(new TreeSet<>(t.getValue()))) {
+                throw new VerificationException(Code.EXPECTED_STATE_INVALID, "version " + version.label()
+                        + ": table " + t.getKey() + " has columns " + expected + " in the expected catalog but "
+                        + t.getValue() + " in the jOOQ types");
+            }
+        }
+    }
+
+    /**
+     * Per table, the columns that exist at some but not all of the versions that have the table - those a
+     * migration adds or drops (tenant_id). Computed from the jOOQ types of every version.
+     */
+    static Map<String, Set<String>> varyingColumns() {
+        Map<String, Set<String>> v = varying;
+        if (v == null) {
+            Map<String, Set<String>> union = new HashMap<>();
+            Map<String, Set<String>> intersection = new HashMap<>();
+            for (SchemaVersion version : AlphaPulseSchema.versions()) {
+                of(version).jooqColumns.forEach((table, columns) -> {
+                    union.computeIfAbsent(table, k -> new TreeSet<>()).addAll(columns);
+                    intersection.merge(table, new TreeSet<>(columns), (a, b) -> {
+                        a.retainAll(b);
+                        return a;
+                    });
+                });
+            }
+            Map<String, Set<String>> result = new TreeMap<>();
+            union.forEach((table, all) -> {
+                Set<String> diff = new TreeSet<>(all);
+                diff.removeAll(intersection.get(table));
+                result.put(table, Collections.unmodifiableSet(diff));
+            });
+            v = Collections.unmodifiableMap(result);
+            varying = v;
+        }
+        return v;
+    }
+
+    SchemaVersion version() {
+        return version;
+    }
+
+    Catalog catalog() {
+        return catalog;
+    }
+
+    /** The columns of {@code table} at this version, in the order the jOOQ type declares them. */
+    List<String> columnsOf(String table) {
+        return jooqColumns.getOrDefault(table, List.of());
+    }
+}

@@ -1,0 +1,113 @@
+package com.alphapulse.db.verification.internal;
+
+import com.alphapulse.db.verification.DataSnapshot;
+import com.alphapulse.db.verification.RowDigest;
+import com.alphapulse.db.verification.TableSnapshot;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import javax.sql.DataSource;
+
+/** Takes {@link DataSnapshot}s; the semantics are documented there. */
+public final class Snapshotter {
+
+    private static final String COLUMNS_SQL = "SELECT c.relname, a.attname FROM pg_attribute a "
+            + "JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+            + "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'flyway_schema_history' "
+            + "AND a.attnum > 0 AND NOT a.attisdropped ORDER BY 1, 2";
+
+    private Snapshotter() {}
+
+    /** A snapshot of {@code tables}, or of every table of schema public when {@code tables} is null. */
+    public static DataSnapshot take(DataSource ds, Collection<String> tables) {
+        try (Connection c = Jdbc.open(ds)) {
+            boolean autoCommit = c.getAutoCommit();
+            int isolation = c.getTransactionIsolation();
+            try {
+                c.setAutoCommit(false);
+                c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                c.setReadOnly(true);
+                DataSnapshot snapshot = take(c, tables);
+                c.commit();
+                return snapshot;
+            } finally {
+                Jdbc.rollbackQuietly(c);
+                c.setReadOnly(false);
+                c.setTransactionIsolation(isolation);
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.queryFailed("cannot take a data snapshot", e);
+        }
+    }
+
+    private static DataSnapshot take(Connection c, Collection<String> only) throws SQLException {
+        Instant at = Instant.now();
+        try (Statement s = c.createStatement()) {
+            // Fixed rendering, so that the same values hash the same in any session; row_security off makes a
+            // role that policies would filter fail loudly instead of producing a partial snapshot.
+            s.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
+                    + "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; "
+                    + "SET LOCAL bytea_output = 'hex'; SET LOCAL row_security = off");
+        }
+        Map<String, Set<String>> columns = new TreeMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(COLUMNS_SQL)) {
+            while (rs.next()) {
+                columns.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2));
+            }
+        }
+        Map<String, Set<String>> varying = ExpectedState.varyingColumns();
+        List<TableSnapshot> tables = new ArrayList<>();
+        for (Map.Entry<String, Set<String>> e : columns.entrySet()) {
+            String table = e.getKey();
+            if (only != null && !only.contains(table)) {
+                continue;
+            }
+            List<String> hashed = new ArrayList<>(e.getValue());
+            hashed.removeAll(varying.getOrDefault(table, Set.of()));
+            boolean grouped = e.getValue().contains(TenancyRules.TENANT_COLUMN);
+            tables.add(new TableSnapshot(table, hashed, grouped, digest(c, table, hashed, grouped)));
+        }
+        return new DataSnapshot(at, tables);
+    }
+
+    private static Map<String, RowDigest> digest(Connection c, String table, List<String> hashed, boolean grouped)
+            throws SQLException {
+        StringBuilder row = new StringBuilder("ROW(");
+        for (int i = 0; i < hashed.size(); i++) {
+            row.append(i == 0 ? "" : ", ").append("t.").append(Jdbc.ident(hashed.get(i)));
+        }
+        row.append(")::text");
+        String rowText = hashed.isEmpty() ? "''" : row.toString();
+        String hash = "('x' || substr(md5(" + rowText + "), 1, 16))::bit(64)::bigint";
+        String group = grouped ? "t.tenant_id::text" : "NULL::text";
+        String sql = "SELECT " + group + ", count(*), sum(" + hash + ") FROM " + Jdbc.table(table) + " AS t"
+                + (grouped ? " GROUP BY 1" : "");
+        Map<String, RowDigest> groups = new LinkedHashMap<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                long rows = rs.getLong(2);
+                if (rows == 0) {
+                    continue;
+                }
+                String key = grouped ? (rs.getString(1) == null ? DataSnapshot.NO_TENANT : rs.getString(1))
+                        : DataSnapshot.ALL_ROWS;
+                BigDecimal sum = rs.getBigDecimal(3);
+                // sum(bigint) is numeric and never overflows; wrapping it to 64 bits keeps the sum additive.
+                groups.put(key, new RowDigest(rows, sum == null ? 0 : sum.toBigInteger().longValue()));
+            }
+        }
+        return groups;
+    }
+}

@@ -1,0 +1,177 @@
+package com.alphapulse.db.verification.internal;
+
+import com.alphapulse.db.verification.Finding;
+import com.alphapulse.db.verification.Severity;
+import com.alphapulse.db.verification.TenancyResult;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.exception.DataAccessException;
+
+/**
+ * The rules every multi-tenant schema keeps, read off the live catalog whatever the version: every table with
+ * a tenant_id has it NOT NULL, a foreign key to tenants, an index leading with it, row-level security enabled
+ * and forced, and for each of SELECT, INSERT, UPDATE and DELETE at least one permissive policy, every one of
+ * which keys on tenant_id; and the application's role can neither bypass row-level security nor become the
+ * tables' owner.
+ */
+public final class TenancyRules {
+
+    static final String TENANT_COLUMN = "tenant_id";
+    static final String TENANTS_TABLE = "tenants";
+    private static final Pattern MENTIONS_TENANT = Pattern.compile("\\btenant_id\\b");
+    private static final List<String> COMMANDS = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
+
+    private final List<Finding> findings = new ArrayList<>();
+
+    private TenancyRules() {}
+
+    /** Checks the rules; {@code applicationRole} may be null to skip the role rules. */
+    public static TenancyResult check(DataSource ds, String applicationRole) {
+        long start = System.nanoTime();
+        try (Connection c = Jdbc.open(ds)) {
+            Catalog live = CatalogReader.read(c);
+            TenancyRules rules = new TenancyRules();
+            List<String> tenantTables = tenantTables(live);
+            for (String table : tenantTables) {
+                rules.table(live, table);
+            }
+            if (applicationRole != null && !applicationRole.isBlank()) {
+                rules.role(Jdbc.dsl(c), applicationRole, tenantTables);
+            }
+            List<Finding> sorted = new ArrayList<>(rules.findings);
+            sorted.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::object));
+            return new TenancyResult(applicationRole, tenantTables, sorted, Duration.ofNanos(System.nanoTime() - start));
+        } catch (SQLException | DataAccessException e) {
+            throw Jdbc.queryFailed("cannot check the tenancy rules", e);
+        }
+    }
+
+    static List<String> tenantTables(Catalog live) {
+        return live.tables().stream().filter(t -> live.hasColumn(t, TENANT_COLUMN)).toList();
+    }
+
+    private void error(String type, String object, String expected, String actual, String message) {
+        findings.add(new Finding(Severity.ERROR, type, object, expected, actual, message));
+    }
+
+    private void table(Catalog live, String table) {
+        String column = table + "." + TENANT_COLUMN;
+        if (!live.row(Catalog.COLUMNS, table, TENANT_COLUMN).flag("not_null")) {
+            error(Finding.COLUMN, column, "NOT NULL", "NULL", column + " is nullable: a row can belong to no tenant");
+        }
+        boolean fk = live.ofTable(Catalog.CONSTRAINTS, table).stream().anyMatch(k ->
+                "FOREIGN KEY".equals(k.attr("constraint_type")) && TENANTS_TABLE.equals(k.attr("referenced_table"))
+                        && String.valueOf(k.attr("definition")).startsWith("FOREIGN KEY (tenant_id)"));
+        if (!fk) {
+            error(Finding.FOREIGN_KEY, column, "FOREIGN KEY (tenant_id) REFERENCES tenants", Finding.MISSING,
+                    table + " has no foreign key from tenant_id to " + TENANTS_TABLE + ": rows can name a tenant that does not exist");
+        }
+        boolean indexed = live.ofTable(Catalog.INDEXES, table).stream().anyMatch(i -> i.flag("valid")
+                && String.valueOf(i.attr("columns")).matches("\\{\"?tenant_id\"?(,.*)?}"));
+        if (!indexed) {
+            error(Finding.INDEX, column, "an index leading with tenant_id", Finding.MISSING,
+                    table + " has no valid index leading with tenant_id: every tenant-scoped query scans the table");
+        }
+        Catalog.Row t = live.row(Catalog.TABLES, table, table);
+        if (!t.flag("rls_enabled")) {
+            error(Finding.ROW_SECURITY, table, "enabled", "disabled", "row-level security is disabled on " + table
+                    + ": every session sees every tenant's rows");
+        }
+        if (!t.flag("rls_forced")) {
+            error(Finding.FORCE_ROW_SECURITY, table, "forced", "not forced", "row-level security is not forced on "
+                    + table + ": the table owner bypasses every policy");
+        }
+        List<Catalog.Row> policies = live.ofTable(Catalog.POLICIES, table);
+        for (String command : COMMANDS) {
+            List<Catalog.Row> permissive = policies.stream()
+                    .filter(p -> command.equals(p.attr("command")) || "ALL".equals(p.attr("command")))
+                    .filter(p -> "PERMISSIVE".equals(p.attr("permissive")))
+                    .toList();
+            if (permissive.isEmpty()) {
+                error(Finding.POLICY, table + "." + command, "a permissive " + command + " policy on tenant_id",
+                        Finding.MISSING, table + " has no policy for " + command);
+            }
+            for (Catalog.Row p : permissive) {
+                checkPolicy(table, command, p);
+            }
+        }
+    }
+
+    private void checkPolicy(String table, String command, Catalog.Row p) {
+        String using = nonEmpty(p.attr("using_expression"));
+        // Without WITH CHECK, PostgreSQL checks new rows against USING.
+        String check = nonEmpty(p.attr("check_expression")) != null ? nonEmpty(p.attr("check_expression")) : using;
+        List<String> missing = new ArrayList<>();
+        if ((command.equals("SELECT") || command.equals("UPDATE") || command.equals("DELETE")) && !keyed(using)) {
+            missing.add("USING");
+        }
+        if ((command.equals("INSERT") || command.equals("UPDATE")) && !keyed(check)) {
+            missing.add("WITH CHECK");
+        }
+        if (!missing.isEmpty()) {
+            String object = table + "." + p.name();
+            error(Finding.POLICY, object, String.join(" and ", missing) + " on tenant_id",
+                    "USING " + String.valueOf(using) + " WITH CHECK " + String.valueOf(check),
+                    "policy " + p.name() + " lets " + command + " through without tenant_id in its "
+                            + String.join(" and ", missing) + ": one tenant reaches another's rows");
+        }
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+
+    private static boolean keyed(String expression) {
+        return expression != null && MENTIONS_TENANT.matcher(expression).find();
+    }
+
+    private void role(DSLContext dsl, String role, List<String> tenantTables) {
+        Record r = dsl.fetchOptional("SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = ?", role).orElse(null);
+        if (r == null) {
+            error(Finding.ROLE, role, "present", Finding.MISSING, "the application role " + role + " does not exist");
+            return;
+        }
+        if (Boolean.TRUE.equals(r.get("rolsuper", Boolean.class))) {
+            error(Finding.ROLE, role, "NOSUPERUSER", "SUPERUSER", "the application role " + role
+                    + " is a superuser: it bypasses row-level security");
+        }
+        if (Boolean.TRUE.equals(r.get("rolbypassrls", Boolean.class))) {
+            error(Finding.ROLE, role, "NOBYPASSRLS", "BYPASSRLS", "the application role " + role
+                    + " has BYPASSRLS: it sees every tenant's rows");
+        }
+        // A role the application can become (membership, with or without INHERIT) is as good as its own.
+        Result<Record> powerful = dsl.fetch("SELECT r.rolname, r.rolsuper, r.rolbypassrls FROM pg_roles r "
+                + "WHERE r.rolname <> ? AND (r.rolsuper OR r.rolbypassrls) AND pg_has_role(?::name, r.oid, 'MEMBER') "
+                + "ORDER BY 1", role, role);
+        for (Record p : powerful) {
+            String name = p.get(0, String.class);
+            error(Finding.ROLE, role, "no membership in a role that bypasses row-level security", "member of " + name,
+                    "the application role " + role + " is a member of " + name + ", which bypasses row-level security");
+        }
+        if (tenantTables.isEmpty()) {
+            return;
+        }
+        Result<Record> owners = dsl.fetch("SELECT c.relname, pg_get_userbyid(c.relowner) AS owner, "
+                + "pg_has_role(?::name, c.relowner, 'MEMBER') AS member FROM pg_class c "
+                + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public' "
+                + "AND c.relname = ANY(?::text[]) ORDER BY 1", role, tenantTables.toArray(new String[0]));
+        for (Record o : owners) {
+            if (Boolean.TRUE.equals(o.get("member", Boolean.class))) {
+                String table = o.get("relname", String.class);
+                String owner = o.get("owner", String.class);
+                String how = owner.equals(role) ? "owns " + table : "is a member of " + owner + ", which owns " + table;
+                error(Finding.ROLE, role, "not the owner of " + table, "owner", "the application role " + role + " "
+                        + how + ": an owner can switch row-level security off");
+            }
+        }
+    }
+}

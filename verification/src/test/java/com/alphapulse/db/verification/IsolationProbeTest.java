@@ -1,0 +1,172 @@
+package com.alphapulse.db.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class IsolationProbeTest {
+
+    static final Database DB = PostgresProvider.shared().createDatabase("probe");
+    static final List<String> COMMANDS = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
+
+    private Map<String, Long> rowsBefore;
+
+    @BeforeAll
+    static void migrate() {
+        TestDatabases.migrate(DB, AlphaPulseSchema.head());
+        TestDatabases.loadTenantData(DB, 2, 40);
+    }
+
+    @AfterAll
+    static void drop() {
+        PostgresProvider.shared().dropDatabase(DB);
+    }
+
+    @BeforeEach
+    void countRows() {
+        rowsBefore = rowCounts();
+    }
+
+    @AfterEach
+    void probeLeftNothingBehind() {
+        assertThat(TestDatabases.count(DB, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'alphapulse_probe_%'"))
+                .as("temporary probe roles left").isZero();
+        assertThat(rowCounts()).as("rows per table after the probe").isEqualTo(rowsBefore);
+    }
+
+    private static Map<String, Long> rowCounts() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        counts.put("tenants", TestDatabases.count(DB, "SELECT count(*) FROM tenants"));
+        for (String t : AlphaPulseSchema.TENANT_TABLES) {
+            counts.put(t, TestDatabases.count(DB, "SELECT count(*) FROM " + t));
+        }
+        return counts;
+    }
+
+    @Test
+    @DisplayName("on the clean head every one of the 88 checks passes: 8 tables x 4 commands x their cases, as a real login role")
+    void cleanHeadPasses() {
+        ProbeResult r = Verifier.on(DB.dataSource()).probe();
+        assertThat(r.failures()).isEmpty();
+        assertThat(r.passed()).isTrue();
+        assertThat(r.loginSession()).as("logged in as the temporary role").isTrue();
+        assertThat(r.role()).startsWith("alphapulse_probe_");
+        assertThat(r.tenantA()).isNotEqualTo(r.tenantB());
+        assertThat(r.checks()).hasSize(88);
+        assertThat(r.checks()).extracting(ProbeCheck::name).doesNotHaveDuplicates();
+        for (String table : AlphaPulseSchema.TENANT_TABLES) {
+            assertThat(r.checks()).filteredOn(c -> c.table().equals(table)).extracting(ProbeCheck::command)
+                    .containsAll(COMMANDS);
+        }
+        assertThat(r.checks()).filteredOn(c -> c.scenario().equals(ProbeCheck.OTHER_INSERT_REJECTED))
+                .allSatisfy(c -> assertThat(c.detail()).contains("42501"));
+    }
+
+    @Test
+    @DisplayName("a SELECT policy whose USING is replaced by true fails exactly that table's three SELECT checks")
+    void selectPolicyUsingTrueFails() {
+        TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades USING (true)");
+        try {
+            ProbeResult r = Verifier.on(DB.dataSource()).probe();
+            assertThat(r.passed()).isFalse();
+            assertThat(r.failures()).extracting(ProbeCheck::table, ProbeCheck::command, ProbeCheck::scenario)
+                    .containsExactlyInAnyOrder(
+                            tuple("trades", "SELECT", ProbeCheck.OWN_ROWS_ONLY),
+                            tuple("trades", "SELECT", ProbeCheck.OTHER_TENANT_INVISIBLE),
+                            tuple("trades", "SELECT", ProbeCheck.NO_TENANT_SEES_NOTHING));
+        } finally {
+            TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades "
+                    + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+        }
+        assertThat(Verifier.on(DB.dataSource()).verify(AlphaPulseSchema.head()).findings()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("an UPDATE policy whose USING is true is caught even though the SELECT policy is intact")
+    void updatePolicyUsingTrueFails() {
+        TestDatabases.execute(DB, "ALTER POLICY positions_tenant_isolation_update ON positions USING (true)");
+        try {
+            ProbeResult r = Verifier.on(DB.dataSource()).probe();
+            assertThat(r.failures()).extracting(ProbeCheck::table, ProbeCheck::command, ProbeCheck::scenario)
+                    .containsExactlyInAnyOrder(
+                            tuple("positions", "UPDATE", ProbeCheck.OWN_ROWS_ONLY),
+                            tuple("positions", "UPDATE", ProbeCheck.NO_TENANT_TOUCHES_NOTHING));
+        } finally {
+            TestDatabases.execute(DB, "ALTER POLICY positions_tenant_isolation_update ON positions "
+                    + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+        }
+    }
+
+    @Test
+    @DisplayName("an INSERT policy whose WITH CHECK is true lets tenant A insert into B, and only that check fails")
+    void insertPolicyCheckTrueFails() {
+        TestDatabases.execute(DB, "ALTER POLICY audit_logs_tenant_isolation_insert ON audit_logs WITH CHECK (true)");
+        try {
+            ProbeResult r = Verifier.on(DB.dataSource()).probe();
+            assertThat(r.failures()).extracting(ProbeCheck::table, ProbeCheck::command, ProbeCheck::scenario)
+                    .containsExactlyInAnyOrder(
+                            tuple("audit_logs", "INSERT", ProbeCheck.OTHER_INSERT_REJECTED),
+                            tuple("audit_logs", "INSERT", ProbeCheck.NO_TENANT_INSERT_REJECTED));
+        } finally {
+            TestDatabases.execute(DB, "ALTER POLICY audit_logs_tenant_isolation_insert ON audit_logs "
+                    + "WITH CHECK (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+        }
+    }
+
+    @Test
+    @DisplayName("with row-level security disabled on a table, all ten isolation checks of that table fail (only its own insert still passes)")
+    void disabledRlsFails() {
+        TestDatabases.execute(DB, "ALTER TABLE risk_metrics DISABLE ROW LEVEL SECURITY");
+        try {
+            ProbeResult r = Verifier.on(DB.dataSource()).probe();
+            List<ProbeCheck> riskMetrics = r.checks().stream().filter(c -> c.table().equals("risk_metrics")).toList();
+            assertThat(r.failures()).containsExactlyInAnyOrderElementsOf(riskMetrics.stream()
+                    .filter(c -> !c.scenario().equals(ProbeCheck.OWN_INSERT_ALLOWED)).toList());
+            assertThat(r.failures()).hasSize(10);
+        } finally {
+            TestDatabases.execute(DB, "ALTER TABLE risk_metrics ENABLE ROW LEVEL SECURITY");
+        }
+    }
+
+    @Test
+    @DisplayName("when the probe's rows cannot be inserted it fails with PROBE_SETUP_FAILED and still removes its role and rows")
+    void setupFailureCleansUp() {
+        TestDatabases.execute(DB, "ALTER TABLE agent_signals ADD CONSTRAINT no_probe CHECK (agent_type <> 'probe')");
+        try {
+            assertThatThrownBy(() -> Verifier.on(DB.dataSource()).probe())
+                    .isInstanceOfSatisfying(VerificationException.class,
+                            e -> assertThat(e.code()).isEqualTo(VerificationException.Code.PROBE_SETUP_FAILED))
+                    .hasMessageContaining("no_probe");
+        } finally {
+            TestDatabases.execute(DB, "ALTER TABLE agent_signals DROP CONSTRAINT no_probe");
+        }
+    }
+
+    @Test
+    @DisplayName("before 007 (no tenant_id) the probe refuses with PRECONDITION_FAILED naming what is missing")
+    void refusesBefore007() {
+        Database old = PostgresProvider.shared().createDatabase("probe_006");
+        try {
+            TestDatabases.migrate(old, AlphaPulseSchema.version("6"));
+            assertThatThrownBy(() -> Verifier.on(old.dataSource()).probe())
+                    .isInstanceOfSatisfying(VerificationException.class,
+                            e -> assertThat(e.code()).isEqualTo(VerificationException.Code.PRECONDITION_FAILED))
+                    .hasMessageContaining("trades.tenant_id");
+        } finally {
+            PostgresProvider.shared().dropDatabase(old);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package com.alphapulse.db.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import java.time.Duration;
+import java.util.Locale;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's emergency scenario 1 ("queries >10x slower after 008"): prints what row-level security costs on
+ * 3 tenants x 20,000 trades. The figures are printed, never asserted; the test asserts what was measured.
+ */
+class RlsOverheadTest {
+
+    static final Database DB = PostgresProvider.shared().createDatabase("rls_overhead");
+
+    @BeforeAll
+    static void load() {
+        TestDatabases.migrate(DB, AlphaPulseSchema.head());
+        TestDatabases.loadTenantData(DB, 3, 20_000);
+    }
+
+    @AfterAll
+    static void drop() {
+        PostgresProvider.shared().dropDatabase(DB);
+    }
+
+    @Test
+    @DisplayName("measures four tenant-scoped queries under RLS and without, and the plans use the composite indexes")
+    void measure() {
+        RlsOverheadResult r = Verifier.on(DB.dataSource()).measureRlsOverhead(200);
+
+        System.out.printf(Locale.ROOT, "%nRLS overhead, tenant %s (%d of %d trades), %d runs per query and side%n",
+                r.tenant(), r.tenantTrades(), r.totalTrades(), r.iterations());
+        System.out.printf(Locale.ROOT, "%-30s %12s %12s %12s %12s %9s  %s%n", "query", "rls median", "rls p95",
+                "owner median", "owner p95", "overhead", "indexes under RLS / owner");
+        for (QueryOverhead q : r.queries()) {
+            System.out.printf(Locale.ROOT, "%-30s %10.3fms %10.3fms %10.3fms %10.3fms %8.2fx  %s / %s%n", q.name(),
+                    ms(q.rlsMedian()), ms(q.rlsP95()), ms(q.ownerMedian()), ms(q.ownerP95()), q.overhead(),
+                    q.rlsIndexes(), q.ownerIndexes());
+        }
+        System.out.println("plan of 'latest trades' under RLS:\n" + r.queries().get(0).rlsPlan());
+
+        assertThat(r.tenant()).isIn(TestDatabases.tenant(1), TestDatabases.tenant(2), TestDatabases.tenant(3));
+        assertThat(r.tenantTrades()).isEqualTo(20_000);
+        assertThat(r.totalTrades()).isEqualTo(60_000);
+        assertThat(r.queries()).extracting(QueryOverhead::name)
+                .containsExactly("latest trades", "count trades", "trade by id", "open positions by opened_at");
+        assertThat(r.queries()).allSatisfy(q -> {
+            assertThat(q.rlsMedian()).isPositive();
+            assertThat(q.ownerMedian()).isPositive();
+            assertThat(q.rlsP95()).isGreaterThanOrEqualTo(q.rlsMedian());
+            assertThat(q.overhead()).isPositive();
+        });
+        QueryOverhead latest = r.queries().get(0);
+        assertThat(latest.rlsPlan()).contains("tenant_id = (current_setting('app.current_tenant_id'");
+        assertThat(latest.rlsIndexes()).containsExactly("idx_trades_tenant_created_compound");
+        assertThat(latest.ownerIndexes()).containsExactly("idx_trades_tenant_created_compound");
+        assertThat(latest.rlsUsesCompositeIndex()).isTrue();
+        assertThat(r.queries().get(3).rlsUsesCompositeIndex()).as("positions by opened_at").isTrue();
+        assertThat(TestDatabases.count(DB, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'alphapulse_rls_%'"))
+                .as("temporary role removed").isZero();
+    }
+
+    @Test
+    @DisplayName("with no trades there is nothing to measure: PRECONDITION_FAILED")
+    void noData() {
+        Database empty = PostgresProvider.shared().createDatabase("rls_overhead_empty");
+        try {
+            TestDatabases.migrate(empty, AlphaPulseSchema.head());
+            assertThatThrownBy(() -> Verifier.on(empty.dataSource()).measureRlsOverhead(5))
+                    .isInstanceOfSatisfying(VerificationException.class,
+                            e -> assertThat(e.code()).isEqualTo(VerificationException.Code.PRECONDITION_FAILED));
+        } finally {
+            PostgresProvider.shared().dropDatabase(empty);
+        }
+    }
+
+    private static double ms(Duration d) {
+        return d.toNanos() / 1_000_000.0;
+    }
+}

@@ -1,0 +1,59 @@
+package com.alphapulse.db.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.schema.SchemaVersion;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+class VerifierCleanDatabaseTest {
+
+    static final Database DB = PostgresProvider.shared().createDatabase("verify_clean");
+
+    @AfterAll
+    static void drop() {
+        PostgresProvider.shared().dropDatabase(DB);
+    }
+
+    @Test
+    @DisplayName("at every version: verify gives zero findings, identify names exactly that version, and every other version is not clean")
+    void everyVersionIsCleanAndIdentified() {
+        Verifier verifier = Verifier.on(DB.dataSource());
+
+        IdentifyResult empty = verifier.identify();
+        assertThat(empty.emptyDatabase()).isTrue();
+        assertThat(empty.nearest()).isEmpty();
+        assertThat(empty.match()).isEmpty();
+        assertThat(verifier.verify(AlphaPulseSchema.versions().get(0)).errors())
+                .as("an empty database misses every table of 001").isNotEmpty();
+
+        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+            TestDatabases.migrate(DB, v);
+
+            VerifyResult result = verifier.verify(v);
+            assertThat(result.findings()).as("findings at %s", v).isEmpty();
+            assertThat(result.clean()).isTrue();
+            assertThat(result.version()).isEqualTo(v);
+
+            IdentifyResult identified = verifier.identify();
+            assertThat(identified.emptyDatabase()).isFalse();
+            assertThat(identified.match()).as("match at %s", v).contains(v);
+            assertThat(identified.exact()).isTrue();
+            assertThat(identified.distances()).containsEntry(v, 0);
+            assertThat(identified.distances().entrySet()).filteredOn(e -> !e.getKey().equals(v))
+                    .allSatisfy(e -> assertThat(e.getValue()).as("distance to %s", e.getKey()).isPositive());
+
+            for (SchemaVersion other : AlphaPulseSchema.versions()) {
+                if (other.compareTo(v) > 0) {
+                    assertThat(verifier.verify(other).clean()).as("%s verified against %s", v, other).isFalse();
+                } else if (other.compareTo(v) < 0) {
+                    assertThat(verifier.verify(other).findings()).as("%s verified against %s", v, other).isNotEmpty();
+                }
+            }
+        }
+    }
+}

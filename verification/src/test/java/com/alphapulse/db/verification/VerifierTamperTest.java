@@ -1,0 +1,306 @@
+package com.alphapulse.db.verification;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.schema.SchemaVersion;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.jooq.tools.jdbc.SingleConnectionDataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One database at the head; each test tampers with it inside a transaction, verifies through that very
+ * transaction, and rolls back, so every test starts from the clean head.
+ */
+class VerifierTamperTest {
+
+    static final Database DB = PostgresProvider.shared().createDatabase("verify_tamper");
+    static final String APP_ROLE = "app_" + UUID.randomUUID().toString().substring(0, 8);
+    static final SchemaVersion HEAD = AlphaPulseSchema.head();
+
+    @BeforeAll
+    static void migrate() {
+        TestDatabases.migrate(DB, HEAD);
+        TestDatabases.execute(DB, "CREATE ROLE " + APP_ROLE + " LOGIN NOBYPASSRLS;"
+                + "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + APP_ROLE);
+    }
+
+    @AfterAll
+    static void drop() {
+        TestDatabases.execute(DB, "DROP OWNED BY " + APP_ROLE + "; DROP ROLE " + APP_ROLE);
+        PostgresProvider.shared().dropDatabase(DB);
+    }
+
+    /** Runs {@code sql}, then {@code check} on a verifier that sees the uncommitted change, then rolls back. */
+    private static void tampered(String sql, Consumer<Verifier> check) {
+        try (Connection c = DB.connect()) {
+            c.setAutoCommit(false);
+            try (Statement s = c.createStatement()) {
+                s.execute(sql);
+                check.accept(Verifier.on(new SingleConnectionDataSource(c)));
+            } finally {
+                c.rollback();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    @DisplayName("the untouched head has zero findings and keeps every tenancy rule for a plain application role")
+    void cleanHead() {
+        Verifier verifier = Verifier.on(DB.dataSource());
+        assertThat(verifier.verify(HEAD).findings()).isEmpty();
+        TenancyResult tenancy = verifier.checkTenancy(APP_ROLE);
+        assertThat(tenancy.findings()).isEmpty();
+        assertThat(tenancy.tenantTables()).containsExactlyInAnyOrderElementsOf(AlphaPulseSchema.TENANT_TABLES);
+    }
+
+    @Test
+    @DisplayName("a dropped policy is one ERROR naming the policy, and a tenancy ERROR for the command left without a policy")
+    void droppedPolicy() {
+        tampered("DROP POLICY trades_tenant_isolation_delete ON trades", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::objectType, Finding::object, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.POLICY, "trades.trades_tenant_isolation_delete",
+                            Finding.MISSING));
+            assertThat(r.findings().get(0).expected()).contains("FOR DELETE", "USING", "tenant_id");
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::severity, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, "trades.DELETE"));
+        });
+    }
+
+    @Test
+    @DisplayName("NO FORCE ROW LEVEL SECURITY on one table is one ERROR: forced expected, not forced found")
+    void noForce() {
+        tampered("ALTER TABLE positions NO FORCE ROW LEVEL SECURITY", v -> {
+            assertThat(v.verify(HEAD).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.FORCE_ROW_SECURITY, "positions", "forced", "not forced"));
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Finding.FORCE_ROW_SECURITY, "positions"));
+        });
+    }
+
+    @Test
+    @DisplayName("disabled row-level security is one ERROR: enabled expected, disabled found")
+    void disabledRls() {
+        tampered("ALTER TABLE users DISABLE ROW LEVEL SECURITY", v -> {
+            assertThat(v.verify(HEAD).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.ROW_SECURITY, "users", "enabled", "disabled"));
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Finding.ROW_SECURITY, "users"));
+        });
+    }
+
+    @Test
+    @DisplayName("a dropped composite index is one ERROR naming it and its expected definition")
+    void droppedCompositeIndex() {
+        tampered("DROP INDEX idx_risk_metrics_tenant_created_compound", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::objectType, Finding::object, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.INDEX,
+                            "risk_metrics.idx_risk_metrics_tenant_created_compound", Finding.MISSING));
+            assertThat(r.findings().get(0).expected()).isEqualTo("CREATE INDEX idx_risk_metrics_tenant_created_compound "
+                    + "ON public.risk_metrics USING btree (tenant_id, calculated_at DESC)");
+        });
+    }
+
+    @Test
+    @DisplayName("an index rebuilt with its columns in another order is one ERROR with both definitions")
+    void indexColumnOrder() {
+        tampered("DROP INDEX idx_trades_tenant_created_compound;"
+                + "CREATE INDEX idx_trades_tenant_created_compound ON trades (created_at DESC, tenant_id)", v -> {
+            assertThat(v.verify(HEAD).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.INDEX, "trades.idx_trades_tenant_created_compound",
+                            "CREATE INDEX idx_trades_tenant_created_compound ON public.trades USING btree (tenant_id, created_at DESC)",
+                            "CREATE INDEX idx_trades_tenant_created_compound ON public.trades USING btree (created_at DESC, tenant_id)"));
+        });
+    }
+
+    @Test
+    @DisplayName("an index recreated under another name is one ERROR naming both names")
+    void renamedIndex() {
+        tampered("ALTER INDEX idx_users_tenant_id_compound RENAME TO users_tenant_lookup", v -> {
+            assertThat(v.verify(HEAD).findings())
+                    .extracting(Finding::severity, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, "users.idx_users_tenant_id_compound",
+                            "idx_users_tenant_id_compound", "users_tenant_lookup"));
+        });
+    }
+
+    @Test
+    @DisplayName("an INVALID index (an interrupted CREATE INDEX CONCURRENTLY) is an ERROR")
+    void invalidIndex() {
+        tampered("UPDATE pg_index SET indisvalid = false "
+                + "WHERE indexrelid = 'idx_audit_logs_tenant_id_compound'::regclass", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, "audit_logs.idx_audit_logs_tenant_id_compound", "valid", "INVALID"));
+            assertThat(r.clean()).isFalse();
+        });
+    }
+
+    @Test
+    @DisplayName("a stray column is one WARNING, and the database still counts as clean")
+    void strayColumn() {
+        tampered("ALTER TABLE agent_signals ADD COLUMN note text", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.WARNING, Finding.COLUMN, "agent_signals.note", Finding.ABSENT, "text"));
+            assertThat(r.clean()).isTrue();
+            assertThat(r.exact()).isFalse();
+            IdentifyResult id = v.identify();
+            assertThat(id.match()).contains(HEAD);
+            assertThat(id.exact()).isFalse();
+            assertThat(id.warnings()).hasSize(1);
+        });
+    }
+
+    @Test
+    @DisplayName("a nullable tenant_id is one ERROR (NOT NULL expected, NULL found) and breaks the tenancy rule")
+    void nullableTenantId() {
+        tampered("ALTER TABLE portfolio_snapshots ALTER COLUMN tenant_id DROP NOT NULL", v -> {
+            assertThat(v.verify(HEAD).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.COLUMN, "portfolio_snapshots.tenant_id", "NOT NULL", "NULL"));
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Finding.COLUMN, "portfolio_snapshots.tenant_id"));
+        });
+    }
+
+    @Test
+    @DisplayName("a dropped foreign key to tenants is one ERROR naming it, and breaks the tenancy rule")
+    void droppedForeignKey() {
+        tampered("ALTER TABLE trades DROP CONSTRAINT fk_trades_tenant", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::objectType, Finding::object, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.FOREIGN_KEY, "trades.fk_trades_tenant", Finding.MISSING));
+            assertThat(r.findings().get(0).expected())
+                    .isEqualTo("FOREIGN KEY (tenant_id) REFERENCES tenants(id) ON DELETE CASCADE");
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Finding.FOREIGN_KEY, "trades.tenant_id"));
+        });
+    }
+
+    @Test
+    @DisplayName("a dropped rls_bypass_role is one ERROR; extra roles of the cluster are never reported")
+    void droppedBypassRole() {
+        tampered("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM rls_bypass_role; DROP ROLE rls_bypass_role;"
+                + "CREATE ROLE extra_" + UUID.randomUUID().toString().substring(0, 8) + " BYPASSRLS", v -> {
+            assertThat(v.verify(HEAD).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.ROLE, "rls_bypass_role",
+                            "NOLOGIN BYPASSRLS NOSUPERUSER", Finding.MISSING));
+        });
+    }
+
+    @Test
+    @DisplayName("rls_bypass_role without BYPASSRLS is one ERROR with both attribute sets")
+    void bypassRoleWithoutBypass() {
+        tampered("ALTER ROLE rls_bypass_role NOBYPASSRLS", v -> {
+            assertThat(v.verify(HEAD).findings())
+                    .extracting(Finding::severity, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, "rls_bypass_role",
+                            "NOLOGIN BYPASSRLS NOSUPERUSER", "NOLOGIN NOBYPASSRLS NOSUPERUSER"));
+        });
+    }
+
+    @Test
+    @DisplayName("BYPASSRLS granted to the application role breaks the tenancy rules, naming the role")
+    void bypassRlsOnApplicationRole() {
+        tampered("ALTER ROLE " + APP_ROLE + " BYPASSRLS", v -> {
+            assertThat(v.verify(HEAD).findings()).as("not part of the schema's expected state").isEmpty();
+            assertThat(v.checkTenancy(APP_ROLE).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, Finding.ROLE, APP_ROLE, "NOBYPASSRLS", "BYPASSRLS"));
+        });
+    }
+
+    @Test
+    @DisplayName("an application role that owns a tenant table, or is a member of a BYPASSRLS role, breaks the tenancy rules")
+    void applicationRoleOwnerOrMember() {
+        tampered("ALTER TABLE audit_logs OWNER TO " + APP_ROLE + "; GRANT rls_bypass_role TO " + APP_ROLE, v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::severity, Finding::actual)
+                    .containsExactlyInAnyOrder(tuple(Severity.ERROR, "owner"),
+                            tuple(Severity.ERROR, "member of rls_bypass_role"));
+        });
+    }
+
+    @Test
+    @DisplayName("the migration's superuser as application role breaks the tenancy rules")
+    void superuserAsApplicationRole() {
+        TenancyResult r = Verifier.on(DB.dataSource()).checkTenancy(DB.adminUser());
+        assertThat(r.clean()).isFalse();
+        assertThat(r.findings()).extracting(Finding::expected).contains("NOSUPERUSER");
+        assertThat(Verifier.on(DB.dataSource()).checkTenancy("no_such_role_" + APP_ROLE).findings())
+                .extracting(Finding::actual).containsExactly(Finding.MISSING);
+    }
+
+    @Test
+    @DisplayName("a policy whose USING is true differs (ERROR with both expressions) and breaks the tenancy rule")
+    void policyUsingTrue() {
+        tampered("ALTER POLICY users_tenant_isolation_select ON users USING (true)", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::object, Finding::expected, Finding::actual)
+                    .containsExactly(tuple(Severity.ERROR, "users.users_tenant_isolation_select",
+                            "USING (tenant_id = (current_setting('app.current_tenant_id'::text, true))::uuid)",
+                            "USING true"));
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::object)
+                    .containsExactly("users.users_tenant_isolation_select");
+        });
+    }
+
+    @Test
+    @DisplayName("four per-command policies replaced by one FOR ALL policy keep the tenancy rules but differ from the version")
+    void forAllPolicy() {
+        tampered("DROP POLICY agent_signals_tenant_isolation_select ON agent_signals;"
+                + "DROP POLICY agent_signals_tenant_isolation_insert ON agent_signals;"
+                + "DROP POLICY agent_signals_tenant_isolation_update ON agent_signals;"
+                + "DROP POLICY agent_signals_tenant_isolation_delete ON agent_signals;"
+                + "CREATE POLICY agent_signals_all ON agent_signals "
+                + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)", v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings()).isEmpty();
+            assertThat(v.verify(HEAD).findings()).extracting(Finding::severity, Finding::object)
+                    .containsExactly(
+                            tuple(Severity.ERROR, "agent_signals.agent_signals_tenant_isolation_delete"),
+                            tuple(Severity.ERROR, "agent_signals.agent_signals_tenant_isolation_insert"),
+                            tuple(Severity.ERROR, "agent_signals.agent_signals_tenant_isolation_select"),
+                            tuple(Severity.ERROR, "agent_signals.agent_signals_tenant_isolation_update"),
+                            tuple(Severity.WARNING, "agent_signals.agent_signals_all"));
+        });
+    }
+
+    @Test
+    @DisplayName("an extra table is one WARNING, its own columns and indexes folded into it")
+    void extraTable() {
+        tampered("CREATE TABLE scratch (id int PRIMARY KEY, note text)", v -> {
+            assertThat(v.verify(HEAD).findings()).extracting(Finding::severity, Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Severity.WARNING, Finding.TABLE, "scratch"));
+        });
+    }
+
+    @Test
+    @DisplayName("a missing table is one ERROR that lists the columns the version's jOOQ type declares")
+    void missingTable() {
+        tampered("DROP TABLE exchange_prices", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, Finding.TABLE, "exchange_prices"));
+            assertThat(r.findings().get(0).message()).contains("base_currency", "quote_currency");
+        });
+    }
+}
