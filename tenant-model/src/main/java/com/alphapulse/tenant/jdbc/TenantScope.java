@@ -20,21 +20,48 @@ import org.jooq.DSLContext;
  * });
  * }</pre>
  *
- * <p>Each scope is one database transaction: it begins one (on a connection in auto-commit mode), sets
- * {@value #SETTING} with {@code set_config(..., true)} and bind parameters, runs the work, commits, or rolls
- * back when the work throws. Because the setting is transaction-local, PostgreSQL drops it at commit or
- * rollback: a pooled connection handed to the next caller never carries the previous tenant. On a connection
- * already in a transaction the caller owns, the scope joins that transaction, leaves commit to the caller, and
- * puts the setting back to its earlier value when the work ends.
+ * <p>Each scope is one database transaction. On a {@link DataSource} the scope owns its connection's
+ * transaction whatever auto-commit mode the pool hands connections out in (HikariCP's {@code autoCommit=false}
+ * included): it turns auto-commit off, sets {@value #SETTING} with {@code set_config(..., true)} and bind
+ * parameters, runs the work, commits, or rolls back when the work throws, and restores the auto-commit mode.
+ * (A data source that hands out a connection already bound to someone's transaction, such as a
+ * transaction-aware proxy, is therefore no fit; use the {@link Connection} overloads.) Because the setting is
+ * transaction-local, PostgreSQL drops it at commit or rollback: a pooled connection handed to the next caller
+ * never carries the previous tenant. On a {@link Connection} in auto-commit mode the scope does the same; on
+ * one with auto-commit off the caller owns a transaction, so the scope joins it, leaves commit to the caller,
+ * and puts the setting back to its earlier value when the work ends. On a {@link DSLContext} the scope is a
+ * jOOQ transaction, a savepoint inside a jOOQ transaction the caller already has, and it also puts the setting
+ * back at its end, since releasing a savepoint keeps a transaction-local setting.
  *
- * <p>Scopes nest: a scope of the same tenant inside another runs as part of it; a scope of a different tenant
- * on the same thread is refused with {@link TenantException.Code#NESTED_SCOPE} before it touches the database.
+ * <p>{@code DSL.using(connection)} on a connection in a transaction the caller opened through JDBC (auto-commit
+ * off): jOOQ cannot tell that transaction from none, takes it for a top-level one of its own, and commits it
+ * when the scope ends (rolls it back when the work throws), together with whatever the caller had done in it
+ * before. For work inside your own JDBC transaction use the {@link Connection} overloads and
+ * {@code DSL.using(connection)} inside the work. The one such case this class can detect, the connection of an
+ * enclosing scope, joins that scope instead (see below).
  *
- * <p>Failures: exceptions the work throws reach the caller unchanged, except a checked {@link SQLException}
- * from JDBC work, which arrives as a {@link TenantException} (code {@link TenantException.Code#ACCESS_DENIED}
+ * <p>Nesting: a scope of a different tenant on the same thread is refused with
+ * {@link TenantException.Code#NESTED_SCOPE} before it touches the database. A scope of the same tenant joins
+ * the enclosing scope's transaction (it takes no second connection, and its writes commit or roll back with
+ * the enclosing scope's) when it runs on the enclosing scope's connection: a {@link DataSource} overload given
+ * the data source the enclosing scope took its connection from (directly, or as the data source of its
+ * {@link DSLContext}); a {@link Connection} overload given the enclosing scope's connection; a
+ * {@link DSLContext} overload given the enclosing jOOQ scope's context (as a savepoint) or
+ * {@code DSL.using} the enclosing JDBC scope's connection. Anywhere else it is a scope of its own, on its own
+ * connection, committed on its own.
+ *
+ * <p>Outside any scope: a session that never held the setting sees no row of a tenant table. Once a session
+ * has set {@value #SETTING} transaction-locally, PostgreSQL keeps the variable for the rest of the session and
+ * reads it back as {@code ''}; the policies of migration 008 then evaluate {@code ''::uuid}, so an unscoped
+ * query fails with SQLState 22P02 (invalid input syntax for type uuid) instead of returning no rows. Either
+ * way it fails closed and shows no tenant's data, but on a pooled connection that has been in a scope an
+ * unscoped query is an error, not an empty result: query tenant tables inside a scope only.
+ *
+ * <p>Failures: exceptions the work throws reach the caller unchanged, except database failures: a checked
+ * {@link SQLException} from JDBC work, or jOOQ's {@code DataAccessException} from jOOQ work or from the scope's
+ * own begin and commit, arrives as a {@link TenantException} (code {@link TenantException.Code#ACCESS_DENIED}
  * for SQLState 42501, which includes a row-level security violation, else
- * {@link TenantException.Code#DATABASE_ERROR}) whose cause is the driver's exception. The jOOQ variants leave
- * jOOQ's {@code DataAccessException} as it is.
+ * {@link TenantException.Code#DATABASE_ERROR}) whose cause is that original exception.
  */
 public final class TenantScope {
 
@@ -71,27 +98,38 @@ public final class TenantScope {
 
     private TenantScope() {}
 
-    /** Runs {@code work} as {@code tenant} on a connection taken from {@code dataSource} and closed afterwards. */
+    /**
+     * Runs {@code work} as {@code tenant} in a transaction of its own on a connection taken from
+     * {@code dataSource} and closed afterwards, or inside an enclosing scope on that data source, in its
+     * transaction.
+     */
     public static void run(DataSource dataSource, TenantId tenant, ConnectionWork work) {
         Scopes.onDataSource(dataSource, tenant, nothing(work));
     }
 
-    /** Runs {@code work} as {@code tenant} on a connection taken from {@code dataSource} and closed afterwards. */
+    /**
+     * Runs {@code work} as {@code tenant} in a transaction of its own on a connection taken from
+     * {@code dataSource} and closed afterwards, or inside an enclosing scope on that data source, in its
+     * transaction.
+     */
     public static <T> T call(DataSource dataSource, TenantId tenant, ConnectionCallable<T> work) {
         return Scopes.onDataSource(dataSource, tenant, work == null ? null : work::call);
     }
 
-    /** Runs {@code work} as {@code tenant} on the caller's {@code connection}, which is left open. */
+    /** Runs {@code work} as {@code tenant} on the caller's {@code connection} (see above), which is left open. */
     public static void run(Connection connection, TenantId tenant, ConnectionWork work) {
         Scopes.onConnection(connection, tenant, nothing(work));
     }
 
-    /** Runs {@code work} as {@code tenant} on the caller's {@code connection}, which is left open. */
+    /** Runs {@code work} as {@code tenant} on the caller's {@code connection} (see above), which is left open. */
     public static <T> T call(Connection connection, TenantId tenant, ConnectionCallable<T> work) {
         return Scopes.onConnection(connection, tenant, work == null ? null : work::call);
     }
 
-    /** Runs {@code work} as {@code tenant} in a transaction of {@code dsl} (a savepoint when already in one). */
+    /**
+     * Runs {@code work} as {@code tenant} in a jOOQ transaction of {@code dsl} (a savepoint when already in one);
+     * never {@code DSL.using} a connection in the caller's JDBC transaction (see above).
+     */
     public static void run(DSLContext dsl, TenantId tenant, DslWork work) {
         Scopes.onDsl(dsl, tenant, work == null ? null : tx -> {
             work.run(tx);
@@ -99,7 +137,10 @@ public final class TenantScope {
         });
     }
 
-    /** Runs {@code work} as {@code tenant} in a transaction of {@code dsl} (a savepoint when already in one). */
+    /**
+     * Runs {@code work} as {@code tenant} in a jOOQ transaction of {@code dsl} (a savepoint when already in one);
+     * never {@code DSL.using} a connection in the caller's JDBC transaction (see above).
+     */
     public static <T> T call(DSLContext dsl, TenantId tenant, DslCallable<T> work) {
         return Scopes.onDsl(dsl, tenant, work == null ? null : work::call);
     }

@@ -197,7 +197,9 @@ class TenantScopeTest {
                 tx.insertInto(Tables.AGENT_SIGNALS).set(Tables.AGENT_SIGNALS.TENANT_ID, A.value())
                         .set(Tables.AGENT_SIGNALS.AGENT_TYPE, "x").set(Tables.AGENT_SIGNALS.SYMBOL, "X")
                         .set(Tables.AGENT_SIGNALS.SIGNAL, "buy").set(Tables.AGENT_SIGNALS.CONFIDENCE, 1.0).execute();
-            })).isInstanceOf(DataAccessException.class).hasMessageContaining("row-level security");
+            })).isInstanceOf(TenantException.class).hasMessageContaining("row-level security")
+                    .hasCauseInstanceOf(DataAccessException.class)
+                    .extracting(e -> ((TenantException) e).code()).isEqualTo(TenantException.Code.ACCESS_DENIED);
             try (Connection c = pool.getConnection()) {
                 assertNoTenant(c);
             }
@@ -280,6 +282,159 @@ class TenantScopeTest {
     }
 
     @Test
+    void the_jooq_variants_report_a_refusal_in_each_of_the_8_tenant_tables_as_access_denied_and_other_sql_errors_as_database_error() {
+        DSLContext dsl = DSL.using(app, SQLDialect.POSTGRES);
+        for (String table : TENANT_TABLES) {
+            int before = db.adminCount(table, B);
+            Throwable refused = catchThrowable(() -> TenantScope.run(dsl, A, tx -> insertRow(tx, table, B)));
+            assertThat(refused).as(table).isInstanceOf(TenantException.class)
+                    .hasMessageContaining("row-level security")
+                    .hasMessageContaining(A.toString());
+            assertThat(((TenantException) refused).code()).isEqualTo(TenantException.Code.ACCESS_DENIED);
+            assertThat(refused.getCause()).isInstanceOf(DataAccessException.class);
+            assertThat(((DataAccessException) refused.getCause()).sqlState()).isEqualTo("42501");
+            assertThat(db.adminCount(table, B)).as("%s rows of B", table).isEqualTo(before);
+        }
+
+        Throwable failed = catchThrowable(() -> TenantScope.call(dsl, A, tx -> tx.fetchValue("SELECT 1/0")));
+        assertThat(failed).isInstanceOf(TenantException.class).hasMessageContaining(A.toString());
+        assertThat(((TenantException) failed).code()).isEqualTo(TenantException.Code.DATABASE_ERROR);
+        assertThat(((DataAccessException) failed.getCause()).sqlState()).isEqualTo("22012");
+
+        IllegalStateException thrown = new IllegalStateException("work failed");
+        assertThat(catchThrowable(() -> TenantScope.run(dsl, A, tx -> {
+            throw thrown;
+        }))).as("the work's own exception, unchanged").isSameAs(thrown);
+    }
+
+    @Test
+    void on_a_pool_that_hands_out_connections_with_auto_commit_off_a_data_source_scope_commits_or_rolls_back_itself()
+            throws SQLException {
+        int before = db.adminCount("agent_signals", A);
+        try (HikariDataSource pool = pool(1, false)) {
+            TenantScope.run(pool, A, c -> insertRow(c, "agent_signals", A));
+            TenantScope.run(DSL.using(pool, SQLDialect.POSTGRES), A, tx -> insertRow(tx, "agent_signals", A));
+            assertThatThrownBy(() -> TenantScope.run(pool, A, c -> {
+                insertRow(c, "agent_signals", A);
+                throw new IllegalStateException("roll this one back");
+            })).hasMessage("roll this one back");
+            try (Connection c = pool.getConnection()) {
+                assertThat(c.getAutoCommit()).as("the pool's auto-commit mode, restored").isFalse();
+                assertNoTenant(c);
+            }
+        }
+        assertThat(db.adminCount("agent_signals", A)).as("committed by the two scopes that succeeded")
+                .isEqualTo(before + 2);
+    }
+
+    @Test
+    void a_jooq_scope_nested_in_a_callers_jooq_transaction_puts_the_setting_back_when_it_ends() {
+        DSLContext dsl = DSL.using(app, SQLDialect.POSTGRES);
+        List<String> settings = new ArrayList<>();
+        int users = dsl.transactionResult(configuration -> {
+            DSLContext callers = configuration.dsl();
+            settings.add(setting(callers));
+            int seen = TenantScope.call(callers, A, tx -> {
+                settings.add(setting(tx));
+                return tx.fetchCount(Tables.USERS);
+            });
+            settings.add(setting(callers));
+            assertThatThrownBy(() -> TenantScope.run(callers, A, tx -> {
+                throw new IllegalStateException("inner scope failed");
+            })).hasMessage("inner scope failed");
+            settings.add(setting(callers));
+            return seen;
+        });
+        assertThat(users).isEqualTo(db.adminCount("users", A));
+        assertThat(settings.get(0)).as("before the scope").isNull();
+        assertThat(settings.get(1)).as("inside the scope").isEqualTo(A.toString());
+        assertThat(settings.get(2)).as("after the scope, still in the caller's transaction").isNullOrEmpty();
+        assertThat(settings.get(3)).as("after a scope that threw").isNullOrEmpty();
+    }
+
+    @Test
+    void a_jooq_scope_on_dsl_using_a_connection_in_a_callers_jdbc_transaction_commits_that_transaction()
+            throws SQLException {
+        int before = db.adminCount("agent_signals", C);
+        try (Connection c = app.getConnection()) {
+            c.setAutoCommit(false);
+            TenantScope.run(c, C, cc -> insertRow(cc, "agent_signals", C));
+            assertThat(db.adminCount("agent_signals", C)).as("the caller's write, not yet committed").isEqualTo(before);
+            TenantScope.run(DSL.using(c, SQLDialect.POSTGRES), C, tx -> insertRow(tx, "agent_signals", C));
+            assertThat(db.adminCount("agent_signals", C)).as("both writes, committed by the jOOQ scope")
+                    .isEqualTo(before + 2);
+            assertThat(c.getAutoCommit()).isFalse();
+            c.rollback();
+        }
+        assertThat(db.adminCount("agent_signals", C)).as("the caller's rollback came too late").isEqualTo(before + 2);
+    }
+
+    @Test
+    void a_nested_data_source_scope_for_the_same_tenant_joins_the_enclosing_scope_even_on_a_pool_of_one() {
+        int before = db.adminCount("agent_signals", B);
+        try (HikariDataSource pool = pool(1)) {
+            List<Connection> used = new ArrayList<>();
+            assertThatThrownBy(() -> TenantScope.run(pool, B, outer -> {
+                used.add(outer);
+                TenantScope.run(pool, B, inner -> {
+                    used.add(inner);
+                    insertRow(inner, "agent_signals", B);
+                });
+                assertThat(Rows.setting(outer)).isEqualTo(B.toString());
+                throw new IllegalStateException("roll the outer scope back");
+            })).hasMessage("roll the outer scope back");
+            assertThat(used).hasSize(2);
+            assertThat(used.get(1)).as("the inner scope's connection").isSameAs(used.get(0));
+            assertThat(db.adminCount("agent_signals", B)).as("inner write rolled back with the outer scope")
+                    .isEqualTo(before);
+
+            TenantScope.run(pool, B, outer -> TenantScope.run(pool, B, inner -> insertRow(inner, "agent_signals", B)));
+            assertThat(db.adminCount("agent_signals", B)).as("inner write committed with the outer scope")
+                    .isEqualTo(before + 1);
+
+            DSLContext dsl = DSL.using(pool, SQLDialect.POSTGRES);
+            assertThatThrownBy(() -> TenantScope.run(dsl, B, tx -> {
+                TenantScope.run(pool, B, inner -> insertRow(inner, "agent_signals", B));
+                throw new IllegalStateException("roll the jOOQ scope back");
+            })).hasMessage("roll the jOOQ scope back");
+            assertThat(db.adminCount("agent_signals", B)).as("inner write rolled back with the jOOQ scope")
+                    .isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void a_jooq_scope_on_the_enclosing_jdbc_scopes_connection_joins_its_transaction_instead_of_committing_it() {
+        int before = db.adminCount("agent_signals", C);
+        assertThatThrownBy(() -> TenantScope.run(app, C, c -> {
+            insertRow(c, "agent_signals", C);
+            int seen = TenantScope.call(DSL.using(c, SQLDialect.POSTGRES), C, tx -> {
+                insertRow(tx, "agent_signals", C);
+                return tx.fetchCount(Tables.AGENT_SIGNALS);
+            });
+            assertThat(seen).isEqualTo(before + 2);
+            assertThat(Rows.setting(c)).isEqualTo(C.toString());
+            throw new IllegalStateException("roll the outer scope back");
+        })).hasMessage("roll the outer scope back");
+        assertThat(db.adminCount("agent_signals", C)).as("both writes rolled back with the outer scope")
+                .isEqualTo(before);
+    }
+
+    @Test
+    void after_a_scope_the_session_reads_the_setting_as_empty_and_an_unscoped_query_fails_with_22P02_not_rows()
+            throws SQLException {
+        try (Connection c = app.getConnection()) {
+            assertThat(Rows.setting(c)).as("a fresh session").isNull();
+            TenantScope.run(c, A, cc -> { });
+            assertThat(Rows.setting(c)).as("the same session after a scope").isEmpty();
+            for (String table : TENANT_TABLES) {
+                Throwable failed = catchThrowable(() -> Rows.byTenant(c, table));
+                assertThat(failed).as(table).isInstanceOf(SQLException.class);
+                assertThat(((SQLException) failed).getSQLState()).as(table).isEqualTo(Rows.INVALID_UUID_TEXT);
+            }
+        }
+    }
+
+    @Test
     void a_missing_tenant_or_missing_work_is_refused_before_a_connection_is_taken() {
         CountingDataSource counting = new CountingDataSource(app);
         assertThatThrownBy(() -> TenantScope.run(counting, null, c -> { }))
@@ -308,47 +463,74 @@ class TenantScopeTest {
     }
 
     private static HikariDataSource pool(int size) {
+        return pool(size, true);
+    }
+
+    /** A pool whose connections start with {@code autoCommit}; a short wait makes a starved pool fail fast. */
+    private static HikariDataSource pool(int size, boolean autoCommit) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(app);
         config.setMaximumPoolSize(size);
         config.setMinimumIdle(size);
+        config.setAutoCommit(autoCommit);
+        config.setConnectionTimeout(1_000);
         config.setPoolName("tenant-scope-test");
         return new HikariDataSource(config);
     }
 
-    /**
-     * One row of {@code table} for {@code tenant}. Parent rows come from the seed of tenant A (foreign key checks
-     * are not subject to row-level security, and the policy check runs first).
-     */
+    private static String setting(DSLContext dsl) {
+        return dsl.fetchValue(DSL.field("current_setting('app.current_tenant_id', true)", String.class));
+    }
+
+    /** One row of {@code table} for {@code tenant}, written through JDBC. */
     static void insertRow(Connection c, String table, TenantId tenant) throws SQLException {
-        String sql = switch (table) {
+        Object[] values = rowValues(table, tenant);
+        try (PreparedStatement ps = c.prepareStatement(rowSql(table))) {
+            for (int i = 0; i < values.length; i++) {
+                ps.setObject(i + 1, values[i]);
+            }
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    /** The same row as {@link #insertRow}, written through jOOQ. */
+    static void insertRow(DSLContext tx, String table, TenantId tenant) {
+        assertThat(tx.execute(rowSql(table), rowValues(table, tenant))).isEqualTo(1);
+    }
+
+    /**
+     * An INSERT of one row into {@code table}; its bind values are {@link #rowValues}. Rows that need a parent
+     * trading account use one seeded for tenant A (foreign key checks are not subject to row-level security,
+     * and the policy check runs first).
+     */
+    private static String rowSql(String table) {
+        return switch (table) {
             case "users" -> "INSERT INTO users (tenant_id, username, email, password_hash)"
                     + " VALUES (?, 'n_' || gen_random_uuid(), gen_random_uuid() || '@example.com', 'x')";
             case "trading_accounts" -> "INSERT INTO trading_accounts (tenant_id, account_id, account_number,"
                     + " exchange_name, account_type) VALUES (?, left('n_' || gen_random_uuid(), 50), '1', 'x', 'spot')";
             case "positions" -> "INSERT INTO positions (tenant_id, position_id, account_id, symbol, side, size,"
-                    + " entry_price) VALUES (?, left('n_' || gen_random_uuid(), 50), " + anAccount() + ", 'N', 'long', 1, 1)";
+                    + " entry_price) VALUES (?, left('n_' || gen_random_uuid(), 50), ?, 'N', 'long', 1, 1)";
             case "trades" -> "INSERT INTO trades (tenant_id, trade_id, account_id, symbol, side, trade_type, quantity,"
-                    + " price, gross_value, net_value, executed_at) VALUES (?, left('n_' || gen_random_uuid(), 50), "
-                    + anAccount() + ", 'N', 'buy', 'market', 1, 1, 1, 1, now())";
+                    + " price, gross_value, net_value, executed_at) VALUES (?, left('n_' || gen_random_uuid(), 50), ?,"
+                    + " 'N', 'buy', 'market', 1, 1, 1, 1, now())";
             case "risk_metrics" -> "INSERT INTO risk_metrics (tenant_id, account_id, portfolio_value, total_exposure)"
-                    + " VALUES (?, " + anAccount() + ", 1, 1)";
+                    + " VALUES (?, ?, 1, 1)";
             case "portfolio_snapshots" -> "INSERT INTO portfolio_snapshots (tenant_id, account_id, total_value,"
-                    + " cash_balance, snapshot_time) VALUES (?, " + anAccount() + ", 1, 1, clock_timestamp())";
+                    + " cash_balance, snapshot_time) VALUES (?, ?, 1, 1, clock_timestamp())";
             case "agent_signals" -> "INSERT INTO agent_signals (tenant_id, agent_type, symbol, signal, confidence)"
                     + " VALUES (?, 'test', 'N', 'buy', 1)";
             case "audit_logs" -> "INSERT INTO audit_logs (tenant_id, event_type, severity) VALUES (?, 'test', 'info')";
             default -> throw new IllegalArgumentException(table);
         };
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setObject(1, tenant.value());
-            assertThat(ps.executeUpdate()).isEqualTo(1);
-        }
     }
 
-    private static String anAccount() {
-        // The first seeded account; its id is 1 because the database is fresh and seeded in order.
-        return "1";
+    private static Object[] rowValues(String table, TenantId tenant) {
+        return switch (table) {
+            case "positions", "trades", "risk_metrics", "portfolio_snapshots" ->
+                    new Object[] {tenant.value(), db.accountId(A, 1)};
+            default -> new Object[] {tenant.value()};
+        };
     }
 
     /** A real data source that counts the connections taken from it. */

@@ -10,9 +10,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
@@ -43,6 +45,7 @@ public final class TenantDatabase implements AutoCloseable {
     private final String appRole;
     private final String appPassword;
     private final MigrateResult migration;
+    private final Map<TenantId, List<Integer>> accountIds = new ConcurrentHashMap<>();
 
     private TenantDatabase(Database database, String appRole, String appPassword, MigrateResult migration) {
         this.database = database;
@@ -103,16 +106,19 @@ public final class TenantDatabase implements AutoCloseable {
                 // FORCE row-level security binds the owner too, so seed each tenant under its own setting.
                 c.setAutoCommit(false);
                 setTenant(c, tenant);
+                List<Integer> accounts = new ArrayList<>();
                 for (int i = 1; i <= ROWS.get(tenant); i++) {
-                    seedRow(c, tenant, TAGS.get(tenant), i);
+                    accounts.add(seedRow(c, tenant, TAGS.get(tenant), i));
                 }
+                accountIds.put(tenant, List.copyOf(accounts));
                 c.commit();
                 c.setAutoCommit(true);
             }
         }
     }
 
-    private static void seedRow(Connection c, TenantId tenant, String tag, int i) throws SQLException {
+    /** Seeds the {@code i}-th row of each tenant table and returns the id of its trading account. */
+    private static int seedRow(Connection c, TenantId tenant, String tag, int i) throws SQLException {
         String symbol = symbol(tenant, i);
         int user = insert(c, "INSERT INTO users (tenant_id, username, email, password_hash) VALUES (?, ?, ?, 'x')",
                 tenant, "u_" + tag + "_" + i, tag + i + "@example.com");
@@ -131,6 +137,7 @@ public final class TenantDatabase implements AutoCloseable {
                 + " VALUES (?, 'momentum', ?, 'buy', 0.5)", tenant, symbol);
         insert(c, "INSERT INTO audit_logs (tenant_id, user_id, event_type, severity) VALUES (?, ?, 'login', 'info')",
                 tenant, user);
+        return account;
     }
 
     private static int insert(Connection c, String sql, TenantId tenant, Object... values) throws SQLException {
@@ -161,6 +168,15 @@ public final class TenantDatabase implements AutoCloseable {
     /** How many rows {@code tenant} was seeded with in each tenant table. */
     public static int rowsPerTable(TenantId tenant) {
         return ROWS.getOrDefault(tenant, 0);
+    }
+
+    /** The id the database gave the {@code i}-th (from 1) trading account seeded for {@code tenant}. */
+    public int accountId(TenantId tenant, int i) {
+        List<Integer> accounts = accountIds.get(tenant);
+        if (accounts == null || i < 1 || i > accounts.size()) {
+            throw new IllegalArgumentException("no seeded account " + i + " of " + tenant);
+        }
+        return accounts.get(i - 1);
     }
 
     /** The database. */

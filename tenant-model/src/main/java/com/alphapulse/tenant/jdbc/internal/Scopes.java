@@ -10,8 +10,12 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
+import org.jooq.impl.DataSourceConnectionProvider;
+import org.jooq.impl.DefaultConnectionProvider;
 
 /**
  * Opens and closes tenant scopes. The tenant is always set with {@code set_config(..., true)}, i.e. local to
@@ -31,22 +35,40 @@ public final class Scopes {
     private static final String READ_TENANT = "SELECT current_setting(?, true)";
     private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
-    // Only for refusing a nested scope of another tenant; what isolates is the database setting, not this.
-    private static final ThreadLocal<TenantId> ACTIVE = new ThreadLocal<>();
+    /**
+     * The scope the thread is in: its tenant, the connection its transaction runs on, and the data source that
+     * connection came from (null when the caller supplied the connection), so that a nested scope of the same
+     * tenant can join that transaction instead of taking a second connection. What isolates tenants is the
+     * database setting, not this.
+     */
+    private record Frame(TenantId tenant, DataSource dataSource, Connection connection, boolean jooq) {}
+
+    private static final ThreadLocal<Frame> ACTIVE = new ThreadLocal<>();
 
     private Scopes() {}
 
     /** The tenant whose scope the current thread is in, if any. */
     public static Optional<TenantId> current() {
-        return Optional.ofNullable(ACTIVE.get());
+        return Optional.ofNullable(ACTIVE.get()).map(Frame::tenant);
     }
 
-    /** Runs {@code work} as {@code tenant} on a connection of its own from {@code dataSource}. */
+    /**
+     * Runs {@code work} as {@code tenant} in a transaction of its own on a connection of its own from
+     * {@code dataSource}, or, inside a scope whose connection came from the same data source, on that
+     * connection as part of that scope's transaction.
+     */
     public static <T> T onDataSource(DataSource dataSource, TenantId tenant, SqlWork<T> work) {
         requireArguments(dataSource, tenant, work);
-        TenantId outer = enter(tenant);
-        try (Connection connection = dataSource.getConnection()) {
-            return inTransaction(connection, tenant, work);
+        Frame outer = enclosing(tenant);
+        try {
+            if (outer != null && outer.dataSource() == dataSource) {
+                // The enclosing scope set this tenant on this connection and is still running.
+                return work.apply(outer.connection());
+            }
+            try (Connection connection = dataSource.getConnection()) {
+                ACTIVE.set(new Frame(tenant, dataSource, connection, false));
+                return inOwnTransaction(connection, tenant, work);
+            }
         } catch (SQLException e) {
             throw translate(tenant, e);
         } finally {
@@ -57,9 +79,13 @@ public final class Scopes {
     /** Runs {@code work} as {@code tenant} on the caller's {@code connection}, which stays open. */
     public static <T> T onConnection(Connection connection, TenantId tenant, SqlWork<T> work) {
         requireArguments(connection, tenant, work);
-        TenantId outer = enter(tenant);
+        Frame outer = enclosing(tenant);
         try {
-            return inTransaction(connection, tenant, work);
+            ACTIVE.set(new Frame(tenant, null, connection, false));
+            // With auto-commit off the caller (or an enclosing scope) has a transaction this scope must not end.
+            return connection.getAutoCommit()
+                    ? inOwnTransaction(connection, tenant, work)
+                    : inCallersTransaction(connection, tenant, work);
         } catch (SQLException e) {
             throw translate(tenant, e);
         } finally {
@@ -70,25 +96,67 @@ public final class Scopes {
     /** Runs {@code work} as {@code tenant} in a jOOQ transaction of {@code dsl}. */
     public static <T> T onDsl(DSLContext dsl, TenantId tenant, Function<DSLContext, T> work) {
         requireArguments(dsl, tenant, work);
-        TenantId outer = enter(tenant);
+        Frame outer = enclosing(tenant);
         try {
+            if (outer != null && !outer.jooq() && outer.connection() == plainConnection(dsl)) {
+                // DSL.using(the enclosing JDBC scope's connection): jOOQ would take that connection's transaction
+                // for a top-level one of its own and commit it halfway through the enclosing scope.
+                return work.apply(dsl);
+            }
+            ConnectionProvider provider = dsl.configuration().connectionProvider();
+            DataSource source = provider instanceof DataSourceConnectionProvider p ? p.dataSource() : null;
             // transactionResult honours whatever TransactionProvider the caller configured (savepoints when nested).
-            return dsl.transactionResult(configuration -> {
-                DSLContext tx = configuration.dsl();
-                tx.resultQuery("select set_config({0}, {1}, true)",
-                        DSL.val(AlphaPulseSchema.TENANT_SETTING), DSL.val(tenant.toString())).fetch();
-                return work.apply(tx);
-            });
+            return dsl.transactionResult(configuration -> configuration.dsl().connectionResult(connection -> {
+                ACTIVE.set(new Frame(tenant, source, connection, true));
+                return inJooqTransaction(configuration.dsl(), tenant, work);
+            }));
+        } catch (DataAccessException e) {
+            throw translate(tenant, e);
         } finally {
             exit(outer);
         }
     }
 
-    private static <T> T inTransaction(Connection connection, TenantId tenant, SqlWork<T> work) throws SQLException {
-        if (!connection.getAutoCommit()) {
-            return inCallersTransaction(connection, tenant, work);
+    /**
+     * Within a jOOQ transaction, which is a savepoint when the caller already has one: RELEASE SAVEPOINT keeps
+     * a transaction-local setting, so it is put back, or the rest of the caller's transaction would run as this
+     * tenant. After a failure jOOQ rolls back (to the savepoint), which restores the setting by itself.
+     */
+    private static <T> T inJooqTransaction(DSLContext tx, TenantId tenant, Function<DSLContext, T> work) {
+        String before = tx.fetchValue(DSL.field("current_setting({0}, true)", String.class,
+                DSL.val(AlphaPulseSchema.TENANT_SETTING)));
+        setTenant(tx, tenant.toString());
+        T result;
+        try {
+            result = work.apply(tx);
+        } catch (Throwable failure) {
+            try {
+                setTenant(tx, before);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e);
+            }
+            throw failure;
         }
-        connection.setAutoCommit(false);
+        setTenant(tx, before);
+        return result;
+    }
+
+    /** The connection of a {@code DSL.using(connection)} context, without touching a data source. */
+    private static Connection plainConnection(DSLContext dsl) {
+        return dsl.configuration().connectionProvider() instanceof DefaultConnectionProvider p ? p.acquire() : null;
+    }
+
+    /**
+     * The scope owns the connection's transaction whatever auto-commit mode it arrived in: a pool configured
+     * with auto-commit off hands out connections with no transaction of anyone's, and would roll back work
+     * left uncommitted when the connection is closed.
+     */
+    private static <T> T inOwnTransaction(Connection connection, TenantId tenant, SqlWork<T> work)
+            throws SQLException {
+        boolean autoCommit = connection.getAutoCommit();
+        if (autoCommit) {
+            connection.setAutoCommit(false);
+        }
         T result;
         try {
             setTenant(connection, tenant.toString());
@@ -96,10 +164,14 @@ public final class Scopes {
             connection.commit();
         } catch (Throwable failure) {
             rollbackQuietly(connection, failure);
-            restoreAutoCommitQuietly(connection, failure);
+            if (autoCommit) {
+                restoreAutoCommitQuietly(connection, failure);
+            }
             throw failure;
         }
-        connection.setAutoCommit(true);
+        if (autoCommit) {
+            connection.setAutoCommit(true);
+        }
         return result;
     }
 
@@ -127,6 +199,11 @@ public final class Scopes {
         }
         setTenant(connection, before);
         return result;
+    }
+
+    private static void setTenant(DSLContext tx, String value) {
+        tx.resultQuery("select set_config({0}, {1}, true)",
+                DSL.val(AlphaPulseSchema.TENANT_SETTING), DSL.val(value, String.class)).fetch();
     }
 
     private static void setTenant(Connection connection, String value) throws SQLException {
@@ -163,17 +240,17 @@ public final class Scopes {
         }
     }
 
-    private static TenantId enter(TenantId tenant) {
-        TenantId active = ACTIVE.get();
-        if (active != null && !active.equals(tenant)) {
+    /** The scope the thread is already in, after refusing one of another tenant. */
+    private static Frame enclosing(TenantId tenant) {
+        Frame active = ACTIVE.get();
+        if (active != null && !active.tenant().equals(tenant)) {
             throw new TenantException(TenantException.Code.NESTED_SCOPE, "cannot open a scope for tenant " + tenant
-                    + " inside the scope of tenant " + active + " on the same thread");
+                    + " inside the scope of tenant " + active.tenant() + " on the same thread");
         }
-        ACTIVE.set(tenant);
         return active;
     }
 
-    private static void exit(TenantId outer) {
+    private static void exit(Frame outer) {
         if (outer == null) {
             ACTIVE.remove();
         } else {
@@ -192,7 +269,15 @@ public final class Scopes {
     }
 
     private static TenantException translate(TenantId tenant, SQLException e) {
-        TenantException.Code code = INSUFFICIENT_PRIVILEGE.equals(e.getSQLState())
+        return translate(tenant, e.getSQLState(), e);
+    }
+
+    private static TenantException translate(TenantId tenant, DataAccessException e) {
+        return translate(tenant, e.sqlState(), e);
+    }
+
+    private static TenantException translate(TenantId tenant, String sqlState, Exception e) {
+        TenantException.Code code = INSUFFICIENT_PRIVILEGE.equals(sqlState)
                 ? TenantException.Code.ACCESS_DENIED
                 : TenantException.Code.DATABASE_ERROR;
         return new TenantException(code, "in the scope of tenant " + tenant + ": " + e.getMessage(), e);

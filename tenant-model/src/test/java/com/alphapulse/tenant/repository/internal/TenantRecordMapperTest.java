@@ -14,6 +14,7 @@ import com.alphapulse.tenant.repository.TenantsRepository;
 import com.alphapulse.tenant.testing.TenantDatabase;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
@@ -64,14 +65,20 @@ class TenantRecordMapperTest {
     void a_row_read_from_the_database_maps_to_the_domain_and_back_to_the_same_row() {
         try (TenantDatabase db = TenantDatabase.create("tenant_mapper")) {
             DSLContext dsl = DSL.using(db.appDataSource(), SQLDialect.POSTGRES);
-            TenantsRepository.using(dsl).create(new NewTenant("Mapped", "mapped", SubscriptionTier.ENTERPRISE,
-                    new TenantLimits(null, 7), "{\"a\": {\"b\": [1, \"two\"]}}"));
+            int seeded = dsl.fetchCount(TENANTS);
+            Tenant mapped = TenantsRepository.using(dsl).create(new NewTenant("Mapped", "mapped",
+                    SubscriptionTier.ENTERPRISE, new TenantLimits(null, 7), "{\"a\": {\"b\": [1, \"two\"]}}"));
+            List<UUID> compared = new ArrayList<>();
             for (TenantsRecord stored : dsl.selectFrom(TENANTS).fetch()) {
                 TenantsRecord back = mapper.toRecord(mapper.toTenant(stored));
                 assertThat(Arrays.asList(back.intoArray())).as(stored.getSlug())
                         .isEqualTo(Arrays.asList(stored.intoArray()));
+                compared.add(stored.getId());
             }
-            assertThat(dsl.fetchCount(TENANTS)).isEqualTo(5);
+            assertThat(compared).as("every seeded tenant and the new one")
+                    .hasSize(seeded + 1)
+                    .contains(TenantDatabase.A.value(), TenantDatabase.B.value(), TenantDatabase.C.value(),
+                            mapped.id().value());
         }
     }
 
