@@ -1,0 +1,28 @@
+package com.alphapulse.db.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@link MigrationEngine#downgrade(String, DowngradeOptions)} did.
+ *
+ * @param fromVersion the version before
+ * @param toVersion the version after, {@code "base"} when every version was undone
+ * @param versions each version undone, newest first, with its measured duration and archived rows
+ * @param warnings what the caller must know about the state left behind (e.g. SECURITY: tenant tables
+ *     without row-level security)
+ * @param total wall-clock time of the whole run, checks and planning included
+ */
+public record DowngradeResult(String fromVersion, String toVersion, List<VersionRun> versions,
+        List<String> warnings, Duration total) {
+
+    public DowngradeResult {
+        versions = List.copyOf(versions);
+        warnings = List.copyOf(warnings);
+    }
+
+    /** Rows archived over all versions. */
+    public long rowsArchived() {
+        return versions.stream().mapToLong(VersionRun::rowsArchived).sum();
+    }
+}

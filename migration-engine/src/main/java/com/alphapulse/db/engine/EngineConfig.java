@@ -1,0 +1,177 @@
+package com.alphapulse.db.engine;
+
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+
+/**
+ * How a {@link MigrationEngine} connects and behaves; obtained from {@link MigrationEngine#configure()},
+ * finished with {@link #load()}.
+ *
+ * <pre>{@code
+ * MigrationEngine engine = MigrationEngine.configure()
+ *         .url("jdbc:postgresql://db:5432/alphapulse", "migrator", password)
+ *         .lockTimeout(Duration.ofSeconds(3))
+ *         .reason("INC-42: RLS overhead")
+ *         .load();
+ * }</pre>
+ */
+public final class EngineConfig {
+
+    private DataSource dataSource;
+    private String url;
+    private String user;
+    private String password;
+    private Duration lockTimeout = Duration.ofSeconds(3);
+    private Duration statementTimeout = Duration.ofMinutes(10);
+    private int lockRetries = 5;
+    private Duration retryBackoff = Duration.ofMillis(500);
+    private List<String> migrationLocations = List.of(AlphaPulseSchema.MIGRATION_LOCATION);
+    private UndoScriptSource undoScriptSource = UndoScriptSource.classpath();
+    private String reason;
+    private String installedBy;
+
+    EngineConfig() {}
+
+    /** Connect through {@code dataSource} (it must hand out at least three connections at once). */
+    public EngineConfig dataSource(DataSource dataSource) {
+        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.url = null;
+        return this;
+    }
+
+    /** Connect to {@code url} (without credentials in it) as {@code user}. */
+    public EngineConfig url(String url, String user, String password) {
+        this.url = Objects.requireNonNull(url, "url");
+        this.user = user;
+        this.password = password;
+        this.dataSource = null;
+        return this;
+    }
+
+    /** How long each statement of an undo step may wait for a lock before the step is retried (default 3 s). */
+    public EngineConfig lockTimeout(Duration value) {
+        this.lockTimeout = positive(value, "lockTimeout");
+        return this;
+    }
+
+    /** How long one statement of an undo step may run (default 10 min, generous for backfills). */
+    public EngineConfig statementTimeout(Duration value) {
+        this.statementTimeout = positive(value, "statementTimeout");
+        return this;
+    }
+
+    /** How often a version is retried after a lock timeout (default 5; 0 gives up at once). */
+    public EngineConfig lockRetries(int value) {
+        if (value < 0) {
+            throw new IllegalArgumentException("lockRetries must not be negative");
+        }
+        this.lockRetries = value;
+        return this;
+    }
+
+    /** The wait before the first retry, doubled for each further one (default 500 ms). */
+    public EngineConfig retryBackoff(Duration value) {
+        this.retryBackoff = Objects.requireNonNull(value, "retryBackoff");
+        return this;
+    }
+
+    /** Flyway locations of the migration scripts (default {@link AlphaPulseSchema#MIGRATION_LOCATION}). */
+    public EngineConfig migrationLocations(String... locations) {
+        if (locations.length == 0) {
+            throw new IllegalArgumentException("at least one migration location is needed");
+        }
+        this.migrationLocations = List.of(locations);
+        return this;
+    }
+
+    /** Where undo scripts come from (default {@link UndoScriptSource#classpath()}). */
+    public EngineConfig undoScriptSource(UndoScriptSource source) {
+        this.undoScriptSource = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
+    /** Why the engine is run; journaled with every step. */
+    public EngineConfig reason(String value) {
+        this.reason = value;
+        return this;
+    }
+
+    /** The user Flyway records as having installed a version (default: the database user). */
+    public EngineConfig installedBy(String value) {
+        this.installedBy = value;
+        return this;
+    }
+
+    /** The configured lock timeout. */
+    public Duration lockTimeout() {
+        return lockTimeout;
+    }
+
+    /** The configured statement timeout. */
+    public Duration statementTimeout() {
+        return statementTimeout;
+    }
+
+    /** The configured number of lock retries. */
+    public int lockRetries() {
+        return lockRetries;
+    }
+
+    /** The configured initial retry backoff. */
+    public Duration retryBackoff() {
+        return retryBackoff;
+    }
+
+    /** The configured migration locations. */
+    public List<String> migrationLocations() {
+        return migrationLocations;
+    }
+
+    /** The configured reason, may be null. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The engine for this configuration. Opens no connection yet. */
+    public MigrationEngine load() {
+        if (dataSource == null && url == null) {
+            throw new IllegalStateException("configure a dataSource or a url");
+        }
+        return new MigrationEngine(this);
+    }
+
+    DataSource dataSourceOrNull() {
+        return dataSource;
+    }
+
+    String urlOrNull() {
+        return url;
+    }
+
+    String user() {
+        return user;
+    }
+
+    String password() {
+        return password;
+    }
+
+    UndoScriptSource undoScriptSource() {
+        return undoScriptSource;
+    }
+
+    String installedBy() {
+        return installedBy;
+    }
+
+    private static Duration positive(Duration d, String name) {
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive");
+        }
+        return d;
+    }
+}

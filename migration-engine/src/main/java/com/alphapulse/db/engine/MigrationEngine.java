@@ -1,0 +1,149 @@
+package com.alphapulse.db.engine;
+
+import com.alphapulse.db.engine.internal.DemoData;
+import com.alphapulse.db.engine.internal.Downgrader;
+import com.alphapulse.db.engine.internal.EngineSettings;
+import com.alphapulse.db.engine.internal.Repairer;
+import com.alphapulse.db.engine.internal.Stamper;
+import com.alphapulse.db.engine.internal.StatusReader;
+import com.alphapulse.db.engine.internal.Upgrader;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.stream.Collectors;
+import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.ds.common.BaseDataSource;
+
+/**
+ * The migration engine: upgrades through Flyway, downgrades through the schema's undo scripts without
+ * losing tenant data, and tells where a database stands. Like {@code Flyway}, one object per database with
+ * a verb per command; every verb opens its own connections and returns a result record carrying measured
+ * durations, or throws a {@link MigrationException} with a {@link MigrationException.Code}.
+ *
+ * <pre>{@code
+ * MigrationEngine engine = MigrationEngine.configure().dataSource(ds).reason("INC-42").load();
+ * PlanResult plan = engine.plan("002");                 // what a downgrade would do, nothing changed
+ * engine.downgrade("002", DowngradeOptions.defaults()); // tenant data archived, restored on upgrade
+ * engine.upgrade("head");
+ * }</pre>
+ *
+ * <p>Mutating verbs (upgrade, downgrade, stamp, repair, loadDemoData) take a per-database advisory lock for
+ * the whole run; a second run is refused at once with {@code LOCKED}. The engine keeps its journal and
+ * archive in schema {@code alphapulse_migration}, created on first use.
+ */
+public final class MigrationEngine {
+
+    private static final String APPLICATION = "alphapulse-migration-engine";
+
+    private final EngineSettings settings;
+
+    MigrationEngine(EngineConfig config) {
+        this.settings = settings(config);
+    }
+
+    /** A new configuration. */
+    public static EngineConfig configure() {
+        return new EngineConfig();
+    }
+
+    /**
+     * The version Flyway's history records, applied and pending versions, the engine's rollbacks, archived
+     * data waiting for a restore, and whether the live catalog really is at the recorded version.
+     */
+    public StatusResult status() {
+        return StatusReader.status(settings);
+    }
+
+    /** The journal: every upgrade, downgrade, stamp and repair, oldest first. */
+    public HistoryResult history() {
+        return StatusReader.history(settings);
+    }
+
+    /**
+     * Applies versions through Flyway up to {@code target}: {@code head}, {@code +N} or a version ("7",
+     * "007"). Tenant data archived by earlier downgrades is restored exactly, in each version's transaction.
+     */
+    public UpgradeResult upgrade(String target) {
+        return Upgrader.run(settings, target);
+    }
+
+    /**
+     * What a downgrade to {@code target} ({@code -N}, a version or {@code base}) would do, worked out on the
+     * live data without changing anything: steps, statements, locks, data-loss risk with counts, SECURITY
+     * warnings and blocking preconditions.
+     */
+    public PlanResult plan(String target) {
+        return Downgrader.plan(settings, target);
+    }
+
+    /**
+     * Undoes versions down to {@code target} ({@code -N}, a version or {@code base}), newest first, each in one
+     * transaction with its archive, history change and journal entry. Refused before anything runs when a
+     * precondition fails ({@code PRECONDITION_FAILED}) or data that is not archived would be lost and the
+     * caller did not accept it ({@code DATA_LOSS_REFUSED}).
+     */
+    public DowngradeResult downgrade(String target, DowngradeOptions options) {
+        return Downgrader.run(settings, target, Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Records {@code version} ({@code base} for none) as the current one without running scripts; refused
+     * with {@code CATALOG_MISMATCH} when the live catalog is not at that version, unless {@code force}.
+     */
+    public StampResult stamp(String version, boolean force) {
+        return Stamper.run(settings, version, force);
+    }
+
+    /**
+     * Cleans up after a failed non-transactional step (indexes an interrupted {@code CREATE INDEX
+     * CONCURRENTLY} left, INVALID ones included) and removes failed history rows (Flyway's repair).
+     */
+    public RepairResult repair() {
+        return Repairer.run(settings);
+    }
+
+    /** Inserts realistic multi-tenant demo data; the database must be at 007 or later. */
+    public LoadDemoDataResult loadDemoData(DemoDataOptions options) {
+        return DemoData.load(settings, Objects.requireNonNull(options, "options"));
+    }
+
+    private static EngineSettings settings(EngineConfig config) {
+        DataSource ds = config.dataSourceOrNull();
+        String secret = null;
+        if (ds == null) {
+            PGSimpleDataSource pg = new PGSimpleDataSource();
+            try {
+                pg.setURL(config.urlOrNull());
+            } catch (IllegalArgumentException e) {
+                throw new MigrationException(MigrationException.Code.CONNECTION_FAILED,
+                        "not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database)");
+            }
+            if (config.user() != null) {
+                pg.setUser(config.user());
+            }
+            if (config.password() != null) {
+                pg.setPassword(config.password());
+            }
+            pg.setApplicationName(APPLICATION);
+            pg.setConnectTimeout(10);
+            pg.setLoginTimeout(10);
+            ds = pg;
+            secret = config.password();
+        }
+        return new EngineSettings(ds, describe(ds), secret, config.lockTimeout(), config.statementTimeout(),
+                config.lockRetries(), config.retryBackoff(), config.migrationLocations(), config.undoScriptSource(),
+                config.reason(), config.installedBy());
+    }
+
+    /** host:port/database as user, for messages; never the URL's parameters (they may carry a password). */
+    private static String describe(DataSource ds) {
+        if (ds instanceof BaseDataSource b) {
+            String hosts = b.getServerNames() == null ? "localhost" : String.join(",", b.getServerNames());
+            int[] ports = b.getPortNumbers();
+            String port = ports == null || ports.length == 0 || ports[0] == 0 ? "5432"
+                    : Arrays.stream(ports).mapToObj(String::valueOf).collect(Collectors.joining(","));
+            return hosts + ":" + port + "/" + b.getDatabaseName() + (b.getUser() == null ? "" : " as " + b.getUser());
+        }
+        return "the configured data source";
+    }
+}

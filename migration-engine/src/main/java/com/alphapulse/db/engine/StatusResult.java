@@ -1,0 +1,69 @@
+package com.alphapulse.db.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Where a database stands.
+ *
+ * @param currentVersion the highest version Flyway's history records as applied; {@code "base"} for none
+ * @param historyTable whether the database has Flyway's schema history table at all
+ * @param applied the applied versions, oldest first
+ * @param pending the versions that an upgrade to head would apply
+ * @param failed versions whose history row says they failed (run repair)
+ * @param rollbacks the engine's successful downgrades, from the journal, oldest first
+ * @param pendingRestores archived tenant data waiting for its version to be applied again
+ * @param catalog whether the live catalog really is at {@code currentVersion}
+ * @param total how long reading took
+ */
+public record StatusResult(String currentVersion, boolean historyTable, List<AppliedVersion> applied,
+        List<String> pending, List<String> failed, List<HistoryResult.Entry> rollbacks,
+        List<PendingRestore> pendingRestores, CatalogMatch catalog, Duration total) {
+
+    public StatusResult {
+        applied = List.copyOf(applied);
+        pending = List.copyOf(pending);
+        failed = List.copyOf(failed);
+        rollbacks = List.copyOf(rollbacks);
+        pendingRestores = List.copyOf(pendingRestores);
+    }
+
+    /**
+     * One applied version as Flyway recorded it.
+     *
+     * @param version e.g. "007"
+     * @param description what it does
+     * @param installedOn when it was applied (or stamped)
+     * @param installedBy who applied it
+     * @param executionTime how long Flyway measured it
+     */
+    public record AppliedVersion(String version, String description, Instant installedOn, String installedBy,
+            Duration executionTime) {}
+
+    /**
+     * Archived rows of one table waiting for a restore.
+     *
+     * @param version the version whose re-application restores them
+     * @param table the table, {@code tenants} for whole tenant rows
+     * @param rows how many
+     * @param stranded true when that version is already applied (e.g. by Flyway without the engine), so the
+     *     engine will not restore these rows by itself
+     */
+    public record PendingRestore(String version, String table, long rows, boolean stranded) {}
+
+    /**
+     * The verification module's view of the live catalog.
+     *
+     * @param matchesRecorded whether the catalog has no error against the recorded version
+     * @param identified the version the catalog matches, {@code "base"} for an empty database, null for none
+     * @param nearest the version the catalog is closest to, null for an empty database
+     * @param findings the differences from the recorded version (or, with nothing recorded, from the nearest)
+     */
+    public record CatalogMatch(boolean matchesRecorded, String identified, String nearest, List<String> findings) {
+
+        public CatalogMatch {
+            findings = List.copyOf(findings);
+        }
+    }
+}

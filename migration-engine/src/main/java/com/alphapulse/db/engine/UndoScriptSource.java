@@ -1,0 +1,53 @@
+package com.alphapulse.db.engine;
+
+import com.alphapulse.db.schema.SchemaException;
+import com.alphapulse.db.schema.SchemaVersion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Where the engine reads the script that returns a version to the one before it. The default is the
+ * schema module's {@code db/undo/UNNN__*.sql} on the classpath.
+ */
+@FunctionalInterface
+public interface UndoScriptSource {
+
+    /** The undo script of {@code version}, or empty when there is none. */
+    Optional<String> undoSql(SchemaVersion version);
+
+    /** The schema module's undo scripts ({@link SchemaVersion#undoSql()}). */
+    static UndoScriptSource classpath() {
+        return version -> {
+            try {
+                return Optional.of(version.undoSql());
+            } catch (SchemaException e) {
+                return Optional.empty();
+            }
+        };
+    }
+
+    /**
+     * Undo scripts in a directory, named as in the schema module ({@code U007__domain_tenant_id.sql}): the
+     * file name of {@link SchemaVersion#undoResource()} looked up in {@code dir}.
+     */
+    static UndoScriptSource directory(Path dir) {
+        Objects.requireNonNull(dir, "dir");
+        return version -> {
+            String resource = version.undoResource();
+            Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+            if (!Files.isRegularFile(file)) {
+                return Optional.empty();
+            }
+            try {
+                return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        };
+    }
+}

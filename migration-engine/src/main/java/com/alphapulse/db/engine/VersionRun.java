@@ -1,0 +1,24 @@
+package com.alphapulse.db.engine;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One version applied or undone, as measured.
+ *
+ * @param version the version's label, e.g. "007"
+ * @param description what the version does
+ * @param direction {@link Direction#UP} or {@link Direction#DOWN}
+ * @param duration wall-clock time of the version's transaction, archive and restore included
+ * @param rowsArchived rows copied to the archive before the undo dropped them
+ * @param rowsRestored archived values written back while the version was applied again
+ * @param attempts how many times the version was tried (more than 1 after lock timeouts)
+ * @param notices warnings and notices PostgreSQL raised while the version ran (e.g. U008's security warning)
+ */
+public record VersionRun(String version, String description, Direction direction, Duration duration,
+        long rowsArchived, long rowsRestored, int attempts, List<String> notices) {
+
+    public VersionRun {
+        notices = List.copyOf(notices);
+    }
+}

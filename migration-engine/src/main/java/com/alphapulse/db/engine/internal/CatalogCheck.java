@@ -1,0 +1,55 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.engine.StatusResult;
+import com.alphapulse.db.verification.Finding;
+import com.alphapulse.db.verification.IdentifyResult;
+import com.alphapulse.db.verification.VerificationException;
+import com.alphapulse.db.verification.Verifier;
+import com.alphapulse.db.verification.VerifyResult;
+import com.alphapulse.db.schema.SchemaVersion;
+import java.util.List;
+
+/** Whether the live catalog is really at a version, as the verification module decides. */
+final class CatalogCheck {
+
+    private CatalogCheck() {}
+
+    /** The errors of the live catalog against {@code version} (0: against an empty database); empty when it matches. */
+    static List<String> errorsAgainst(EngineSettings s, int version) {
+        try {
+            Verifier verifier = Verifier.on(s.dataSource());
+            if (version == 0) {
+                IdentifyResult id = verifier.identify();
+                return id.emptyDatabase() ? List.of()
+                        : List.of("schema public is not empty (nearest version " + id.nearest().map(SchemaVersion::label).orElse("?") + ")");
+            }
+            VerifyResult r = verifier.verify(Targets.version(version));
+            return r.errors().stream().map(Finding::toString).toList();
+        } catch (VerificationException e) {
+            throw new MigrationException(e.code() == VerificationException.Code.CONNECTION_FAILED ? Code.CONNECTION_FAILED
+                    : Code.FAILED, Errors.scrub(s, "cannot verify the live catalog: " + e.getMessage()));
+        }
+    }
+
+    static StatusResult.CatalogMatch match(EngineSettings s, int recorded) {
+        try {
+            IdentifyResult id = Verifier.on(s.dataSource()).identify();
+            String identified = id.emptyDatabase() ? Targets.BASE : id.match().map(SchemaVersion::label).orElse(null);
+            String nearest = id.nearest().map(SchemaVersion::label).orElse(null);
+            List<String> errors;
+            if (recorded == 0) {
+                errors = id.emptyDatabase() ? List.of() : id.errors().stream().map(Finding::toString).toList();
+                if (!id.emptyDatabase() && errors.isEmpty()) {
+                    errors = List.of("no version is recorded, but the catalog matches " + identified);
+                }
+            } else {
+                errors = errorsAgainst(s, recorded);
+            }
+            return new StatusResult.CatalogMatch(errors.isEmpty(), identified, nearest, errors);
+        } catch (VerificationException e) {
+            throw new MigrationException(Code.FAILED, Errors.scrub(s, "cannot verify the live catalog: " + e.getMessage()));
+        }
+    }
+}

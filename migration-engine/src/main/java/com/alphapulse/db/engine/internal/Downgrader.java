@@ -1,0 +1,192 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.Direction;
+import com.alphapulse.db.engine.DowngradeOptions;
+import com.alphapulse.db.engine.DowngradeResult;
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.engine.Outcome;
+import com.alphapulse.db.engine.PlanResult;
+import com.alphapulse.db.engine.Risk;
+import com.alphapulse.db.engine.VersionRun;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Downgrades and plans. Each version is undone in one transaction together with its archive, its history
+ * row's removal and its journal entry:
+ *
+ * <pre>
+ * BEGIN; set_config(lock_timeout, statement_timeout, row_security off) LOCAL
+ *   archive what the undo drops -> undo script -> DELETE its flyway_schema_history row -> journal DOWN
+ * COMMIT
+ * </pre>
+ *
+ * so a crash or a killed session leaves the database at a whole version with history and journal agreeing,
+ * and running the command again finishes the job. A lock timeout rolls the version back and retries it
+ * with exponential backoff; the version's locks are never held while waiting.
+ */
+public final class Downgrader {
+
+    private static final String APPLICATION = "alphapulse-migration-engine";
+
+    private Downgrader() {}
+
+    public static PlanResult plan(EngineSettings s, String targetText) {
+        Instant start = Instant.now();
+        Connection c = Connections.open(s);
+        try {
+            HistoryTable.State state = requireHistory(c);
+            int target = Targets.downgrade(targetText, state.current());
+            return Planner.plan(c, s, state.current(), target, state.failed(), start).result();
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "cannot plan the downgrade", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
+    // The advisory lock is held by scope alone: try-with-resources releases it however the run ends.
+    @SuppressWarnings("try")
+    public static DowngradeResult run(EngineSettings s, String targetText, DowngradeOptions options) {
+        Instant start = Instant.now();
+        Connection c = Connections.open(s);
+        try {
+            HistoryTable.State state = requireHistory(c);
+            int target = Targets.downgrade(targetText, state.current());
+            Planner.undoScripts(s, Planner.versionsToUndo(state.current(), target));
+            FlywaySupport.verifyApplied(s);
+            try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
+                // Re-read under the lock: another run may have moved the database since.
+                state = requireHistory(c);
+                target = Targets.downgrade(targetText, state.current());
+                Planner.Plan plan = Planner.plan(c, s, state.current(), target, state.failed(), start);
+                refuseIfNeeded(plan, options);
+                List<VersionRun> runs = new ArrayList<>();
+                if (!plan.steps().isEmpty()) {
+                    EngineSchema.ensure(c);
+                    UUID runId = UUID.randomUUID();
+                    for (Planner.Step step : plan.steps()) {
+                        runs.add(undo(c, s, step, options, runId));
+                    }
+                }
+                return new DowngradeResult(plan.result().fromVersion(), plan.result().toVersion(), runs,
+                        plan.result().warnings(), Duration.between(start, Instant.now()));
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "downgrade failed", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
+    static HistoryTable.State requireHistory(Connection c) throws SQLException {
+        HistoryTable.State state = HistoryTable.state(c);
+        if (!state.exists()) {
+            throw new MigrationException(Code.NO_HISTORY, "the database has no " + HistoryTable.QUALIFIED
+                    + " table, so no version is recorded; upgrade it, or stamp the version it is at");
+        }
+        return state;
+    }
+
+    private static void refuseIfNeeded(Planner.Plan plan, DowngradeOptions options) {
+        PlanResult r = plan.result();
+        if (r.blocked()) {
+            throw new MigrationException(Code.PRECONDITION_FAILED, "downgrade " + r.fromVersion() + " -> " + r.toVersion()
+                    + " refused before it started: " + String.join("; ", r.blockers()) + "; nothing was changed");
+        }
+        if (r.unrecoverableRisk(options.archive()) != Risk.NONE && !options.acceptDataLoss()) {
+            List<String> lost = new ArrayList<>();
+            for (PlanResult.Step step : r.steps()) {
+                for (PlanResult.Statement st : step.statements()) {
+                    if (st.risk() != Risk.NONE && !(options.archive() && st.archivable())) {
+                        lost.add(st.dataLoss() + " (undo " + step.version() + ", risk " + st.risk() + ")");
+                    }
+                }
+            }
+            throw new MigrationException(Code.DATA_LOSS_REFUSED, "downgrade " + r.fromVersion() + " -> " + r.toVersion()
+                    + " would lose data that is not archived: " + String.join("; ", lost)
+                    + (options.archive() ? "" : "; archiving is off")
+                    + "; accept the loss explicitly to proceed, nothing was changed");
+        }
+    }
+
+    private static VersionRun undo(Connection c, EngineSettings s, Planner.Step step, DowngradeOptions options,
+            UUID runId) throws SQLException {
+        int version = step.version().number();
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            Instant t0 = Instant.now();
+            List<String> notices = new ArrayList<>();
+            try {
+                c.setAutoCommit(false);
+                Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true), "
+                        + "set_config('row_security', 'off', true), set_config('application_name', ?, true)",
+                        Sql.millis(s.lockTimeout()), Sql.millis(s.statementTimeout()),
+                        APPLICATION + " undo " + step.version().label());
+                long archived = 0;
+                if (options.archive()) {
+                    archived = Archive.archive(c, version, step.statements());
+                } else {
+                    Archive.discard(c, version);
+                }
+                for (Script.Statement st : step.statements()) {
+                    if (!st.engineSetting()) {
+                        Sql.executeScriptStatement(c, st.sql(), notices);
+                    }
+                }
+                HistoryTable.deleteVersion(c, version);
+                Instant t1 = Instant.now();
+                Journal.write(c, s, new Journal.Step(runId, version, Direction.DOWN, t0, t1, archived, 0, Outcome.SUCCESS,
+                        attempt > 1 ? "succeeded at attempt " + attempt : null));
+                c.commit();
+                c.setAutoCommit(true);
+                return new VersionRun(step.version().label(), step.version().description(), Direction.DOWN,
+                        Duration.between(t0, Instant.now()), archived, 0, attempt, notices);
+            } catch (SQLException | RuntimeException e) {
+                Connections.rollbackQuietly(c);
+                resetAutoCommit(c);
+                Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
+                if (code == Code.LOCK_TIMEOUT && attempt <= s.lockRetries()) {
+                    sleep(s.backoff(attempt));
+                    continue;
+                }
+                String what = "undo of " + step.version().label() + " rolled back";
+                if (code == Code.LOCK_TIMEOUT) {
+                    what += " after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis()
+                            + " ms each for a lock (a long transaction holds one); the database stays at "
+                            + step.version().label();
+                }
+                MigrationException failure = Errors.translate(s, what, e);
+                Journal.writeFailure(s, new Journal.Step(runId, version, Direction.DOWN, t0, Instant.now(), 0, 0,
+                        Outcome.FAILED, failure.getMessage()), failure);
+                throw failure;
+            }
+        }
+    }
+
+    private static void resetAutoCommit(Connection c) {
+        try {
+            if (!c.isClosed()) {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException ignored) {
+            // a broken connection is reported through the original failure
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException(Code.FAILED, "interrupted while waiting to retry; nothing of the current version was changed");
+        }
+    }
+}

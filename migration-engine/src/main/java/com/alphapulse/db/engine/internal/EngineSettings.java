@@ -1,0 +1,41 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.UndoScriptSource;
+import java.time.Duration;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * The engine's configuration as the facade resolved it.
+ *
+ * @param dataSource where connections come from
+ * @param target how messages name the database ({@code host:port/db as user}), never with a password
+ * @param secret the password when the engine was given one, scrubbed from every message; may be null
+ * @param lockTimeout lock_timeout of each version's transaction
+ * @param statementTimeout statement_timeout of each version's transaction
+ * @param lockRetries retries of a version after a lock timeout
+ * @param retryBackoff the wait before the first retry, doubled for each further one
+ * @param locations Flyway's migration locations
+ * @param undoScripts where undo scripts come from
+ * @param reason why the caller runs the engine, journaled
+ * @param installedBy the user Flyway records, null for the database user
+ */
+public record EngineSettings(DataSource dataSource, String target, String secret, Duration lockTimeout,
+        Duration statementTimeout, int lockRetries, Duration retryBackoff, List<String> locations,
+        UndoScriptSource undoScripts, String reason, String installedBy) {
+
+    public EngineSettings {
+        locations = List.copyOf(locations);
+    }
+
+    /** The operating system user of this process, journaled with every step. */
+    public String osUser() {
+        return System.getProperty("user.name", "");
+    }
+
+    /** The wait before retry number {@code retry} (1-based): the backoff doubled each time, at most 30 s. */
+    Duration backoff(int retry) {
+        long ms = retryBackoff.toMillis() << Math.min(retry - 1, 16);
+        return Duration.ofMillis(Math.min(ms, 30_000));
+    }
+}

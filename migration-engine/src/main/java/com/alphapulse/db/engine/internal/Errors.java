@@ -1,0 +1,108 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
+import java.sql.SQLException;
+import java.util.Optional;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
+
+/** Turns whatever JDBC, jOOQ or Flyway threw into one {@link MigrationException} with a one-line message. */
+final class Errors {
+
+    private Errors() {}
+
+    /** The first SQLException in {@code t}'s cause chain. */
+    static Optional<SQLException> sqlCause(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SQLException e) {
+                return Optional.of(e);
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The SQLSTATE of the first SQLException in the chain, or "" when there is none. */
+    static String sqlState(Throwable t) {
+        return sqlCause(t).map(SQLException::getSQLState).map(s -> s == null ? "" : s).orElse("");
+    }
+
+    /** The error code a failure with this SQLSTATE maps to. */
+    static Code code(String sqlState, String message) {
+        if (sqlState == null || sqlState.isEmpty()) {
+            return Code.FAILED;
+        }
+        return switch (sqlState) {
+            case "42501" -> Code.INSUFFICIENT_PRIVILEGE;
+            case "55P03" -> Code.LOCK_TIMEOUT;
+            case "57014" -> message != null && message.contains("statement timeout") ? Code.STATEMENT_TIMEOUT : Code.FAILED;
+            case "57P01", "57P02", "57P03", "08006", "08003", "08007" -> Code.INTERRUPTED;
+            case "08001", "08004", "28000", "28P01", "3D000" -> Code.CONNECTION_FAILED;
+            default -> Code.FAILED;
+        };
+    }
+
+    /** PostgreSQL's own error text with its SQLSTATE, without driver decoration, on one line. */
+    static String describe(Throwable t) {
+        Optional<SQLException> sql = sqlCause(t);
+        if (sql.isPresent()) {
+            SQLException e = sql.get();
+            String text = e.getMessage();
+            if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
+                ServerErrorMessage m = p.getServerErrorMessage();
+                text = m.getMessage();
+                if (m.getHint() != null) {
+                    text += " (hint: " + m.getHint() + ")";
+                }
+            }
+            String state = e.getSQLState();
+            return firstLine(text) + (state == null || state.isEmpty() ? "" : " [SQLSTATE " + state + "]");
+        }
+        return firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    /** {@code what} failed because of {@code t}: the mapped code, PostgreSQL's message, the password scrubbed. */
+    static MigrationException translate(EngineSettings s, String what, Throwable t) {
+        if (t instanceof MigrationException m) {
+            return m;
+        }
+        String state = sqlState(t);
+        String described = describe(t);
+        Code code = code(state, described);
+        String message = what + ": " + described;
+        if (code == Code.INTERRUPTED) {
+            message += "; the database is at a whole version, run the command again to finish";
+        }
+        if (code == Code.CONNECTION_FAILED) {
+            // A connection failure carries no cause: the driver's exception may hold the URL's parameters.
+            return new MigrationException(code, scrub(s, message));
+        }
+        return new MigrationException(code, scrub(s, message), t);
+    }
+
+    /** A failure to connect: one line, no cause, no password. */
+    static MigrationException connectFailed(EngineSettings s, Throwable t) {
+        return new MigrationException(Code.CONNECTION_FAILED,
+                scrub(s, "cannot connect to " + s.target() + ": " + describe(t)));
+    }
+
+    static String scrub(EngineSettings s, String message) {
+        String secret = s == null ? null : s.secret();
+        if (secret == null || secret.length() < 3 || message == null) {
+            return message;
+        }
+        return message.replace(secret, "****");
+    }
+
+    static String firstLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        String t = text.strip();
+        int nl = t.indexOf('\n');
+        return (nl < 0 ? t : t.substring(0, nl)).strip();
+    }
+}

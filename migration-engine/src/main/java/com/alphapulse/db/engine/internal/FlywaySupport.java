@@ -1,0 +1,86 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
+
+/** Flyway configured the way the engine uses it. */
+final class FlywaySupport {
+
+    private FlywaySupport() {}
+
+    static FluentConfiguration configure(EngineSettings s) {
+        FluentConfiguration config = Flyway.configure(FlywaySupport.class.getClassLoader())
+                .dataSource(s.dataSource())
+                .locations(s.locations().toArray(String[]::new))
+                .defaultSchema(HistoryTable.SCHEMA)
+                .table(HistoryTable.TABLE)
+                .cleanDisabled(true);
+        if (s.installedBy() != null && !s.installedBy().isBlank()) {
+            config.installedBy(s.installedBy());
+        }
+        // Flyway's transactional lock would hold a transaction open across the migration, and V009's
+        // CREATE INDEX CONCURRENTLY waits for every open transaction: it would wait forever.
+        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
+        return config;
+    }
+
+    static Flyway flyway(EngineSettings s, Callback... callbacks) {
+        FluentConfiguration config = configure(s);
+        if (callbacks.length > 0) {
+            config.callbacks(callbacks);
+        }
+        return config.load();
+    }
+
+    static MigrationInfo[] info(EngineSettings s) {
+        try {
+            return flyway(s).info().all();
+        } catch (FlywayException e) {
+            throw Errors.translate(s, "cannot read Flyway's migration info", e);
+        }
+    }
+
+    /**
+     * Refuses with {@code CHECKSUM_MISMATCH} when an applied migration's script was edited after it was
+     * applied, and with {@code PRECONDITION_FAILED} when an applied migration's script is gone.
+     */
+    static void verifyApplied(EngineSettings s) {
+        List<String> changed = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        for (MigrationInfo i : info(s)) {
+            // A failed row is repair's business (its checksum may be anything); only applied versions count.
+            if (!i.isVersioned() || i.getState() == MigrationState.BASELINE || !i.getState().isApplied()
+                    || i.getState() == MigrationState.FAILED) {
+                continue;
+            }
+            if (i.getState() == MigrationState.MISSING_SUCCESS || i.getState() == MigrationState.MISSING_FAILED) {
+                missing.add(i.getVersion().getVersion());
+                continue;
+            }
+            Integer applied = i.getAppliedChecksum();
+            Integer resolved = i.getResolvedChecksum();
+            if (resolved != null && applied != null && !applied.equals(resolved)) {
+                changed.add(i.getVersion().getVersion() + " (" + i.getScript() + ": recorded checksum " + applied
+                        + ", script now " + resolved + ")");
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new MigrationException(Code.CHECKSUM_MISMATCH, "applied migration script(s) were edited after they were "
+                    + "applied: " + String.join(", ", changed) + "; restore the original script(s) (or run repair to "
+                    + "accept the edit), nothing was changed");
+        }
+        if (!missing.isEmpty()) {
+            throw new MigrationException(Code.PRECONDITION_FAILED, "applied version(s) " + String.join(", ", missing)
+                    + " have no migration script in " + String.join(", ", s.locations()) + "; nothing was changed");
+        }
+    }
+}

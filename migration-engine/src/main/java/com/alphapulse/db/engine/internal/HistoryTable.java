@@ -1,0 +1,89 @@
+package com.alphapulse.db.engine.internal;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.Record;
+
+/**
+ * Flyway's schema history table read and written directly: the engine's downgrade and stamp change it in
+ * their own transactions, exactly as Flyway would have left it had the versions never been applied.
+ */
+final class HistoryTable {
+
+    static final String SCHEMA = "public";
+    static final String TABLE = "flyway_schema_history";
+    static final String QUALIFIED = SCHEMA + "." + TABLE;
+
+    private HistoryTable() {}
+
+    /**
+     * One row of the history.
+     *
+     * @param number the version as a number, -1 for rows without a numeric version (schema markers)
+     */
+    record Row(int rank, String version, int number, String description, String type, String script,
+            Integer checksum, String installedBy, Instant installedOn, int executionTime, boolean success) {}
+
+    /**
+     * What the history says.
+     *
+     * @param exists whether the table exists
+     * @param current the highest successfully applied version, 0 for none
+     * @param failed versions with a failed row
+     */
+    record State(boolean exists, int current, List<Integer> failed, List<Row> rows) {}
+
+    static boolean exists(Connection c) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT to_regclass(?) IS NOT NULL", QUALIFIED));
+    }
+
+    static State state(Connection c) throws SQLException {
+        if (!exists(c)) {
+            return new State(false, 0, List.of(), List.of());
+        }
+        List<Row> rows = new ArrayList<>();
+        for (Record r : Sql.ctx(c).fetch("SELECT installed_rank, version, description, type, script, checksum, "
+                + "installed_by, installed_on, execution_time, success FROM " + QUALIFIED + " ORDER BY installed_rank")) {
+            String version = r.get(1, String.class);
+            OffsetDateTime on = r.get(7, OffsetDateTime.class);
+            rows.add(new Row(r.get(0, Integer.class), version, number(version), r.get(2, String.class),
+                    r.get(3, String.class), r.get(4, String.class), r.get(5, Integer.class), r.get(6, String.class),
+                    on == null ? null : on.toInstant(), r.get(8, Integer.class), Boolean.TRUE.equals(r.get(9, Boolean.class))));
+        }
+        int current = 0;
+        List<Integer> failed = new ArrayList<>();
+        for (Row row : rows) {
+            if (row.number() <= 0 || "BASELINE".equals(row.type())) {
+                continue;
+            }
+            if (row.success()) {
+                current = Math.max(current, row.number());
+            } else {
+                failed.add(row.number());
+            }
+        }
+        return new State(true, current, failed, rows);
+    }
+
+    /** Deletes every row of version {@code number} (failed ones included); returns how many. */
+    static int deleteVersion(Connection c, int number) throws SQLException {
+        int deleted = 0;
+        for (Row row : state(c).rows()) {
+            if (row.number() == number) {
+                deleted += Sql.ctx(c).execute("DELETE FROM " + QUALIFIED + " WHERE installed_rank = ?", row.rank());
+            }
+        }
+        return deleted;
+    }
+
+    static int number(String version) {
+        if (version == null || !version.matches("\\d{1,9}")) {
+            return -1;
+        }
+        return Integer.parseInt(version);
+    }
+}

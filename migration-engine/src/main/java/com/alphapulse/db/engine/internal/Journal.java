@@ -1,0 +1,77 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.Direction;
+import com.alphapulse.db.engine.HistoryResult;
+import com.alphapulse.db.engine.Outcome;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.Record;
+
+/** The engine's journal: one row per version applied, undone or stamped, and per repair. */
+final class Journal {
+
+    /** One step to journal. */
+    record Step(UUID runId, int version, Direction direction, Instant startedAt, Instant finishedAt,
+            long rowsArchived, long rowsRestored, Outcome outcome, String message) {}
+
+    private Journal() {}
+
+    /** Writes {@code step} on {@code c}, inside whatever transaction {@code c} is in. */
+    static void write(Connection c, EngineSettings s, Step step) throws SQLException {
+        Sql.ctx(c).execute("INSERT INTO " + EngineSchema.JOURNAL + " (run_id, version, direction, os_user, reason, "
+                + "started_at, finished_at, duration_ms, rows_archived, rows_restored, outcome, message) "
+                + "VALUES (?::uuid, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?, ?, ?)",
+                step.runId().toString(), Targets.label(step.version()), step.direction().name(), s.osUser(), s.reason(),
+                OffsetDateTime.ofInstant(step.startedAt(), ZoneOffset.UTC),
+                OffsetDateTime.ofInstant(step.finishedAt(), ZoneOffset.UTC),
+                Duration.between(step.startedAt(), step.finishedAt()).toMillis(), step.rowsArchived(),
+                step.rowsRestored(), step.outcome().name(), step.message());
+    }
+
+    /**
+     * Journals a failed step on a fresh connection, in its own transaction, after the step's own
+     * transaction was rolled back. Best effort: a failure to journal (no privilege, server gone) must never
+     * hide the failure being reported, so it is attached to {@code failure} as suppressed.
+     */
+    static void writeFailure(EngineSettings s, Step step, Throwable failure) {
+        Connection c = null;
+        try {
+            c = s.dataSource().getConnection();
+            c.setAutoCommit(true);
+            if (EngineSchema.exists(c)) {
+                write(c, s, step);
+            }
+        } catch (SQLException | RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+            }
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
+    static List<HistoryResult.Entry> read(Connection c) throws SQLException {
+        if (!EngineSchema.exists(c)) {
+            return List.of();
+        }
+        List<HistoryResult.Entry> out = new ArrayList<>();
+        for (Record r : Sql.ctx(c).fetch("SELECT id, run_id, version, direction, db_user, os_user, reason, started_at, "
+                + "finished_at, duration_ms, rows_archived, rows_restored, outcome, message FROM " + EngineSchema.JOURNAL
+                + " ORDER BY id")) {
+            out.add(new HistoryResult.Entry(r.get(0, Long.class), r.get(1, UUID.class), r.get(2, String.class),
+                    Direction.valueOf(r.get(3, String.class)), r.get(4, String.class), r.get(5, String.class),
+                    r.get(6, String.class), r.get(7, OffsetDateTime.class).toInstant(),
+                    r.get(8, OffsetDateTime.class).toInstant(), Duration.ofMillis(r.get(9, Long.class)),
+                    r.get(10, Long.class), r.get(11, Long.class), Outcome.valueOf(r.get(12, String.class)),
+                    r.get(13, String.class)));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,314 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.engine.PlanResult;
+import com.alphapulse.db.engine.Risk;
+import com.alphapulse.db.schema.SchemaVersion;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.SQLDialect;
+import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
+
+/**
+ * Works out what a downgrade would do, on the live database, without changing anything: the undo steps
+ * and their statements, the locks they take, the data each would destroy (counted), the preconditions
+ * that must hold and what the state afterwards means for tenant isolation.
+ */
+final class Planner {
+
+    /** One version to undo: its script's statements and the summary shown to the caller. */
+    record Step(SchemaVersion version, List<Script.Statement> statements, PlanResult.Step summary) {}
+
+    /** The plan, for running and for showing. */
+    record Plan(int current, int target, List<Step> steps, PlanResult result) {}
+
+    private Planner() {}
+
+    /** The versions a downgrade from {@code current} to {@code target} undoes, newest first. */
+    static List<SchemaVersion> versionsToUndo(int current, int target) {
+        List<SchemaVersion> list = new ArrayList<>(Targets.between(target, current));
+        java.util.Collections.reverse(list);
+        return list;
+    }
+
+    /** The undo script of each version, or {@code MISSING_UNDO_SCRIPT} naming every one that is missing. */
+    static Map<SchemaVersion, String> undoScripts(EngineSettings s, List<SchemaVersion> versions) {
+        Map<SchemaVersion, String> scripts = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (SchemaVersion v : versions) {
+            Optional<String> sql = s.undoScripts().undoSql(v);
+            if (sql.isEmpty() || sql.get().isBlank()) {
+                missing.add(v.label() + " (" + v.undoResource() + ")");
+            } else {
+                scripts.put(v, sql.get());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new MigrationException(Code.MISSING_UNDO_SCRIPT, "no undo script for version(s) " + String.join(", ", missing)
+                    + "; nothing was changed");
+        }
+        return scripts;
+    }
+
+    /**
+     * Plans the downgrade on {@code c}. Counting runs in one read-only transaction with row security off, so
+     * that rows hidden by row-level security raise an error (reported as "cannot count") instead of being
+     * silently left out.
+     */
+    static Plan plan(Connection c, EngineSettings s, int current, int target, List<Integer> failed, Instant start)
+            throws SQLException {
+        List<SchemaVersion> versions = versionsToUndo(current, target);
+        Map<SchemaVersion, String> scripts = undoScripts(s, versions);
+        List<Step> steps = new ArrayList<>();
+        List<String> blockers = new ArrayList<>();
+        for (int f : failed) {
+            blockers.add("version " + Targets.label(f) + " is recorded as failed in flyway_schema_history; "
+                    + "run repair before downgrading");
+        }
+        boolean auto = c.getAutoCommit();
+        c.setAutoCommit(false);
+        try {
+            Sql.ctx(c).execute("SET TRANSACTION READ ONLY");
+            Sql.ctx(c).fetch("SELECT set_config('row_security', 'off', true), set_config('statement_timeout', ?, true)",
+                    Sql.millis(s.statementTimeout()));
+            for (SchemaVersion v : versions) {
+                List<Script.Statement> statements = Script.parse(scripts.get(v));
+                List<PlanResult.Statement> shown = new ArrayList<>();
+                Risk stepRisk = Risk.NONE;
+                for (Script.Statement st : statements) {
+                    if (st.engineSetting()) {
+                        continue;
+                    }
+                    PlanResult.Statement ps = statement(c, st);
+                    shown.add(ps);
+                    stepRisk = stepRisk.max(ps.risk());
+                    blockers.addAll(preconditions(c, v, st));
+                }
+                steps.add(new Step(v, statements, new PlanResult.Step(v.label(), v.description(), stepRisk, shown)));
+            }
+        } finally {
+            Connections.rollbackQuietly(c);
+            c.setAutoCommit(auto);
+        }
+        Risk risk = steps.stream().map(st -> st.summary().risk()).reduce(Risk.NONE, Risk::max);
+        PlanResult result = new PlanResult(Targets.label(current), Targets.label(target),
+                steps.stream().map(Step::summary).toList(), risk, securityWarnings(target), blockers,
+                Duration.between(start, Instant.now()));
+        return new Plan(current, target, steps, result);
+    }
+
+    private static PlanResult.Statement statement(Connection c, Script.Statement st) throws SQLException {
+        Set<PlanResult.Lock> locks = new LinkedHashSet<>();
+        Risk risk = Risk.NONE;
+        List<String> loss = new ArrayList<>();
+        boolean archivable = true;
+        for (Script.Effect e : st.effects()) {
+            switch (e.kind()) {
+                case DROP_TABLE -> {
+                    if (Catalog.tableExists(c, e.table())) {
+                        locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                        for (String ref : Catalog.referencedTables(c, e.table(), null)) {
+                            locks.add(new PlanResult.Lock(ref, Script.ACCESS_EXCLUSIVE));
+                        }
+                        Long rows = count(c, "SELECT count(*) FROM {0}", Catalog.table(e.table()));
+                        if (rows == null || rows > 0) {
+                            risk = risk.max(Risk.HIGH);
+                            loss.add(rows == null ? uncountable(c, e.table()) : e.table() + ": " + number(rows) + " rows");
+                            archivable &= Archive.covers(c, e);
+                        }
+                    }
+                }
+                case DROP_COLUMN -> {
+                    if (Catalog.tableExists(c, e.table())) {
+                        locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                    }
+                    if (Catalog.columnExists(c, e.table(), e.name())) {
+                        for (String ref : Catalog.referencedTables(c, e.table(), e.name())) {
+                            locks.add(new PlanResult.Lock(ref, Script.ACCESS_EXCLUSIVE));
+                        }
+                        Record r = countColumn(c, e.table(), e.name());
+                        if (r == null || r.get(0, Long.class) > 0) {
+                            risk = risk.max(Risk.MEDIUM);
+                            loss.add(r == null ? uncountable(c, e.table() + "." + e.name())
+                                    : columnLoss(e, r.get(0, Long.class), r.get(1, Long.class)));
+                            archivable &= Archive.covers(c, e);
+                        }
+                    }
+                }
+                case DROP_INDEX -> {
+                    String table = Catalog.indexTable(c, e.name());
+                    if (table != null) {
+                        locks.add(new PlanResult.Lock(table, e.lockMode()));
+                    }
+                }
+                case DROP_CONSTRAINT -> {
+                    if (Catalog.tableExists(c, e.table())) {
+                        locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                        // Dropping a foreign key drops the RI triggers on the referenced table: ACCESS EXCLUSIVE there too.
+                        String ref = Catalog.referencedTable(c, e.table(), e.name());
+                        if (ref != null) {
+                            locks.add(new PlanResult.Lock(ref, Script.ACCESS_EXCLUSIVE));
+                        }
+                    }
+                }
+                case ADD_FOREIGN_KEY -> {
+                    locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                    locks.add(new PlanResult.Lock(e.columns().get(0), Script.SHARE_ROW_EXCLUSIVE));
+                }
+                case DROP_ROLE, CREATE_ROLE -> {
+                    // roles take no table lock; they are cluster-wide catalog rows
+                }
+                default -> {
+                    if (e.table() != null && e.lockMode() != null && Catalog.tableExists(c, e.table())) {
+                        locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                    }
+                }
+            }
+        }
+        return new PlanResult.Statement(st.display(), List.copyOf(locks), risk, String.join("; ", loss),
+                risk != Risk.NONE && archivable);
+    }
+
+    /** The unique constraints a statement re-creates, checked against the live data. */
+    private static List<String> preconditions(Connection c, SchemaVersion v, Script.Statement st) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (Script.Effect e : st.effects()) {
+            if (e.kind() != Script.Kind.ADD_UNIQUE || !Catalog.tableExists(c, e.table())) {
+                continue;
+            }
+            if (e.name() != null && Catalog.constraintExists(c, e.table(), e.name())) {
+                continue;
+            }
+            List<Field<Object>> cols = e.columns().stream().map(col -> DSL.field(DSL.name(col))).toList();
+            Record dup = fetch(c, "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {0} "
+                    + "GROUP BY {1} HAVING count(*) > 1) d", Catalog.table(e.table()), DSL.list(cols));
+            if (dup == null) {
+                out.add("undo of " + v.label() + " re-creates " + constraint(e) + ", and the duplicates in " + e.table()
+                        + " cannot be counted: " + "row-level security hides rows from this user");
+                continue;
+            }
+            long values = dup.get(0, Long.class);
+            if (values == 0) {
+                continue;
+            }
+            String across = "";
+            if (Catalog.columnExists(c, e.table(), Archive.TENANT_ID)) {
+                Long tenants = count(c, "SELECT count(DISTINCT tenant_id) FROM {0} WHERE ({1}) IN (SELECT {1} FROM {0} "
+                        + "GROUP BY {1} HAVING count(*) > 1)", Catalog.table(e.table()), DSL.list(cols));
+                across = tenants == null ? "" : " across " + number(tenants) + " tenants";
+            }
+            out.add("undo of " + v.label() + " re-creates " + constraint(e) + ", but " + number(values) + " "
+                    + String.join(", ", e.columns()) + " value(s) are shared by " + number(dup.get(1, Long.class))
+                    + " rows" + across + "; merge or rename them before rolling back " + v.label());
+        }
+        return out;
+    }
+
+    private static String constraint(Script.Effect e) {
+        return (e.name() == null ? "a unique constraint" : e.name()) + " UNIQUE (" + String.join(", ", e.columns())
+                + ") on " + e.table();
+    }
+
+    /**
+     * SECURITY warnings for the state at {@code target}: tables that carry tenant_id without row-level
+     * security, read from the target version's expected catalog.
+     */
+    static List<String> securityWarnings(int target) {
+        if (target == 0) {
+            return List.of();
+        }
+        SchemaVersion v = Targets.version(target);
+        Set<String> withTenant = new TreeSet<>();
+        for (Record r : json(v.expectedCatalogJson("columns"))) {
+            if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
+                withTenant.add(r.get("table_name", String.class));
+            }
+        }
+        Set<String> unprotected = new TreeSet<>();
+        for (Record r : json(v.expectedCatalogJson("tables"))) {
+            String table = r.get("table_name", String.class);
+            if (withTenant.contains(table) && !Boolean.TRUE.equals(r.get("rls_enabled", Boolean.class))) {
+                unprotected.add(table);
+            }
+        }
+        if (unprotected.isEmpty()) {
+            return List.of();
+        }
+        return List.of("SECURITY: at " + v.label() + " the tenant table(s) " + String.join(", ", unprotected)
+                + " carry tenant_id but have no row-level security, so every query sees every tenant's rows unless it"
+                + " filters by tenant_id itself; downgrade further (below " + lowestTenantVersion() + ") or make every"
+                + " query filter by tenant_id");
+    }
+
+    private static String lowestTenantVersion() {
+        for (SchemaVersion v : com.alphapulse.db.schema.AlphaPulseSchema.versions()) {
+            for (Record r : json(v.expectedCatalogJson("columns"))) {
+                if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
+                    return v.label();
+                }
+            }
+        }
+        return "the first tenant version";
+    }
+
+    private static Result<Record> json(String text) {
+        return DSL.using(SQLDialect.POSTGRES).fetchFromJSON(text);
+    }
+
+    private static String columnLoss(Script.Effect e, long values, long distinct) {
+        String what = e.table() + "." + e.name() + ": " + number(values) + " values";
+        return Archive.TENANT_ID.equals(e.name()) ? what + " across " + number(distinct) + " tenants"
+                : what + " (" + number(distinct) + " distinct)";
+    }
+
+    private static String uncountable(Connection c, String what) throws SQLException {
+        String user = String.valueOf(Sql.ctx(c).fetchValue("SELECT current_user"));
+        return what + ": cannot be counted (row-level security hides rows from " + user + "); assumed to hold data";
+    }
+
+    private static Record countColumn(Connection c, String table, String column) throws SQLException {
+        return fetch(c, "SELECT count({1}), count(DISTINCT {1}) FROM {0}", Catalog.table(table), DSL.name(column));
+    }
+
+    private static Long count(Connection c, String sql, org.jooq.QueryPart... parts) throws SQLException {
+        Record r = fetch(c, sql, parts);
+        return r == null ? null : r.get(0, Long.class);
+    }
+
+    /** One row, or null when the query failed (e.g. refused by row-level security); the transaction survives. */
+    private static Record fetch(Connection c, String sql, org.jooq.QueryPart... parts) throws SQLException {
+        Savepoint sp = c.setSavepoint();
+        try {
+            Record r = Sql.ctx(c).fetchOne(sql, parts);
+            c.releaseSavepoint(sp);
+            return r;
+        } catch (DataAccessException e) {
+            if (!"42501".equals(Errors.sqlState(e))) {
+                throw e;
+            }
+            c.rollback(sp);
+            return null;
+        }
+    }
+
+    static String number(long n) {
+        return String.format(Locale.US, "%,d", n);
+    }
+}

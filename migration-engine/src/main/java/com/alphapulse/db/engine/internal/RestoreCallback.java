@@ -1,0 +1,160 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.Direction;
+import com.alphapulse.db.engine.Outcome;
+import com.alphapulse.db.engine.VersionRun;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.callback.Callback;
+import org.flywaydb.core.api.callback.Context;
+import org.flywaydb.core.api.callback.Event;
+
+/**
+ * Restores archived tenant data while Flyway applies a version again, and journals the version.
+ *
+ * <p>How Flyway 13 runs callbacks (verified against flyway-core 13.12.0 and by {@code FlywayCallbackContractTest}):
+ * for a migration that runs in a transaction, {@code BEFORE_EACH_MIGRATE}, every
+ * {@code AFTER_EACH_MIGRATE_STATEMENT}, {@code AFTER_EACH_MIGRATE} and Flyway's insert of the history row
+ * all run on the migration's connection inside the migration's one transaction; so the restore, the
+ * archive's retirement and the journal entry commit or roll back together with the version. For a
+ * non-transactional migration (V009, CONCURRENTLY) the same events run on the same connection in
+ * autocommit. {@code AFTER_EACH_MIGRATE_ERROR} runs after the failure, inside the failed transaction, so it
+ * only records the failure; the engine journals it afterwards in a transaction of its own.
+ *
+ * <p>Restoring right after the statement that re-creates the tenants table, or re-adds a table's tenant_id
+ * column, runs before the script's own backfill; the backfill only fills NULLs, so rows that were inserted
+ * while the version was rolled back get the spec's backfill, derived from already-restored parents.
+ */
+final class RestoreCallback implements Callback {
+
+    private final EngineSettings settings;
+    private final UUID runId;
+    private final List<VersionRun> runs = new ArrayList<>();
+    private Instant started;
+    private long restored;
+    private final Set<String> restoredTables = new HashSet<>();
+    private final java.util.Map<Integer, Integer> failures = new java.util.HashMap<>();
+    private int failedVersion = -1;
+    private Instant failedAt;
+    private Instant failedStarted;
+
+    RestoreCallback(EngineSettings settings, UUID runId) {
+        this.settings = settings;
+        this.runId = runId;
+    }
+
+    @Override
+    public boolean supports(Event event, Context context) {
+        return event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE_STATEMENT
+                || event == Event.AFTER_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE_ERROR;
+    }
+
+    @Override
+    public boolean canHandleInTransaction(Event event, Context context) {
+        return true;
+    }
+
+    @Override
+    public String getCallbackName() {
+        return "alphapulse-restore";
+    }
+
+    @Override
+    public void handle(Event event, Context context) {
+        MigrationInfo info = context.getMigrationInfo();
+        if (info == null || info.getVersion() == null) {
+            return;
+        }
+        int version = HistoryTable.number(info.getVersion().getVersion());
+        Connection c = context.getConnection();
+        try {
+            switch (event) {
+                case BEFORE_EACH_MIGRATE -> {
+                    started = Instant.now();
+                    restored = 0;
+                    restoredTables.clear();
+                    if (!c.getAutoCommit()) {
+                        // Transaction-local, like a downgrade step's; the scripts may still set their own lock_timeout.
+                        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)",
+                                Sql.millis(settings.lockTimeout()), Sql.millis(settings.statementTimeout()));
+                    }
+                }
+                case AFTER_EACH_MIGRATE_STATEMENT -> afterStatement(c, version, context.getStatement().getSql());
+                case AFTER_EACH_MIGRATE -> afterVersion(c, version, info);
+                case AFTER_EACH_MIGRATE_ERROR -> {
+                    failures.merge(version, 1, Integer::sum);
+                    failedVersion = version;
+                    failedStarted = started == null ? Instant.now() : started;
+                    failedAt = Instant.now();
+                }
+                default -> {
+                    // not subscribed
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw new FlywayException("restoring archived tenant data of version " + Targets.label(version)
+                    + " failed: " + Errors.describe(e), e);
+        }
+    }
+
+    private void afterStatement(Connection c, int version, String sql) throws SQLException {
+        if (!Archive.has(c, version)) {
+            return;
+        }
+        for (Script.Effect e : Script.statement(sql).effects()) {
+            if (e.kind() == Script.Kind.CREATE_TABLE && Archive.TENANTS.equals(e.table())) {
+                restored += Archive.restoreTenants(c, version);
+                restoredTables.add(Archive.TENANTS);
+            } else if (e.kind() == Script.Kind.ADD_COLUMN && Archive.TENANT_ID.equals(e.name())
+                    && Catalog.tableExists(c, Archive.TENANTS)) {
+                restored += Archive.restoreTenantIds(c, version, e.table());
+                restoredTables.add(e.table());
+            }
+        }
+    }
+
+    private void afterVersion(Connection c, int version, MigrationInfo info) throws SQLException {
+        if (Archive.has(c, version)) {
+            restored += Archive.restoreRemaining(c, version, restoredTables);
+            Archive.retire(c, version);
+        }
+        Instant finished = Instant.now();
+        Instant from = started == null ? finished : started;
+        Journal.write(c, settings, new Journal.Step(runId, version, Direction.UP, from, finished, 0, restored,
+                Outcome.SUCCESS, null));
+        runs.add(new VersionRun(Targets.label(version), info.getDescription(), Direction.UP,
+                Duration.between(from, finished), 0, restored, 1 + failures.getOrDefault(version, 0), List.of()));
+    }
+
+    /** The versions applied so far, each with its measured duration (restore included). */
+    List<VersionRun> runs() {
+        return List.copyOf(runs);
+    }
+
+    /** The version that failed, -1 for none. */
+    int failedVersion() {
+        return failedVersion;
+    }
+
+    Instant failedStarted() {
+        return failedStarted;
+    }
+
+    Instant failedAt() {
+        return failedAt;
+    }
+
+    /** Forgets a failure, before a retry. */
+    void clearFailure() {
+        failedVersion = -1;
+    }
+}

@@ -1,0 +1,395 @@
+package com.alphapulse.db.engine.internal;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A SQL script split into statements the way PostgreSQL reads it ({@code ;} outside quotes, dollar quotes
+ * and comments), and what each statement does to tables: the effects the planner, the archive, the
+ * restore callback and repair reason about.
+ *
+ * <p>The analysis is textual, so it also looks inside {@code DO} blocks (the undo of 006 re-creates
+ * {@code uq_users_email} in one); string literals are blanked first so that a message text never counts
+ * as a statement.
+ */
+final class Script {
+
+    /** What a statement does. */
+    enum Kind {
+        DROP_TABLE, DROP_INDEX, DROP_POLICY, DROP_COLUMN, DROP_CONSTRAINT, ADD_UNIQUE, ADD_FOREIGN_KEY, ADD_COLUMN,
+        ROW_SECURITY, ALTER_TABLE, CREATE_TABLE, CREATE_INDEX, LOCK_TABLE, DROP_ROLE, CREATE_ROLE
+    }
+
+    /**
+     * One effect of a statement.
+     *
+     * @param table the table it acts on (unqualified when in {@code public}); for an index drop the index
+     *     name, resolved to its table by the planner; for roles the role
+     * @param name the object: column, constraint, index, policy; null when the table itself
+     * @param columns the columns of a unique constraint
+     * @param lockMode the table lock it takes, null for none
+     * @param concurrently for index builds and drops
+     */
+    record Effect(Kind kind, String table, String name, List<String> columns, String lockMode, boolean concurrently) {}
+
+    /**
+     * One statement.
+     *
+     * @param sql the text as written, comments included (what is executed)
+     * @param display comments removed, whitespace collapsed
+     * @param effects what it does, in the order the text says it
+     * @param engineSetting a {@code SET [LOCAL] lock_timeout|statement_timeout}: the engine owns those and
+     *     skips it
+     */
+    record Statement(String sql, String display, List<Effect> effects, boolean engineSetting) {
+
+        boolean has(Kind kind) {
+            return effects.stream().anyMatch(e -> e.kind() == kind);
+        }
+    }
+
+    static final String ACCESS_EXCLUSIVE = "ACCESS EXCLUSIVE";
+    static final String SHARE_ROW_EXCLUSIVE = "SHARE ROW EXCLUSIVE";
+    static final String SHARE_UPDATE_EXCLUSIVE = "SHARE UPDATE EXCLUSIVE";
+    static final String SHARE = "SHARE";
+
+    private static final String ID = "(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)";
+    private static final String QN = "(?:" + ID + "\\s*\\.\\s*)?" + ID;
+    private static final int FLAGS = Pattern.CASE_INSENSITIVE;
+    private static final Pattern DOLLAR = Pattern.compile("\\$([A-Za-z_][A-Za-z0-9_]*)?\\$");
+    private static final Pattern ENGINE_SETTING =
+            Pattern.compile("^SET\\s+(?:LOCAL\\s+|SESSION\\s+)?(lock_timeout|statement_timeout)\\b.*", FLAGS);
+
+    private static final Pattern DROP_TABLE = Pattern.compile(
+            "\\bDROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(" + QN + "(?:\\s*,\\s*" + QN + ")*)", FLAGS);
+    private static final Pattern DROP_INDEX = Pattern.compile(
+            "\\bDROP\\s+INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+EXISTS\\s+)?(" + QN + ")", FLAGS);
+    private static final Pattern DROP_POLICY = Pattern.compile(
+            "\\bDROP\\s+POLICY\\s+(?:IF\\s+EXISTS\\s+)?(" + ID + ")\\s+ON\\s+(" + QN + ")", FLAGS);
+    private static final Pattern CREATE_TABLE = Pattern.compile(
+            "\\bCREATE\\s+(?:UNLOGGED\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + QN + ")", FLAGS);
+    private static final Pattern CREATE_INDEX = Pattern.compile(
+            "\\bCREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + ID
+                    + ")\\s+ON\\s+(?:ONLY\\s+)?(" + QN + ")", FLAGS);
+    private static final Pattern ALTER_TABLE = Pattern.compile(
+            "\\bALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?(" + QN + ")\\s+([^;]*)", FLAGS);
+    private static final Pattern LOCK_TABLE = Pattern.compile(
+            "\\bLOCK\\s+(?:TABLE\\s+)?(?:ONLY\\s+)?(" + QN + "(?:\\s*,\\s*" + QN + ")*)\\s+IN\\s+((?:ACCESS|ROW|SHARE\\s+UPDATE|SHARE\\s+ROW|SHARE)?"
+                    + "\\s*(?:SHARE|EXCLUSIVE))\\s+MODE", FLAGS);
+    private static final Pattern DROP_ROLE = Pattern.compile("\\bDROP\\s+ROLE\\s+(?:IF\\s+EXISTS\\s+)?(" + ID + ")", FLAGS);
+    private static final Pattern CREATE_ROLE = Pattern.compile("\\bCREATE\\s+ROLE\\s+(" + ID + ")", FLAGS);
+
+    private static final Pattern A_DROP_CONSTRAINT =
+            Pattern.compile("^DROP\\s+CONSTRAINT\\s+(?:IF\\s+EXISTS\\s+)?(" + ID + ")", FLAGS);
+    private static final Pattern A_DROP_COLUMN =
+            Pattern.compile("^DROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?(" + ID + ")", FLAGS);
+    private static final Pattern A_ADD_UNIQUE =
+            Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+(" + ID + ")\\s+)?UNIQUE\\s*\\(([^)]*)\\)", FLAGS);
+    private static final Pattern A_ADD_FK = Pattern.compile(
+            "^ADD\\s+(?:CONSTRAINT\\s+(" + ID + ")\\s+)?FOREIGN\\s+KEY.*?\\bREFERENCES\\s+(" + QN + ")", FLAGS);
+    private static final Pattern A_ADD_OTHER_CONSTRAINT =
+            Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + ID + "\\s+)?(?:CHECK|PRIMARY|EXCLUDE|UNIQUE)\\b", FLAGS);
+    private static final Pattern A_ADD_COLUMN =
+            Pattern.compile("^ADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + ID + ")", FLAGS);
+    private static final Pattern A_ROW_SECURITY =
+            Pattern.compile("^(?:NO\\s+FORCE|FORCE|ENABLE|DISABLE)\\s+ROW\\s+LEVEL\\s+SECURITY", FLAGS);
+    private static final Pattern A_VALIDATE = Pattern.compile("^VALIDATE\\s+CONSTRAINT\\b", FLAGS);
+
+    private Script() {}
+
+    /** Splits and analyses {@code script}; statements that are only comments are left out. */
+    static List<Statement> parse(String script) {
+        List<Statement> out = new ArrayList<>();
+        for (String sql : split(script)) {
+            String display = strip(sql, false);
+            if (display.isEmpty()) {
+                continue;
+            }
+            out.add(new Statement(sql, display, effects(strip(sql, true)), ENGINE_SETTING.matcher(display).matches()));
+        }
+        return out;
+    }
+
+    /** The analysis of one statement (as Flyway hands it to a callback). */
+    static Statement statement(String sql) {
+        return new Statement(sql, strip(sql, false), effects(strip(sql, true)), false);
+    }
+
+    /** The statements of {@code script}, as written, without the separating semicolons. */
+    static List<String> split(String script) {
+        List<String> out = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        int n = script.length();
+        int i = 0;
+        while (i < n) {
+            char c = script.charAt(i);
+            int end = tokenEnd(script, i);
+            if (end > i) {
+                cur.append(script, i, end);
+                i = end;
+            } else if (c == ';') {
+                out.add(cur.toString());
+                cur.setLength(0);
+                i++;
+            } else {
+                cur.append(c);
+                i++;
+            }
+        }
+        out.add(cur.toString());
+        return out.stream().filter(s -> !strip(s, false).isEmpty()).toList();
+    }
+
+    /**
+     * The end of the comment, quoted string, quoted identifier or dollar-quoted string starting at {@code i},
+     * or {@code i} when none starts there.
+     */
+    private static int tokenEnd(String s, int i) {
+        int n = s.length();
+        char c = s.charAt(i);
+        char next = i + 1 < n ? s.charAt(i + 1) : '\0';
+        if (c == '-' && next == '-') {
+            int nl = s.indexOf('\n', i);
+            return nl < 0 ? n : nl;
+        }
+        if (c == '/' && next == '*') {
+            int depth = 0;
+            int j = i;
+            while (j < n) {
+                if (s.startsWith("/*", j)) {
+                    depth++;
+                    j += 2;
+                } else if (s.startsWith("*/", j)) {
+                    depth--;
+                    j += 2;
+                    if (depth == 0) {
+                        return j;
+                    }
+                } else {
+                    j++;
+                }
+            }
+            return n;
+        }
+        if (c == '\'' || c == '"') {
+            boolean backslashes = c == '\'' && i > 0 && (s.charAt(i - 1) == 'E' || s.charAt(i - 1) == 'e')
+                    && (i < 2 || !identifierChar(s.charAt(i - 2)));
+            int j = i + 1;
+            while (j < n) {
+                char d = s.charAt(j);
+                if (backslashes && d == '\\') {
+                    j += 2;
+                } else if (d == c) {
+                    if (j + 1 < n && s.charAt(j + 1) == c) {
+                        j += 2;
+                    } else {
+                        return j + 1;
+                    }
+                } else {
+                    j++;
+                }
+            }
+            return n;
+        }
+        if (c == '$' && (i == 0 || !identifierChar(s.charAt(i - 1)))) {
+            Matcher m = DOLLAR.matcher(s).region(i, n);
+            if (m.lookingAt()) {
+                String tag = m.group();
+                int close = s.indexOf(tag, i + tag.length());
+                return close < 0 ? n : close + tag.length();
+            }
+        }
+        return i;
+    }
+
+    private static boolean identifierChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    /**
+     * {@code sql} without comments and with whitespace collapsed. With {@code forScan}, string literals
+     * are emptied and dollar-quoted bodies are opened (their delimiters dropped, their content analysed
+     * like the rest), so that statements inside DO blocks are seen and message texts are not.
+     */
+    static String strip(String sql, boolean forScan) {
+        StringBuilder out = new StringBuilder();
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            char next = i + 1 < n ? sql.charAt(i + 1) : '\0';
+            boolean comment = (c == '-' && next == '-') || (c == '/' && next == '*');
+            if (comment) {
+                out.append(' ');
+                i = tokenEnd(sql, i);
+            } else if (c == '\'' && forScan) {
+                out.append("''");
+                i = tokenEnd(sql, i);
+            } else if (c == '$' && forScan && (i == 0 || !identifierChar(sql.charAt(i - 1)))) {
+                Matcher m = DOLLAR.matcher(sql).region(i, n);
+                if (m.lookingAt()) {
+                    out.append(' ');
+                    i = m.end();
+                } else {
+                    out.append(c);
+                    i++;
+                }
+            } else {
+                int end = tokenEnd(sql, i);
+                if (end > i) {
+                    out.append(sql, i, end);
+                    i = end;
+                } else {
+                    out.append(c);
+                    i++;
+                }
+            }
+        }
+        return out.toString().replaceAll("\\s+", " ").trim();
+    }
+
+    private record Found(int at, Effect effect) {}
+
+    private static List<Effect> effects(String scan) {
+        List<Found> found = new ArrayList<>();
+        Matcher m = DROP_TABLE.matcher(scan);
+        while (m.find()) {
+            for (String t : m.group(1).split("\\s*,\\s*")) {
+                found.add(new Found(m.start(), new Effect(Kind.DROP_TABLE, name(t), null, List.of(), ACCESS_EXCLUSIVE, false)));
+            }
+        }
+        m = DROP_INDEX.matcher(scan);
+        while (m.find()) {
+            boolean conc = m.group(1) != null;
+            found.add(new Found(m.start(), new Effect(Kind.DROP_INDEX, null, name(m.group(2)), List.of(),
+                    conc ? SHARE_UPDATE_EXCLUSIVE : ACCESS_EXCLUSIVE, conc)));
+        }
+        m = DROP_POLICY.matcher(scan);
+        while (m.find()) {
+            found.add(new Found(m.start(), new Effect(Kind.DROP_POLICY, name(m.group(2)), name(m.group(1)), List.of(),
+                    ACCESS_EXCLUSIVE, false)));
+        }
+        m = CREATE_TABLE.matcher(scan);
+        while (m.find()) {
+            found.add(new Found(m.start(), new Effect(Kind.CREATE_TABLE, name(m.group(1)), null, List.of(), null, false)));
+        }
+        m = CREATE_INDEX.matcher(scan);
+        while (m.find()) {
+            boolean conc = m.group(1) != null;
+            found.add(new Found(m.start(), new Effect(Kind.CREATE_INDEX, name(m.group(3)), name(m.group(2)), List.of(),
+                    conc ? SHARE_UPDATE_EXCLUSIVE : SHARE, conc)));
+        }
+        m = ALTER_TABLE.matcher(scan);
+        while (m.find()) {
+            String table = name(m.group(1));
+            for (String action : actions(m.group(2))) {
+                found.add(new Found(m.start(), alterAction(table, action.trim())));
+            }
+        }
+        m = LOCK_TABLE.matcher(scan);
+        while (m.find()) {
+            String mode = m.group(2).trim().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+            for (String t : m.group(1).split("\\s*,\\s*")) {
+                found.add(new Found(m.start(), new Effect(Kind.LOCK_TABLE, name(t), null, List.of(), mode, false)));
+            }
+        }
+        m = DROP_ROLE.matcher(scan);
+        while (m.find()) {
+            found.add(new Found(m.start(), new Effect(Kind.DROP_ROLE, name(m.group(1)), null, List.of(), null, false)));
+        }
+        m = CREATE_ROLE.matcher(scan);
+        while (m.find()) {
+            found.add(new Found(m.start(), new Effect(Kind.CREATE_ROLE, name(m.group(1)), null, List.of(), null, false)));
+        }
+        found.sort(Comparator.comparingInt(Found::at));
+        return found.stream().map(Found::effect).toList();
+    }
+
+    private static Effect alterAction(String table, String action) {
+        Matcher a;
+        if ((a = A_DROP_CONSTRAINT.matcher(action)).find()) {
+            return new Effect(Kind.DROP_CONSTRAINT, table, name(a.group(1)), List.of(), ACCESS_EXCLUSIVE, false);
+        }
+        if ((a = A_ADD_FK.matcher(action)).find()) {
+            return new Effect(Kind.ADD_FOREIGN_KEY, table, a.group(1) == null ? null : name(a.group(1)),
+                    List.of(name(a.group(2))), SHARE_ROW_EXCLUSIVE, false);
+        }
+        if ((a = A_ADD_UNIQUE.matcher(action)).find()) {
+            List<String> cols = new ArrayList<>();
+            for (String col : a.group(2).split(",")) {
+                cols.add(name(col.trim()));
+            }
+            return new Effect(Kind.ADD_UNIQUE, table, a.group(1) == null ? null : name(a.group(1)), cols,
+                    ACCESS_EXCLUSIVE, false);
+        }
+        if (A_ADD_OTHER_CONSTRAINT.matcher(action).find()) {
+            return new Effect(Kind.ALTER_TABLE, table, null, List.of(), ACCESS_EXCLUSIVE, false);
+        }
+        if ((a = A_ADD_COLUMN.matcher(action)).find()) {
+            return new Effect(Kind.ADD_COLUMN, table, name(a.group(1)), List.of(), ACCESS_EXCLUSIVE, false);
+        }
+        if ((a = A_DROP_COLUMN.matcher(action)).find()) {
+            return new Effect(Kind.DROP_COLUMN, table, name(a.group(1)), List.of(), ACCESS_EXCLUSIVE, false);
+        }
+        if (A_ROW_SECURITY.matcher(action).find()) {
+            return new Effect(Kind.ROW_SECURITY, table, null, List.of(), ACCESS_EXCLUSIVE, false);
+        }
+        if (A_VALIDATE.matcher(action).find()) {
+            return new Effect(Kind.ALTER_TABLE, table, null, List.of(), SHARE_UPDATE_EXCLUSIVE, false);
+        }
+        return new Effect(Kind.ALTER_TABLE, table, null, List.of(), ACCESS_EXCLUSIVE, false);
+    }
+
+    /** The comma-separated actions of an ALTER TABLE, commas inside parentheses kept. */
+    private static List<String> actions(String text) {
+        List<String> out = new ArrayList<>();
+        int depth = 0;
+        int start = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (c == ',' && depth == 0) {
+                out.add(text.substring(start, i));
+                start = i + 1;
+            }
+        }
+        out.add(text.substring(start));
+        return out.stream().filter(s -> !s.isBlank()).toList();
+    }
+
+    /** An identifier as PostgreSQL resolves it: unquoted folded to lower case, {@code public.} dropped. */
+    static String name(String qualified) {
+        String q = qualified.trim();
+        List<String> parts = new ArrayList<>();
+        StringBuilder cur = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < q.length(); i++) {
+            char c = q.charAt(i);
+            if (c == '"') {
+                if (quoted && i + 1 < q.length() && q.charAt(i + 1) == '"') {
+                    cur.append('"');
+                    i++;
+                } else {
+                    quoted = !quoted;
+                }
+            } else if (c == '.' && !quoted) {
+                parts.add(cur.toString().trim());
+                cur.setLength(0);
+            } else {
+                cur.append(quoted ? c : Character.toLowerCase(c));
+            }
+        }
+        parts.add(cur.toString().trim());
+        if (parts.size() == 2 && parts.get(0).equals("public")) {
+            return parts.get(1);
+        }
+        return String.join(".", parts);
+    }
+}

@@ -1,0 +1,109 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.Direction;
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.engine.Outcome;
+import com.alphapulse.db.engine.StampResult;
+import com.alphapulse.db.schema.SchemaVersion;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.api.MigrationInfo;
+
+/**
+ * Alembic's {@code stamp}: records a version as the current one without running scripts. History rows
+ * above it (failed ones included) are deleted, and versions up to it that are not recorded are inserted as
+ * Flyway would have written them, with the scripts' checksums, so that Flyway's validate keeps passing.
+ * A database without a history table gets one through Flyway's own baseline (at version 0, below every
+ * real version). Refused when the live catalog is not at that version, unless forced.
+ */
+public final class Stamper {
+
+    private Stamper() {}
+
+    // The advisory lock is held by scope alone: try-with-resources releases it however the run ends.
+    @SuppressWarnings("try")
+    public static StampResult run(EngineSettings s, String versionText, boolean force) {
+        Instant start = Instant.now();
+        String t = versionText == null ? "" : versionText.trim().toLowerCase(Locale.ROOT);
+        int target = t.equals(Targets.BASE) ? 0 : Targets.find(versionText).number();
+        Connection c = Connections.open(s);
+        try (AdvisoryLock lock = AdvisoryLock.acquire(s, "stamp")) {
+            List<String> errors = CatalogCheck.errorsAgainst(s, target);
+            if (!errors.isEmpty() && !force) {
+                throw new MigrationException(Code.CATALOG_MISMATCH, "the live catalog is not at " + Targets.label(target)
+                        + " (" + errors.size() + " difference(s), e.g. " + String.join("; ", errors.subList(0, Math.min(3, errors.size())))
+                        + "); stamp the version it is at, or force; nothing was changed");
+            }
+            if (!HistoryTable.exists(c)) {
+                FlywaySupport.configure(s).baselineVersion("0").baselineDescription("<< alphapulse stamp >>").load().baseline();
+            }
+            Map<Integer, MigrationInfo> resolved = new HashMap<>();
+            for (MigrationInfo i : FlywaySupport.info(s)) {
+                if (i.isVersioned() && i.getVersion() != null && i.getState().isResolved()) {
+                    resolved.put(HistoryTable.number(i.getVersion().getVersion()), i);
+                }
+            }
+            EngineSchema.ensure(c);
+            HistoryTable.State state = HistoryTable.state(c);
+            List<String> removed = new ArrayList<>();
+            List<String> inserted = new ArrayList<>();
+            c.setAutoCommit(false);
+            try {
+                List<Integer> kept = new ArrayList<>();
+                for (HistoryTable.Row row : state.rows()) {
+                    if (row.number() <= 0 || "BASELINE".equals(row.type())) {
+                        continue;
+                    }
+                    if (row.number() > target || !row.success()) {
+                        Sql.ctx(c).execute("DELETE FROM " + HistoryTable.QUALIFIED + " WHERE installed_rank = ?", row.rank());
+                        removed.add(Targets.label(row.number()) + (row.success() ? "" : " (failed)"));
+                    } else {
+                        kept.add(row.number());
+                    }
+                }
+                for (SchemaVersion v : Targets.between(0, target)) {
+                    if (kept.contains(v.number())) {
+                        continue;
+                    }
+                    MigrationInfo i = resolved.get(v.number());
+                    if (i == null) {
+                        throw new MigrationException(Code.PRECONDITION_FAILED, "version " + v.label() + " has no migration script in "
+                                + String.join(", ", s.locations()) + "; nothing was changed");
+                    }
+                    Sql.ctx(c).execute("INSERT INTO " + HistoryTable.QUALIFIED + " (installed_rank, version, description, type, "
+                            + "script, checksum, installed_by, execution_time, success) VALUES ((SELECT coalesce(max(installed_rank), 0) + 1 FROM "
+                            + HistoryTable.QUALIFIED + "), ?, ?, ?, ?, ?, coalesce(?, current_user), 0, true)",
+                            i.getVersion().getVersion(), i.getDescription(), i.getType().name(), i.getScript(), i.getChecksum(),
+                            s.installedBy());
+                    inserted.add(v.label());
+                }
+                Journal.write(c, s, new Journal.Step(UUID.randomUUID(), target, Direction.STAMP, start, Instant.now(), 0, 0,
+                        Outcome.SUCCESS, "stamped " + Targets.label(target) + " over " + Targets.label(state.current())
+                                + (force ? " (forced" + (errors.isEmpty() ? ")" : ", catalog did not match)") : "")
+                                + (removed.isEmpty() ? "" : "; removed " + String.join(", ", removed))
+                                + (inserted.isEmpty() ? "" : "; inserted " + String.join(", ", inserted))));
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                Connections.rollbackQuietly(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+            return new StampResult(Targets.label(state.current()), Targets.label(target), force, errors.isEmpty(), removed,
+                    inserted, Duration.between(start, Instant.now()));
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "stamp failed", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.Direction;
+import com.alphapulse.db.engine.HistoryResult;
+import com.alphapulse.db.engine.Outcome;
+import com.alphapulse.db.engine.StatusResult;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.MigrationState;
+
+/** Status and history: read-only. */
+public final class StatusReader {
+
+    private StatusReader() {}
+
+    public static StatusResult status(EngineSettings s) {
+        Instant start = Instant.now();
+        Connection c = Connections.open(s);
+        try {
+            HistoryTable.State state = HistoryTable.state(c);
+            List<StatusResult.AppliedVersion> applied = new ArrayList<>();
+            List<String> pending = new ArrayList<>();
+            for (MigrationInfo i : FlywaySupport.info(s)) {
+                if (!i.isVersioned() || i.getVersion() == null) {
+                    continue;
+                }
+                int number = HistoryTable.number(i.getVersion().getVersion());
+                if (i.getState() == MigrationState.PENDING) {
+                    pending.add(Targets.label(number));
+                } else if (i.getState().isApplied() && !i.getState().isFailed() && number > 0
+                        && i.getState() != MigrationState.BASELINE) {
+                    applied.add(new StatusResult.AppliedVersion(Targets.label(number), i.getDescription(),
+                            i.getInstalledOn() == null ? null : i.getInstalledOn().toInstant(), i.getInstalledBy(),
+                            Duration.ofMillis(i.getExecutionTime() == null ? 0 : i.getExecutionTime())));
+                }
+            }
+            List<HistoryResult.Entry> rollbacks = Journal.read(c).stream()
+                    .filter(e -> e.direction() == Direction.DOWN && e.outcome() == Outcome.SUCCESS).toList();
+            return new StatusResult(Targets.label(state.current()), state.exists(), applied, pending,
+                    state.failed().stream().map(Targets::label).toList(), rollbacks, Archive.pending(c, state.current()),
+                    CatalogCheck.match(s, state.current()), Duration.between(start, Instant.now()));
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "cannot read the status", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
+    public static HistoryResult history(EngineSettings s) {
+        Instant start = Instant.now();
+        Connection c = Connections.open(s);
+        try {
+            return new HistoryResult(Journal.read(c), Duration.between(start, Instant.now()));
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "cannot read the journal", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+}

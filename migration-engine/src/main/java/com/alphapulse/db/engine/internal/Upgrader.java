@@ -1,0 +1,126 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.engine.Direction;
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.engine.Outcome;
+import com.alphapulse.db.engine.UpgradeResult;
+import com.alphapulse.db.engine.VersionRun;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+
+/**
+ * Upgrades through Flyway's migrate, with {@link RestoreCallback} restoring archived tenant data and
+ * journaling each version inside the version's own transaction. A lock timeout in a transactional version
+ * rolls only that version back (Flyway commits each version on its own), and the run is retried with
+ * backoff from where it stopped.
+ */
+public final class Upgrader {
+
+    private Upgrader() {}
+
+    // The advisory lock is held by scope alone: try-with-resources releases it however the run ends.
+    @SuppressWarnings("try")
+    public static UpgradeResult run(EngineSettings s, String targetText) {
+        Instant start = Instant.now();
+        Connection c = Connections.open(s);
+        try {
+            HistoryTable.State state = check(c);
+            int target = Targets.upgrade(targetText, state.current());
+            if (target == state.current()) {
+                return new UpgradeResult(Targets.label(state.current()), Targets.label(target), List.of(),
+                        Duration.between(start, Instant.now()));
+            }
+            FlywaySupport.verifyApplied(s);
+            try (AdvisoryLock lock = AdvisoryLock.acquire(s, "upgrade")) {
+                state = check(c);
+                target = Targets.upgrade(targetText, state.current());
+                int from = state.current();
+                EngineSchema.ensure(c);
+                RestoreCallback callback = new RestoreCallback(s, UUID.randomUUID());
+                Flyway flyway = FlywaySupport.configure(s).target(String.valueOf(target)).callbacks(callback).load();
+                migrate(c, s, flyway, callback, target);
+                int to = HistoryTable.state(c).current();
+                return new UpgradeResult(Targets.label(from), Targets.label(to), callback.runs(),
+                        Duration.between(start, Instant.now()));
+            }
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "upgrade failed", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
+    private static void migrate(Connection c, EngineSettings s, Flyway flyway, RestoreCallback callback, int target)
+            throws SQLException {
+        int attempt = 0;
+        while (true) {
+            attempt++;
+            Instant attemptStart = Instant.now();
+            try {
+                flyway.migrate();
+                return;
+            } catch (FlywayException e) {
+                HistoryTable.State after = HistoryTable.state(c);
+                Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
+                boolean rolledBack = after.failed().isEmpty();
+                if (code == Code.LOCK_TIMEOUT && rolledBack && attempt <= s.lockRetries() && after.current() < target) {
+                    callback.clearFailure();
+                    sleep(s.backoff(attempt));
+                    continue;
+                }
+                int failed = callback.failedVersion() > 0 ? callback.failedVersion() : next(after.current());
+                String what = "upgrade of " + Targets.label(failed) + (rolledBack
+                        ? " was rolled back; the database stays at " + Targets.label(after.current())
+                        : " stopped part-way (it runs outside a transaction); run repair, then upgrade again");
+                if (code == Code.LOCK_TIMEOUT) {
+                    what += " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis()
+                            + " ms for a lock)";
+                }
+                MigrationException failure = Errors.translate(s, what, e);
+                Instant started = callback.failedStarted() == null ? attemptStart : callback.failedStarted();
+                Journal.writeFailure(s, new Journal.Step(UUID.randomUUID(), failed, Direction.UP, started, Instant.now(),
+                        0, 0, Outcome.FAILED, failure.getMessage()), failure);
+                throw failure;
+            }
+        }
+    }
+
+    private static int next(int current) {
+        return Targets.between(current, Integer.MAX_VALUE).stream().findFirst().map(v -> v.number()).orElse(current);
+    }
+
+    /** The history, refusing a database that has tables but no history, or a failed version. */
+    private static HistoryTable.State check(Connection c) throws SQLException {
+        HistoryTable.State state = HistoryTable.state(c);
+        if (!state.exists()) {
+            long tables = ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM pg_class k JOIN pg_namespace n "
+                    + "ON n.oid = k.relnamespace WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p')")).longValue();
+            if (tables > 0) {
+                throw new MigrationException(Code.NO_HISTORY, "schema public has " + tables + " table(s) but no "
+                        + HistoryTable.QUALIFIED + "; stamp the version the database is at before upgrading");
+            }
+        }
+        if (!state.failed().isEmpty()) {
+            throw new MigrationException(Code.PRECONDITION_FAILED, "version(s) "
+                    + String.join(", ", state.failed().stream().map(Targets::label).toList())
+                    + " failed part-way and are recorded as failed; run repair, then upgrade again");
+        }
+        return state;
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException(Code.FAILED, "interrupted while waiting to retry the upgrade");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The AlphaPulse migration engine. {@link com.alphapulse.db.engine.MigrationEngine} is the facade:
+ * {@code status}, {@code history}, {@code upgrade}, {@code plan}, {@code downgrade}, {@code stamp},
+ * {@code repair} and {@code loadDemoData}, each returning a {@code <Verb>Result} record with measured
+ * durations or throwing a {@link com.alphapulse.db.engine.MigrationException} whose
+ * {@link com.alphapulse.db.engine.MigrationException.Code} is stable.
+ *
+ * <p>Upgrades go through Flyway and its history table; downgrades run the schema's undo scripts
+ * ({@code db/undo/UNNN__*.sql}), one transaction per version that also archives the tenant data the undo
+ * drops, removes the version's history row and journals the step, so Flyway's own info, validate and
+ * migrate keep working on the same history table.
+ */
+package com.alphapulse.db.engine;

@@ -1,0 +1,251 @@
+package com.alphapulse.db.engine;
+
+import static com.alphapulse.db.engine.Fixtures.count;
+import static com.alphapulse.db.engine.Fixtures.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.verification.Verifier;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Faults while a downgrade runs: a killed session, a concurrent run, a long transaction holding a lock. */
+class FaultTest {
+
+    @Test
+    @DisplayName("the engine's session is terminated mid-way through head -> 002: the database is at a whole version, history agrees, a re-run completes, nothing is lost")
+    void terminated_backend() throws Exception {
+        Database db = Fixtures.database("fault_terminate");
+        try {
+            Fixtures.engine(db).upgrade("head");
+            Fixtures.engine(db).loadDemoData(new DemoDataOptions(3, 0.01, 17));
+            Map<String, String> checksums = Fixtures.tenantChecksums(db, null);
+            MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofMinutes(1)).lockRetries(0).load();
+            CompletableFuture<DowngradeResult> run;
+            try (Connection holder = db.connect()) {
+                // A reader of tenants: U009 and U008 take no lock on tenants; U007 drops the foreign keys to it,
+                // which takes ACCESS EXCLUSIVE on tenants, so the run waits in its third step.
+                holder.setAutoCommit(false);
+                holder.createStatement().execute("SELECT count(*) FROM public.tenants");
+                run = CompletableFuture.supplyAsync(() -> engine.downgrade("002", DowngradeOptions.defaults()));
+                int pid = waitForEngineWaitingOnLock(db, "undo 007");
+                Fixtures.exec(db, "SELECT pg_terminate_backend(" + pid + ")");
+                MigrationException e = unwrap(run);
+                assertThat(e.code()).isEqualTo(Code.INTERRUPTED);
+                assertThat(e.getMessage()).contains("undo of 007").contains("run the command again");
+                holder.rollback();
+            }
+            assertThat(Fixtures.text(db, "SELECT max(version) FROM public.flyway_schema_history WHERE success")).isEqualTo("007");
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.version("7")).errors()).isEmpty();
+            StatusResult status = engine.status();
+            assertThat(status.currentVersion()).isEqualTo("007");
+            assertThat(status.catalog().matchesRecorded()).isTrue();
+            assertThat(status.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("009", "008");
+            assertThat(status.pendingRestores()).as("the killed step's archive rolled back with it").isEmpty();
+            assertThat(engine.history().entries()).last().satisfies(last -> {
+                assertThat(last.direction()).isEqualTo(Direction.DOWN);
+                assertThat(last.version()).isEqualTo("007");
+                assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
+            });
+
+            DowngradeResult rerun = engine.downgrade("002", DowngradeOptions.defaults());
+            assertThat(rerun.fromVersion()).isEqualTo("007");
+            assertThat(rerun.versions()).extracting(VersionRun::version).containsExactly("007", "006", "005");
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.version("2")).errors()).isEmpty();
+            engine.upgrade("head");
+            assertThat(Fixtures.tenantChecksums(db, null)).isEqualTo(checksums);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a second run while a downgrade runs is refused at once with LOCKED; the first one finishes")
+    void concurrent_runs() throws Exception {
+        Database db = Fixtures.database("fault_concurrent");
+        try {
+            Fixtures.engine(db).upgrade("006");
+            MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofMinutes(1)).load();
+            CompletableFuture<DowngradeResult> first;
+            try (Connection holder = db.connect()) {
+                holder.setAutoCommit(false);
+                holder.createStatement().execute("SELECT count(*) FROM public.users");
+                first = CompletableFuture.supplyAsync(() -> engine.downgrade("005", DowngradeOptions.defaults()));
+                waitForEngineWaitingOnLock(db, "undo 006");
+                long t0 = System.nanoTime();
+                MigrationException second = failure(() -> engine.downgrade("002", DowngradeOptions.defaults()));
+                long refusedAfterMs = (System.nanoTime() - t0) / 1_000_000;
+                assertThat(second.code()).isEqualTo(Code.LOCKED);
+                assertThat(second.getMessage()).contains("another migration run holds");
+                assertThat(refusedAfterMs).as("refused at once, not queued behind the first run").isLessThan(10_000);
+                assertThat(failure(() -> engine.upgrade("head")).code()).isEqualTo(Code.LOCKED);
+                assertThat(failure(() -> engine.stamp("006", true)).code()).isEqualTo(Code.LOCKED);
+                assertThat(failure(engine::repair).code()).isEqualTo(Code.LOCKED);
+                assertThat(first).isNotDone();
+                holder.rollback();
+            }
+            assertThat(first.get(60, TimeUnit.SECONDS).toVersion()).isEqualTo("005");
+            assertThat(engine.status().currentVersion()).isEqualTo("005");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a long transaction holds a lock on trades: LOCK_TIMEOUT after the retries, nothing changed, readers never blocked much longer than lock_timeout")
+    void long_transaction_on_trades() throws Exception {
+        Database db = Fixtures.database("fault_lock_timeout");
+        try {
+            Fixtures.engine(db).upgrade("head");
+            Fixtures.engine(db).loadDemoData(new DemoDataOptions(2, 0.01, 23));
+            Duration lockTimeout = Duration.ofMillis(400);
+            MigrationEngine engine = Fixtures.config(db).lockTimeout(lockTimeout).lockRetries(2)
+                    .retryBackoff(Duration.ofMillis(150)).load();
+            Fixtures.State before = Fixtures.state(db);
+            List<Long> readMillis = new CopyOnWriteArrayList<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            MigrationException e;
+            try (Connection holder = db.connect(); Connection reader = db.connect()) {
+                holder.setAutoCommit(false);
+                holder.createStatement().execute("SELECT count(*) FROM public.trades");
+                CompletableFuture<Void> reads = CompletableFuture.runAsync(() -> read(reader, stop, readMillis));
+                long t0 = System.nanoTime();
+                e = failure(() -> engine.downgrade("008", DowngradeOptions.defaults()));
+                long ranMs = (System.nanoTime() - t0) / 1_000_000;
+                stop.set(true);
+                reads.get(30, TimeUnit.SECONDS);
+                holder.rollback();
+                assertThat(ranMs).as("three attempts of %s ms each", lockTimeout.toMillis()).isGreaterThanOrEqualTo(3 * lockTimeout.toMillis());
+            }
+            assertThat(e.code()).isEqualTo(Code.LOCK_TIMEOUT);
+            assertThat(e.getMessage()).contains("undo of 009").contains("after 3 attempt(s)").contains("stays at 009");
+            Fixtures.assertUnchanged(db, before);
+            assertThat(engine.history().entries()).last().satisfies(last -> {
+                assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
+                assertThat(last.message()).contains("lock");
+            });
+            assertThat(readMillis).as("reads done while the engine waited").hasSizeGreaterThan(5);
+            assertThat(readMillis.stream().mapToLong(Long::longValue).max().orElseThrow())
+                    .as("slowest read (ms) against lock_timeout %s ms", lockTimeout.toMillis())
+                    .isLessThan(lockTimeout.toMillis() + 1_500);
+            assertThat(count(db, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%compound'")).isEqualTo(16);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a statement running past statement_timeout is cancelled: STATEMENT_TIMEOUT, no retry, the version rolled back")
+    void statement_timeout() {
+        Database db = Fixtures.database("fault_statement_timeout");
+        try {
+            Fixtures.engine(db).upgrade("head");
+            // U009 as shipped, then something slow: stands in for a backfill that runs too long.
+            UndoScriptSource slow = v -> UndoScriptSource.classpath().undoSql(v)
+                    .map(sql -> v.number() == 9 ? sql + "\nSELECT pg_sleep(5);\n" : sql);
+            MigrationEngine engine = Fixtures.config(db).statementTimeout(Duration.ofMillis(300)).undoScriptSource(slow).load();
+            Fixtures.State before = Fixtures.state(db);
+            long t0 = System.nanoTime();
+            MigrationException e = failure(() -> engine.downgrade("-1", DowngradeOptions.defaults()));
+            assertThat((System.nanoTime() - t0) / 1_000_000).as("cancelled, not slept through").isLessThan(4_000);
+            assertThat(e.code()).isEqualTo(Code.STATEMENT_TIMEOUT);
+            assertThat(e.getMessage()).contains("undo of 009 rolled back").contains("statement timeout");
+            Fixtures.assertUnchanged(db, before);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("an upgrade whose version hits lock_timeout is rolled back and retried with backoff, and then succeeds")
+    void upgrade_retries_after_lock_timeout() throws Exception {
+        Database db = Fixtures.database("fault_upgrade_retry");
+        try {
+            Fixtures.engine(db).upgrade("005");
+            MigrationEngine engine = Fixtures.config(db).lockRetries(3).retryBackoff(Duration.ofMillis(200)).load();
+            UpgradeResult result;
+            try (Connection holder = db.connect()) {
+                holder.setAutoCommit(false);
+                holder.createStatement().execute("SELECT count(*) FROM public.users");
+                CompletableFuture<UpgradeResult> run = CompletableFuture.supplyAsync(() -> engine.upgrade("006"));
+                waitForLockWait(db, "ALTER TABLE users");
+                // Held past the first attempt's lock_timeout (V006 sets 5 s itself), released during a later one.
+                Thread.sleep(6_000);
+                holder.rollback();
+                result = run.get(60, TimeUnit.SECONDS);
+            }
+            assertThat(result.toVersion()).isEqualTo("006");
+            assertThat(result.versions()).singleElement().satisfies(v -> assertThat(v.attempts()).isGreaterThan(1));
+            assertThat(engine.status().catalog().matchesRecorded()).isTrue();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    private static void waitForLockWait(Database db, String query) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!Fixtures.strings(db, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND wait_event_type = 'Lock' AND query LIKE '%" + query + "%'").isEmpty()) {
+                return;
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("nothing waited for a lock running " + query);
+    }
+
+    private static void read(Connection reader, AtomicBoolean stop, List<Long> millis) {
+        try (Statement s = reader.createStatement()) {
+            while (!stop.get()) {
+                long t0 = System.nanoTime();
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM public.trades WHERE id < 50")) {
+                    rs.next();
+                }
+                millis.add((System.nanoTime() - t0) / 1_000_000);
+                Thread.sleep(20);
+            }
+        } catch (SQLException | InterruptedException ex) {
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    /** The pid of the engine's session once it waits for a lock in the given step. */
+    private static int waitForEngineWaitingOnLock(Database db, String step) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            List<String> pids = Fixtures.strings(db, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND application_name = 'alphapulse-migration-engine " + step + "' AND wait_event_type = 'Lock'");
+            if (!pids.isEmpty()) {
+                return Integer.parseInt(pids.get(0));
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the engine never waited for a lock in " + step);
+    }
+
+    private static MigrationException unwrap(CompletableFuture<?> run) throws InterruptedException {
+        try {
+            run.get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException ex) {
+            assertThat(ex.getCause()).isInstanceOf(MigrationException.class);
+            return (MigrationException) ex.getCause();
+        } catch (java.util.concurrent.TimeoutException ex) {
+            throw new AssertionError("the downgrade did not end", ex);
+        }
+        throw new AssertionError("the downgrade did not fail");
+    }
+}

@@ -1,0 +1,155 @@
+package com.alphapulse.db.engine;
+
+import static com.alphapulse.db.engine.Fixtures.count;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** plan(): steps, statements, locks, risks counted on live data, SECURITY warnings, preconditions; and the refusals they drive. */
+class PlanTest {
+
+    static final Database DB = Fixtures.database("plan");
+    static MigrationEngine engine;
+
+    @BeforeAll
+    static void headWithThreeTenants() {
+        engine = Fixtures.engine(DB);
+        engine.upgrade("head");
+        engine.loadDemoData(new DemoDataOptions(3, 0.01, 7));
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        Fixtures.drop(DB);
+    }
+
+    @Test
+    @DisplayName("plan to 002 lists the five undo steps with their statements, locks and counted data loss, and changes nothing")
+    void plan_to_002() {
+        Fixtures.State before = Fixtures.state(DB);
+        PlanResult plan = engine.plan("002");
+        Fixtures.assertUnchanged(DB, before);
+
+        assertThat(plan.fromVersion()).isEqualTo("009");
+        assertThat(plan.toVersion()).isEqualTo("002");
+        assertThat(plan.steps()).extracting(PlanResult.Step::version).containsExactly("009", "008", "007", "006", "005");
+        assertThat(plan.steps()).extracting(PlanResult.Step::risk)
+                .containsExactly(Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH);
+        assertThat(plan.risk()).isEqualTo(Risk.HIGH);
+        assertThat(plan.unrecoverableRisk(true)).isEqualTo(Risk.NONE);
+        assertThat(plan.unrecoverableRisk(false)).isEqualTo(Risk.HIGH);
+        assertThat(plan.blockers()).isEmpty();
+        assertThat(plan.warnings()).isEmpty();
+        assertThat(plan.total()).isPositive();
+
+        PlanResult.Step u009 = plan.steps().get(0);
+        assertThat(u009.statements()).hasSize(16).allMatch(s -> s.risk() == Risk.NONE);
+        assertThat(u009.locks()).extracting(PlanResult.Lock::mode).containsOnly("ACCESS EXCLUSIVE");
+        assertThat(u009.locks()).extracting(PlanResult.Lock::object).containsAll(AlphaPulseSchema.TENANT_TABLES);
+        assertThat(plan.steps().get(1).statements()).filteredOn(s -> s.sql().startsWith("DROP POLICY")).hasSize(32);
+
+        long trades = count(DB, "SELECT count(*) FROM public.trades");
+        assertThat(plan.steps().get(2).dataLoss()).hasSize(7)
+                .contains("trades.tenant_id: " + String.format(java.util.Locale.US, "%,d", trades) + " values across 3 tenants");
+        assertThat(plan.steps().get(2).statements()).filteredOn(s -> s.risk() != Risk.NONE).allMatch(PlanResult.Statement::archivable);
+        assertThat(plan.steps().get(3).dataLoss())
+                .containsExactly("users.tenant_id: " + count(DB, "SELECT count(*) FROM public.users") + " values across 3 tenants");
+        assertThat(plan.steps().get(4).dataLoss()).containsExactly("tenants: 4 rows");
+        // U007 drops the domain tables' foreign keys to tenants, which locks tenants exclusively as well.
+        assertThat(plan.steps().get(2).locks()).contains(new PlanResult.Lock("tenants", "ACCESS EXCLUSIVE"));
+
+        List<PlanResult.Statement> u006 = plan.steps().get(3).statements();
+        // The mode the script's own LOCK TABLE names, whatever it is.
+        String mode = u006.get(0).sql().replaceAll("^LOCK TABLE users IN (.*) MODE$", "$1");
+        assertThat(u006.get(0).locks()).containsExactly(new PlanResult.Lock("users", mode));
+        assertThat(u006).filteredOn(s -> s.sql().contains("DROP CONSTRAINT IF EXISTS fk_users_tenant")).singleElement()
+                .satisfies(s -> assertThat(s.locks()).containsExactly(new PlanResult.Lock("users", "ACCESS EXCLUSIVE"),
+                        new PlanResult.Lock("tenants", "ACCESS EXCLUSIVE")));
+    }
+
+    @Test
+    @DisplayName("rolling back 008 alone (or stopping at 006) warns SECURITY naming the tables left without RLS; stopping at 008 does not")
+    void security_warnings() {
+        assertThat(engine.plan("008").warnings()).isEmpty();
+        assertThat(engine.plan("-2").warnings()).singleElement().asString()
+                .startsWith("SECURITY: at 007").contains(String.join(", ", AlphaPulseSchema.TENANT_TABLES.stream().sorted().toList()));
+        assertThat(engine.plan("006").warnings()).singleElement().asString()
+                .startsWith("SECURITY: at 006 the tenant table(s) users carry tenant_id");
+        assertThat(engine.plan("005").warnings()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("below 002 the domain tables themselves are dropped: HIGH risk the archive does not cover")
+    void plan_to_base() {
+        PlanResult plan = engine.plan("base");
+        assertThat(plan.toVersion()).isEqualTo("base");
+        assertThat(plan.steps()).hasSize(7);
+        assertThat(plan.unrecoverableRisk(true)).isEqualTo(Risk.HIGH);
+        assertThat(plan.steps().get(5).dataLoss()).contains("trades: " + String.format(java.util.Locale.US, "%,d",
+                count(DB, "SELECT count(*) FROM public.trades")) + " rows");
+        assertThat(Fixtures.failure(() -> engine.downgrade("base", DowngradeOptions.defaults())).code())
+                .isEqualTo(MigrationException.Code.DATA_LOSS_REFUSED);
+    }
+
+    @Test
+    @DisplayName("without archiving, a downgrade losing data is refused with DATA_LOSS_REFUSED before anything runs")
+    void data_loss_refused() {
+        Fixtures.State before = Fixtures.state(DB);
+        MigrationException e = Fixtures.failure(() -> engine.downgrade("006", new DowngradeOptions(false, false)));
+        assertThat(e.code()).isEqualTo(MigrationException.Code.DATA_LOSS_REFUSED);
+        assertThat(e.getMessage()).contains("trades.tenant_id").contains("risk MEDIUM");
+        Fixtures.assertUnchanged(DB, before);
+    }
+
+    @Test
+    @DisplayName("two tenants sharing an email: plan shows the blocker with its count, downgrade through 006 refuses with PRECONDITION_FAILED and changes nothing")
+    void shared_email_blocks_undo_of_006() {
+        Database db = Fixtures.database("plan_shared_email");
+        try {
+            MigrationEngine e = Fixtures.engine(db);
+            e.upgrade("head");
+            e.loadDemoData(new DemoDataOptions(3, 0.03, 11).withSharedEmails(2));
+            PlanResult plan = e.plan("005");
+            assertThat(plan.blocked()).isTrue();
+            assertThat(plan.blockers()).singleElement().asString()
+                    .contains("uq_users_email UNIQUE (email) on users")
+                    .contains("2 email value(s) are shared by 6 rows across 3 tenants");
+            assertThat(e.plan("006").blockers()).isEmpty();
+            Fixtures.State before = Fixtures.state(db);
+            MigrationException refused = Fixtures.failure(() -> e.downgrade("002", DowngradeOptions.defaults()));
+            assertThat(refused.code()).isEqualTo(MigrationException.Code.PRECONDITION_FAILED);
+            assertThat(refused.getMessage()).contains("2 email value(s)");
+            Fixtures.assertUnchanged(db, before);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("accepting the loss without an archive runs, and re-applying falls back to the default-tenant backfill")
+    void accepted_loss_without_archive_backfills_default_tenant() {
+        Database db = Fixtures.database("plan_no_archive");
+        try {
+            MigrationEngine e = Fixtures.engine(db);
+            e.upgrade("head");
+            e.loadDemoData(new DemoDataOptions(2, 0.005, 5));
+            DowngradeResult down = e.downgrade("002", new DowngradeOptions(false, true));
+            assertThat(down.rowsArchived()).isZero();
+            assertThat(e.status().pendingRestores()).isEmpty();
+            UpgradeResult up = e.upgrade("head");
+            assertThat(up.rowsRestored()).isZero();
+            assertThat(count(db, "SELECT count(*) FROM public.tenants")).isEqualTo(1);
+            for (String t : AlphaPulseSchema.TENANT_TABLES) {
+                assertThat(count(db, "SELECT count(DISTINCT tenant_id) FROM public." + t)).as(t).isEqualTo(1);
+            }
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+}

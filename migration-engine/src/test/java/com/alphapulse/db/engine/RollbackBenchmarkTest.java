@@ -1,0 +1,56 @@
+package com.alphapulse.db.engine;
+
+import com.alphapulse.db.postgres.Database;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Measures each version's downgrade and upgrade on about 100,000 trades (4 tenants) and prints a table.
+ * A measurement, not a check: nothing here is asserted.
+ */
+class RollbackBenchmarkTest {
+
+    @Test
+    @DisplayName("benchmark: per-version downgrade and upgrade durations on >= 100k trades (printed)")
+    void measure() {
+        Database db = Fixtures.database("rollback_benchmark");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("head");
+            LoadDemoDataResult demo = engine.loadDemoData(new DemoDataOptions(4, 1.0, 2025));
+            Map<String, String> before = Fixtures.tenantChecksums(db, null);
+            PlanResult plan = engine.plan("002");
+            DowngradeResult down = engine.downgrade("002", DowngradeOptions.defaults());
+            UpgradeResult up = engine.upgrade("head");
+            boolean lossless = Fixtures.tenantChecksums(db, null).equals(before);
+
+            List<String> out = new ArrayList<>();
+            out.add(String.format(Locale.ROOT, "Rollback benchmark: %,d trades, %,d rows in all, %d tenants; loaded in %s",
+                    demo.trades(), demo.rows().values().stream().mapToLong(Long::longValue).sum(), demo.tenantIds().size(),
+                    ms(demo.total())));
+            out.add(String.format(Locale.ROOT, "plan 009 -> 002: %s (risk %s)", ms(plan.total()), plan.risk()));
+            out.add(String.format(Locale.ROOT, "%-8s %-22s %12s %14s %12s %14s", "version", "description", "downgrade",
+                    "rows archived", "upgrade", "rows restored"));
+            for (VersionRun d : down.versions()) {
+                VersionRun u = up.versions().stream().filter(v -> v.version().equals(d.version())).findFirst().orElseThrow();
+                out.add(String.format(Locale.ROOT, "%-8s %-22s %12s %,14d %12s %,14d", d.version(), d.description(),
+                        ms(d.duration()), d.rowsArchived(), ms(u.duration()), u.rowsRestored()));
+            }
+            out.add(String.format(Locale.ROOT, "%-8s %-22s %12s %,14d %12s %,14d", "total", "009 -> 002 -> 009", ms(down.total()),
+                    down.rowsArchived(), ms(up.total()), up.rowsRestored()));
+            out.add("every tenant row and every row's tenant_id identical after the round trip: " + lossless);
+            System.out.println(String.join(System.lineSeparator(), out));
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    private static String ms(Duration d) {
+        return String.format(Locale.ROOT, "%,d ms", d.toMillis());
+    }
+}

@@ -1,0 +1,150 @@
+package com.alphapulse.db.engine;
+
+import static com.alphapulse.db.engine.Fixtures.count;
+import static com.alphapulse.db.engine.Fixtures.exec;
+import static com.alphapulse.db.engine.Fixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.verification.DataSnapshot;
+import com.alphapulse.db.verification.Verifier;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationState;
+import org.flywaydb.core.api.output.ValidateResult;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The seed's full procedure, head -> 002 -> head, with several tenants' data, through the facade. */
+class RoundTripTest {
+
+    private static final String B_ACCOUNT = "SELECT min(a.id) FROM public.trading_accounts a JOIN public.tenants t ON t.id = a.tenant_id "
+            + "WHERE t.slug LIKE '%-2'";
+
+    @Test
+    @DisplayName("head -> 002 -> head with 3 tenants: every tenant row and every row's tenant_id identical; rows inserted at 002 get the spec's backfill")
+    void full_rollback_and_reapply_is_lossless() {
+        Database db = Fixtures.database("roundtrip");
+        MigrationEngine engine = Fixtures.engine(db);
+        assertThat(engine.upgrade("head").versions()).extracting(VersionRun::version)
+                .containsExactly("001", "002", "005", "006", "007", "008", "009");
+        LoadDemoDataResult demo = engine.loadDemoData(new DemoDataOptions(3, 0.02, 42));
+        assertThat(demo.tenantIds()).hasSize(3);
+        assertThat(demo.trades()).isEqualTo(2000);
+        // A tenant row with every column set away from its defaults, so an inexact restore would show.
+        exec(db, "UPDATE public.tenants SET metadata = '{\"nested\": {\"a\": [1, 2.50, null]}, \"s\": \"x\"}', max_users = NULL, "
+                + "updated_at = '2024-02-29 12:34:56.789012+00' WHERE slug LIKE '%-1'");
+        Verifier verifier = Verifier.on(db.dataSource());
+        DataSnapshot before = verifier.snapshot();
+        Map<String, Long> maxIds = Fixtures.maxIds(db);
+        Map<String, String> checksums = Fixtures.tenantChecksums(db, null);
+        long tenantRows = count(db, "SELECT count(*) FROM public.tenants");
+        long tenantIdValues = AlphaPulseSchema.TENANT_TABLES.stream()
+                .mapToLong(t -> count(db, "SELECT count(*) FROM public." + t)).sum();
+        String accountOfB = text(db, B_ACCOUNT);
+        String tenantB = text(db, "SELECT tenant_id FROM public.trading_accounts WHERE id = " + accountOfB);
+        String userOfC = text(db, "SELECT min(u.id) FROM public.users u JOIN public.tenants t ON t.id = u.tenant_id WHERE t.slug LIKE '%-3'");
+        String tenantC = text(db, "SELECT tenant_id FROM public.users WHERE id = " + userOfC);
+
+        DowngradeResult down = engine.downgrade("002", DowngradeOptions.defaults());
+
+        assertThat(down.fromVersion()).isEqualTo("009");
+        assertThat(down.toVersion()).isEqualTo("002");
+        assertThat(down.versions()).extracting(VersionRun::version).containsExactly("009", "008", "007", "006", "005");
+        assertThat(down.rowsArchived()).isEqualTo(tenantRows + tenantIdValues);
+        assertThat(down.versions()).allSatisfy(v -> assertThat(v.duration()).isPositive());
+        assertThat(verifier.verify(AlphaPulseSchema.version("2")).errors()).isEmpty();
+        assertThat(count(db, "SELECT count(*) FROM public.flyway_schema_history WHERE version::int > 2")).isZero();
+        StatusResult atTwo = engine.status();
+        assertThat(atTwo.currentVersion()).isEqualTo("002");
+        assertThat(atTwo.pending()).containsExactly("005", "006", "007", "008", "009");
+        assertThat(atTwo.catalog().matchesRecorded()).isTrue();
+        assertThat(atTwo.catalog().identified()).isEqualTo("002");
+        assertThat(atTwo.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("009", "008", "007", "006", "005");
+        assertThat(atTwo.pendingRestores()).isNotEmpty().noneMatch(StatusResult.PendingRestore::stranded);
+        assertThat(atTwo.pendingRestores()).filteredOn(p -> p.table().equals("tenants"))
+                .extracting(StatusResult.PendingRestore::rows).containsExactly(tenantRows);
+
+        // Flyway's own view of the same history table while rolled back.
+        Flyway flyway = Fixtures.flyway(db).load();
+        assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("002");
+        assertThat(flyway.info().pending()).hasSize(5);
+        assertThat(Fixtures.flyway(db).ignoreMigrationPatterns("*:pending").load().validateWithResult().validationSuccessful).isTrue();
+
+        // Written while rolled back: the spec's backfill must place these.
+        exec(db,
+                "INSERT INTO public.users (username, email, password_hash) VALUES ('late_user', 'late@x.example', 'h')",
+                "INSERT INTO public.trading_accounts (account_id, account_number, exchange_name, account_type) "
+                        + "VALUES ('ACC-LATE', '1', 'kraken', 'spot')",
+                "INSERT INTO public.trades (trade_id, account_id, symbol, side, trade_type, quantity, price, gross_value, net_value, executed_at) "
+                        + "VALUES ('TRD-LATE-B', " + accountOfB + ", 'BTC/USDT', 'buy', 'market', 1, 2, 2, 2, now()), "
+                        + "('TRD-LATE-NEW', (SELECT id FROM public.trading_accounts WHERE account_id = 'ACC-LATE'), 'BTC/USDT', "
+                        + "'buy', 'market', 1, 2, 2, 2, now())",
+                "INSERT INTO public.audit_logs (user_id, event_type, severity) VALUES (" + userOfC + ", 'late.c', 'info'), (NULL, 'late.system', 'info')",
+                "INSERT INTO public.agent_signals (agent_type, symbol, signal, confidence) VALUES ('late', 'BTC/USDT', 'buy', 0.5)");
+
+        UpgradeResult up = engine.upgrade("head");
+
+        assertThat(up.versions()).extracting(VersionRun::version).containsExactly("005", "006", "007", "008", "009");
+        assertThat(up.rowsRestored()).isEqualTo(tenantRows + tenantIdValues);
+        assertThat(verifier.verify(AlphaPulseSchema.head()).errors()).isEmpty();
+        assertThat(Fixtures.tenantChecksums(db, maxIds)).isEqualTo(checksums);
+        String defaultTenant = AlphaPulseSchema.DEFAULT_TENANT_ID;
+        assertThat(text(db, "SELECT tenant_id FROM public.users WHERE username = 'late_user'")).isEqualTo(defaultTenant);
+        assertThat(text(db, "SELECT tenant_id FROM public.trading_accounts WHERE account_id = 'ACC-LATE'")).isEqualTo(defaultTenant);
+        assertThat(text(db, "SELECT tenant_id FROM public.trades WHERE trade_id = 'TRD-LATE-B'")).isEqualTo(tenantB);
+        assertThat(text(db, "SELECT tenant_id FROM public.trades WHERE trade_id = 'TRD-LATE-NEW'")).isEqualTo(defaultTenant);
+        assertThat(text(db, "SELECT tenant_id FROM public.audit_logs WHERE event_type = 'late.c'")).isEqualTo(tenantC);
+        assertThat(text(db, "SELECT tenant_id FROM public.audit_logs WHERE event_type = 'late.system'")).isEqualTo(defaultTenant);
+        assertThat(text(db, "SELECT tenant_id FROM public.agent_signals WHERE agent_type = 'late'")).isEqualTo(defaultTenant);
+        assertThat(tenantB).isNotEqualTo(defaultTenant);
+        assertThat(tenantC).isNotEqualTo(defaultTenant);
+
+        // Without the rows written at 002 the data is exactly what it was, tenant by tenant.
+        exec(db, "DELETE FROM public.audit_logs WHERE event_type LIKE 'late.%'", "DELETE FROM public.trades WHERE trade_id LIKE 'TRD-LATE-%'",
+                "DELETE FROM public.trading_accounts WHERE account_id = 'ACC-LATE'", "DELETE FROM public.users WHERE username = 'late_user'",
+                "DELETE FROM public.agent_signals WHERE agent_type = 'late'");
+        assertThat(Verifier.compare(before, verifier.snapshot()).differences()).isEmpty();
+
+        StatusResult atHead = engine.status();
+        assertThat(atHead.currentVersion()).isEqualTo("009");
+        assertThat(atHead.pending()).isEmpty();
+        assertThat(atHead.pendingRestores()).isEmpty();
+        assertThat(atHead.catalog().matchesRecorded()).isTrue();
+        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenant_ids")
+                + count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenants")).isZero();
+
+        // Flyway's own validate and migrate on the same history table after the round trip.
+        Flyway after = Fixtures.flyway(db).load();
+        assertThat(after.validateWithResult().validationSuccessful).isTrue();
+        assertThat(after.migrate().migrationsExecuted).isZero();
+        assertThat(after.info().all()).allMatch(i -> i.getState() == MigrationState.SUCCESS);
+
+        assertJournal(engine.history(), tenantRows + tenantIdValues);
+        Fixtures.drop(db);
+    }
+
+    private static void assertJournal(HistoryResult history, long archived) {
+        List<HistoryResult.Entry> entries = history.entries();
+        assertThat(entries).extracting(e -> e.direction() + " " + e.version()).containsExactly(
+                "UP 001", "UP 002", "UP 005", "UP 006", "UP 007", "UP 008", "UP 009",
+                "DOWN 009", "DOWN 008", "DOWN 007", "DOWN 006", "DOWN 005",
+                "UP 005", "UP 006", "UP 007", "UP 008", "UP 009");
+        assertThat(entries).allSatisfy(e -> {
+            assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
+            assertThat(e.reason()).isEqualTo(Fixtures.REASON);
+            assertThat(e.dbUser()).isNotBlank();
+            assertThat(e.osUser()).isEqualTo(System.getProperty("user.name"));
+            assertThat(e.finishedAt()).isAfterOrEqualTo(e.startedAt());
+            assertThat(e.duration().isNegative()).isFalse();
+        });
+        assertThat(entries.subList(7, 12).stream().mapToLong(HistoryResult.Entry::rowsArchived).sum()).isEqualTo(archived);
+        assertThat(entries.subList(12, 17).stream().mapToLong(HistoryResult.Entry::rowsRestored).sum()).isEqualTo(archived);
+        assertThat(entries.subList(7, 12).stream().map(HistoryResult.Entry::runId).distinct()).hasSize(1);
+        UUID upRun = entries.get(12).runId();
+        assertThat(entries.subList(12, 17)).allMatch(e -> e.runId().equals(upRun));
+    }
+}

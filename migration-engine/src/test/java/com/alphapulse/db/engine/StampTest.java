@@ -1,0 +1,100 @@
+package com.alphapulse.db.engine;
+
+import static com.alphapulse.db.engine.Fixtures.exec;
+import static com.alphapulse.db.engine.Fixtures.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.postgres.Database;
+import org.flywaydb.core.Flyway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** stamp: set the recorded version without running scripts (the seed's "migration failed mid-upgrade" scenario). */
+class StampTest {
+
+    static final Database DB = Fixtures.database("stamp");
+    static MigrationEngine engine;
+
+    @BeforeAll
+    static void at007() {
+        engine = Fixtures.engine(DB);
+        engine.upgrade("007");
+    }
+
+    @AfterAll
+    static void dropDatabase() {
+        Fixtures.drop(DB);
+    }
+
+    @Test
+    @DisplayName("stamping a version the catalog is not at is refused with CATALOG_MISMATCH; forcing it works; stamping back repairs the record")
+    void refuse_then_force() {
+        Fixtures.State before = Fixtures.state(DB);
+        MigrationException e = failure(() -> engine.stamp("008", false));
+        assertThat(e.code()).isEqualTo(Code.CATALOG_MISMATCH);
+        assertThat(e.getMessage()).contains("not at 008").contains("row level security");
+        Fixtures.assertUnchanged(DB, before);
+
+        StampResult forced = engine.stamp("005", true);
+        assertThat(forced.forced()).isTrue();
+        assertThat(forced.catalogMatched()).isFalse();
+        assertThat(forced.removed()).containsExactly("006", "007");
+        assertThat(forced.total()).isPositive();
+        assertThat(Fixtures.flyway(DB).load().info().current().getVersion().getVersion()).isEqualTo("005");
+        assertThat(engine.status().catalog().matchesRecorded()).isFalse();
+
+        StampResult back = engine.stamp("007", false);
+        assertThat(back.catalogMatched()).isTrue();
+        assertThat(back.inserted()).containsExactly("006", "007");
+        Flyway flyway = Fixtures.flyway(DB).ignoreMigrationPatterns("*:pending").load();
+        assertThat(flyway.validateWithResult().validationSuccessful).as("stamped rows carry the scripts' checksums").isTrue();
+        assertThat(engine.status().catalog().matchesRecorded()).isTrue();
+        assertThat(engine.history().entries()).filteredOn(h -> h.direction() == Direction.STAMP)
+                .extracting(HistoryResult.Entry::version).containsExactly("005", "007");
+    }
+
+    @Test
+    @DisplayName("a version that failed mid-upgrade and left a failed history row: stamp the previous version, then upgrade +1")
+    void failed_mid_upgrade() {
+        Database db = Fixtures.database("stamp_failed");
+        try {
+            MigrationEngine e = Fixtures.engine(db);
+            e.upgrade("007");
+            // What a half-applied 008 leaves on a server that could not roll it back: a failed row.
+            exec(db, "INSERT INTO public.flyway_schema_history (installed_rank, version, description, type, script, checksum, "
+                    + "installed_by, execution_time, success) VALUES (100, '008', 'row level security', 'SQL', "
+                    + "'V008__row_level_security.sql', 0, current_user, 0, false)");
+            assertThat(e.status().failed()).containsExactly("008");
+            assertThat(failure(() -> e.upgrade("+1")).code()).isEqualTo(Code.PRECONDITION_FAILED);
+            StampResult stamp = e.stamp("007", false);
+            assertThat(stamp.removed()).containsExactly("008 (failed)");
+            assertThat(stamp.inserted()).isEmpty();
+            assertThat(e.upgrade("+1").toVersion()).isEqualTo("008");
+            assertThat(e.status().catalog().matchesRecorded()).isTrue();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a database migrated without history (e.g. by the old tool) is brought under Flyway by stamp, then upgraded")
+    void stamp_without_history() {
+        Database db = Fixtures.database("stamp_no_history");
+        try {
+            Fixtures.flyway(db).target("6").load().migrate();
+            exec(db, "DROP TABLE public.flyway_schema_history");
+            MigrationEngine e = Fixtures.engine(db);
+            assertThat(failure(() -> e.stamp("007", false)).code()).isEqualTo(Code.CATALOG_MISMATCH);
+            StampResult stamp = e.stamp("006", false);
+            assertThat(stamp.inserted()).containsExactly("001", "002", "005", "006");
+            assertThat(e.upgrade("head").versions()).extracting(VersionRun::version).containsExactly("007", "008", "009");
+            assertThat(Fixtures.flyway(db).load().validateWithResult().validationSuccessful).isTrue();
+            assertThat(e.status().catalog().matchesRecorded()).isTrue();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+}
