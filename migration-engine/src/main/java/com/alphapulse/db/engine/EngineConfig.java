@@ -4,6 +4,7 @@ import com.alphapulse.db.schema.AlphaPulseSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -32,6 +33,7 @@ public final class EngineConfig {
     private UndoScriptSource undoScriptSource = UndoScriptSource.classpath();
     private String reason;
     private String installedBy;
+    private Consumer<String> progress = message -> { };
 
     EngineConfig() {}
 
@@ -97,6 +99,20 @@ public final class EngineConfig {
     public EngineConfig reason(String value) {
         this.reason = value;
         return this;
+    }
+
+    /**
+     * Receives one line per step of a long operation (which version, which retry, which tenant), for a caller
+     * that shows progress; the engine itself never prints. Default: ignored.
+     */
+    public EngineConfig progress(Consumer<String> listener) {
+        this.progress = Objects.requireNonNull(listener, "listener");
+        return this;
+    }
+
+    /** The configured progress listener. */
+    public Consumer<String> progress() {
+        return progress;
     }
 
     /** The user Flyway records as having installed a version (default: the database user). */

@@ -1,5 +1,7 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.engine.internal.Rehearsal;
+import com.alphapulse.db.engine.internal.Runbook;
 import com.alphapulse.db.engine.internal.DemoData;
 import com.alphapulse.db.engine.internal.Downgrader;
 import com.alphapulse.db.engine.internal.EngineSettings;
@@ -107,6 +109,26 @@ public final class MigrationEngine {
         return DemoData.load(settings, Objects.requireNonNull(options, "options"));
     }
 
+    /**
+     * Rehearses every rollback on this engine's database, which must be a scratch database: migrates it to
+     * head, loads demo data, then for each migration from head down to 005 rolls back one version, verifies,
+     * re-upgrades, verifies and compares data snapshots, then does the same for head to 002 and back, and
+     * runs the isolation probe. Failures of a step are reported in its row, not thrown.
+     */
+    public RehearseResult rehearse(RehearseOptions options) {
+        return new Rehearsal(this, settings).run(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * The rollback runbook, from the migrations' own metadata and, when given, a rehearsal's measured times.
+     * Needs no database.
+     *
+     * @param lastRehearsal the rehearsal to quote, or null
+     */
+    public static RunbookResult runbook(RehearseResult lastRehearsal) {
+        return Runbook.write(lastRehearsal);
+    }
+
     private static EngineSettings settings(EngineConfig config) {
         DataSource ds = config.dataSourceOrNull();
         String secret = null;
@@ -132,7 +154,7 @@ public final class MigrationEngine {
         }
         return new EngineSettings(ds, describe(ds), secret, config.lockTimeout(), config.statementTimeout(),
                 config.lockRetries(), config.retryBackoff(), config.migrationLocations(), config.undoScriptSource(),
-                config.reason(), config.installedBy());
+                config.reason(), config.installedBy(), config.progress());
     }
 
     /** host:port/database as user, for messages; never the URL's parameters (they may carry a password). */

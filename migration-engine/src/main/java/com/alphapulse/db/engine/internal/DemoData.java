@@ -71,6 +71,7 @@ public final class DemoData {
                             id.toString(), "Demo Tenant " + i + " (" + prefix + ")", prefix + "-" + i, i, i, i, i, i, i, o.seed()));
                 }
                 for (int i = 0; i < tenants.size(); i++) {
+                    s.progress().accept("demo data: tenant " + (i + 1) + " of " + tenants.size());
                     tenant(ctx, o, prefix, i + 1, tenants.get(i), i, rows);
                 }
                 c.commit();

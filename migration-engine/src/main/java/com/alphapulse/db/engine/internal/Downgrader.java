@@ -124,6 +124,8 @@ public final class Downgrader {
             attempt++;
             Instant t0 = Instant.now();
             List<String> notices = new ArrayList<>();
+            s.progress().accept("undo " + step.version().label() + " " + step.version().description()
+                    + (attempt > 1 ? " (attempt " + attempt + " of " + (s.lockRetries() + 1) + ")" : ""));
             try {
                 c.setAutoCommit(false);
                 Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true), "
@@ -154,6 +156,8 @@ public final class Downgrader {
                 resetAutoCommit(c);
                 Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
                 if (code == Code.LOCK_TIMEOUT && attempt <= s.lockRetries()) {
+                    s.progress().accept("  lock not granted within " + s.lockTimeout().toMillis() + " ms, rolled back; retrying in "
+                            + s.backoff(attempt).toMillis() + " ms");
                     sleep(s.backoff(attempt));
                     continue;
                 }

@@ -3,6 +3,7 @@ package com.alphapulse.db.engine.internal;
 import com.alphapulse.db.engine.UndoScriptSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 /**
@@ -19,10 +20,11 @@ import javax.sql.DataSource;
  * @param undoScripts where undo scripts come from
  * @param reason why the caller runs the engine, journaled
  * @param installedBy the user Flyway records, null for the database user
+ * @param progress receives a line per step, for callers that show progress
  */
 public record EngineSettings(DataSource dataSource, String target, String secret, Duration lockTimeout,
         Duration statementTimeout, int lockRetries, Duration retryBackoff, List<String> locations,
-        UndoScriptSource undoScripts, String reason, String installedBy) {
+        UndoScriptSource undoScripts, String reason, String installedBy, Consumer<String> progress) {
 
     public EngineSettings {
         locations = List.copyOf(locations);

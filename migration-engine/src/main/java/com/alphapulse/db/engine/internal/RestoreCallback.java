@@ -79,6 +79,7 @@ final class RestoreCallback implements Callback {
         try {
             switch (event) {
                 case BEFORE_EACH_MIGRATE -> {
+                    settings.progress().accept("apply " + Targets.label(version) + " " + info.getDescription());
                     started = Instant.now();
                     restored = 0;
                     restoredTables.clear();

@@ -71,6 +71,8 @@ public final class Upgrader {
                 Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
                 boolean rolledBack = after.failed().isEmpty();
                 if (code == Code.LOCK_TIMEOUT && rolledBack && attempt <= s.lockRetries() && after.current() < target) {
+                    s.progress().accept("  lock not granted within the timeout, rolled back; retrying in "
+                            + s.backoff(attempt).toMillis() + " ms");
                     callback.clearFailure();
                     sleep(s.backoff(attempt));
                     continue;

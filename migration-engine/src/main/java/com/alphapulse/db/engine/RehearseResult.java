@@ -1,0 +1,89 @@
+package com.alphapulse.db.engine;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A rollback rehearsal: for each migration from head down to 005 one rollback and re-upgrade, then the full
+ * head to 002 to head, each verified against the expected catalog and compared with data snapshots, and the
+ * isolation probe at head.
+ *
+ * @param database the scratch database rehearsed on (host:port/name, no credentials)
+ * @param headVersion the head version
+ * @param data what was loaded before the first step
+ * @param rows one row per rehearsed rollback, in the order run
+ * @param probe the isolation probe at head after the last step
+ * @param recoveryTarget the target each row's recovery time is held against
+ * @param total the whole rehearsal, loading included
+ * @param finishedAt when it ended
+ */
+public record RehearseResult(String database, String headVersion, LoadDemoDataResult data, List<Row> rows,
+        Probe probe, Duration recoveryTarget, Duration total, Instant finishedAt) {
+
+    public RehearseResult {
+        rows = List.copyOf(rows);
+    }
+
+    /**
+     * One rollback and its recovery.
+     *
+     * @param migration what was rolled back, e.g. "009" or "009 -> 002"
+     * @param from the version before the rollback
+     * @param to the version rolled back to
+     * @param risk the plan's data-loss risk of the rollback (before archiving)
+     * @param rollback time of the downgrade
+     * @param upgrade time of the re-upgrade
+     * @param recovery from the start of the rollback to the verified re-upgrade
+     * @param verifiedAfterRollback the catalog matched {@code to} exactly
+     * @param verifiedAfterUpgrade the catalog matched {@code from} exactly
+     * @param findings verification findings, if any
+     * @param dataIntact snapshots before the rollback, while rolled back and after the re-upgrade agree
+     * @param differences snapshot differences, if any
+     * @param rowsArchived rows the downgrade archived
+     * @param rowsRestored rows the upgrade restored
+     * @param error the failure that stopped this row, or null
+     */
+    public record Row(String migration, String from, String to, Risk risk, Duration rollback, Duration upgrade,
+            Duration recovery, boolean verifiedAfterRollback, boolean verifiedAfterUpgrade, List<String> findings,
+            boolean dataIntact, List<String> differences, long rowsArchived, long rowsRestored, String error) {
+
+        public Row {
+            findings = List.copyOf(findings);
+            differences = List.copyOf(differences);
+        }
+
+        /** Verified both ways, nothing lost, no error. */
+        public boolean passed() {
+            return error == null && verifiedAfterRollback && verifiedAfterUpgrade && dataIntact;
+        }
+    }
+
+    /**
+     * The isolation probe's outcome.
+     *
+     * @param passed every check passed
+     * @param checks how many checks ran
+     * @param failures the failed checks, one line each
+     */
+    public record Probe(boolean passed, int checks, List<String> failures) {
+        public Probe {
+            failures = List.copyOf(failures);
+        }
+    }
+
+    /** Every row recovered within the target. */
+    public boolean withinTarget() {
+        return rows.stream().allMatch(r -> r.recovery() != null && r.recovery().compareTo(recoveryTarget) <= 0);
+    }
+
+    /** Every row passed, the probe passed, and every recovery met the target. */
+    public boolean passed() {
+        return !rows.isEmpty() && rows.stream().allMatch(Row::passed) && probe != null && probe.passed() && withinTarget();
+    }
+
+    /** The longest recovery of any row. */
+    public Duration worstRecovery() {
+        return rows.stream().map(Row::recovery).filter(d -> d != null).max(Duration::compareTo).orElse(Duration.ZERO);
+    }
+}
