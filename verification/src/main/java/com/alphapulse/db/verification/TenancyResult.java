@@ -8,7 +8,8 @@ import java.util.List;
  * on the live catalog whatever its version.
  *
  * @param applicationRole the role the application connects as, or null when it was not checked
- * @param tenantTables the tables that have a {@code tenant_id} column, alphabetically
+ * @param tenantTables the tables the rules were applied to, alphabetically: those with a {@code tenant_id}
+ *     column, row-level security or a policy, and the schema's tenant tables present
  * @param findings every broken rule, errors first
  * @param duration how long the check took
  */

@@ -41,12 +41,20 @@ public final class Verifier {
     }
 
     /**
-     * Compares the live catalog (tables, columns, indexes, constraints, row-level security flags, policies,
-     * required roles) with the expected state of {@code expected}, read in one round trip. A database exactly
-     * at that version gives no finding. Missing or different objects, RLS flags, policies, roles with wrong
-     * attributes and invalid indexes are {@link Severity#ERROR}s; objects the version does not know are
-     * {@link Severity#WARNING}s. Roles are cluster-wide, so only the roles the version requires are looked
-     * at, never extra ones.
+     * Compares the live catalog of schema {@code public} with the expected state of {@code expected}, read in
+     * one round trip. What is compared: tables and their row-level security flags (enabled, forced); columns
+     * (type, NOT NULL, default, identity); indexes (full definition and validity); constraints (primary key,
+     * unique, check, foreign key); policies (permissive or restrictive, command, roles, USING, WITH CHECK); and
+     * the roles the version itself creates (LOGIN, BYPASSRLS, SUPERUSER). What is not compared: triggers,
+     * functions, views, sequences, types, extensions, grants and ownership, comments, other schemas, and the
+     * data. A database at that version gives no finding.
+     *
+     * <p>Missing or different objects, RLS flags, policies, roles with wrong attributes and invalid indexes are
+     * {@link Severity#ERROR}s. Objects the version does not know are {@link Severity#WARNING}s, except an
+     * extra permissive policy on a table with row-level security enabled whose USING or WITH CHECK does not
+     * compare tenant_id with {@code current_setting('app.current_tenant_id')::uuid}: permissive policies are
+     * OR-ed, so such a policy opens the table to every tenant, and it is an {@link Severity#ERROR}. Roles are
+     * cluster-wide, so only the roles the version requires are looked at, never extra ones.
      */
     public VerifyResult verify(SchemaVersion expected) {
         return Versions.verify(dataSource, expected);
@@ -62,11 +70,16 @@ public final class Verifier {
     }
 
     /**
-     * Checks the rules any multi-tenant schema must keep on the live catalog, whatever its version: every
-     * table with a tenant_id column has it NOT NULL, a foreign key to tenants, a valid index leading with
-     * it, row-level security enabled and forced, and for each of SELECT, INSERT, UPDATE and DELETE at least
-     * one permissive policy (a FOR ALL policy counts for all four), every one of which uses tenant_id in
-     * USING and WITH CHECK as the command requires. The application role, when given, must exist, be neither
+     * Checks the rules any multi-tenant schema must keep on the live catalog, whatever its version. The tenant
+     * tables are those with a tenant_id column, row-level security or a policy, and the schema's eight tenant
+     * tables wherever they exist; each must have a tenant_id column (its absence is an error), NOT NULL, with a
+     * foreign key to tenants and a valid index whose first key is the plain column tenant_id and that has no
+     * predicate (expression keys and partial indexes do not count), row-level security enabled and forced, and
+     * for each of SELECT, INSERT, UPDATE and DELETE at least one permissive policy (a FOR ALL policy counts for
+     * all four), every one of which confines USING and WITH CHECK, as the command requires, to the current
+     * tenant: {@code tenant_id = current_setting('app.current_tenant_id'…)::uuid} as PostgreSQL prints it,
+     * alone or as one operand of a top-level AND, never under an OR. Any other use of tenant_id (e.g.
+     * {@code tenant_id IS NOT NULL}) does not count. The application role, when given, must exist, be neither
      * superuser nor BYPASSRLS, own no tenant table and not be a member of a role that is or does.
      *
      * @param applicationRole the role the application connects as; null skips the role rules
@@ -82,7 +95,9 @@ public final class Verifier {
      * each table and each of SELECT, INSERT, UPDATE and DELETE: tenant A sees and touches only its own rows,
      * cannot insert a row into B or move one there, and a session with no tenant set sees and touches nothing.
      * Every statement is rolled back. The role, the tenants and their rows are removed afterwards, also when
-     * a check fails or the probe throws.
+     * a check fails or the probe throws. When the role cannot log in (a pool that ignores credentials, or
+     * pg_hba / CONNECT refusing it), its sessions are connections of the data source switched with SET ROLE;
+     * these are reset (RESET ROLE, RESET ALL) before they are closed, so a pool gets them back as they came.
      *
      * @throws VerificationException {@code PRECONDITION_FAILED} when the tenant tables are not there (before
      *     007), {@code PROBE_SETUP_FAILED} when the role or rows cannot be created, {@code CLEANUP_FAILED} when
@@ -116,7 +131,13 @@ public final class Verifier {
      * application role under row-level security with the tenant set, and as the data source's user with an
      * explicit {@code WHERE tenant_id = ?} and row security off; reports median and 95th percentile of each,
      * the overhead ratio, and whether each plan uses a composite index leading with tenant_id. The data must
-     * be loaded first; the tenant with the most trades is measured. A measurement, not a check.
+     * be loaded first; the tenant with the most trades is measured. A measurement, not a check. The
+     * temporary role is dropped and the data source's sessions are handed back as they came (row_security
+     * reset, no role switched, no tenant set), also when the measurement fails.
+     *
+     * @throws VerificationException {@code PRECONDITION_FAILED} when {@code iterations} is below 1, the tenant
+     *     tables are not there (before 007) or there are no trades; {@code PROBE_SETUP_FAILED} when the role or
+     *     its session cannot be created; {@code CLEANUP_FAILED} when the role could not be dropped
      */
     public RlsOverheadResult measureRlsOverhead(int iterations) {
         return RlsOverhead.measure(dataSource, iterations);

@@ -197,18 +197,6 @@ class VerifierTamperTest {
     }
 
     @Test
-    @DisplayName("a dropped rls_bypass_role is one ERROR; extra roles of the cluster are never reported")
-    void droppedBypassRole() {
-        tampered("REVOKE ALL ON ALL TABLES IN SCHEMA public FROM rls_bypass_role; DROP ROLE rls_bypass_role;"
-                + "CREATE ROLE extra_" + UUID.randomUUID().toString().substring(0, 8) + " BYPASSRLS", v -> {
-            assertThat(v.verify(HEAD).findings())
-                    .extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected, Finding::actual)
-                    .containsExactly(tuple(Severity.ERROR, Finding.ROLE, "rls_bypass_role",
-                            "NOLOGIN BYPASSRLS NOSUPERUSER", Finding.MISSING));
-        });
-    }
-
-    @Test
     @DisplayName("rls_bypass_role without BYPASSRLS is one ERROR with both attribute sets")
     void bypassRoleWithoutBypass() {
         tampered("ALTER ROLE rls_bypass_role NOBYPASSRLS", v -> {
@@ -301,6 +289,114 @@ class VerifierTamperTest {
             assertThat(r.findings()).extracting(Finding::severity, Finding::objectType, Finding::object)
                     .containsExactly(tuple(Severity.ERROR, Finding.TABLE, "exchange_prices"));
             assertThat(r.findings().get(0).message()).contains("base_currency", "quote_currency");
+        });
+    }
+
+    @Test
+    @DisplayName("an extra permissive policy USING (true) on an RLS table is an ERROR (policies are OR-ed); an extra restrictive one stays a WARNING")
+    void extraPermissivePolicy() {
+        tampered("CREATE POLICY open_door ON trades USING (true);"
+                + "CREATE POLICY only_recent ON trades AS RESTRICTIVE USING (true)", v -> {
+            VerifyResult r = v.verify(HEAD);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::objectType, Finding::object, Finding::expected)
+                    .containsExactly(tuple(Severity.ERROR, Finding.POLICY, "trades.open_door", Finding.ABSENT),
+                            tuple(Severity.WARNING, Finding.POLICY, "trades.only_recent", Finding.ABSENT));
+            assertThat(r.clean()).isFalse();
+            assertThat(r.findings().get(0).message()).contains("OR-ed");
+            assertThat(v.identify().match()).as("a version match needs no ERROR").isEmpty();
+        });
+    }
+
+    @Test
+    @DisplayName("an extra permissive INSERT policy whose WITH CHECK only tests tenant_id IS NOT NULL is an ERROR")
+    void extraPermissiveInsertPolicy() {
+        tampered("CREATE POLICY any_tenant ON positions FOR INSERT WITH CHECK (tenant_id IS NOT NULL)", v -> {
+            assertThat(v.verify(HEAD).findings()).extracting(Finding::severity, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, "positions.any_tenant"));
+            assertThat(v.checkTenancy(APP_ROLE).findings()).extracting(Finding::severity, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, "positions.any_tenant"));
+        });
+    }
+
+    @Test
+    @DisplayName("a policy USING (tenant_id IS NOT NULL) mentions tenant_id but compares it with nothing: a tenancy ERROR")
+    void policyTenantIdIsNotNull() {
+        tampered("ALTER POLICY trades_tenant_isolation_select ON trades USING (tenant_id IS NOT NULL)", v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, Finding.POLICY, "trades.trades_tenant_isolation_select"));
+        });
+    }
+
+    @Test
+    @DisplayName("a policy USING (tenant_id = current tenant OR true) has the comparison under a top-level OR: a tenancy ERROR")
+    void policyTenantComparisonOrTrue() {
+        tampered("ALTER POLICY risk_metrics_tenant_isolation_delete ON risk_metrics "
+                + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid OR true)", v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, Finding.POLICY,
+                            "risk_metrics.risk_metrics_tenant_isolation_delete"));
+        });
+    }
+
+    @Test
+    @DisplayName("a policy that ANDs the tenant comparison with another condition still keeps the tenancy rule")
+    void policyTenantComparisonAndMore() {
+        tampered("ALTER POLICY risk_metrics_tenant_isolation_select ON risk_metrics "
+                + "USING (var_95 >= 0 AND current_setting('app.current_tenant_id', true)::uuid = tenant_id)", v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings()).isEmpty();
+        });
+    }
+
+    @Test
+    @DisplayName("a tenant table that lost tenant_id (DROP COLUMN ... CASCADE) stays subject to the tenancy rules: the missing column is an ERROR")
+    void droppedTenantColumn() {
+        tampered("ALTER TABLE trades DROP COLUMN tenant_id CASCADE", v -> {
+            TenancyResult r = v.checkTenancy(APP_ROLE);
+            assertThat(r.tenantTables()).containsExactlyInAnyOrderElementsOf(AlphaPulseSchema.TENANT_TABLES);
+            assertThat(r.findings()).extracting(Finding::severity, Finding::objectType, Finding::object, Finding::actual)
+                    .contains(tuple(Severity.ERROR, Finding.COLUMN, "trades.tenant_id", Finding.MISSING));
+            assertThat(r.errors()).extracting(Finding::object).as("the dropped policies are reported too")
+                    .contains("trades.SELECT", "trades.INSERT", "trades.UPDATE", "trades.DELETE");
+        });
+    }
+
+    /** Drops every index of {@code table} whose first key column is tenant_id. */
+    private static String dropTenantIndexes(String table) {
+        return "DO $$ DECLARE i regclass; BEGIN FOR i IN SELECT indexrelid::regclass FROM pg_index "
+                + "WHERE indrelid = 'public." + table + "'::regclass AND indkey[0] = (SELECT attnum FROM pg_attribute "
+                + "WHERE attrelid = 'public." + table + "'::regclass AND attname = 'tenant_id') LOOP "
+                + "EXECUTE 'DROP INDEX ' || i; END LOOP; END $$;";
+    }
+
+    @Test
+    @DisplayName("an expression index whose first key is (tenant_id::text) does not count as an index leading with tenant_id")
+    void expressionIndexIsNotTenantIndex() {
+        tampered(dropTenantIndexes("agent_signals")
+                + "CREATE INDEX fake_tenant ON agent_signals ((tenant_id::text), tenant_id)", v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, Finding.INDEX, "agent_signals.tenant_id"));
+        });
+    }
+
+    @Test
+    @DisplayName("a partial index on tenant_id does not count as an index leading with tenant_id")
+    void partialIndexIsNotTenantIndex() {
+        tampered(dropTenantIndexes("agent_signals")
+                + "CREATE INDEX fake_tenant ON agent_signals (tenant_id) WHERE confidence > 0.99", v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings())
+                    .extracting(Finding::severity, Finding::objectType, Finding::object)
+                    .containsExactly(tuple(Severity.ERROR, Finding.INDEX, "agent_signals.tenant_id"));
+        });
+    }
+
+    @Test
+    @DisplayName("a plain index on tenant_id alone keeps the index rule")
+    void plainTenantIndexSuffices() {
+        tampered(dropTenantIndexes("agent_signals") + "CREATE INDEX plain_tenant ON agent_signals (tenant_id)", v -> {
+            assertThat(v.checkTenancy(APP_ROLE).findings()).isEmpty();
         });
     }
 }

@@ -98,6 +98,15 @@ final class Catalog {
         return names;
     }
 
+    /** A copy of this catalog whose rows of {@code query} are {@code replacement}, the others kept. */
+    Catalog withRows(String query, Collection<Row> replacement) {
+        Map<String, Map<String, Row>> copy = new LinkedHashMap<>(rows);
+        Map<String, Row> byKey = new LinkedHashMap<>();
+        replacement.forEach(r -> byKey.put(r.key(), r));
+        copy.put(query, Collections.unmodifiableMap(byKey));
+        return new Catalog(Collections.unmodifiableMap(copy));
+    }
+
     boolean hasColumn(String table, String column) {
         return row(COLUMNS, table, column) != null;
     }

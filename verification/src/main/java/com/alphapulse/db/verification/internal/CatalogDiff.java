@@ -43,7 +43,10 @@ final class CatalogDiff {
         this.live = live;
     }
 
-    /** Every difference between {@code live} and {@code expected}. */
+    /**
+     * The differences between {@code live} and {@code expected} in what the catalog queries read: tables and
+     * their RLS flags, columns, indexes, constraints, policies and the roles the version requires.
+     */
     static Outcome diff(ExpectedState expected, Catalog live) {
         CatalogDiff d = new CatalogDiff(expected, live);
         d.tables();
@@ -324,7 +327,16 @@ final class CatalogDiff {
             @Override
             public void extra(Catalog.Row l) {
                 distance++;
-                warning(Finding.POLICY, l.table() + "." + l.name(), ABSENT, describePolicy(l), "policy " + l.name()
+                String object = l.table() + "." + l.name();
+                List<String> open = opensTable(l);
+                if (!open.isEmpty()) {
+                    error(Finding.POLICY, object, ABSENT, describePolicy(l), "policy " + l.name() + " on " + l.table()
+                            + " is not part of version " + expectedState.version().label() + " and is PERMISSIVE "
+                            + "without a tenant_id comparison in its " + String.join(" and ", open) + ": permissive "
+                            + "policies are OR-ed, so it opens " + l.table() + " to every tenant");
+                    return;
+                }
+                warning(Finding.POLICY, object, ABSENT, describePolicy(l), "policy " + l.name()
                         + " on " + l.table() + " is not part of version " + expectedState.version().label());
             }
 
@@ -347,6 +359,19 @@ final class CatalogDiff {
                                 + " instead of " + String.join(" ", exp));
             }
         });
+    }
+
+    /**
+     * The clauses in which an extra policy lets rows of other tenants through, when it is permissive on a table
+     * with row-level security enabled; empty otherwise (a restrictive policy can only narrow what is visible).
+     */
+    private List<String> opensTable(Catalog.Row policy) {
+        Catalog.Row table = live.row(Catalog.TABLES, policy.table(), policy.table());
+        if (table == null || !table.flag("rls_enabled") || !"PERMISSIVE".equals(policy.attr("permissive"))) {
+            return List.of();
+        }
+        return TenantPredicate.unconfinedClauses(policy.attr("command"), policy.attr("using_expression"),
+                policy.attr("check_expression"));
     }
 
     private static String describePolicy(Catalog.Row r) {

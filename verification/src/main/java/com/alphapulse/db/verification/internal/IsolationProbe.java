@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -149,12 +150,29 @@ public final class IsolationProbe {
                     s.setString(2, tenant.toString());
                     s.execute();
                 }
+            } else if (tenantSetting(c) != null) {
+                // The no-tenant checks must really run without one, whatever the session carried before. A session
+                // that never saw the setting reads NULL, the strictest case, and is left so; once a session has
+                // seen it, RESET gives '', the closest to NULL PostgreSQL offers.
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET " + AlphaPulseSchema.TENANT_SETTING);
+                }
             }
             c.setAutoCommit(false);
             return c;
         } catch (SQLException e) {
             throw new VerificationException(Code.PROBE_SETUP_FAILED, "cannot prepare a session as " + role.name()
                     + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String tenantSetting(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT current_setting(?, true)")) {
+            s.setString(1, AlphaPulseSchema.TENANT_SETTING);
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 

@@ -17,6 +17,12 @@ final class Jdbc {
     /** SQLSTATE of a bad uuid literal, e.g. an empty {@code app.current_tenant_id} cast to uuid. */
     static final String INVALID_TEXT_REPRESENTATION = "22P02";
 
+    /** A JDBC call that may throw, for cleanup steps that must each be attempted. */
+    @FunctionalInterface
+    interface SqlAction {
+        void run() throws SQLException;
+    }
+
     private Jdbc() {}
 
     /** A connection from {@code ds}, or {@link Code#CONNECTION_FAILED}. */

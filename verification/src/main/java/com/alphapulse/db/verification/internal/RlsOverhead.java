@@ -20,6 +20,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.sql.DataSource;
+import org.jooq.exception.DataAccessException;
 
 /**
  * Times representative tenant-scoped queries as the application runs them (a plain role under row-level
@@ -54,7 +55,8 @@ public final class RlsOverhead {
 
     public static RlsOverheadResult measure(DataSource ds, int iterations) {
         if (iterations < 1) {
-            throw new IllegalArgumentException("iterations must be at least 1, was " + iterations);
+            throw new VerificationException(Code.PRECONDITION_FAILED,
+                    "iterations must be at least 1 to measure the RLS overhead, was " + iterations);
         }
         long start = System.nanoTime();
         try (Connection owner = Jdbc.open(ds)) {
@@ -65,48 +67,82 @@ public final class RlsOverhead {
                             "measuring RLS overhead needs " + t + ".tenant_id (version 007 or later)");
                 }
             }
-            Set<String> composite = compositeIndexes(live);
+            Set<String> composite = compositeIndexes(owner);
             owner.setAutoCommit(true);
             try (Statement s = owner.createStatement()) {
-                // Fails the queries loudly if this role is itself subject to row-level security.
+                // Fails the queries loudly if this role is itself subject to row-level security. Session-level
+                // (the owner's queries run in autocommit), hence reset in every case below.
                 s.execute("SET row_security = off");
             }
-            long[] counts = new long[2];
-            UUID tenant = busiestTenant(owner, counts);
-            long tradeId = firstTrade(owner, tenant);
-            TempRole role = TempRole.create(ds, owner, "alphapulse_rls_", AlphaPulseSchema.TENANT_TABLES, "SELECT");
+            Throwable failure = null;
             try {
-                Connection app = role.connect();
-                app.setAutoCommit(true);
-                try (PreparedStatement s = app.prepareStatement("SELECT set_config(?, ?, false)")) {
-                    s.setString(1, AlphaPulseSchema.TENANT_SETTING);
-                    s.setString(2, tenant.toString());
-                    s.execute();
-                }
-                List<QueryOverhead> results = new ArrayList<>();
-                for (Probe q : QUERIES) {
-                    results.add(measure(q, app, owner, tenant, tradeId, iterations, composite));
-                }
-                return new RlsOverheadResult(tenant.toString(), counts[0], counts[1], iterations, results,
-                        Duration.ofNanos(System.nanoTime() - start));
+                return measure(ds, owner, iterations, composite, start);
+            } catch (SQLException | RuntimeException | Error e) {
+                failure = e;
+                throw e;
             } finally {
-                try (Statement s = owner.createStatement()) {
-                    s.execute("RESET row_security");
-                }
-                role.close();
+                restoreRowSecurity(owner, failure);
             }
-        } catch (SQLException e) {
+        } catch (SQLException | DataAccessException e) {
             throw Jdbc.queryFailed("cannot measure the RLS overhead", e);
         }
     }
 
-    private static Set<String> compositeIndexes(Catalog live) {
-        Set<String> names = new LinkedHashSet<>();
-        for (Catalog.Row i : live.all(Catalog.INDEXES)) {
-            if (String.valueOf(i.attr("columns")).matches("\\{\"?tenant_id\"?,.+}")) {
-                names.add(i.name());
+    private static RlsOverheadResult measure(DataSource ds, Connection owner, int iterations, Set<String> composite,
+            long start) throws SQLException {
+        long[] counts = new long[2];
+        UUID tenant = busiestTenant(owner, counts);
+        long tradeId = firstTrade(owner, tenant);
+        TempRole role = TempRole.create(ds, owner, "alphapulse_rls_", AlphaPulseSchema.TENANT_TABLES, "SELECT");
+        Throwable failure = null;
+        try {
+            // A session switched with SET ROLE gets this setting reset by role.close().
+            Connection app = role.connect();
+            app.setAutoCommit(true);
+            try (PreparedStatement s = app.prepareStatement("SELECT set_config(?, ?, false)")) {
+                s.setString(1, AlphaPulseSchema.TENANT_SETTING);
+                s.setString(2, tenant.toString());
+                s.execute();
+            }
+            List<QueryOverhead> results = new ArrayList<>();
+            for (Probe q : QUERIES) {
+                results.add(measure(q, app, owner, tenant, tradeId, iterations, composite));
+            }
+            return new RlsOverheadResult(tenant.toString(), counts[0], counts[1], iterations, results,
+                    Duration.ofNanos(System.nanoTime() - start));
+        } catch (SQLException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                role.close();
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
             }
         }
+    }
+
+    /** RESET row_security on the owner's session; a failure is added to {@code failure}, or thrown without one. */
+    private static void restoreRowSecurity(Connection owner, Throwable failure) {
+        try (Statement s = owner.createStatement()) {
+            s.execute("RESET row_security");
+        } catch (SQLException | RuntimeException e) {
+            if (failure != null) {
+                failure.addSuppressed(e);
+                return;
+            }
+            throw new VerificationException(Code.CLEANUP_FAILED, "row_security could not be reset on the data "
+                    + "source's session: " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<String> compositeIndexes(Connection owner) {
+        Set<String> names = new LinkedHashSet<>();
+        TenantIndexes.read(owner).values().forEach(list -> list.stream().filter(TenantIndexes.Index::composite)
+                .forEach(i -> names.add(i.name())));
         return names;
     }
 

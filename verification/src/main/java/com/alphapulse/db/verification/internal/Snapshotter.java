@@ -34,6 +34,8 @@ public final class Snapshotter {
         try (Connection c = Jdbc.open(ds)) {
             boolean autoCommit = c.getAutoCommit();
             int isolation = c.getTransactionIsolation();
+            boolean readOnly = c.isReadOnly();
+            Throwable failure = null;
             try {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -41,14 +43,42 @@ public final class Snapshotter {
                 DataSnapshot snapshot = take(c, tables);
                 c.commit();
                 return snapshot;
+            } catch (SQLException | RuntimeException | Error e) {
+                failure = e;
+                throw e;
             } finally {
-                Jdbc.rollbackQuietly(c);
-                c.setReadOnly(false);
-                c.setTransactionIsolation(isolation);
-                c.setAutoCommit(autoCommit);
+                restore(c, autoCommit, isolation, readOnly, failure);
             }
         } catch (SQLException e) {
             throw Jdbc.queryFailed("cannot take a data snapshot", e);
+        }
+    }
+
+    /**
+     * Puts the connection's modes back, each attempted even if another fails. With an earlier failure, what
+     * goes wrong here is attached to it rather than replacing it; without one, it is thrown.
+     */
+    private static void restore(Connection c, boolean autoCommit, int isolation, boolean readOnly,
+            Throwable failure) throws SQLException {
+        Jdbc.rollbackQuietly(c);
+        SQLException first = null;
+        List<Jdbc.SqlAction> steps = List.of(() -> c.setReadOnly(readOnly), () -> c.setTransactionIsolation(isolation),
+                () -> c.setAutoCommit(autoCommit));
+        for (Jdbc.SqlAction step : steps) {
+            try {
+                step.run();
+            } catch (SQLException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

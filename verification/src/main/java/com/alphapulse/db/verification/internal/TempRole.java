@@ -8,8 +8,11 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.jooq.impl.DSL;
 import org.slf4j.Logger;
@@ -31,6 +34,8 @@ final class TempRole implements AutoCloseable {
     private final String name;
     private final String password;
     private final List<Connection> sessions = new ArrayList<>();
+    /** The sessions of the data source switched with SET ROLE, which must be reset before they are closed. */
+    private final Set<Connection> switched = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean loginSessions = true;
 
     private TempRole(DataSource ds, Connection admin, String name, String password) {
@@ -94,50 +99,84 @@ final class TempRole implements AutoCloseable {
     /**
      * A new session as this role: a real login through the data source, else through the driver with the
      * data source's URL, else (when neither can log in, e.g. a pool that ignores credentials or pg_hba that
-     * refuses the role) an administrative session switched with SET ROLE.
+     * refuses the role) a session of the data source switched with SET ROLE. A switched session belongs to
+     * the data source (typically a pool): it starts from RESET ALL, so nothing a previous user of it set
+     * leaks into the probe, and {@link #close()} resets it again before handing it back.
      */
     Connection connect() {
         Connection c = login();
-        if (c == null) {
-            try {
-                c = ds.getConnection();
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET ROLE " + Jdbc.ident(name));
-                }
-                loginSessions = false;
-            } catch (SQLException e) {
-                throw new VerificationException(Code.PROBE_SETUP_FAILED, "cannot open a session as " + name + ": "
-                        + e.getMessage(), e);
-            }
+        if (c != null) {
+            sessions.add(c);
+            return c;
         }
-        sessions.add(c);
-        return c;
+        Connection pooled;
+        try {
+            pooled = ds.getConnection();
+        } catch (SQLException e) {
+            throw new VerificationException(Code.PROBE_SETUP_FAILED, "cannot open a session as " + name + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            pooled.setAutoCommit(true);
+            try (Statement s = pooled.createStatement()) {
+                s.execute("RESET ALL");
+                s.execute("SET ROLE " + Jdbc.ident(name));
+            }
+        } catch (SQLException | RuntimeException e) {
+            VerificationException failure = new VerificationException(Code.PROBE_SETUP_FAILED,
+                    "cannot open a session as " + name + ": " + e.getMessage(), e);
+            try {
+                reset(pooled);
+            } catch (SQLException cleanup) {
+                failure.addSuppressed(cleanup);
+            }
+            throw failure;
+        }
+        loginSessions = false;
+        sessions.add(pooled);
+        switched.add(pooled);
+        return pooled;
     }
 
+    /** A session logged in as the role, or null when neither the data source nor the driver can log in. */
     private Connection login() {
+        Connection c = null;
         try {
-            Connection c = ds.getConnection(name, password);
+            c = ds.getConnection(name, password);
             if (isRole(c)) {
                 return c;
             }
-            c.close();
         } catch (SQLException | UnsupportedOperationException e) {
             LOG.debug("the data source cannot log in as {}: {}", name, e.getMessage());
         }
+        // Also a session the data source opened as someone else (a pool that ignores credentials).
+        closeQuietly(c);
+        c = null;
         try {
             String url = admin.getMetaData().getURL();
             Properties p = new Properties();
             p.setProperty("user", name);
             p.setProperty("password", password);
-            Connection c = DriverManager.getConnection(url, p);
+            c = DriverManager.getConnection(url, p);
             if (isRole(c)) {
                 return c;
             }
-            c.close();
         } catch (SQLException e) {
             LOG.debug("the driver cannot log in as {}: {}", name, e.getMessage());
         }
+        closeQuietly(c);
         return null;
+    }
+
+    private void closeQuietly(Connection c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            LOG.debug("closing a session that is not {}: {}", name, e.getMessage());
+        }
     }
 
     private boolean isRole(Connection c) throws SQLException {
@@ -146,10 +185,24 @@ final class TempRole implements AutoCloseable {
         }
     }
 
-    /** Closes the role's sessions, revokes its privileges and drops it; throws if the role is left behind. */
+    /**
+     * Closes the role's sessions (a switched one reset first), revokes its privileges and drops it; throws
+     * if the role is left behind or a switched session could not be reset.
+     */
     @Override
     public void close() {
+        VerificationException failure = null;
         for (Connection c : sessions) {
+            if (switched.contains(c)) {
+                try {
+                    reset(c);
+                } catch (SQLException e) {
+                    failure = chain(failure, new VerificationException(Code.CLEANUP_FAILED, "a session of the data "
+                            + "source switched to " + name + " could not be reset; it was aborted rather than "
+                            + "returned as " + name + ": " + e.getMessage(), e));
+                }
+                continue;
+            }
             try {
                 Jdbc.rollbackQuietly(c);
                 c.close();
@@ -158,6 +211,7 @@ final class TempRole implements AutoCloseable {
             }
         }
         sessions.clear();
+        switched.clear();
         try {
             Jdbc.rollbackQuietly(admin);
             admin.setAutoCommit(true);
@@ -167,8 +221,55 @@ final class TempRole implements AutoCloseable {
                 s.execute("DROP ROLE " + Jdbc.ident(name));
             }
         } catch (SQLException e) {
-            throw new VerificationException(Code.CLEANUP_FAILED, "the temporary role " + name
-                    + " could not be dropped, drop it by hand: " + e.getMessage(), e);
+            failure = chain(failure, new VerificationException(Code.CLEANUP_FAILED, "the temporary role " + name
+                    + " could not be dropped, drop it by hand: " + e.getMessage(), e));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    private static VerificationException chain(VerificationException first, VerificationException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    /**
+     * Hands a switched session back to its data source as it came: no transaction, no role, every setting
+     * (tenant, statement_timeout, ...) back at its session default. When that fails the physical connection
+     * is aborted, so that a pool discards it instead of lending it out still switched.
+     */
+    private static void reset(Connection c) throws SQLException {
+        SQLException failure = null;
+        try {
+            Jdbc.rollbackQuietly(c);
+            c.setAutoCommit(true);
+            try (Statement s = c.createStatement()) {
+                s.execute("RESET ROLE");
+                s.execute("RESET ALL");
+            }
+        } catch (SQLException e) {
+            failure = e;
+            try {
+                c.abort(Runnable::run);
+            } catch (SQLException | RuntimeException abort) {
+                failure.addSuppressed(abort);
+            }
+        }
+        try {
+            c.close();
+        } catch (SQLException e) {
+            if (failure == null) {
+                failure = e;
+            } else {
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }

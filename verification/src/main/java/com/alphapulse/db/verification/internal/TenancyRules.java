@@ -1,5 +1,6 @@
 package com.alphapulse.db.verification.internal;
 
+import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.Finding;
 import com.alphapulse.db.verification.Severity;
 import com.alphapulse.db.verification.TenancyResult;
@@ -9,7 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.jooq.Record;
@@ -17,17 +18,18 @@ import org.jooq.Result;
 import org.jooq.exception.DataAccessException;
 
 /**
- * The rules every multi-tenant schema keeps, read off the live catalog whatever the version: every table with
- * a tenant_id has it NOT NULL, a foreign key to tenants, an index leading with it, row-level security enabled
- * and forced, and for each of SELECT, INSERT, UPDATE and DELETE at least one permissive policy, every one of
- * which keys on tenant_id; and the application's role can neither bypass row-level security nor become the
- * tables' owner.
+ * The rules every multi-tenant schema keeps, read off the live catalog whatever the version: every tenant
+ * table (one with a tenant_id column, row-level security or a policy, and the eight tenant tables of the
+ * schema wherever they exist) has tenant_id NOT NULL, a foreign key to tenants, a valid index whose first key
+ * is the plain column tenant_id and that has no predicate, row-level security enabled and forced, and for
+ * each of SELECT, INSERT, UPDATE and DELETE at least one permissive policy, every one of which confines rows
+ * to the current tenant ({@link TenantPredicate}); and the application's role can neither bypass row-level
+ * security nor become the tables' owner.
  */
 public final class TenancyRules {
 
     static final String TENANT_COLUMN = "tenant_id";
     static final String TENANTS_TABLE = "tenants";
-    private static final Pattern MENTIONS_TENANT = Pattern.compile("\\btenant_id\\b");
     private static final List<String> COMMANDS = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private final List<Finding> findings = new ArrayList<>();
@@ -41,8 +43,9 @@ public final class TenancyRules {
             Catalog live = CatalogReader.read(c);
             TenancyRules rules = new TenancyRules();
             List<String> tenantTables = tenantTables(live);
+            Map<String, List<TenantIndexes.Index>> indexes = TenantIndexes.read(c);
             for (String table : tenantTables) {
-                rules.table(live, table);
+                rules.table(live, table, indexes.getOrDefault(table, List.of()));
             }
             if (applicationRole != null && !applicationRole.isBlank()) {
                 rules.role(Jdbc.dsl(c), applicationRole, tenantTables);
@@ -55,15 +58,34 @@ public final class TenancyRules {
         }
     }
 
+    /**
+     * The tables the rules apply to. Not only those with a tenant_id column: a table that lost it (DROP COLUMN
+     * ... CASCADE also drops its policies, foreign key and indexes) must not thereby escape the rules.
+     */
     static List<String> tenantTables(Catalog live) {
-        return live.tables().stream().filter(t -> live.hasColumn(t, TENANT_COLUMN)).toList();
+        return live.tables().stream().filter(t -> live.hasColumn(t, TENANT_COLUMN)
+                || AlphaPulseSchema.TENANT_TABLES.contains(t)
+                || live.row(Catalog.TABLES, t, t).flag("rls_enabled")
+                || live.row(Catalog.TABLES, t, t).flag("rls_forced")
+                || !live.ofTable(Catalog.POLICIES, t).isEmpty()).toList();
     }
 
     private void error(String type, String object, String expected, String actual, String message) {
         findings.add(new Finding(Severity.ERROR, type, object, expected, actual, message));
     }
 
-    private void table(Catalog live, String table) {
+    private void table(Catalog live, String table, List<TenantIndexes.Index> tenantIndexes) {
+        String column = table + "." + TENANT_COLUMN;
+        if (live.hasColumn(table, TENANT_COLUMN)) {
+            tenantColumn(live, table, tenantIndexes);
+        } else {
+            error(Finding.COLUMN, column, "uuid NOT NULL", Finding.MISSING, column + " is missing: rows of " + table
+                    + " are not tied to a tenant");
+        }
+        rowSecurity(live, table);
+    }
+
+    private void tenantColumn(Catalog live, String table, List<TenantIndexes.Index> tenantIndexes) {
         String column = table + "." + TENANT_COLUMN;
         if (!live.row(Catalog.COLUMNS, table, TENANT_COLUMN).flag("not_null")) {
             error(Finding.COLUMN, column, "NOT NULL", "NULL", column + " is nullable: a row can belong to no tenant");
@@ -75,12 +97,14 @@ public final class TenancyRules {
             error(Finding.FOREIGN_KEY, column, "FOREIGN KEY (tenant_id) REFERENCES tenants", Finding.MISSING,
                     table + " has no foreign key from tenant_id to " + TENANTS_TABLE + ": rows can name a tenant that does not exist");
         }
-        boolean indexed = live.ofTable(Catalog.INDEXES, table).stream().anyMatch(i -> i.flag("valid")
-                && String.valueOf(i.attr("columns")).matches("\\{\"?tenant_id\"?(,.*)?}"));
-        if (!indexed) {
-            error(Finding.INDEX, column, "an index leading with tenant_id", Finding.MISSING,
-                    table + " has no valid index leading with tenant_id: every tenant-scoped query scans the table");
+        if (tenantIndexes.isEmpty()) {
+            error(Finding.INDEX, column, "an index leading with tenant_id", Finding.MISSING, table + " has no valid "
+                    + "index whose first key is tenant_id over the whole table (expression keys and partial indexes "
+                    + "do not count): every tenant-scoped query scans the table");
         }
+    }
+
+    private void rowSecurity(Catalog live, String table) {
         Catalog.Row t = live.row(Catalog.TABLES, table, table);
         if (!t.flag("rls_enabled")) {
             error(Finding.ROW_SECURITY, table, "enabled", "disabled", "row-level security is disabled on " + table
@@ -107,31 +131,23 @@ public final class TenancyRules {
     }
 
     private void checkPolicy(String table, String command, Catalog.Row p) {
-        String using = nonEmpty(p.attr("using_expression"));
-        // Without WITH CHECK, PostgreSQL checks new rows against USING.
-        String check = nonEmpty(p.attr("check_expression")) != null ? nonEmpty(p.attr("check_expression")) : using;
-        List<String> missing = new ArrayList<>();
-        if ((command.equals("SELECT") || command.equals("UPDATE") || command.equals("DELETE")) && !keyed(using)) {
-            missing.add("USING");
-        }
-        if ((command.equals("INSERT") || command.equals("UPDATE")) && !keyed(check)) {
-            missing.add("WITH CHECK");
-        }
+        String using = p.attr("using_expression");
+        String check = p.attr("check_expression");
+        List<String> missing = TenantPredicate.unconfinedClauses(command, using, check);
         if (!missing.isEmpty()) {
             String object = table + "." + p.name();
-            error(Finding.POLICY, object, String.join(" and ", missing) + " on tenant_id",
-                    "USING " + String.valueOf(using) + " WITH CHECK " + String.valueOf(check),
-                    "policy " + p.name() + " lets " + command + " through without tenant_id in its "
-                            + String.join(" and ", missing) + ": one tenant reaches another's rows");
+            error(Finding.POLICY, object, String.join(" and ", missing) + " comparing tenant_id with "
+                    + "current_setting('" + AlphaPulseSchema.TENANT_SETTING + "')::uuid",
+                    "USING " + emptyAsNone(using) + " WITH CHECK " + emptyAsNone(check),
+                    "policy " + p.name() + " lets " + command + " through without confining its "
+                            + String.join(" and ", missing) + " to the current tenant (tenant_id = current_setting('"
+                            + AlphaPulseSchema.TENANT_SETTING + "', true)::uuid, not under an OR): "
+                            + "one tenant reaches another's rows");
         }
     }
 
-    private static String nonEmpty(String s) {
-        return s == null || s.isEmpty() ? null : s;
-    }
-
-    private static boolean keyed(String expression) {
-        return expression != null && MENTIONS_TENANT.matcher(expression).find();
+    private static String emptyAsNone(String s) {
+        return s == null || s.isEmpty() ? "(none)" : s;
     }
 
     private void role(DSLContext dsl, String role, List<String> tenantTables) {
