@@ -1,0 +1,76 @@
+package com.alphapulse.db.cli.internal;
+
+import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.engine.DowngradeOptions;
+import com.alphapulse.db.engine.DowngradeResult;
+import com.alphapulse.db.engine.MigrationEngine;
+import com.alphapulse.db.engine.PlanResult;
+import com.alphapulse.db.engine.Risk;
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "downgrade", mixinStandardHelpOptions = true,
+        description = "Undo migrations down to TARGET, one transaction per version (undo script, history row and "
+                + "journal entry together). Tenant data the undo drops is archived first and restored by the next "
+                + "upgrade. On a terminal the plan is shown and confirmation asked; --yes for scripts.",
+        footer = {"", "Examples:", "  java -jar cli.jar downgrade -1 --url jdbc:postgresql://db:5432/alphapulse --user admin --reason 'INC-123' --yes",
+                "  java -jar cli.jar downgrade 002 --url jdbc:postgresql://db:5432/alphapulse --user admin"})
+final class DowngradeCommand extends DatabaseCommand {
+
+    @Parameters(paramLabel = "TARGET", description = "-N (versions to undo) or the version to end at, e.g. 007")
+    String target;
+
+    @Option(names = "--yes", description = "do not ask for confirmation")
+    boolean yes;
+
+    @Option(names = "--no-archive", description = "do not archive tenant data before dropping it (needs --accept-data-loss)")
+    boolean noArchive;
+
+    @Option(names = "--accept-data-loss", description = "allow a MEDIUM or HIGH risk downgrade to lose data for good")
+    boolean acceptDataLoss;
+
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Override
+    ExitCode run(Session session, Output out, Progress progress) {
+        MigrationEngine migrations = engine.engine(session.dataSource(), progress);
+        DowngradeOptions options = DowngradeOptions.defaults().withArchive(!noArchive).withAcceptDataLoss(acceptDataLoss);
+        if (!yes && System.console() != null) {
+            PlanResult plan = migrations.plan(target);
+            Text.plan(spec.commandLine().getErr(), plan, false);
+            if (plan.blocked() || !confirm(plan)) {
+                progress.always(plan.blocked() ? "refused: the plan is blocked" : "cancelled: nothing changed");
+                return plan.blocked() ? ExitCode.REFUSED_STATE : ExitCode.FAILURE;
+            }
+        }
+        progress.say("downgrading " + session.describe() + " to " + target);
+        DowngradeResult r = migrations.downgrade(target, options);
+        out.emit(r, w -> Text.downgrade(w, r));
+        return ExitCode.OK;
+    }
+
+    private boolean confirm(PlanResult plan) {
+        Console console = System.console();
+        String prompt = plan.risk() == Risk.NONE && plan.warnings().isEmpty()
+                ? "Proceed? [y/N] " : "Risk " + plan.risk() + (plan.warnings().isEmpty() ? "" : " with warnings")
+                        + ". Type 'yes' to proceed: ";
+        console.printf("%s", prompt);
+        console.flush();
+        String answer;
+        try {
+            answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        } catch (IOException e) {
+            return false;
+        }
+        String a = answer == null ? "" : answer.trim().toLowerCase(java.util.Locale.ROOT);
+        return plan.risk() == Risk.NONE && plan.warnings().isEmpty() ? a.equals("y") || a.equals("yes") : a.equals("yes");
+    }
+}

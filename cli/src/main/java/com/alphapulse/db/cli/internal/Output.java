@@ -1,0 +1,58 @@
+package com.alphapulse.db.cli.internal;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/** Renders a result either as JSON (the record itself) or as text for people. */
+final class Output {
+
+    static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addModule(new Jdk8Module())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .build();
+
+    private final PrintWriter out;
+    private final boolean json;
+
+    Output(PrintWriter out, OutputOptions options) {
+        this.out = out;
+        this.json = options.json();
+    }
+
+    /** Prints {@code result} as JSON, or runs {@code text} to print it for people. */
+    void emit(Object result, Consumer<PrintWriter> text) {
+        if (json) {
+            try {
+                out.println(JSON.writeValueAsString(result));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
+            }
+        } else {
+            text.accept(out);
+        }
+        out.flush();
+    }
+
+    static String ms(Duration d) {
+        if (d == null) {
+            return "-";
+        }
+        long millis = d.toMillis();
+        return millis < 10_000 ? millis + " ms" : String.format(Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+}

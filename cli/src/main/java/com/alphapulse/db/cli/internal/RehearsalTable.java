@@ -1,0 +1,40 @@
+package com.alphapulse.db.cli.internal;
+
+import com.alphapulse.db.engine.RehearseResult;
+import java.io.PrintWriter;
+
+/** The seed document's table, with measured figures instead of claims. */
+final class RehearsalTable {
+
+    private RehearsalTable() {}
+
+    static void print(PrintWriter w, RehearseResult r) {
+        w.printf("Rollback rehearsal on %s: %s trades, %d tenants, head %s%n%n", r.database(),
+                r.data() == null ? "?" : Output.count(r.data().trades()),
+                r.data() == null ? 0 : r.data().tenantIds().size(), r.headVersion());
+        String format = "| %-11s | %-6s | %9s | %9s | %9s | %-12s | %-14s | %-6s |%n";
+        w.printf(format, "migration", "risk", "rollback", "upgrade", "recovery", "verification", "data integrity", "result");
+        w.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(13), "-".repeat(8), "-".repeat(11), "-".repeat(11),
+                "-".repeat(11), "-".repeat(14), "-".repeat(16), "-".repeat(8));
+        for (RehearseResult.Row row : r.rows()) {
+            w.printf(format, row.migration(), row.risk(), Output.ms(row.rollback()), Output.ms(row.upgrade()),
+                    Output.ms(row.recovery()),
+                    row.verifiedAfterRollback() && row.verifiedAfterUpgrade() ? "exact" : "DIFFERS",
+                    row.dataIntact() ? "identical" : "DIFFERS", row.passed() ? "PASS" : "FAIL");
+        }
+        w.println();
+        for (RehearseResult.Row row : r.rows()) {
+            if (row.error() != null) {
+                w.printf("%s: error: %s%n", row.migration(), row.error());
+            }
+            row.findings().forEach(f -> w.printf("%s: finding: %s%n", row.migration(), f));
+            row.differences().forEach(d -> w.printf("%s: data: %s%n", row.migration(), d));
+        }
+        w.printf("isolation probe at %s: %s (%d checks)%n", r.headVersion(), r.probe().passed() ? "PASS" : "FAIL",
+                r.probe().checks());
+        r.probe().failures().forEach(f -> w.printf("  %s%n", f));
+        w.printf("worst recovery %s against a target of %s: %s%n", Output.ms(r.worstRecovery()),
+                Output.ms(r.recoveryTarget()), r.withinTarget() ? "within target" : "TARGET MISSED");
+        w.printf("verdict: %s (total %s)%n", r.passed() ? "PASS" : "FAIL", Output.ms(r.total()));
+    }
+}

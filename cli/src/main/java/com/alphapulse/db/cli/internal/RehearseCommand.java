@@ -1,0 +1,113 @@
+package com.alphapulse.db.cli.internal;
+
+import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.engine.RehearseOptions;
+import com.alphapulse.db.engine.RehearseResult;
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "rehearse", mixinStandardHelpOptions = true,
+        description = {"Rehearse every rollback on a scratch database (the embedded one by default; with --url a "
+                + "scratch database created and dropped on that server, never the named one): migrate to head, load "
+                + "demo data, then for each migration from head down to 005 roll back one version, verify, re-upgrade, "
+                + "verify and compare data snapshots; then head -> 002 -> head the same way, and the isolation probe.",
+                "Prints the table of the seed procedure and the verdict against the recovery target; exit 0 only when "
+                        + "every row passes."},
+        footer = {"", "Examples:", "  java -jar cli.jar rehearse",
+                "  java -jar cli.jar rehearse --scale 2 --junit target/rehearsal.xml --url jdbc:postgresql://staging:5432/postgres --user admin"})
+final class RehearseCommand extends DatabaseCommand {
+
+    @Option(names = "--tenants", defaultValue = "3", description = "demo tenants (default: ${DEFAULT-VALUE})")
+    int tenants;
+
+    @Option(names = "--scale", defaultValue = "1", description = "demo data volume, 1 = about 100,000 trades (default: ${DEFAULT-VALUE})")
+    double scale;
+
+    @Option(names = "--seed", defaultValue = "42", description = "demo data seed (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--target-minutes", defaultValue = "10", description = "recovery target per rollback (default: ${DEFAULT-VALUE})")
+    double targetMinutes;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report, one test case per check")
+    Path junit;
+
+    @Option(names = "--report", paramLabel = "FILE", defaultValue = "docs/last-rehearsal.json",
+            description = "where the result is saved for `runbook` (default: ${DEFAULT-VALUE}); 'none' to skip")
+    String report;
+
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Override
+    ExitCode run(Session session, Output out, Progress progress) {
+        RehearseOptions options;
+        try {
+            options = new RehearseOptions(tenants, scale, seed, Duration.ofMillis((long) (targetMinutes * 60_000)));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        RehearseResult r;
+        if (session.isEmbedded()) {
+            r = engine.engine(session.dataSource(), progress).rehearse(options);
+        } else {
+            PostgresProvider server = session.server();
+            Database scratch = server.createDatabase("alphapulse_rehearsal");
+            progress.say("rehearsing on scratch database " + scratch.name() + " (dropped afterwards)");
+            try {
+                r = engine.engine(scratch.dataSource(), progress).rehearse(options);
+            } finally {
+                server.dropDatabase(scratch);
+            }
+        }
+        save(r);
+        if (junit != null) {
+            junit(r).write(junit);
+        }
+        out.emit(r, w -> RehearsalTable.print(w, r));
+        return r.passed() ? ExitCode.OK : ExitCode.FAILURE;
+    }
+
+    private void save(RehearseResult r) {
+        if ("none".equals(report)) {
+            return;
+        }
+        Path file = Path.of(report);
+        try {
+            if (file.toAbsolutePath().getParent() != null) {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+            }
+            Files.writeString(file, Output.JSON.writeValueAsString(r));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save the rehearsal to " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static JUnitReport junit(RehearseResult r) {
+        JUnitReport report = new JUnitReport("rollback-rehearsal");
+        for (RehearseResult.Row row : r.rows()) {
+            String cls = "rehearsal." + row.migration().replace(" -> ", "_to_");
+            String failure = row.error() != null ? row.error() : String.join("\n", row.findings());
+            report.add(cls, "rollback to " + row.to() + " verified", row.error() == null && row.verifiedAfterRollback(),
+                    failure, row.rollback());
+            report.add(cls, "upgrade to " + row.from() + " verified", row.error() == null && row.verifiedAfterUpgrade(),
+                    failure, row.upgrade());
+            report.add(cls, "data intact", row.error() == null && row.dataIntact(),
+                    row.error() != null ? row.error() : String.join("\n", row.differences()), null);
+            report.add(cls, "recovery within " + Output.ms(r.recoveryTarget()),
+                    row.recovery() != null && row.recovery().compareTo(r.recoveryTarget()) <= 0,
+                    "recovery took " + Output.ms(row.recovery()), row.recovery());
+        }
+        report.add("rehearsal.probe", "tenant isolation at " + r.headVersion(), r.probe().passed(),
+                String.join("\n", r.probe().failures()), null);
+        return report;
+    }
+}

@@ -1,0 +1,151 @@
+package com.alphapulse.db.cli.internal;
+
+import com.alphapulse.db.engine.DowngradeResult;
+import com.alphapulse.db.engine.HistoryResult;
+import com.alphapulse.db.engine.LoadDemoDataResult;
+import com.alphapulse.db.engine.PlanResult;
+import com.alphapulse.db.engine.RepairResult;
+import com.alphapulse.db.engine.StampResult;
+import com.alphapulse.db.engine.StatusResult;
+import com.alphapulse.db.engine.UpgradeResult;
+import com.alphapulse.db.engine.VersionRun;
+import com.alphapulse.db.verification.Finding;
+import com.alphapulse.db.verification.VerifyResult;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
+
+/** The text form of each result, for people at a terminal. */
+final class Text {
+
+    private Text() {}
+
+    static void status(PrintWriter w, StatusResult r) {
+        if (!r.historyTable()) {
+            w.println("no migration history: this database has never been migrated by Flyway");
+        }
+        w.printf("recorded version: %s%n", r.currentVersion() == null ? "(none)" : r.currentVersion());
+        r.applied().forEach(a -> w.printf("  applied %-4s %-24s %s by %s (%s)%n", a.version(), a.description(),
+                a.installedOn(), a.installedBy(), Output.ms(a.executionTime())));
+        w.printf("pending: %s%n", r.pending().isEmpty() ? "none" : String.join(", ", r.pending()));
+        if (!r.failed().isEmpty()) {
+            w.printf("FAILED in history: %s (run repair)%n", String.join(", ", r.failed()));
+        }
+        if (!r.rollbacks().isEmpty()) {
+            w.printf("rollbacks: %d%n", r.rollbacks().size());
+            r.rollbacks().forEach(e -> w.printf("  %s undo %s by %s/%s %s%s%n", e.startedAt(), e.version(), e.dbUser(),
+                    e.osUser(), e.outcome(), e.reason() == null ? "" : " (" + e.reason() + ")"));
+        }
+        r.pendingRestores().forEach(p -> w.printf("  archived %s: %s rows of %s wait for upgrade to %s to be restored%s%n",
+                p.table(), Output.count(p.rows()), p.table(), p.version(), p.stranded() ? " (STRANDED)" : ""));
+        StatusResult.CatalogMatch c = r.catalog();
+        if (c != null) {
+            w.printf("live catalog: %s%n", c.matchesRecorded() ? "matches the recorded version"
+                    : "DOES NOT match the recorded version (identified: " + orNone(c.identified()) + ", nearest: "
+                            + orNone(c.nearest()) + ")");
+            c.findings().forEach(f -> w.printf("  %s%n", f));
+        }
+    }
+
+    static void history(PrintWriter w, HistoryResult r) {
+        if (r.entries().isEmpty()) {
+            w.println("the journal is empty");
+            return;
+        }
+        w.printf("%-4s %-24s %-6s %-5s %-12s %-12s %9s %9s %9s %-7s %s%n", "id", "started", "dir", "ver", "db user",
+                "os user", "duration", "archived", "restored", "outcome", "reason / message");
+        for (HistoryResult.Entry e : r.entries()) {
+            w.printf("%-4d %-24s %-6s %-5s %-12s %-12s %9s %9d %9d %-7s %s%n", e.id(), e.startedAt(), e.direction(),
+                    e.version(), e.dbUser(), e.osUser(), Output.ms(e.duration()), e.rowsArchived(), e.rowsRestored(),
+                    e.outcome(), join(e.reason(), e.message()));
+        }
+    }
+
+    static void upgrade(PrintWriter w, UpgradeResult r) {
+        w.printf("upgraded %s -> %s in %s%n", orNone(r.fromVersion()), r.toVersion(), Output.ms(r.total()));
+        runs(w, r.versions());
+        if (r.versions().isEmpty()) {
+            w.println("  already up to date");
+        }
+    }
+
+    static void downgrade(PrintWriter w, DowngradeResult r) {
+        w.printf("downgraded %s -> %s in %s (%s rows archived)%n", r.fromVersion(), r.toVersion(), Output.ms(r.total()),
+                Output.count(r.rowsArchived()));
+        runs(w, r.versions());
+        r.warnings().forEach(x -> w.printf("WARNING: %s%n", x));
+    }
+
+    private static void runs(PrintWriter w, List<VersionRun> runs) {
+        for (VersionRun v : runs) {
+            w.printf("  %-4s %-5s %-26s %9s  archived %s, restored %s%s%n", v.direction(), v.version(), v.description(),
+                    Output.ms(v.duration()), Output.count(v.rowsArchived()), Output.count(v.rowsRestored()),
+                    v.attempts() > 1 ? ", " + v.attempts() + " attempts" : "");
+            v.notices().forEach(n -> w.printf("       %s%n", n));
+        }
+    }
+
+    static void plan(PrintWriter w, PlanResult r, boolean statements) {
+        w.printf("downgrade plan %s -> %s: overall data-loss risk %s%n", r.fromVersion(), r.toVersion(), r.risk());
+        for (PlanResult.Step s : r.steps()) {
+            w.printf("  undo %s %s: risk %s%n", s.version(), s.description(), s.risk());
+            s.dataLoss().forEach(d -> w.printf("      data: %s%n", d));
+            s.locks().stream().map(Object::toString).distinct().forEach(l -> w.printf("      lock: %s%n", l));
+            if (statements) {
+                s.statements().forEach(st -> w.printf("      sql:  %s%n", oneLine(st.sql())));
+            }
+        }
+        r.warnings().forEach(x -> w.printf("WARNING: %s%n", x));
+        r.blockers().forEach(x -> w.printf("BLOCKED: %s%n", x));
+        w.flush();
+    }
+
+    static void stamp(PrintWriter w, StampResult r) {
+        w.printf("stamped %s -> %s%s; catalog %s%n", orNone(r.fromVersion()), r.toVersion(), r.forced() ? " (forced)" : "",
+                r.catalogMatched() ? "matches" : "does NOT match");
+        r.removed().forEach(v -> w.printf("  history row removed: %s%n", v));
+        r.inserted().forEach(v -> w.printf("  history row added:   %s%n", v));
+    }
+
+    static void repair(PrintWriter w, RepairResult r) {
+        if (!r.changedAnything()) {
+            w.println("nothing to repair");
+        }
+        r.actions().forEach(a -> w.printf("  %s%n", a));
+    }
+
+    static void demoData(PrintWriter w, LoadDemoDataResult r) {
+        w.printf("loaded demo data at %s for %d tenants in %s%n", r.version(), r.tenantIds().size(), Output.ms(r.total()));
+        for (Map.Entry<String, Long> e : r.rows().entrySet()) {
+            w.printf("  %-22s %12s%n", e.getKey(), Output.count(e.getValue()));
+        }
+    }
+
+    static void verify(PrintWriter w, VerifyResult r) {
+        w.printf("verify %s: %d errors, %d warnings (%s)%n", r.version().label(), r.errors().size(), r.warnings().size(),
+                Output.ms(r.duration()));
+        for (Finding f : r.findings()) {
+            w.printf("  %-7s %-24s %-40s %s%n", f.severity(), f.objectType(), f.object(), f.message());
+            if (f.expected() != null || f.actual() != null) {
+                w.printf("          expected: %s%n          actual:   %s%n", f.expected(), f.actual());
+            }
+        }
+        w.println(r.clean() ? "PASS: the database is at " + r.version().label() : "FAIL: the database is not at " + r.version().label());
+    }
+
+    static String orNone(String s) {
+        return s == null ? "(none)" : s;
+    }
+
+    private static String join(String a, String b) {
+        if (a == null || a.isBlank()) {
+            return b == null ? "" : b;
+        }
+        return b == null || b.isBlank() ? a : a + " / " + b;
+    }
+
+    static String oneLine(String sql) {
+        String s = sql.replaceAll("\\s+", " ").trim();
+        return s.length() > 140 ? s.substring(0, 137) + "..." : s;
+    }
+}

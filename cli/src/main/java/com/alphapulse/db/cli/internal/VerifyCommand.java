@@ -1,0 +1,70 @@
+package com.alphapulse.db.cli.internal;
+
+import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.engine.StatusResult;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.verification.Finding;
+import com.alphapulse.db.verification.Verifier;
+import com.alphapulse.db.verification.VerifyResult;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Compare the live database with the expected state of a version (default: the version "
+                + "recorded in the history): tables, columns, indexes, constraints, RLS enabled and forced, "
+                + "policies, roles. Every difference is a finding; errors give exit code 3.",
+        footer = {"", "Examples:", "  java -jar cli.jar verify --url jdbc:postgresql://db:5432/alphapulse --user admin",
+                "  java -jar cli.jar verify --version 007 --junit target/verify.xml --url ..."})
+final class VerifyCommand extends DatabaseCommand {
+
+    @Option(names = "--version", paramLabel = "N", description = "the version to compare with (default: the recorded one)")
+    String version;
+
+    @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report, one test case per check")
+    Path junit;
+
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Override
+    ExitCode run(Session session, Output out, Progress progress) {
+        SchemaVersion expected = version != null ? AlphaPulseSchema.version(version) : recorded(session, progress);
+        VerifyResult r = Verifier.on(session.dataSource()).verify(expected);
+        if (junit != null) {
+            junit(r).write(junit);
+        }
+        out.emit(r, w -> Text.verify(w, r));
+        return r.clean() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
+    }
+
+    private SchemaVersion recorded(Session session, Progress progress) {
+        StatusResult status = engine.engine(session.dataSource(), progress).status();
+        if (status.currentVersion() == null) {
+            throw new UsageException("no version is recorded in this database; name one with --version");
+        }
+        return AlphaPulseSchema.version(status.currentVersion());
+    }
+
+    static JUnitReport junit(VerifyResult r) {
+        JUnitReport report = new JUnitReport("verify-" + r.version().label());
+        Set<String> kinds = new LinkedHashSet<>(List.of(Finding.TABLE, Finding.COLUMN, Finding.INDEX,
+                Finding.PRIMARY_KEY, Finding.UNIQUE, Finding.CHECK, Finding.FOREIGN_KEY, Finding.POLICY,
+                Finding.ROW_SECURITY, Finding.FORCE_ROW_SECURITY, Finding.ROLE));
+        r.findings().forEach(f -> kinds.add(f.objectType()));
+        for (String kind : kinds) {
+            List<Finding> errors = r.errors().stream().filter(f -> f.objectType().equals(kind)).toList();
+            report.add("verify." + r.version().label(), kind + "s match version " + r.version().label(), errors.isEmpty(),
+                    String.join("\n", errors.stream().map(Finding::toString).toList()), null);
+        }
+        for (Finding w : r.warnings()) {
+            report.add("verify." + r.version().label() + ".warnings", w.objectType() + " " + w.object(), true, w.message(), null);
+        }
+        return report;
+    }
+}

@@ -1,0 +1,239 @@
+package com.alphapulse.db.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliTest {
+
+    static final PostgresProvider PG = PostgresProvider.shared();
+    static final Database DB = PG.createDatabase("cli");
+
+    @TempDir
+    static Path tmp;
+
+    record Run(int exit, String out, String err) {
+        JsonNode json() throws Exception {
+            return Output.JSON.readTree(out);
+        }
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = Cli.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** The command with this test's database appended as --url/--user. */
+    static Run on(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", DB.jdbcUrl(), "--user", DB.adminUser(), "--quiet"));
+        return run(all.toArray(String[]::new));
+    }
+
+    @AfterAll
+    static void drop() {
+        PG.dropDatabase(DB);
+    }
+
+    static long count(String sql) throws SQLException {
+        try (Connection c = DB.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("--help lists every command and the documented exit codes")
+    void help_lists_commands_and_exit_codes() {
+        Run r = run("--help");
+        assertThat(r.exit()).isZero();
+        for (String command : List.of("status", "history", "upgrade", "downgrade", "plan", "verify", "stamp", "repair",
+                "probe", "rls-overhead", "demo-data", "rehearse", "runbook", "completion")) {
+            assertThat(r.out()).contains(command);
+        }
+        for (ExitCode code : ExitCode.values()) {
+            assertThat(r.out()).contains(code.meaning());
+        }
+        Run sub = run("downgrade", "--help");
+        assertThat(sub.out()).contains("Example", "--accept-data-loss", "--reason", "Exit codes");
+    }
+
+    @Test
+    @Order(2)
+    @DisplayName("bad input gets one line on stderr, the documented exit code, and no stack trace")
+    void bad_input_is_one_line_with_its_exit_code() {
+        Run unknownCommand = run("frobnicate");
+        assertThat(unknownCommand.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(unknownCommand.err().strip().lines()).hasSize(1);
+
+        Run unknownOption = run("status", "--bogus");
+        assertThat(unknownOption.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(unknownOption.err().strip().lines()).hasSize(1);
+
+        Run badUrl = run("status", "--url", "postgres://nope", "--password", "s3cret-pw");
+        assertThat(badUrl.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(badUrl.err()).contains("not a PostgreSQL JDBC URL").doesNotContain("s3cret-pw");
+        assertThat(badUrl.err().strip().lines()).hasSize(1);
+
+        Run unreachable = run("status", "--url", "jdbc:postgresql://127.0.0.1:1/x", "--user", "u", "--password", "s3cret-pw");
+        assertThat(unreachable.exit()).isEqualTo(ExitCode.CANNOT_CONNECT.code());
+        assertThat(unreachable.err()).doesNotContain("s3cret-pw").doesNotContain("\tat ");
+        assertThat(unreachable.err().strip().lines()).hasSize(1);
+
+        Run unknownVersion = on("verify", "--version", "004");
+        assertThat(unknownVersion.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(unknownVersion.err()).contains("unknown schema version '004'");
+        assertThat(unknownVersion.err().strip().lines()).hasSize(1);
+
+        Run noHistory = on("downgrade", "-1", "--yes");
+        assertThat(noHistory.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());
+        assertThat(noHistory.err().strip().lines()).hasSize(1);
+    }
+
+    @Test
+    @Order(3)
+    @DisplayName("upgrade, status, verify, demo data, probe and the RLS overhead work on a server named by --url")
+    void forward_commands_on_a_server() throws Exception {
+        Run up = on("upgrade", "head", "--reason", "cli test");
+        assertThat(up.exit()).as(up.err()).isZero();
+        assertThat(up.out()).contains("upgraded base -> 009", "UP   007", "UP   009");
+
+        Run status = on("status", "-o", "json");
+        assertThat(status.exit()).as(status.err()).isZero();
+        assertThat(status.json().get("currentVersion").asText()).isEqualTo("009");
+        assertThat(status.json().get("catalog").get("matchesRecorded").asBoolean()).isTrue();
+
+        Path junit = tmp.resolve("verify.xml");
+        Run verify = on("verify", "--junit", junit.toString());
+        assertThat(verify.exit()).as(verify.out()).isZero();
+        assertThat(verify.out()).contains("PASS: the database is at 009");
+        assertThat(Files.readString(junit)).contains("<testsuite", "testcase").doesNotContain("<failure");
+
+        Run data = on("demo-data", "--tenants", "2", "--scale", "0.02", "-o", "json");
+        assertThat(data.exit()).as(data.err()).isZero();
+        assertThat(data.json().get("rows").get("trades").asLong()).isEqualTo(2000);
+
+        Run probe = on("probe");
+        assertThat(probe.exit()).as(probe.out()).isZero();
+        assertThat(probe.out()).contains("PASS");
+
+        Run overhead = on("rls-overhead", "--iterations", "3");
+        assertThat(overhead.exit()).as(overhead.err()).isZero();
+        assertThat(overhead.out()).contains("overhead", "worst overhead");
+    }
+
+    @Test
+    @Order(4)
+    @DisplayName("plan, downgrade with --reason, history, refusal of unarchived loss, and upgrade back")
+    void rollback_commands_on_a_server() throws Exception {
+        Run plan = on("plan", "006");
+        assertThat(plan.exit()).as(plan.err()).isZero();
+        assertThat(plan.out()).contains("risk MEDIUM", "trades.tenant_id", "SECURITY");
+
+        Run refused = on("downgrade", "006", "--yes", "--no-archive");
+        assertThat(refused.exit()).isEqualTo(ExitCode.DATA_LOSS_REFUSED.code());
+        assertThat(refused.err().strip().lines()).hasSize(1);
+        assertThat(count("SELECT count(*) FROM information_schema.columns WHERE table_name = 'trades' AND column_name = 'tenant_id'")).isOne();
+
+        Run down = on("downgrade", "-1", "--yes", "--reason", "INC-42 slow queries");
+        assertThat(down.exit()).as(down.err()).isZero();
+        assertThat(down.out()).contains("downgraded 009 -> 008");
+        assertThat(on("verify", "--version", "008").exit()).isZero();
+        Run wrongVersion = on("verify", "--version", "009");
+        assertThat(wrongVersion.exit()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+        assertThat(wrongVersion.out()).contains("idx_trades_tenant_id_compound");
+
+        Run history = on("history", "-o", "json");
+        assertThat(history.exit()).isZero();
+        assertThat(history.out()).contains("INC-42 slow queries", "\"DOWN\"");
+
+        Run back = on("upgrade", "+1");
+        assertThat(back.exit()).as(back.err()).isZero();
+        assertThat(on("status").out()).contains("recorded version: 009");
+    }
+
+    @Test
+    @Order(5)
+    @DisplayName("verify reports a tampered policy with exit code 3 and a failing JUnit case")
+    void verify_catches_tampering() throws Exception {
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP POLICY trades_tenant_isolation_select ON trades");
+        }
+        Path junit = tmp.resolve("tampered.xml");
+        Run verify = on("verify", "--junit", junit.toString());
+        assertThat(verify.exit()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+        assertThat(verify.out()).contains("trades_tenant_isolation_select", "FAIL");
+        assertThat(Files.readString(junit)).contains("<failure").contains("trades_tenant_isolation_select");
+        Run status = on("status");
+        assertThat(status.exit()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE POLICY trades_tenant_isolation_select ON trades FOR SELECT TO PUBLIC "
+                    + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+        }
+        assertThat(on("verify").exit()).isZero();
+    }
+
+    @Test
+    @Order(6)
+    @DisplayName("rehearse with --url works on its own scratch database and never touches the named one")
+    void rehearse_on_a_server_uses_a_scratch_database() throws Exception {
+        long tablesBefore = count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'");
+        Path junit = tmp.resolve("rehearsal.xml");
+        Path report = tmp.resolve("rehearsal.json");
+        Run r = on("rehearse", "--scale", "0.02", "--junit", junit.toString(), "--report", report.toString());
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+        assertThat(r.out()).contains("| 009 -> 002", "verdict: PASS", "within target");
+        assertThat(Files.readString(junit)).contains("data intact").doesNotContain("<failure");
+        assertThat(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).isEqualTo(tablesBefore);
+        try (Connection c = PG.adminDatabase().connect(); Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_database WHERE datname LIKE 'alphapulse_rehearsal%'")) {
+            rs.next();
+            assertThat(rs.getLong(1)).as("scratch databases left behind").isZero();
+        }
+
+        Path runbook = tmp.resolve("runbook.md");
+        Run book = run("runbook", "--rehearsal", report.toString(), "--out", runbook.toString());
+        assertThat(book.exit()).as(book.err()).isZero();
+        assertThat(Files.readString(runbook)).contains("# AlphaPulse rollback runbook", "**PASSED**", "| 007 domain tenant id | MEDIUM | yes |");
+    }
+
+    @Test
+    @DisplayName("every engine and verification failure code maps to its documented exit code")
+    void failure_codes_map_to_exit_codes() {
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.LOCKED, "x"))).isEqualTo(ExitCode.LOCKED);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.DATA_LOSS_REFUSED, "x"))).isEqualTo(ExitCode.DATA_LOSS_REFUSED);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.CONNECTION_FAILED, "x"))).isEqualTo(ExitCode.CANNOT_CONNECT);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.LOCK_TIMEOUT, "x"))).isEqualTo(ExitCode.LOCK_TIMEOUT);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.PRECONDITION_FAILED, "x"))).isEqualTo(ExitCode.REFUSED_STATE);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.UNKNOWN_VERSION, "x"))).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.FAILED, "x"))).isEqualTo(ExitCode.FAILURE);
+        assertThat(Cli.exitCode(new IllegalStateException("x"))).isEqualTo(ExitCode.FAILURE);
+        List<Integer> codes = java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList();
+        assertThat(codes).doesNotHaveDuplicates();
+    }
+}
