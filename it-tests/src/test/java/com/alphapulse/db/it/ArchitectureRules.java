@@ -72,9 +72,11 @@ final class ArchitectureRules {
             .that().resideOutsideOfPackage("com.alphapulse.db.cli..")
             .should(GeneralCodingRules.ACCESS_STANDARD_STREAMS);
 
+    // JDBC is part of the JDK, so it is excluded by name: the domain types must not need a database.
     static final ArchRule tenant_domain_needs_nothing_but_the_jdk = classes()
             .that().resideInAPackage("com.alphapulse.tenant")
-            .should().onlyDependOnClassesThat().resideInAnyPackage("java..", "com.alphapulse.tenant");
+            .should().onlyDependOnClassesThat(JavaClass.Predicates.resideInAnyPackage("java..", "com.alphapulse.tenant")
+                    .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("java.sql..", "javax.sql.."))));
 
     static final ArchRule tenant_model_needs_no_tooling_modules = noClasses()
             .that().resideInAPackage("com.alphapulse.tenant..")
