@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * {@code db/versions.properties}, the index of versions and their scripts.
  *
  * <p>Arguments: the schema module's resources directory, the Java output directory, the resource output
- * directory. Skips all work when a hash of the inputs equals the one recorded by the last run.
+ * directory, and the version of the PostgreSQL binaries. Skips all work when a hash of the inputs equals the
+ * one recorded by the last run.
  */
 public final class SchemaCodegen {
 
@@ -58,14 +59,15 @@ public final class SchemaCodegen {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 3) {
-            throw new IllegalArgumentException("usage: SchemaCodegen <resources dir> <java out> <resources out>");
+        if (args.length != 4) {
+            throw new IllegalArgumentException(
+                    "usage: SchemaCodegen <resources dir> <java out> <resources out> <postgresql binaries version>");
         }
         Path resources = Path.of(args[0]);
         Path javaOut = Path.of(args[1]);
         Path resourcesOut = Path.of(args[2]);
         List<Version> versions = versions(resources);
-        String hash = inputHash(resources);
+        String hash = inputHash(resources, args[3]);
         Path stamp = resourcesOut.resolve("db/.inputs.sha256");
         if (Files.exists(stamp) && Files.readString(stamp).equals(hash) && Files.isDirectory(javaOut)) {
             LOG.info("schema unchanged ({}), generated sources are up to date", hash.substring(0, 12));
@@ -177,10 +179,13 @@ public final class SchemaCodegen {
         Files.writeString(file, sb.toString());
     }
 
-    static String inputHash(Path resources) throws IOException, NoSuchAlgorithmException {
+    static String inputHash(Path resources, String postgresVersion) throws IOException, NoSuchAlgorithmException {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         digest.update(GENERATOR_REVISION.getBytes(StandardCharsets.UTF_8));
+        digest.update(postgresVersion.getBytes(StandardCharsets.UTF_8));
+        // an external server (see PostgresProvider) may be another major than the embedded binaries
         digest.update(System.getProperty("alphapulse.pg.url", "").getBytes(StandardCharsets.UTF_8));
+        digest.update(String.valueOf(System.getenv("ALPHAPULSE_PG_URL")).getBytes(StandardCharsets.UTF_8));
         for (String dir : List.of("db/migration", "db/undo", "catalog")) {
             Path d = resources.resolve(dir);
             if (!Files.isDirectory(d)) {
