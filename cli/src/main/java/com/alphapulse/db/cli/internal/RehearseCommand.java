@@ -5,9 +5,7 @@ import com.alphapulse.db.engine.RehearseOptions;
 import com.alphapulse.db.engine.RehearseResult;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -80,14 +78,10 @@ final class RehearseCommand extends DatabaseCommand {
         if ("none".equals(report)) {
             return;
         }
-        Path file = Path.of(report);
         try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
-            Files.writeString(file, Output.JSON.writeValueAsString(r));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save the rehearsal to " + file + ": " + e.getMessage(), e);
+            Output.writeFile(Path.of(report), Output.JSON.writeValueAsString(r));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException("cannot save the rehearsal: " + e.getMessage(), e);
         }
     }
 

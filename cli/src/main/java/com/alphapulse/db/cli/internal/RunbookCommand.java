@@ -6,7 +6,6 @@ import com.alphapulse.db.engine.RehearseResult;
 import com.alphapulse.db.engine.RunbookResult;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -45,14 +44,7 @@ final class RunbookCommand implements Callable<Integer> {
             return ExitCode.OK.code();
         }
         Path file = Path.of(target);
-        try {
-            if (file.toAbsolutePath().getParent() != null) {
-                Files.createDirectories(file.toAbsolutePath().getParent());
-            }
-            Files.writeString(file, r.markdown());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
-        }
+        Output.writeFile(file, r.markdown());
         out.emit(new Written(file.toString(), r.rehearsalFinishedAt() == null ? null : r.rehearsalFinishedAt().toString()),
                 w -> w.printf("wrote %s (%s)%n", file, last == null ? "no rehearsal found at " + rehearsal
                         + ": times not quoted" : "times of the rehearsal of " + last.finishedAt()));
