@@ -3,7 +3,6 @@ package com.alphapulse.db.engine;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 
@@ -18,6 +17,9 @@ import javax.sql.DataSource;
  *         .reason("INC-42: RLS overhead")
  *         .load();
  * }</pre>
+ *
+ * <p>A value the engine cannot use (null, a non-positive timeout, a negative retry count or backoff, no
+ * migration location) is refused at once with {@link MigrationException.Code#INVALID_CONFIGURATION}.
  */
 public final class EngineConfig {
 
@@ -39,14 +41,14 @@ public final class EngineConfig {
 
     /** Connect through {@code dataSource} (it must hand out at least three connections at once). */
     public EngineConfig dataSource(DataSource dataSource) {
-        this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+        this.dataSource = required(dataSource, "dataSource");
         this.url = null;
         return this;
     }
 
     /** Connect to {@code url} (without credentials in it) as {@code user}. */
     public EngineConfig url(String url, String user, String password) {
-        this.url = Objects.requireNonNull(url, "url");
+        this.url = required(url, "url");
         this.user = user;
         this.password = password;
         this.dataSource = null;
@@ -68,7 +70,7 @@ public final class EngineConfig {
     /** How often a version is retried after a lock timeout (default 5; 0 gives up at once). */
     public EngineConfig lockRetries(int value) {
         if (value < 0) {
-            throw new IllegalArgumentException("lockRetries must not be negative");
+            throw invalid("lockRetries must not be negative, got " + value);
         }
         this.lockRetries = value;
         return this;
@@ -76,14 +78,23 @@ public final class EngineConfig {
 
     /** The wait before the first retry, doubled for each further one (default 500 ms). */
     public EngineConfig retryBackoff(Duration value) {
-        this.retryBackoff = Objects.requireNonNull(value, "retryBackoff");
+        required(value, "retryBackoff");
+        if (value.isNegative()) {
+            throw invalid("retryBackoff must not be negative, got " + value);
+        }
+        this.retryBackoff = value;
         return this;
     }
 
     /** Flyway locations of the migration scripts (default {@link AlphaPulseSchema#MIGRATION_LOCATION}). */
     public EngineConfig migrationLocations(String... locations) {
-        if (locations.length == 0) {
-            throw new IllegalArgumentException("at least one migration location is needed");
+        if (locations == null || locations.length == 0) {
+            throw invalid("at least one migration location is needed");
+        }
+        for (String location : locations) {
+            if (location == null || location.isBlank()) {
+                throw invalid("a migration location must not be blank");
+            }
         }
         this.migrationLocations = List.of(locations);
         return this;
@@ -91,7 +102,7 @@ public final class EngineConfig {
 
     /** Where undo scripts come from (default {@link UndoScriptSource#classpath()}). */
     public EngineConfig undoScriptSource(UndoScriptSource source) {
-        this.undoScriptSource = Objects.requireNonNull(source, "source");
+        this.undoScriptSource = required(source, "undoScriptSource");
         return this;
     }
 
@@ -106,7 +117,7 @@ public final class EngineConfig {
      * that shows progress; the engine itself never prints. Default: ignored.
      */
     public EngineConfig progress(Consumer<String> listener) {
-        this.progress = Objects.requireNonNull(listener, "listener");
+        this.progress = required(listener, "progress");
         return this;
     }
 
@@ -154,7 +165,7 @@ public final class EngineConfig {
     /** The engine for this configuration. Opens no connection yet. */
     public MigrationEngine load() {
         if (dataSource == null && url == null) {
-            throw new IllegalStateException("configure a dataSource or a url");
+            throw invalid("configure a dataSource or a url");
         }
         return new MigrationEngine(this);
     }
@@ -184,10 +195,25 @@ public final class EngineConfig {
     }
 
     private static Duration positive(Duration d, String name) {
-        Objects.requireNonNull(d, name);
+        required(d, name);
         if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive");
+            throw invalid(name + " must be positive, got " + d);
+        }
+        // PostgreSQL keeps lock_timeout and statement_timeout as int milliseconds.
+        if (d.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw invalid(name + " must be at most " + Integer.MAX_VALUE + " ms, got " + d);
         }
         return d;
+    }
+
+    private static <T> T required(T value, String name) {
+        if (value == null) {
+            throw invalid(name + " must not be null");
+        }
+        return value;
+    }
+
+    private static MigrationException invalid(String message) {
+        return new MigrationException(MigrationException.Code.INVALID_CONFIGURATION, message + "; nothing was run");
     }
 }

@@ -98,10 +98,22 @@ public final class MigrationEngine {
 
     /**
      * Cleans up after a failed non-transactional step (indexes an interrupted {@code CREATE INDEX
-     * CONCURRENTLY} left, INVALID ones included) and removes failed history rows (Flyway's repair).
+     * CONCURRENTLY} left, INVALID ones included) and removes failed history rows (Flyway's repair). Refused
+     * with {@code CHECKSUM_MISMATCH} when an applied script was edited, and with {@code PRECONDITION_FAILED}
+     * when one is missing; nothing is changed then. Same as {@code repair(false)}.
      */
     public RepairResult repair() {
-        return Repairer.run(settings);
+        return repair(false);
+    }
+
+    /**
+     * {@link #repair()}; with {@code acceptEditedScripts} an applied script edited after it was applied is
+     * accepted instead of refused, and its recorded checksum is realigned with the edited script. Only for an
+     * edit that is deliberate and already matched by the database (a comment, a reformat): nothing of the
+     * edit is run.
+     */
+    public RepairResult repair(boolean acceptEditedScripts) {
+        return Repairer.run(settings, acceptEditedScripts);
     }
 
     /** Inserts realistic multi-tenant demo data; the database must be at 007 or later. */
@@ -110,10 +122,12 @@ public final class MigrationEngine {
     }
 
     /**
-     * Rehearses every rollback on this engine's database, which must be a scratch database: migrates it to
-     * head, loads demo data, then for each migration from head down to 005 rolls back one version, verifies,
-     * re-upgrades, verifies and compares data snapshots, then does the same for head to 002 and back, and
-     * runs the isolation probe. Failures of a step are reported in its row, not thrown.
+     * Rehearses every rollback on this engine's database, which must be an empty scratch database: migrates
+     * it to head, loads demo data, then for each migration from head down to 005 rolls back one version,
+     * verifies, re-upgrades, verifies and compares data snapshots, then does the same for head to 002 and
+     * back, and runs the isolation probe. Refused with {@code PRECONDITION_FAILED}, before anything runs,
+     * when schema public has any table. Failures of a step (the steps down between rows and the way back up
+     * included) are reported in a row, not thrown.
      */
     public RehearseResult rehearse(RehearseOptions options) {
         return new Rehearsal(this, settings).run(Objects.requireNonNull(options, "options"));

@@ -36,10 +36,15 @@ public final class MigrationException extends RuntimeException {
         LOCK_TIMEOUT,
         /** A statement ran longer than statement_timeout. */
         STATEMENT_TIMEOUT,
-        /** The database session was terminated mid-run; the database is at a whole version, re-run to finish. */
+        /**
+         * The database session was terminated mid-run; the database is at a whole version, re-run to finish. (A
+         * version that runs outside a transaction and stops part-way is {@link #FAILED} instead: run repair.)
+         */
         INTERRUPTED,
         /** The live catalog does not match the version a stamp would record. */
         CATALOG_MISMATCH,
+        /** The engine was configured with a value it cannot use (a negative timeout, no data source, ...). */
+        INVALID_CONFIGURATION,
         /** Anything else; the message carries PostgreSQL's error and SQLSTATE. */
         FAILED
     }

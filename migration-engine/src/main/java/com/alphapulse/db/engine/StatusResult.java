@@ -47,8 +47,10 @@ public record StatusResult(String currentVersion, boolean historyTable, List<App
      * @param version the version whose re-application restores them
      * @param table the table, {@code tenants} for whole tenant rows
      * @param rows how many
-     * @param stranded true when that version is already applied (e.g. by Flyway without the engine), so the
-     *     engine will not restore these rows by itself
+     * @param stranded true when that version is already applied, so the engine will not restore these rows by
+     *     itself: the version was applied without the engine (plain Flyway), or the engine's upgrade skipped
+     *     them because their row or tenant was deleted, or their table re-created, while rolled back (the
+     *     journal's UP entry of that version says which)
      */
     public record PendingRestore(String version, String table, long rows, boolean stranded) {}
 

@@ -21,4 +21,9 @@ public record UpgradeResult(String fromVersion, String toVersion, List<VersionRu
     public long rowsRestored() {
         return versions.stream().mapToLong(VersionRun::rowsRestored).sum();
     }
+
+    /** Archived values that could not be written back, over all versions; they stay archived (see status). */
+    public long rowsSkipped() {
+        return versions.stream().mapToLong(VersionRun::rowsSkipped).sum();
+    }
 }

@@ -14,11 +14,20 @@ import java.util.List;
  * @param rowsRestored archived values written back while the version was applied again
  * @param attempts how many times the version was tried (more than 1 after lock timeouts)
  * @param notices warnings and notices PostgreSQL raised while the version ran (e.g. U008's security warning)
+ * @param rowsSkipped archived rows that could not be written back (their row or tenant was deleted while
+ *     rolled back, or their table was re-created); they stay in the archive and status lists them, so for
+ *     one version {@code archived == restored + skipped}
  */
 public record VersionRun(String version, String description, Direction direction, Duration duration,
-        long rowsArchived, long rowsRestored, int attempts, List<String> notices) {
+        long rowsArchived, long rowsRestored, int attempts, List<String> notices, long rowsSkipped) {
 
     public VersionRun {
         notices = List.copyOf(notices);
+    }
+
+    /** A run that skipped nothing. */
+    public VersionRun(String version, String description, Direction direction, Duration duration,
+            long rowsArchived, long rowsRestored, int attempts, List<String> notices) {
+        this(version, description, direction, duration, rowsArchived, rowsRestored, attempts, notices, 0);
     }
 }

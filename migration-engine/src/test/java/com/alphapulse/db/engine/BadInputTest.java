@@ -60,6 +60,30 @@ class BadInputTest {
     }
 
     @Test
+    @DisplayName("configuration values the engine cannot use are INVALID_CONFIGURATION at once, one line each")
+    void invalid_configuration() {
+        EngineConfig c = MigrationEngine.configure();
+        for (MigrationException e : new MigrationException[] {
+            failure(() -> c.lockTimeout(Duration.ZERO)),
+            failure(() -> c.lockTimeout(Duration.ofSeconds(-1))),
+            failure(() -> c.lockTimeout(Duration.ofDays(30))),
+            failure(() -> c.statementTimeout(null)),
+            failure(() -> c.lockRetries(-1)),
+            failure(() -> c.retryBackoff(Duration.ofMillis(-500))),
+            failure(() -> c.retryBackoff(null)),
+            failure(() -> c.migrationLocations(new String[0])),
+            failure(() -> c.migrationLocations("classpath:db/migration", " ")),
+            failure(() -> c.dataSource(null)),
+            failure(() -> c.undoScriptSource(null)),
+            failure(c::load)}) {
+            assertThat(e.code()).as(e.getMessage()).isEqualTo(Code.INVALID_CONFIGURATION);
+        }
+        assertThat(failure(() -> c.retryBackoff(Duration.ofMillis(-500))).getMessage()).contains("retryBackoff").contains("negative");
+        assertThat(c.retryBackoff(Duration.ZERO).retryBackoff()).isZero();
+        assertThat(c.lockRetries(0).lockRetries()).isZero();
+    }
+
+    @Test
     @DisplayName("a downgrade target above the current version, or an upgrade target below it, is INVALID_TARGET")
     void wrong_direction() {
         Fixtures.State before = Fixtures.state(DB);

@@ -23,7 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** Faults while a downgrade runs: a killed session, a concurrent run, a long transaction holding a lock. */
+/**
+ * Faults while a run runs: a killed session, a concurrent run, a long transaction holding a lock, a writer
+ * committing while the downgrade waits.
+ */
 class FaultTest {
 
     @Test
@@ -196,12 +199,97 @@ class FaultTest {
         }
     }
 
-    private static void waitForLockWait(Database db, String query) throws InterruptedException {
+    @Test
+    @DisplayName("rows a transaction commits while the downgrade waits for its locks are archived too: the tables are locked before the archive is taken")
+    void rows_committed_while_the_downgrade_waits_are_archived() throws Exception {
+        Database db = Fixtures.database("fault_commit_while_waiting");
+        try {
+            Fixtures.engine(db).upgrade("007");
+            Fixtures.engine(db).loadDemoData(new DemoDataOptions(2, 0.005, 29));
+            List<String> tenants = Fixtures.strings(db, "SELECT id FROM public.tenants WHERE slug LIKE '%-_' ORDER BY slug");
+            String tenantA = tenants.get(0);
+            String tenantB = tenants.get(1);
+            String signal = Fixtures.text(db, "SELECT min(id) FROM public.agent_signals WHERE tenant_id = '" + tenantA + "'");
+            MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofMinutes(1)).lockRetries(0).load();
+            DowngradeResult down;
+            try (Connection writer = db.connect()) {
+                writer.setAutoCommit(false);
+                try (Statement st = writer.createStatement()) {
+                    st.execute("INSERT INTO public.trading_accounts (account_id, account_number, exchange_name, account_type, tenant_id) "
+                            + "VALUES ('ACC-RACE', '1', 'kraken', 'spot', '" + tenantB + "')");
+                    st.execute("UPDATE public.agent_signals SET tenant_id = '" + tenantB + "' WHERE id = " + signal);
+                }
+                CompletableFuture<DowngradeResult> run = CompletableFuture.supplyAsync(() -> engine.downgrade("006",
+                        DowngradeOptions.defaults()));
+                waitForEngineWaitingOnLock(db, "undo 007");
+                writer.commit();
+                down = run.get(60, TimeUnit.SECONDS);
+            }
+            String account = Fixtures.text(db, "SELECT id FROM public.trading_accounts WHERE account_id = 'ACC-RACE'");
+            assertThat(Fixtures.strings(db, "SELECT tenant_id FROM alphapulse_migration.archive_tenant_ids "
+                    + "WHERE table_name = 'trading_accounts' AND pk = " + account)).as("archived after the insert committed")
+                    .containsExactly(tenantB);
+            assertThat(Fixtures.strings(db, "SELECT tenant_id FROM alphapulse_migration.archive_tenant_ids "
+                    + "WHERE table_name = 'agent_signals' AND pk = " + signal)).as("archived after the update committed")
+                    .containsExactly(tenantB);
+            assertThat(down.rowsArchived()).isEqualTo(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenant_ids"));
+
+            engine.upgrade("007");
+            // Without the archive, V007's backfill would give both rows the default tenant.
+            assertThat(Fixtures.text(db, "SELECT tenant_id FROM public.trading_accounts WHERE id = " + account)).isEqualTo(tenantB);
+            assertThat(Fixtures.text(db, "SELECT tenant_id FROM public.agent_signals WHERE id = " + signal)).isEqualTo(tenantB);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("the session applying 009 (outside a transaction) is terminated after it built some indexes: FAILED, advice to repair "
+            + "(never to run again); repair drops what 009 left, then the upgrade completes")
+    void terminated_non_transactional_version() throws Exception {
+        Database db = Fixtures.database("fault_terminate_009");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("008");
+            engine.loadDemoData(new DemoDataOptions(2, 0.005, 43));
+            MigrationException e;
+            try (Connection holder = db.connect()) {
+                // Lets 009 build the two users indexes, then holds it at the first trading_accounts one.
+                holder.setAutoCommit(false);
+                holder.createStatement().execute("LOCK TABLE public.trading_accounts IN SHARE UPDATE EXCLUSIVE MODE");
+                CompletableFuture<UpgradeResult> run = CompletableFuture.supplyAsync(() -> engine.upgrade("head"));
+                String pid = waitForLockWait(db, "idx_trading_accounts_tenant_id_compound");
+                assertThat(count(db, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE 'idx_users_tenant%compound'"))
+                        .as("built before the kill").isEqualTo(2);
+                Fixtures.exec(db, "SELECT pg_terminate_backend(" + pid + ")");
+                e = unwrap(run);
+                holder.rollback();
+            }
+            assertThat(e.code()).isEqualTo(Code.FAILED);
+            assertThat(e.getMessage()).contains("upgrade of 009 stopped part-way").contains("run repair")
+                    .doesNotContain("run the command again").doesNotContain("whole version, run");
+            assertThat(engine.status().currentVersion()).isEqualTo("008");
+            assertThat(engine.history().entries()).last().satisfies(last -> {
+                assertThat(last.version()).isEqualTo("009");
+                assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
+            });
+
+            RepairResult repair = engine.repair();
+            assertThat(repair.droppedIndexes()).contains("idx_users_tenant_id_compound", "idx_users_tenant_created_compound");
+            assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.head()).errors()).isEmpty();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    private static String waitForLockWait(Database db, String query) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            if (!Fixtures.strings(db, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
-                    + "AND wait_event_type = 'Lock' AND query LIKE '%" + query + "%'").isEmpty()) {
-                return;
+            List<String> pids = Fixtures.strings(db, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                    + "AND wait_event_type = 'Lock' AND query LIKE '%" + query + "%'");
+            if (!pids.isEmpty()) {
+                return pids.get(0);
             }
             Thread.sleep(50);
         }
@@ -244,8 +332,8 @@ class FaultTest {
             assertThat(ex.getCause()).isInstanceOf(MigrationException.class);
             return (MigrationException) ex.getCause();
         } catch (java.util.concurrent.TimeoutException ex) {
-            throw new AssertionError("the downgrade did not end", ex);
+            throw new AssertionError("the run did not end", ex);
         }
-        throw new AssertionError("the downgrade did not fail");
+        throw new AssertionError("the run did not fail");
     }
 }

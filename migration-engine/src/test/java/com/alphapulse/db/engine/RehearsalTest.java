@@ -71,6 +71,47 @@ class RehearsalTest {
     }
 
     @Test
+    @DisplayName("a database with any table in public is refused with PRECONDITION_FAILED before anything runs")
+    void non_empty_database_is_refused() {
+        Database db = Fixtures.database("rehearse_not_empty");
+        try {
+            Fixtures.exec(db, "CREATE TABLE public.customer_data (id int PRIMARY KEY)", "INSERT INTO public.customer_data VALUES (1)");
+            Fixtures.State before = Fixtures.state(db);
+            MigrationException e = Fixtures.failure(() -> Fixtures.engine(db).rehearse(SMALL));
+            assertThat(e.code()).isEqualTo(MigrationException.Code.PRECONDITION_FAILED);
+            assertThat(e.getMessage()).contains("empty scratch database").contains("customer_data");
+            Fixtures.assertUnchanged(db, before);
+            assertThat(Fixtures.text(db, "SELECT to_regclass('public.flyway_schema_history') IS NULL")).isEqualTo("t");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a step down between rows that fails is reported in a row of its own, not thrown, and fails the rehearsal")
+    void failed_step_down_is_a_row() {
+        Database db = Fixtures.database("rehearse_step_down");
+        try {
+            // U008 works the first time (its row) and fails the second time (the step down to 007 for the next row).
+            UndoScriptSource secondTimeFails = version -> UndoScriptSource.classpath().undoSql(version)
+                    .map(sql -> version.number() != 8 ? sql : sql + "\nDO $$ BEGIN IF EXISTS (SELECT 1 FROM alphapulse_migration.journal "
+                            + "WHERE direction = 'DOWN' AND version = '008' AND outcome = 'SUCCESS') THEN "
+                            + "RAISE EXCEPTION 'second undo of 008 refused'; END IF; END $$;\n");
+            RehearseResult r = Fixtures.config(db).undoScriptSource(secondTimeFails).load().rehearse(SMALL);
+
+            assertThat(r.rows()).extracting(RehearseResult.Row::migration).containsExactly("009", "008", "step down 008 -> 007");
+            assertThat(r.rows().get(1).passed()).isTrue();
+            RehearseResult.Row failed = r.rows().get(2);
+            assertThat(failed.error()).contains("second undo of 008 refused");
+            assertThat(failed.passed()).isFalse();
+            assertThat(r.probe().passed()).isFalse();
+            assertThat(r.passed()).isFalse();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
     @DisplayName("a recovery slower than the target fails the verdict even when every check passed")
     void verdict_holds_recovery_against_the_target() {
         RehearseResult.Row row = new RehearseResult.Row("009", "009", "008", Risk.NONE, Duration.ofSeconds(1),
@@ -96,6 +137,15 @@ class RehearsalTest {
         assertThat(without).contains("| 009 composite indexes | NONE |", "| 008 row level security | NONE |",
                 "| 007 domain tenant id | MEDIUM |", "| 006 users tenant id | MEDIUM |", "| 005 tenants | HIGH |");
         assertThat(without).contains("SECURITY: at 007");
+        // U006 and U007 drop foreign keys to tenants: that locks tenants exclusively as well.
+        assertThat(section(without, "006")).contains("ACCESS EXCLUSIVE on users").contains("ACCESS EXCLUSIVE on tenants");
+        assertThat(section(without, "007")).contains("ACCESS EXCLUSIVE on trades").contains("ACCESS EXCLUSIVE on tenants");
+        // 002 and 001 drop data nothing archives: refused without --accept-data-loss.
+        for (String v : List.of("002", "001")) {
+            assertThat(section(without, v)).contains("downgrade -1 --url \"$ALPHAPULSE_DB_URL\" --user \"$ALPHAPULSE_DB_USER\" --accept-data-loss")
+                    .contains("refuses this rollback unless you pass `--accept-data-loss`");
+        }
+        assertThat(section(without, "005")).doesNotContain("--accept-data-loss --reason");
 
         RehearseResult.Row row = new RehearseResult.Row("007", "007", "006", Risk.MEDIUM, Duration.ofMillis(1234),
                 Duration.ofMillis(2345), Duration.ofMillis(4321), true, true, List.of(), true, List.of(), 10, 10, null);
@@ -106,5 +156,13 @@ class RehearsalTest {
         RunbookResult with = MigrationEngine.runbook(rehearsal);
         assertThat(with.rehearsalFinishedAt()).isEqualTo(rehearsal.finishedAt());
         assertThat(with.markdown()).contains("2026-11-24T01:00:00Z", "1234 ms", "2345 ms", "4321 ms");
+    }
+
+    /** The runbook's section of one migration, from its heading to the next. */
+    private static String section(String markdown, String version) {
+        int start = markdown.indexOf("### " + version + " ");
+        assertThat(start).as("section of %s", version).isNotNegative();
+        int end = markdown.indexOf("\n### ", start + 1);
+        return markdown.substring(start, end < 0 ? markdown.indexOf("\n## ", start) : end);
     }
 }

@@ -9,16 +9,23 @@ import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.Verifier;
+import com.alphapulse.db.schema.SchemaVersion;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** repair after an interrupted CREATE INDEX CONCURRENTLY (version 009). */
+/** repair after an interrupted CREATE INDEX CONCURRENTLY (version 009), and what it refuses to touch. */
 class RepairTest {
 
     @Test
@@ -101,6 +108,81 @@ class RepairTest {
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("an applied script edited afterwards: repair refuses with CHECKSUM_MISMATCH and changes nothing; repair(true) accepts the edit")
+    void edited_script_is_refused_unless_accepted(@TempDir Path dir) throws IOException {
+        Database db = Fixtures.database("repair_edited");
+        try {
+            Fixtures.engine(db).upgrade("007");
+            writeScripts(dir, v -> v.number() == 5 ? v.migrationSql() + "\n-- edited after it was applied\n" : v.migrationSql());
+            MigrationEngine e = Fixtures.config(db).migrationLocations("filesystem:" + dir).load();
+            Fixtures.State before = Fixtures.state(db);
+
+            MigrationException refused = failure(e::repair);
+            assertThat(refused.code()).isEqualTo(Code.CHECKSUM_MISMATCH);
+            assertThat(refused.getMessage()).contains("V005__tenants.sql").contains("explicitly accepts edited scripts")
+                    .doesNotContain("run repair");
+            Fixtures.assertUnchanged(db, before);
+            assertThat(failure(() -> e.upgrade("head")).getMessage()).doesNotContain("run repair");
+
+            RepairResult accepted = e.repair(true);
+            assertThat(accepted.alignedVersions()).containsExactly("005");
+            assertThat(e.upgrade("head").toVersion()).isEqualTo("009");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("an applied version whose script is gone: repair refuses with PRECONDITION_FAILED (Flyway would mark it deleted) and changes nothing")
+    void missing_script_is_refused(@TempDir Path dir) throws IOException {
+        Database db = Fixtures.database("repair_missing");
+        try {
+            Fixtures.engine(db).upgrade("007");
+            writeScripts(dir, v -> v.number() == 6 ? null : v.migrationSql());
+            MigrationEngine e = Fixtures.config(db).migrationLocations("filesystem:" + dir).load();
+            Fixtures.State before = Fixtures.state(db);
+            for (boolean acceptEdits : new boolean[] {false, true}) {
+                MigrationException refused = failure(() -> e.repair(acceptEdits));
+                assertThat(refused.code()).isEqualTo(Code.PRECONDITION_FAILED);
+                assertThat(refused.getMessage()).contains("006").contains("no migration script");
+            }
+            Fixtures.assertUnchanged(db, before);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a VALID index named like one of 009's, built by hand while nothing failed, is kept by repair")
+    void valid_hand_built_index_is_kept() {
+        Database db = Fixtures.database("repair_hand_built");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("008");
+            exec(db, "CREATE INDEX idx_trades_tenant_id_compound ON public.trades (tenant_id, id)");
+            RepairResult repair = engine.repair();
+            assertThat(repair.droppedIndexes()).isEmpty();
+            assertThat(repair.changedAnything()).isFalse();
+            assertThat(count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_trades_tenant_id_compound'")).isEqualTo(1);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    private static void writeScripts(Path dir, Function<SchemaVersion, String> text) throws IOException {
+        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+            String sql = text.apply(v);
+            if (sql != null) {
+                String resource = v.migrationResource();
+                Files.writeString(dir.resolve(resource.substring(resource.lastIndexOf('/') + 1)), sql);
+            }
+        }
+        try (InputStream conf = RepairTest.class.getClassLoader().getResourceAsStream("db/migration/V009__composite_indexes.sql.conf")) {
+            Files.write(dir.resolve("V009__composite_indexes.sql.conf"), conf.readAllBytes());
         }
     }
 

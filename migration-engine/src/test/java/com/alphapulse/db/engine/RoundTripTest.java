@@ -25,9 +25,18 @@ class RoundTripTest {
             + "WHERE t.slug LIKE '%-2'";
 
     @Test
-    @DisplayName("head -> 002 -> head with 3 tenants: every tenant row and every row's tenant_id identical; rows inserted at 002 get the spec's backfill")
+    @DisplayName("head -> 002 -> head with 3 tenants and default-tenant rows: every tenant row and every row's tenant_id identical; "
+            + "rows inserted at 002 get the spec's backfill; archived == restored + skipped, skipped being the rows deleted at 002")
     void full_rollback_and_reapply_is_lossless() {
         Database db = Fixtures.database("roundtrip");
+        try {
+            roundTrip(db);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    private static void roundTrip(Database db) {
         MigrationEngine engine = Fixtures.engine(db);
         assertThat(engine.upgrade("head").versions()).extracting(VersionRun::version)
                 .containsExactly("001", "002", "005", "006", "007", "008", "009");
@@ -37,10 +46,32 @@ class RoundTripTest {
         // A tenant row with every column set away from its defaults, so an inexact restore would show.
         exec(db, "UPDATE public.tenants SET metadata = '{\"nested\": {\"a\": [1, 2.50, null]}, \"s\": \"x\"}', max_users = NULL, "
                 + "updated_at = '2024-02-29 12:34:56.789012+00' WHERE slug LIKE '%-1'");
+        // Rows of the default tenant: their archived tenant_id equals what the re-applied migrations backfill,
+        // and they must still be counted as restored.
+        String defaultTenant = AlphaPulseSchema.DEFAULT_TENANT_ID;
+        exec(db, "INSERT INTO public.users (username, email, password_hash, tenant_id) VALUES ('sys_user', 'sys@x.example', 'h', '"
+                        + defaultTenant + "')",
+                "INSERT INTO public.trading_accounts (account_id, account_number, exchange_name, account_type, tenant_id) "
+                        + "VALUES ('ACC-SYS', '0', 'kraken', 'spot', '" + defaultTenant + "')",
+                "INSERT INTO public.agent_signals (agent_type, symbol, signal, confidence, tenant_id) VALUES "
+                        + "('sys', 'BTC/USDT', 'buy', 0.5, '" + defaultTenant + "'), ('sys', 'ETH/USDT', 'sell', 0.7, '" + defaultTenant + "')",
+                "INSERT INTO public.audit_logs (user_id, event_type, severity, tenant_id) VALUES (NULL, 'sys.boot', 'info', '"
+                        + defaultTenant + "')");
+        assertThat(AlphaPulseSchema.TENANT_TABLES.stream()
+                .mapToLong(t -> count(db, "SELECT count(*) FROM public." + t + " WHERE tenant_id = '" + defaultTenant + "'")).sum())
+                .isEqualTo(5);
         Verifier verifier = Verifier.on(db.dataSource());
         DataSnapshot before = verifier.snapshot();
         Map<String, Long> maxIds = Fixtures.maxIds(db);
         Map<String, String> checksums = Fixtures.tenantChecksums(db, null);
+        // Archived like every row, then deleted while rolled back: the restore must skip and report them.
+        String accountOfBForDoomed = text(db, B_ACCOUNT);
+        exec(db, "INSERT INTO public.trades (trade_id, account_id, symbol, side, trade_type, quantity, price, gross_value, net_value, "
+                        + "executed_at, tenant_id) SELECT 'TRD-DOOMED-' || g, a.id, 'BTC/USDT', 'buy', 'market', 1, 2, 2, 2, now(), a.tenant_id "
+                        + "FROM public.trading_accounts a, generate_series(1, 2) g WHERE a.id = " + accountOfBForDoomed,
+                "INSERT INTO public.audit_logs (user_id, event_type, severity, tenant_id) SELECT NULL, 'doomed', 'info', tenant_id "
+                        + "FROM public.trading_accounts WHERE id = " + accountOfBForDoomed);
+        long doomed = 3;
         long tenantRows = count(db, "SELECT count(*) FROM public.tenants");
         long tenantIdValues = AlphaPulseSchema.TENANT_TABLES.stream()
                 .mapToLong(t -> count(db, "SELECT count(*) FROM public." + t)).sum();
@@ -74,6 +105,8 @@ class RoundTripTest {
         assertThat(flyway.info().pending()).hasSize(5);
         assertThat(Fixtures.flyway(db).ignoreMigrationPatterns("*:pending").load().validateWithResult().validationSuccessful).isTrue();
 
+        // Deleted while rolled back: their archived tenant_ids have no row to go back to.
+        exec(db, "DELETE FROM public.trades WHERE trade_id LIKE 'TRD-DOOMED-%'", "DELETE FROM public.audit_logs WHERE event_type = 'doomed'");
         // Written while rolled back: the spec's backfill must place these.
         exec(db,
                 "INSERT INTO public.users (username, email, password_hash) VALUES ('late_user', 'late@x.example', 'h')",
@@ -89,10 +122,15 @@ class RoundTripTest {
         UpgradeResult up = engine.upgrade("head");
 
         assertThat(up.versions()).extracting(VersionRun::version).containsExactly("005", "006", "007", "008", "009");
-        assertThat(up.rowsRestored()).isEqualTo(tenantRows + tenantIdValues);
+        assertThat(up.rowsSkipped()).isEqualTo(doomed);
+        assertThat(up.rowsRestored() + up.rowsSkipped()).isEqualTo(down.rowsArchived());
+        assertThat(up.rowsRestored()).isEqualTo(tenantRows + tenantIdValues - doomed);
+        assertThat(up.versions()).filteredOn(v -> v.version().equals("007")).singleElement()
+                .satisfies(v -> assertThat(v.rowsSkipped()).isEqualTo(doomed));
         assertThat(verifier.verify(AlphaPulseSchema.head()).errors()).isEmpty();
         assertThat(Fixtures.tenantChecksums(db, maxIds)).isEqualTo(checksums);
-        String defaultTenant = AlphaPulseSchema.DEFAULT_TENANT_ID;
+        assertThat(text(db, "SELECT string_agg(DISTINCT tenant_id::text, ',') FROM public.agent_signals WHERE agent_type = 'sys'"))
+                .isEqualTo(defaultTenant);
         assertThat(text(db, "SELECT tenant_id FROM public.users WHERE username = 'late_user'")).isEqualTo(defaultTenant);
         assertThat(text(db, "SELECT tenant_id FROM public.trading_accounts WHERE account_id = 'ACC-LATE'")).isEqualTo(defaultTenant);
         assertThat(text(db, "SELECT tenant_id FROM public.trades WHERE trade_id = 'TRD-LATE-B'")).isEqualTo(tenantB);
@@ -112,10 +150,12 @@ class RoundTripTest {
         StatusResult atHead = engine.status();
         assertThat(atHead.currentVersion()).isEqualTo("009");
         assertThat(atHead.pending()).isEmpty();
-        assertThat(atHead.pendingRestores()).isEmpty();
+        // The skipped rows stay archived, and status lists them: their version is applied, nothing will restore them.
+        assertThat(atHead.pendingRestores()).extracting(p -> p.version() + " " + p.table() + " " + p.rows() + " " + p.stranded())
+                .containsExactly("007 audit_logs 1 true", "007 trades 2 true");
         assertThat(atHead.catalog().matchesRecorded()).isTrue();
-        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenant_ids")
-                + count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenants")).isZero();
+        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenant_ids")).isEqualTo(doomed);
+        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenants")).isZero();
 
         // Flyway's own validate and migrate on the same history table after the round trip.
         Flyway after = Fixtures.flyway(db).load();
@@ -123,11 +163,10 @@ class RoundTripTest {
         assertThat(after.migrate().migrationsExecuted).isZero();
         assertThat(after.info().all()).allMatch(i -> i.getState() == MigrationState.SUCCESS);
 
-        assertJournal(engine.history(), tenantRows + tenantIdValues);
-        Fixtures.drop(db);
+        assertJournal(engine.history(), tenantRows + tenantIdValues, doomed);
     }
 
-    private static void assertJournal(HistoryResult history, long archived) {
+    private static void assertJournal(HistoryResult history, long archived, long skipped) {
         List<HistoryResult.Entry> entries = history.entries();
         assertThat(entries).extracting(e -> e.direction() + " " + e.version()).containsExactly(
                 "UP 001", "UP 002", "UP 005", "UP 006", "UP 007", "UP 008", "UP 009",
@@ -142,7 +181,10 @@ class RoundTripTest {
             assertThat(e.duration().isNegative()).isFalse();
         });
         assertThat(entries.subList(7, 12).stream().mapToLong(HistoryResult.Entry::rowsArchived).sum()).isEqualTo(archived);
-        assertThat(entries.subList(12, 17).stream().mapToLong(HistoryResult.Entry::rowsRestored).sum()).isEqualTo(archived);
+        assertThat(entries.subList(12, 17).stream().mapToLong(HistoryResult.Entry::rowsRestored).sum()).isEqualTo(archived - skipped);
+        assertThat(entries.get(14).version()).isEqualTo("007");
+        assertThat(entries.get(14).message()).contains("skipped " + skipped).contains("audit_logs: 1 (1 row(s) deleted while rolled back)")
+                .contains("trades: 2 (2 row(s) deleted while rolled back)");
         assertThat(entries.subList(7, 12).stream().map(HistoryResult.Entry::runId).distinct()).hasSize(1);
         UUID upRun = entries.get(12).runId();
         assertThat(entries.subList(12, 17)).allMatch(e -> e.runId().equals(upRun));

@@ -6,11 +6,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.schema.SchemaVersion;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** stamp: set the recorded version without running scripts (the seed's "migration failed mid-upgrade" scenario). */
 class StampTest {
@@ -74,6 +80,55 @@ class StampTest {
             assertThat(stamp.inserted()).isEmpty();
             assertThat(e.upgrade("+1").toVersion()).isEqualTo("008");
             assertThat(e.status().catalog().matchesRecorded()).isTrue();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a stamp refused after the catalog check (a version without a migration script) leaves nothing behind: no history table, no engine schema")
+    void refused_stamp_changes_nothing(@TempDir Path dir) throws IOException {
+        Database db = Fixtures.database("stamp_refused");
+        try {
+            Fixtures.flyway(db).target("6").load().migrate();
+            exec(db, "DROP TABLE public.flyway_schema_history");
+            for (SchemaVersion v : AlphaPulseSchema.versions()) {
+                if (v.number() != 6) {
+                    String resource = v.migrationResource();
+                    Files.writeString(dir.resolve(resource.substring(resource.lastIndexOf('/') + 1)), v.migrationSql());
+                }
+            }
+            MigrationEngine e = Fixtures.config(db).migrationLocations("filesystem:" + dir).load();
+            Fixtures.State before = Fixtures.state(db);
+            MigrationException refused = failure(() -> e.stamp("006", false));
+            assertThat(refused.code()).isEqualTo(Code.PRECONDITION_FAILED);
+            assertThat(refused.getMessage()).contains("006").contains("no migration script").contains("nothing was changed");
+            Fixtures.assertUnchanged(db, before);
+            assertThat(Fixtures.text(db, "SELECT to_regclass('public.flyway_schema_history') IS NULL")).isEqualTo("t");
+            assertThat(Fixtures.text(db, "SELECT count(*) FROM pg_namespace WHERE nspname = 'alphapulse_migration'")).isEqualTo("0");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a stamp discards the archives of versions above it: they no longer describe the database, and a later upgrade restores nothing from them")
+    void stamp_discards_archives_above_the_target() {
+        Database db = Fixtures.database("stamp_archives");
+        try {
+            MigrationEngine e = Fixtures.engine(db);
+            e.upgrade("head");
+            e.loadDemoData(new DemoDataOptions(2, 0.005, 47));
+            e.downgrade("006", DowngradeOptions.defaults());
+            assertThat(e.status().pendingRestores()).isNotEmpty().allMatch(p -> p.version().equals("007"));
+            StampResult stamp = e.stamp("006", false);
+            assertThat(stamp.removed()).isEmpty();
+            assertThat(e.status().pendingRestores()).isEmpty();
+            assertThat(e.history().entries()).last().satisfies(h -> {
+                assertThat(h.direction()).isEqualTo(Direction.STAMP);
+                assertThat(h.message()).contains("discarded").contains("above 006");
+            });
+            assertThat(e.upgrade("head").rowsRestored()).isZero();
         } finally {
             Fixtures.drop(db);
         }

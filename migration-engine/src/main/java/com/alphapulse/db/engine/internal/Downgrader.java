@@ -14,7 +14,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -23,6 +25,7 @@ import java.util.UUID;
  *
  * <pre>
  * BEGIN; set_config(lock_timeout, statement_timeout, row_security off) LOCAL
+ *   LOCK the tables whose data the undo drops IN ACCESS EXCLUSIVE MODE
  *   archive what the undo drops -> undo script -> DELETE its flyway_schema_history row -> journal DOWN
  * COMMIT
  * </pre>
@@ -124,6 +127,7 @@ public final class Downgrader {
             attempt++;
             Instant t0 = Instant.now();
             List<String> notices = new ArrayList<>();
+            long archived = 0;
             s.progress().accept("undo " + step.version().label() + " " + step.version().description()
                     + (attempt > 1 ? " (attempt " + attempt + " of " + (s.lockRetries() + 1) + ")" : ""));
             try {
@@ -132,7 +136,8 @@ public final class Downgrader {
                         + "set_config('row_security', 'off', true), set_config('application_name', ?, true)",
                         Sql.millis(s.lockTimeout()), Sql.millis(s.statementTimeout()),
                         APPLICATION + " undo " + step.version().label());
-                long archived = 0;
+                lockDroppedTables(c, step.statements());
+                long forgotten = Archive.forgetDroppedTables(c, version, step.statements());
                 if (options.archive()) {
                     archived = Archive.archive(c, version, step.statements());
                 } else {
@@ -144,13 +149,16 @@ public final class Downgrader {
                     }
                 }
                 HistoryTable.deleteVersion(c, version);
-                Instant t1 = Instant.now();
-                Journal.write(c, s, new Journal.Step(runId, version, Direction.DOWN, t0, t1, archived, 0, Outcome.SUCCESS,
-                        attempt > 1 ? "succeeded at attempt " + attempt : null));
+                List<String> message = new ArrayList<>();
+                if (attempt > 1) {
+                    message.add("succeeded at attempt " + attempt);
+                }
+                if (forgotten > 0) {
+                    message.add("discarded " + forgotten + " archived row(s) of the table(s) this undo drops");
+                }
+                Journal.write(c, s, new Journal.Step(runId, version, Direction.DOWN, t0, Instant.now(), archived, 0,
+                        Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
                 c.commit();
-                c.setAutoCommit(true);
-                return new VersionRun(step.version().label(), step.version().description(), Direction.DOWN,
-                        Duration.between(t0, Instant.now()), archived, 0, attempt, notices);
             } catch (SQLException | RuntimeException e) {
                 Connections.rollbackQuietly(c);
                 resetAutoCommit(c);
@@ -172,6 +180,38 @@ public final class Downgrader {
                         Outcome.FAILED, failure.getMessage()), failure);
                 throw failure;
             }
+            // Committed: whatever happens from here must not be reported (or journaled) as a failed undo.
+            resetAutoCommit(c);
+            return new VersionRun(step.version().label(), step.version().description(), Direction.DOWN,
+                    Duration.between(t0, Instant.now()), archived, 0, attempt, notices);
+        }
+    }
+
+    /**
+     * Takes ACCESS EXCLUSIVE, before anything is archived, on every table whose rows or column the undo drops
+     * (in the script's order, which drops children before parents), then on the tables their dropped foreign
+     * keys reference (the drop takes those too). Archiving under a weaker lock would let a transaction commit
+     * rows between the archive and the drop, and they would be dropped unarchived; and upgrading a read lock
+     * to an exclusive one later can deadlock. Waits at most lock_timeout, like the statements.
+     */
+    private static void lockDroppedTables(Connection c, List<Script.Statement> statements) throws SQLException {
+        Set<String> dropped = new LinkedHashSet<>();
+        Set<String> parents = new LinkedHashSet<>();
+        for (Script.Statement st : statements) {
+            for (Script.Effect e : st.effects()) {
+                if (e.kind() == Script.Kind.DROP_TABLE && Catalog.tableExists(c, e.table())) {
+                    dropped.add(e.table());
+                    parents.addAll(Catalog.referencedTables(c, e.table(), null));
+                } else if (e.kind() == Script.Kind.DROP_COLUMN && Catalog.columnExists(c, e.table(), e.name())) {
+                    dropped.add(e.table());
+                    parents.addAll(Catalog.referencedTables(c, e.table(), e.name()));
+                }
+            }
+        }
+        parents.removeAll(dropped);
+        dropped.addAll(parents);
+        for (String table : dropped) {
+            Sql.ctx(c).execute("LOCK TABLE {0} IN ACCESS EXCLUSIVE MODE", Catalog.table(table));
         }
     }
 

@@ -44,9 +44,18 @@ final class EngineSchema {
             + " table_name text NOT NULL,"
             + " pk bigint NOT NULL,"
             + " tenant_id uuid NOT NULL,"
+            + " table_oid oid NOT NULL,"
             + " archived_at timestamptz NOT NULL DEFAULT now(),"
             + " PRIMARY KEY (version, table_name, pk))"
     };
+
+    /**
+     * The table the archived ids belong to, by pg_class oid: a table dropped and re-created (by a deeper
+     * rollback, or by hand) gets a new oid, and its reused ids must never receive the old rows' tenants. Added
+     * to an archive created before the column existed; such rows have no oid and are never restored.
+     */
+    private static final String ADD_TABLE_OID =
+            "ALTER TABLE " + ARCHIVE_TENANT_IDS + " ADD COLUMN IF NOT EXISTS table_oid oid";
 
     private EngineSchema() {}
 
@@ -56,18 +65,24 @@ final class EngineSchema {
                 JOURNAL, ARCHIVE_TENANTS, ARCHIVE_TENANT_IDS));
     }
 
+    private static boolean hasTableOid(Connection c) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?) "
+                + "AND attname = 'table_oid' AND NOT attisdropped)", ARCHIVE_TENANT_IDS));
+    }
+
     /**
      * Creates what is missing, in one transaction. Checked first, because CREATE SCHEMA IF NOT EXISTS still
      * needs the CREATE privilege on the database, which a user allowed to migrate may well lack.
      */
     static void ensure(Connection c) throws SQLException {
-        if (exists(c)) {
+        boolean exists = exists(c);
+        if (exists && hasTableOid(c)) {
             return;
         }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            for (String ddl : DDL) {
+            for (String ddl : exists ? new String[] {ADD_TABLE_OID} : DDL) {
                 Sql.execute(c, ddl);
             }
             c.commit();

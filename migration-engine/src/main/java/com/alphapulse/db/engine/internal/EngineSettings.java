@@ -30,6 +30,15 @@ public record EngineSettings(DataSource dataSource, String target, String secret
         locations = List.copyOf(locations);
     }
 
+    /** Like the record's own, with the password masked: settings end up in logs and debuggers. */
+    @Override
+    public String toString() {
+        return "EngineSettings[dataSource=" + dataSource + ", target=" + target + ", secret=" + (secret == null ? null : "****")
+                + ", lockTimeout=" + lockTimeout + ", statementTimeout=" + statementTimeout + ", lockRetries=" + lockRetries
+                + ", retryBackoff=" + retryBackoff + ", locations=" + locations + ", undoScripts=" + undoScripts
+                + ", reason=" + reason + ", installedBy=" + installedBy + "]";
+    }
+
     /** The operating system user of this process, journaled with every step. */
     public String osUser() {
         return System.getProperty("user.name", "");

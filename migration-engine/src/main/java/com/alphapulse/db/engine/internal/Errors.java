@@ -83,6 +83,23 @@ final class Errors {
         return new MigrationException(code, scrub(s, message), t);
     }
 
+    /**
+     * Like {@link #translate}, for a version that ran outside a transaction and stopped part-way: what it did
+     * before the failure stays, so the database is not at a whole version and re-running is the wrong advice.
+     * A terminated session is therefore {@code FAILED}, not {@code INTERRUPTED}; {@code what} says to repair.
+     */
+    static MigrationException translatePartial(EngineSettings s, String what, Throwable t) {
+        if (t instanceof MigrationException m) {
+            return m;
+        }
+        String described = describe(t);
+        Code code = code(sqlState(t), described);
+        if (code == Code.INTERRUPTED || code == Code.CONNECTION_FAILED) {
+            code = Code.FAILED;
+        }
+        return new MigrationException(code, scrub(s, what + ": " + described), t);
+    }
+
     /** A failure to connect: one line, no cause, no password. */
     static MigrationException connectFailed(EngineSettings s, Throwable t) {
         return new MigrationException(Code.CONNECTION_FAILED,
@@ -91,7 +108,8 @@ final class Errors {
 
     static String scrub(EngineSettings s, String message) {
         String secret = s == null ? null : s.secret();
-        if (secret == null || secret.length() < 3 || message == null) {
+        // Any length: a short password is still a password, and a mangled message is the lesser harm.
+        if (secret == null || secret.isEmpty() || message == null) {
             return message;
         }
         return message.replace(secret, "****");

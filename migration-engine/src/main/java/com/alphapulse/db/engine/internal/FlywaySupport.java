@@ -54,6 +54,11 @@ final class FlywaySupport {
      * applied, and with {@code PRECONDITION_FAILED} when an applied migration's script is gone.
      */
     static void verifyApplied(EngineSettings s) {
+        verifyApplied(s, false);
+    }
+
+    /** As {@link #verifyApplied(EngineSettings)}; with {@code acceptEdits} edited scripts pass (missing ones never do). */
+    static void verifyApplied(EngineSettings s, boolean acceptEdits) {
         List<String> changed = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         for (MigrationInfo i : info(s)) {
@@ -73,10 +78,11 @@ final class FlywaySupport {
                         + ", script now " + resolved + ")");
             }
         }
-        if (!changed.isEmpty()) {
+        if (!changed.isEmpty() && !acceptEdits) {
             throw new MigrationException(Code.CHECKSUM_MISMATCH, "applied migration script(s) were edited after they were "
-                    + "applied: " + String.join(", ", changed) + "; restore the original script(s) (or run repair to "
-                    + "accept the edit), nothing was changed");
+                    + "applied: " + String.join(", ", changed) + "; restore the original script(s). Only if the edit is "
+                    + "deliberate and the database already matches it, record it with a repair that explicitly accepts "
+                    + "edited scripts; nothing was changed");
         }
         if (!missing.isEmpty()) {
             throw new MigrationException(Code.PRECONDITION_FAILED, "applied version(s) " + String.join(", ", missing)

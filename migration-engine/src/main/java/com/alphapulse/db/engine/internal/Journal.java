@@ -57,6 +57,20 @@ final class Journal {
         }
     }
 
+    /**
+     * Whether the engine's last attempt to apply {@code version} failed and no repair ran since: evidence
+     * that indexes named by the version were left by that attempt (Flyway may record no failed row when the
+     * session running the version was terminated).
+     */
+    static boolean upgradeFailedSinceRepair(Connection c, int version) throws SQLException {
+        if (!EngineSchema.exists(c)) {
+            return false;
+        }
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT direction = 'UP' AND outcome = 'FAILED' FROM " + EngineSchema.JOURNAL
+                + " WHERE (version = ? AND direction IN ('UP', 'DOWN')) OR direction = 'REPAIR' ORDER BY id DESC LIMIT 1",
+                Targets.label(version)));
+    }
+
     static List<HistoryResult.Entry> read(Connection c) throws SQLException {
         if (!EngineSchema.exists(c)) {
             return List.of();

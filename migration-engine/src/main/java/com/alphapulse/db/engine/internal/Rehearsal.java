@@ -5,6 +5,8 @@ import com.alphapulse.db.engine.DowngradeOptions;
 import com.alphapulse.db.engine.DowngradeResult;
 import com.alphapulse.db.engine.LoadDemoDataResult;
 import com.alphapulse.db.engine.MigrationEngine;
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.PlanResult;
 import com.alphapulse.db.engine.RehearseOptions;
 import com.alphapulse.db.engine.RehearseResult;
@@ -18,6 +20,7 @@ import com.alphapulse.db.verification.ProbeResult;
 import com.alphapulse.db.verification.SnapshotDifference;
 import com.alphapulse.db.verification.Verifier;
 import com.alphapulse.db.verification.VerifyResult;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -26,8 +29,8 @@ import java.util.function.Consumer;
 
 /**
  * The seed's test_rollback.py done properly: every rollback rehearsed on real data, verified, compared and
- * timed. Runs on the engine's own database, which must be a scratch database (it is migrated, filled and
- * rolled back).
+ * timed. Runs on the engine's own database, which must be an empty scratch database (it is migrated, filled
+ * and rolled back); one with any table in schema public is refused before anything runs.
  */
 public final class Rehearsal {
 
@@ -49,6 +52,7 @@ public final class Rehearsal {
 
     public RehearseResult run(RehearseOptions options) {
         Instant start = Instant.now();
+        refuseUnlessEmpty();
         SchemaVersion head = AlphaPulseSchema.head();
         progress.accept("rehearsal: migrating the scratch database to " + head.label());
         engine.upgrade("head");
@@ -72,11 +76,22 @@ public final class Rehearsal {
             }
             if (below.number() >= LOWEST_SINGLE_STEP) {
                 progress.accept("rehearsal: stepping down to " + below.label());
-                engine.downgrade(below.label(), DowngradeOptions.defaults());
+                try {
+                    engine.downgrade(below.label(), DowngradeOptions.defaults());
+                } catch (RuntimeException e) {
+                    rows.add(failed("step down " + v.label() + " -> " + below.label(), v, below, e));
+                    return finish(start, head, data, rows, null, options);
+                }
             }
         }
         progress.accept("rehearsal: back up to " + head.label());
-        engine.upgrade("head");
+        try {
+            engine.upgrade("head");
+        } catch (RuntimeException e) {
+            SchemaVersion lowest = AlphaPulseSchema.version(String.valueOf(LOWEST_SINGLE_STEP));
+            rows.add(failed("back up " + lowest.label() + " -> " + head.label(), lowest, head, e));
+            return finish(start, head, data, rows, null, options);
+        }
         SchemaVersion full = AlphaPulseSchema.version(FULL_TARGET);
         RehearseResult.Row fullRow = cycle(head.label() + " -> " + full.label(), head, full, initial);
         rows.add(fullRow);
@@ -86,6 +101,30 @@ public final class Rehearsal {
             probe = verifier.probe();
         }
         return finish(start, head, data, rows, probe, options);
+    }
+
+    /** A row for a move between rows that failed: nothing measured, nothing verified, the failure named. */
+    private static RehearseResult.Row failed(String label, SchemaVersion from, SchemaVersion to, RuntimeException e) {
+        return new RehearseResult.Row(label, from.label(), to.label(), Risk.NONE, null, null, null, false, false,
+                List.of(), false, List.of(), 0, 0, e.getMessage() == null ? e.toString() : e.getMessage());
+    }
+
+    /** A rehearsal migrates, fills and rolls back its database: never one that holds anything. */
+    private void refuseUnlessEmpty() {
+        Connection c = Connections.open(settings);
+        try {
+            List<String> tables = Sql.ctx(c).fetch("SELECT k.relname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
+                    + "WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p') ORDER BY 1").getValues(0, String.class);
+            if (!tables.isEmpty()) {
+                throw new MigrationException(Code.PRECONDITION_FAILED, "rehearse needs an empty scratch database, but schema "
+                        + "public of " + settings.target() + " has " + tables.size() + " table(s) (e.g. "
+                        + String.join(", ", tables.subList(0, Math.min(3, tables.size()))) + "); nothing was changed");
+            }
+        } catch (RuntimeException e) {
+            throw Errors.translate(settings, "cannot rehearse", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
     }
 
     private RehearseResult finish(Instant start, SchemaVersion head, LoadDemoDataResult data,

@@ -19,10 +19,15 @@ import org.flywaydb.core.api.output.RepairOutput;
 /**
  * Cleans up after a failed non-transactional step. A {@code CREATE INDEX CONCURRENTLY} that was
  * interrupted leaves an INVALID index, and the indexes built before it stay: a re-run then fails with
- * "already exists". Repair drops, with {@code DROP INDEX CONCURRENTLY} outside any transaction, every index
- * that a version not (successfully) applied creates concurrently, and every INVALID index of schema public
- * (except one still being built by a live session); then runs Flyway's repair, which removes failed
- * history rows and realigns checksums.
+ * "already exists". Repair drops, with {@code DROP INDEX CONCURRENTLY} outside any transaction, every
+ * INVALID index of schema public (except one still being built by a live session), and the VALID indexes
+ * that a version which is not applied creates concurrently only when that version did fail: it has a failed
+ * history row, or the engine's last attempt at it failed and no repair ran since. A VALID index of the same
+ * name is otherwise somebody's own and stays. Then it runs Flyway's repair, which removes failed history rows.
+ *
+ * <p>Refused first, with nothing changed, when an applied script was edited ({@code CHECKSUM_MISMATCH},
+ * unless edits are explicitly accepted: then Flyway's repair records the edited checksums) or is missing
+ * ({@code PRECONDITION_FAILED}: Flyway's repair would mark it deleted).
  */
 public final class Repairer {
 
@@ -30,18 +35,19 @@ public final class Repairer {
 
     // The advisory lock is held by scope alone: try-with-resources releases it however the run ends.
     @SuppressWarnings("try")
-    public static RepairResult run(EngineSettings s) {
+    public static RepairResult run(EngineSettings s, boolean acceptEditedScripts) {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try (AdvisoryLock lock = AdvisoryLock.acquire(s, "repair")) {
             HistoryTable.State state = Downgrader.requireHistory(c);
+            FlywaySupport.verifyApplied(s, acceptEditedScripts);
             List<String> actions = new ArrayList<>();
             Set<String> dropped = new LinkedHashSet<>();
             Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(s.lockTimeout()));
             try {
                 for (SchemaVersion v : AlphaPulseSchema.versions()) {
                     boolean applied = v.number() <= state.current() && !state.failed().contains(v.number());
-                    if (applied) {
+                    if (applied || !(state.failed().contains(v.number()) || Journal.upgradeFailedSinceRepair(c, v.number()))) {
                         continue;
                     }
                     for (Script.Statement st : Script.parse(v.migrationSql())) {
@@ -51,7 +57,7 @@ public final class Repairer {
                                 drop(c, e.name());
                                 dropped.add(e.name());
                                 actions.add("dropped index " + e.name() + " on " + e.table() + ", left by version "
-                                        + v.label() + " which is not applied");
+                                        + v.label() + " which failed part-way");
                             }
                         }
                     }

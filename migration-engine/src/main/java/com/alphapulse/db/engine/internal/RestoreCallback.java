@@ -21,7 +21,7 @@ import org.flywaydb.core.api.callback.Event;
 /**
  * Restores archived tenant data while Flyway applies a version again, and journals the version.
  *
- * <p>How Flyway 13 runs callbacks (verified against flyway-core 13.12.0 and by {@code FlywayCallbackContractTest}):
+ * <p>How Flyway 13 runs callbacks (verified against flyway-core 13.12.0 and by {@code RestoreCallbackTest}):
  * for a migration that runs in a transaction, {@code BEFORE_EACH_MIGRATE}, every
  * {@code AFTER_EACH_MIGRATE_STATEMENT}, {@code AFTER_EACH_MIGRATE} and Flyway's insert of the history row
  * all run on the migration's connection inside the migration's one transaction; so the restore, the
@@ -40,8 +40,9 @@ final class RestoreCallback implements Callback {
     private final UUID runId;
     private final List<VersionRun> runs = new ArrayList<>();
     private Instant started;
-    private long restored;
     private final Set<String> restoredTables = new HashSet<>();
+    private int inFlight = -1;
+    private boolean inFlightOutsideTransaction;
     private final java.util.Map<Integer, Integer> failures = new java.util.HashMap<>();
     private int failedVersion = -1;
     private Instant failedAt;
@@ -81,9 +82,11 @@ final class RestoreCallback implements Callback {
                 case BEFORE_EACH_MIGRATE -> {
                     settings.progress().accept("apply " + Targets.label(version) + " " + info.getDescription());
                     started = Instant.now();
-                    restored = 0;
                     restoredTables.clear();
-                    if (!c.getAutoCommit()) {
+                    inFlight = version;
+                    // Flyway runs a non-transactional migration (V009) in autocommit: a failure leaves it part-done.
+                    inFlightOutsideTransaction = c.getAutoCommit();
+                    if (!inFlightOutsideTransaction) {
                         // Transaction-local, like a downgrade step's; the scripts may still set their own lock_timeout.
                         Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)",
                                 Sql.millis(settings.lockTimeout()), Sql.millis(settings.statementTimeout()));
@@ -113,27 +116,30 @@ final class RestoreCallback implements Callback {
         }
         for (Script.Effect e : Script.statement(sql).effects()) {
             if (e.kind() == Script.Kind.CREATE_TABLE && Archive.TENANTS.equals(e.table())) {
-                restored += Archive.restoreTenants(c, version);
+                Archive.restoreTenants(c, version);
                 restoredTables.add(Archive.TENANTS);
             } else if (e.kind() == Script.Kind.ADD_COLUMN && Archive.TENANT_ID.equals(e.name())
                     && Catalog.tableExists(c, Archive.TENANTS)) {
-                restored += Archive.restoreTenantIds(c, version, e.table());
+                Archive.restoreTenantIds(c, version, e.table());
                 restoredTables.add(e.table());
             }
         }
     }
 
     private void afterVersion(Connection c, int version, MigrationInfo info) throws SQLException {
-        if (Archive.has(c, version)) {
-            restored += Archive.restoreRemaining(c, version, restoredTables);
-            Archive.retire(c, version);
-        }
+        Archive.Settled settled = Archive.has(c, version) ? Archive.settle(c, version, restoredTables)
+                : new Archive.Settled(0, 0, List.of());
         Instant finished = Instant.now();
         Instant from = started == null ? finished : started;
-        Journal.write(c, settings, new Journal.Step(runId, version, Direction.UP, from, finished, 0, restored,
-                Outcome.SUCCESS, null));
+        String message = settled.skipped() == 0 ? null
+                : "restored " + settled.restored() + " archived row(s), skipped " + settled.skipped()
+                        + " that no longer apply, kept in the archive: " + String.join("; ", settled.skippedDetail());
+        Journal.write(c, settings, new Journal.Step(runId, version, Direction.UP, from, finished, 0, settled.restored(),
+                Outcome.SUCCESS, message));
         runs.add(new VersionRun(Targets.label(version), info.getDescription(), Direction.UP,
-                Duration.between(from, finished), 0, restored, 1 + failures.getOrDefault(version, 0), List.of()));
+                Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
+                List.of(), settled.skipped()));
+        inFlight = -1;
     }
 
     /** The versions applied so far, each with its measured duration (restore included). */
@@ -154,8 +160,19 @@ final class RestoreCallback implements Callback {
         return failedAt;
     }
 
+    /** The version that started and did not finish, -1 for none. */
+    int inFlight() {
+        return inFlight;
+    }
+
+    /** Whether {@link #inFlight()} ran outside a transaction, so that a failure left it part-way. */
+    boolean inFlightOutsideTransaction() {
+        return inFlight > 0 && inFlightOutsideTransaction;
+    }
+
     /** Forgets a failure, before a retry. */
     void clearFailure() {
         failedVersion = -1;
+        inFlight = -1;
     }
 }

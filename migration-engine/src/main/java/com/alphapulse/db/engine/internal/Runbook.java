@@ -13,6 +13,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
 /** Writes the rollback runbook: the seed's procedure, regenerated from what the scripts really do. */
 public final class Runbook {
@@ -80,10 +83,12 @@ public final class Runbook {
             String below = AlphaPulseSchema.previous(v).map(SchemaVersion::label).orElse("base (empty)");
             md.append("### ").append(v.label()).append(' ').append(v.description()).append("\n\n");
             md.append(quote(header(v.migrationSql()))).append('\n');
+            boolean unarchivedLoss = a.risk() != Risk.NONE && !a.archived();
             md.append("**Roll back** (").append(v.label()).append(" → ").append(below).append("):\n\n```bash\n")
                     .append(CLI).append(" plan ").append(AlphaPulseSchema.previous(v).map(SchemaVersion::label).orElse("base"))
                     .append(' ').append(CONN).append('\n')
-                    .append(CLI).append(" downgrade -1 ").append(CONN).append(" --reason \"INC-…: why\"\n")
+                    .append(CLI).append(" downgrade -1 ").append(CONN).append(unarchivedLoss ? " --accept-data-loss" : "")
+                    .append(" --reason \"INC-…: why\"\n")
                     .append(CLI).append(" verify --version ").append(AlphaPulseSchema.previous(v).map(SchemaVersion::label).orElse("base"))
                     .append(' ').append(CONN).append("\n```\n\n");
             md.append("**What the undo does**: ").append(String.join("; ", a.actions())).append(".\n\n");
@@ -91,7 +96,14 @@ public final class Runbook {
             if (!a.losses().isEmpty()) {
                 md.append(" — ").append(String.join("; ", a.losses()));
             }
-            md.append(a.archived() ? ". Archived by default and restored exactly on re-upgrade; `--no-archive --accept-data-loss` loses it for good.\n\n" : ".\n\n");
+            if (a.archived()) {
+                md.append(". Archived by default and restored exactly on re-upgrade; `--no-archive --accept-data-loss` loses it for good.\n\n");
+            } else if (unarchivedLoss) {
+                md.append(". Not archived: the tool refuses this rollback unless you pass `--accept-data-loss`, and the data is then ")
+                        .append("gone for good; take a `pg_dump` first. Archived tenant_ids of the dropped tables are discarded with them.\n\n");
+            } else {
+                md.append(".\n\n");
+            }
             md.append("**Locks**: ").append(a.locks().isEmpty() ? "none on tables" : String.join(", ", a.locks()))
                     .append(" — held until the version's transaction commits.\n\n");
             List<String> warnings = Planner.securityWarnings(AlphaPulseSchema.previous(v).map(SchemaVersion::number).orElse(0));
@@ -148,12 +160,19 @@ public final class Runbook {
         Set<String> actions = new LinkedHashSet<>();
         List<String> losses = new ArrayList<>();
         Set<String> locks = new LinkedHashSet<>();
+        Set<String> dropped = new LinkedHashSet<>();
+        Set<String> referenced = new LinkedHashSet<>();
+        List<Record> foreignKeys = foreignKeys(v);
         int policies = 0;
         int indexes = 0;
         for (Script.Statement st : Script.parse(v.undoSql())) {
             for (Script.Effect e : st.effects()) {
                 switch (e.kind()) {
                     case DROP_TABLE -> {
+                        dropped.add(e.table());
+                        // Dropping a table drops its foreign keys, which takes ACCESS EXCLUSIVE on the tables they reference.
+                        foreignKeys.stream().filter(fk -> e.table().equals(fk.get(0, String.class)))
+                                .forEach(fk -> referenced.add(fk.get(4, String.class)));
                         risk = risk.max(Risk.HIGH);
                         losses.add("every row of " + e.table());
                         archived |= "tenants".equals(e.table());
@@ -168,7 +187,11 @@ public final class Runbook {
                     case DROP_POLICY -> policies++;
                     case DROP_INDEX -> indexes++;
                     case ROW_SECURITY -> actions.add("turns row-level security off on " + e.table());
-                    case DROP_CONSTRAINT -> actions.add("drops constraint " + e.name() + " on " + e.table());
+                    case DROP_CONSTRAINT -> {
+                        actions.add("drops constraint " + e.name() + " on " + e.table());
+                        foreignKeys.stream().filter(fk -> e.table().equals(fk.get(0, String.class)) && e.name().equals(fk.get(1, String.class)))
+                                .forEach(fk -> referenced.add(fk.get(4, String.class)));
+                    }
                     case ADD_UNIQUE -> actions.add("restores unique " + e.name() + " " + e.columns() + " on " + e.table());
                     case DROP_ROLE -> actions.add("drops role " + e.table() + " when no other database uses it");
                     default -> { }
@@ -179,6 +202,13 @@ public final class Runbook {
                 }
             }
         }
+        referenced.removeAll(dropped);
+        for (String table : referenced) {
+            String lock = Script.ACCESS_EXCLUSIVE + " on " + table;
+            if (!locks.contains(lock)) {
+                locks.add(lock + " (its foreign keys from the tables above are dropped, which removes its RI triggers)");
+            }
+        }
         if (policies > 0) {
             actions.add("drops " + policies + " row-level security policies");
         }
@@ -187,6 +217,12 @@ public final class Runbook {
             locks.add(Script.ACCESS_EXCLUSIVE + " on each indexed table");
         }
         return new Analysis(risk, archived, List.copyOf(actions), losses, List.copyOf(locks));
+    }
+
+    /** The foreign keys at version {@code v}: table, name, type, definition, referenced table. */
+    private static List<Record> foreignKeys(SchemaVersion v) {
+        return DSL.using(SQLDialect.POSTGRES).fetchFromJSON(v.expectedCatalogJson("constraints")).stream()
+                .filter(r -> "FOREIGN KEY".equals(r.get(2, String.class))).map(r -> (Record) r).toList();
     }
 
     private static Optional<RehearseResult.Row> row(RehearseResult r, String migration) {

@@ -69,23 +69,27 @@ public final class Upgrader {
             } catch (FlywayException e) {
                 HistoryTable.State after = HistoryTable.state(c);
                 Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
-                boolean rolledBack = after.failed().isEmpty();
-                if (code == Code.LOCK_TIMEOUT && rolledBack && attempt <= s.lockRetries() && after.current() < target) {
+                // A version run outside a transaction (V009) keeps whatever it did before the failure, whether
+                // or not Flyway managed to record a failed row (it cannot when its session was terminated).
+                boolean partial = callback.inFlightOutsideTransaction() || !after.failed().isEmpty();
+                if (code == Code.LOCK_TIMEOUT && !partial && attempt <= s.lockRetries() && after.current() < target) {
                     s.progress().accept("  lock not granted within the timeout, rolled back; retrying in "
                             + s.backoff(attempt).toMillis() + " ms");
                     callback.clearFailure();
                     sleep(s.backoff(attempt));
                     continue;
                 }
-                int failed = callback.failedVersion() > 0 ? callback.failedVersion() : next(after.current());
-                String what = "upgrade of " + Targets.label(failed) + (rolledBack
-                        ? " was rolled back; the database stays at " + Targets.label(after.current())
-                        : " stopped part-way (it runs outside a transaction); run repair, then upgrade again");
+                int failed = callback.failedVersion() > 0 ? callback.failedVersion()
+                        : callback.inFlight() > 0 ? callback.inFlight() : next(after.current());
+                String what = "upgrade of " + Targets.label(failed) + (partial
+                        ? " stopped part-way (it runs outside a transaction, so what it did before the failure stays; "
+                                + "the database is not at a whole version); run repair, then upgrade again"
+                        : " was rolled back; the database stays at " + Targets.label(after.current()));
                 if (code == Code.LOCK_TIMEOUT) {
                     what += " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis()
                             + " ms for a lock)";
                 }
-                MigrationException failure = Errors.translate(s, what, e);
+                MigrationException failure = partial ? Errors.translatePartial(s, what, e) : Errors.translate(s, what, e);
                 Instant started = callback.failedStarted() == null ? attemptStart : callback.failedStarted();
                 Journal.writeFailure(s, new Journal.Step(UUID.randomUUID(), failed, Direction.UP, started, Instant.now(),
                         0, 0, Outcome.FAILED, failure.getMessage()), failure);

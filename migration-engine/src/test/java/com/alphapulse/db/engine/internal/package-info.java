@@ -1,2 +1,5 @@
-/** Tests of the engine's internals that need no database: the script analyser and the target syntax. */
+/**
+ * Tests of the engine's internals: the script analyser, the target syntax, message scrubbing (no database),
+ * and the migration lock's release through a connection pool (real PostgreSQL).
+ */
 package com.alphapulse.db.engine.internal;

@@ -1,0 +1,97 @@
+package com.alphapulse.db.engine;
+
+import static com.alphapulse.db.engine.Fixtures.count;
+import static com.alphapulse.db.engine.Fixtures.exec;
+import static com.alphapulse.db.engine.Fixtures.strings;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** The archive is restored onto the rows it was taken from, never onto other rows that reuse their ids. */
+class ArchiveTest {
+
+    private static final String DEFAULT_TENANT = AlphaPulseSchema.DEFAULT_TENANT_ID;
+
+    @Test
+    @DisplayName("rolling back 002 as well (data loss accepted) drops the archived tenant_ids of the tables it drops: "
+            + "re-created rows that reuse their ids get the migration's backfill, never the old tenants")
+    void deeper_rollback_discards_the_archive_of_dropped_tables() {
+        Database db = Fixtures.database("archive_deeper");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("head");
+            engine.loadDemoData(new DemoDataOptions(2, 0.005, 53));
+            long tenantRows = count(db, "SELECT count(*) FROM public.tenants");
+            engine.downgrade("002", DowngradeOptions.defaults());
+            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenant_ids WHERE table_name = 'users'")).isPositive();
+
+            DowngradeResult deeper = engine.downgrade("001", DowngradeOptions.defaults().withAcceptDataLoss(true));
+            assertThat(deeper.versions()).extracting(VersionRun::version).containsExactly("002");
+            assertThat(engine.status().pendingRestores()).extracting(p -> p.version() + " " + p.table())
+                    .as("only the tenant rows remain: the tenants table was never dropped without its archive")
+                    .containsExactly("005 tenants");
+            assertThat(engine.history().entries()).last().satisfies(h -> assertThat(h.message())
+                    .contains("discarded").contains("archived row(s) of the table(s) this undo drops"));
+
+            engine.upgrade("002");
+            // New rows: ids 1, 2, ... again, the very ids the old archive named.
+            exec(db, "INSERT INTO public.users (username, email, password_hash) SELECT 'new' || g, 'new' || g || '@x.example', 'h' "
+                            + "FROM generate_series(1, 3) g",
+                    "INSERT INTO public.trading_accounts (account_id, account_number, exchange_name, account_type) "
+                            + "SELECT 'ACC-NEW-' || g, g::text, 'kraken', 'spot' FROM generate_series(1, 2) g",
+                    "INSERT INTO public.agent_signals (agent_type, symbol, signal, confidence) VALUES ('new', 'BTC/USDT', 'buy', 0.5)");
+            assertThat(strings(db, "SELECT id FROM public.users ORDER BY id")).containsExactly("1", "2", "3");
+
+            UpgradeResult up = engine.upgrade("head");
+            assertThat(up.rowsRestored()).isEqualTo(tenantRows);
+            assertThat(up.rowsSkipped()).isZero();
+            for (String table : new String[] {"users", "trading_accounts", "agent_signals"}) {
+                assertThat(strings(db, "SELECT DISTINCT tenant_id FROM public." + table)).as(table).containsExactly(DEFAULT_TENANT);
+            }
+            assertThat(engine.status().pendingRestores()).isEmpty();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a table dropped and re-created outside the engine while rolled back is not restored onto: its archive is "
+            + "skipped, kept, journaled and listed by status")
+    void recreated_table_is_not_restored_onto() {
+        Database db = Fixtures.database("archive_recreated");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("head");
+            engine.loadDemoData(new DemoDataOptions(2, 0.005, 59));
+            long signals = count(db, "SELECT count(*) FROM public.agent_signals");
+            assertThat(signals).isGreaterThan(3);
+            engine.downgrade("006", DowngradeOptions.defaults());
+
+            exec(db, "CREATE TABLE public.agent_signals_new (LIKE public.agent_signals INCLUDING ALL)",
+                    "DROP TABLE public.agent_signals",
+                    "ALTER TABLE public.agent_signals_new RENAME TO agent_signals",
+                    "INSERT INTO public.agent_signals (agent_type, symbol, signal, confidence) "
+                            + "SELECT 'new', 'BTC/USDT', 'buy', 0.5 FROM generate_series(1, 3)");
+            assertThat(strings(db, "SELECT id FROM public.agent_signals ORDER BY id")).containsExactly("1", "2", "3");
+
+            UpgradeResult up = engine.upgrade("007");
+            assertThat(up.rowsSkipped()).isEqualTo(signals);
+            assertThat(strings(db, "SELECT DISTINCT tenant_id FROM public.agent_signals")).containsExactly(DEFAULT_TENANT);
+            assertThat(count(db, "SELECT count(*) FROM public.trades t JOIN public.trading_accounts a ON a.id = t.account_id "
+                    + "WHERE t.tenant_id <> a.tenant_id")).as("the other tables restored as usual").isZero();
+            assertThat(engine.status().pendingRestores()).singleElement().satisfies(p -> {
+                assertThat(p.table()).isEqualTo("agent_signals");
+                assertThat(p.rows()).isEqualTo(signals);
+                assertThat(p.stranded()).isTrue();
+            });
+            assertThat(engine.history().entries()).last().satisfies(h -> assertThat(h.message())
+                    .contains("skipped " + signals).contains("agent_signals: " + signals + " (" + signals
+                            + " archived from a table since dropped and re-created)"));
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+}
