@@ -85,7 +85,7 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
         }
         if (e instanceof MigrationException m) {
             return switch (m.code()) {
-                case UNKNOWN_VERSION, INVALID_TARGET -> ExitCode.USAGE;
+                case UNKNOWN_VERSION, INVALID_TARGET, INVALID_CONFIGURATION -> ExitCode.USAGE;
                 case CONNECTION_FAILED -> ExitCode.CANNOT_CONNECT;
                 case LOCKED -> ExitCode.LOCKED;
                 case DATA_LOSS_REFUSED -> ExitCode.DATA_LOSS_REFUSED;

@@ -174,6 +174,9 @@ class CliTest {
 
         Run back = on("upgrade", "+1");
         assertThat(back.exit()).as(back.err()).isZero();
+        Run repair = on("repair");
+        assertThat(repair.exit()).as(repair.err()).isZero();
+        assertThat(repair.out()).contains("nothing to repair");
         assertThat(on("status").out()).contains("recorded version: 009");
     }
 
@@ -231,6 +234,8 @@ class CliTest {
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.LOCK_TIMEOUT, "x"))).isEqualTo(ExitCode.LOCK_TIMEOUT);
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.PRECONDITION_FAILED, "x"))).isEqualTo(ExitCode.REFUSED_STATE);
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.UNKNOWN_VERSION, "x"))).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.INVALID_CONFIGURATION, "x"))).isEqualTo(ExitCode.USAGE);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.CHECKSUM_MISMATCH, "x"))).isEqualTo(ExitCode.REFUSED_STATE);
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.FAILED, "x"))).isEqualTo(ExitCode.FAILURE);
         assertThat(Cli.exitCode(new IllegalStateException("x"))).isEqualTo(ExitCode.FAILURE);
         List<Integer> codes = java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList();
