@@ -46,6 +46,11 @@ final class DowngradeCommand extends DatabaseCommand {
         if (!yes && System.console() != null) {
             PlanResult plan = migrations.plan(target);
             Text.plan(spec.commandLine().getErr(), plan, false);
+            if (!plan.blocked() && plan.risk() != Risk.NONE) {
+                spec.commandLine().getErr().println(noArchive
+                        ? "Archiving is OFF: the data above is lost for good."
+                        : "The data above is archived in the same transaction and restored exactly by the next upgrade.");
+            }
             if (plan.blocked() || !confirm(plan)) {
                 progress.always(plan.blocked() ? "refused: the plan is blocked" : "cancelled: nothing changed");
                 return plan.blocked() ? ExitCode.REFUSED_STATE : ExitCode.FAILURE;

@@ -36,8 +36,9 @@ final class Text {
             r.rollbacks().forEach(e -> w.printf("  %s undo %s by %s/%s %s%s%n", e.startedAt(), e.version(), e.dbUser(),
                     e.osUser(), e.outcome(), e.reason() == null ? "" : " (" + e.reason() + ")"));
         }
-        r.pendingRestores().forEach(p -> w.printf("  archived %s: %s rows of %s wait for upgrade to %s to be restored%s%n",
-                p.table(), Output.count(p.rows()), p.table(), p.version(), p.stranded() ? " (STRANDED)" : ""));
+        r.pendingRestores().forEach(p -> w.printf("  archived: %s rows of %s wait for the upgrade to %s to be restored%s%n",
+                Output.count(p.rows()), p.table(), p.version(),
+                p.stranded() ? " (STRANDED: the restore cannot apply them; see history)" : ""));
         StatusResult.CatalogMatch c = r.catalog();
         if (c != null) {
             w.printf("live catalog: %s%n", c.matchesRecorded() ? "matches the recorded version"
