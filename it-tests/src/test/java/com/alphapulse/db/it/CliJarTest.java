@@ -34,7 +34,10 @@ class CliJarTest {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         Process p = start(tmp, out, err, args);
-        assertThat(p.waitFor(10, TimeUnit.MINUTES)).as("finished in time").isTrue();
+        if (!p.waitFor(10, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            throw new AssertionError("cli.jar " + String.join(" ", args) + " did not finish in 10 minutes");
+        }
         Result r = new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         Files.delete(out);
         Files.delete(err);
@@ -78,6 +81,18 @@ class CliJarTest {
         assertThat(unreachable.exit()).isEqualTo(6);
         assertThat(unreachable.err().strip().lines()).hasSize(1);
         assertThat(unreachable.err()).doesNotContain("hunter2-secret").doesNotContain("Exception:").doesNotContain("\tat ");
+    }
+
+    @Test
+    @DisplayName("interrupting the process while the embedded server is still starting leaves nothing behind")
+    void interrupted_during_startup_cleans_up(@TempDir Path tmp) throws Exception {
+        for (long delayMs : new long[] {800, 2500}) {
+            Process p = start(tmp, tmp.resolve("o.txt"), tmp.resolve("e.txt"), "status");
+            Thread.sleep(delayMs);
+            p.destroy();
+            assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+            assertThat(embeddedDirectories(tmp)).as("left behind after SIGTERM at %d ms", delayMs).isEmpty();
+        }
     }
 
     @Test

@@ -43,9 +43,8 @@ public final class PostgresProvider implements AutoCloseable {
     /** The server shared by everything in this JVM; started on first use, stopped when the JVM exits. */
     public static synchronized PostgresProvider shared() {
         if (shared == null) {
+            // an embedded server stops itself when the JVM exits; an external one is left alone
             shared = open();
-            PostgresProvider toClose = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(toClose::close, "postgres-provider-shutdown"));
         }
         return shared;
     }

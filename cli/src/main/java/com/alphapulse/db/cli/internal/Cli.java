@@ -33,6 +33,7 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Cli());
         cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+        cli.setUsageHelpWidth(120);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

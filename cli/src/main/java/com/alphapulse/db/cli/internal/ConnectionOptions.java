@@ -14,10 +14,28 @@ final class ConnectionOptions {
             description = "database user (env ALPHAPULSE_DB_USER)")
     String user;
 
+    /** What --password without a value stands for: ask on the terminal. */
+    static final String PROMPT = "\u0000prompt";
+
     @Option(names = "--password", defaultValue = "${env:ALPHAPULSE_DB_PASSWORD}", arity = "0..1",
-            interactive = true, echo = false,
-            description = "password (env ALPHAPULSE_DB_PASSWORD); --password alone prompts without echo")
+            fallbackValue = PROMPT,
+            description = "password (env ALPHAPULSE_DB_PASSWORD); --password alone asks on the terminal without echo")
     String password;
+
+    /** The password, asked for on the terminal (never on standard output) when --password had no value. */
+    String password() {
+        if (!PROMPT.equals(password)) {
+            return password;
+        }
+        java.io.Console console = System.console();
+        if (console == null) {
+            throw new UsageException("--password without a value needs a terminal to ask on; "
+                    + "use ALPHAPULSE_DB_PASSWORD in scripts");
+        }
+        char[] typed = console.readPassword("Password for %s: ", user == null ? "the database" : user);
+        password = typed == null ? "" : new String(typed);
+        return password;
+    }
 
     boolean embedded() {
         return url == null || url.isBlank();

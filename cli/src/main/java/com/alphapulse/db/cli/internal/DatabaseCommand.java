@@ -20,6 +20,10 @@ abstract class DatabaseCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        validate();
+        if (needsExistingDatabase() && connection.embedded()) {
+            throw new UsageException(spec.name() + " needs a migrated database with data: name it with --url");
+        }
         Progress progress = progress();
         try (Session session = Session.open(connection, progress)) {
             return run(session, new Output(out(), output), progress).code();
@@ -27,6 +31,15 @@ abstract class DatabaseCommand implements Callable<Integer> {
     }
 
     abstract com.alphapulse.db.cli.ExitCode run(Session session, Output out, Progress progress);
+
+    /** Checks the command's own options before any database is started or reached. */
+    void validate() {
+    }
+
+    /** True when a fresh embedded database would make the command meaningless. */
+    boolean needsExistingDatabase() {
+        return false;
+    }
 
     Progress progress() {
         return new Progress(spec.commandLine().getErr(), output.quiet);

@@ -29,13 +29,22 @@ final class DemoDataCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
-    ExitCode run(Session session, Output out, Progress progress) {
-        DemoDataOptions options;
+    void validate() {
+        engine.validate();
+        options();
+    }
+
+    private DemoDataOptions options() {
         try {
-            options = new DemoDataOptions(tenants, scale, seed);
+            return new DemoDataOptions(tenants, scale, seed);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    @Override
+    ExitCode run(Session session, Output out, Progress progress) {
+        DemoDataOptions options = options();
         var migrations = engine.engine(session.dataSource(), progress);
         if (upgrade || session.isEmbedded()) {
             migrations.upgrade("head");

@@ -7,10 +7,11 @@ import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.PlanResult;
 import com.alphapulse.db.engine.Risk;
 import java.io.BufferedReader;
-import java.io.Console;
+import java.io.PrintWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -43,17 +44,24 @@ final class DowngradeCommand extends DatabaseCommand {
     ExitCode run(Session session, Output out, Progress progress) {
         MigrationEngine migrations = engine.engine(session.dataSource(), progress);
         DowngradeOptions options = DowngradeOptions.defaults().withArchive(!noArchive).withAcceptDataLoss(acceptDataLoss);
-        if (!yes && System.console() != null) {
+        if (!yes) {
             PlanResult plan = migrations.plan(target);
-            Text.plan(spec.commandLine().getErr(), plan, false);
-            if (!plan.blocked() && plan.risk() != Risk.NONE) {
-                spec.commandLine().getErr().println(noArchive
-                        ? "Archiving is OFF: the data above is lost for good."
-                        : "The data above is archived in the same transaction and restored exactly by the next upgrade.");
+            PrintWriter err = spec.commandLine().getErr();
+            Text.plan(err, plan, false);
+            if (plan.blocked()) {
+                progress.always("refused: the plan is blocked; nothing changed");
+                return ExitCode.REFUSED_STATE;
             }
-            if (plan.blocked() || !confirm(plan)) {
-                progress.always(plan.blocked() ? "refused: the plan is blocked" : "cancelled: nothing changed");
-                return plan.blocked() ? ExitCode.REFUSED_STATE : ExitCode.FAILURE;
+            boolean refusedAnyway = plan.unrecoverableRisk(!noArchive) != Risk.NONE && !acceptDataLoss;
+            if (!refusedAnyway) {
+                if (plan.risk() != Risk.NONE) {
+                    err.println(noArchive ? "Archiving is OFF: the data above is lost for good."
+                            : "The data above is archived in the same transaction and restored exactly by the next upgrade.");
+                }
+                if (!confirm(plan, err)) {
+                    progress.always("cancelled: nothing changed");
+                    return ExitCode.FAILURE;
+                }
             }
         }
         progress.say("downgrading " + session.describe() + " to " + target);
@@ -62,20 +70,26 @@ final class DowngradeCommand extends DatabaseCommand {
         return ExitCode.OK;
     }
 
-    private boolean confirm(PlanResult plan) {
-        Console console = System.console();
-        String prompt = plan.risk() == Risk.NONE && plan.warnings().isEmpty()
-                ? "Proceed? [y/N] " : "Risk " + plan.risk() + (plan.warnings().isEmpty() ? "" : " with warnings")
-                        + ". Type 'yes' to proceed: ";
-        console.printf("%s", prompt);
-        console.flush();
+    @Override
+    void validate() {
+        engine.validate();
+        if (!yes && !Terminal.stdinIsTerminal()) {
+            throw new UsageException("downgrade changes the schema: pass --yes when standard input is not a terminal");
+        }
+    }
+
+    private static boolean confirm(PlanResult plan, PrintWriter err) {
+        boolean plain = plan.risk() == Risk.NONE && plan.warnings().isEmpty();
+        err.print(plain ? "Proceed? [y/N] " : "Risk " + plan.risk() + (plan.warnings().isEmpty() ? "" : " with warnings")
+                + ". Type 'yes' to proceed: ");
+        err.flush();
         String answer;
         try {
             answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
         } catch (IOException e) {
             return false;
         }
-        String a = answer == null ? "" : answer.trim().toLowerCase(java.util.Locale.ROOT);
-        return plan.risk() == Risk.NONE && plan.warnings().isEmpty() ? a.equals("y") || a.equals("yes") : a.equals("yes");
+        String a = answer == null ? "" : answer.trim().toLowerCase(Locale.ROOT);
+        return plain ? a.equals("y") || a.equals("yes") : a.equals("yes");
     }
 }

@@ -24,13 +24,17 @@ final class EngineOptions {
     @Option(names = "--reason", description = "why this runs; recorded in the journal with your OS and database user")
     String reason;
 
-    MigrationEngine engine(DataSource dataSource, Progress progress) {
+    void validate() {
         if (lockTimeoutSeconds <= 0 || statementTimeoutSeconds <= 0) {
             throw new UsageException("--lock-timeout and --statement-timeout must be positive");
         }
         if (lockRetries < 1) {
             throw new UsageException("--lock-retries must be at least 1");
         }
+    }
+
+    MigrationEngine engine(DataSource dataSource, Progress progress) {
+        validate();
         EngineConfig config = MigrationEngine.configure()
                 .dataSource(dataSource)
                 .lockTimeout(Duration.ofMillis((long) (lockTimeoutSeconds * 1000)))

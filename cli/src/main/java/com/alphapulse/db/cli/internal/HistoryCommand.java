@@ -15,6 +15,11 @@ final class HistoryCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
+    void validate() {
+        engine.validate();
+    }
+
+    @Override
     ExitCode run(Session session, Output out, Progress progress) {
         HistoryResult r = engine.engine(session.dataSource(), progress).history();
         out.emit(r, w -> Text.history(w, r));

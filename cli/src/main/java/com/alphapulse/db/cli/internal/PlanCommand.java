@@ -20,6 +20,11 @@ final class PlanCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
+    void validate() {
+        engine.validate();
+    }
+
+    @Override
     ExitCode run(Session session, Output out, Progress progress) {
         PlanResult r = engine.engine(session.dataSource(), progress).plan(target);
         out.emit(r, w -> Text.plan(w, r, true));

@@ -19,6 +19,11 @@ final class ProbeCommand extends DatabaseCommand {
     Path junit;
 
     @Override
+    boolean needsExistingDatabase() {
+        return true;
+    }
+
+    @Override
     ExitCode run(Session session, Output out, Progress progress) {
         progress.say("probing tenant isolation on " + session.describe());
         ProbeResult result = Verifier.on(session.dataSource()).probe();

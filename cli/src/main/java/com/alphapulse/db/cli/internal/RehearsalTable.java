@@ -20,7 +20,8 @@ final class RehearsalTable {
             w.printf(format, row.migration(), row.risk(), Output.ms(row.rollback()), Output.ms(row.upgrade()),
                     Output.ms(row.recovery()),
                     row.verifiedAfterRollback() && row.verifiedAfterUpgrade() ? "exact" : "DIFFERS",
-                    row.dataIntact() ? "identical" : "DIFFERS", row.passed() ? "PASS" : "FAIL");
+                    row.dataIntact() ? "identical" : "DIFFERS",
+                    row.passed() && row.recovery() != null && row.recovery().compareTo(r.recoveryTarget()) <= 0 ? "PASS" : "FAIL");
         }
         w.println();
         for (RehearseResult.Row row : r.rows()) {

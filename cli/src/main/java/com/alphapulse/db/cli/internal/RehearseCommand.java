@@ -3,8 +3,6 @@ package com.alphapulse.db.cli.internal;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.RehearseOptions;
 import com.alphapulse.db.engine.RehearseResult;
-import com.alphapulse.db.postgres.Database;
-import com.alphapulse.db.postgres.PostgresProvider;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,24 +44,29 @@ final class RehearseCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
-    ExitCode run(Session session, Output out, Progress progress) {
-        RehearseOptions options;
+    void validate() {
+        engine.validate();
+        options();
+    }
+
+    private RehearseOptions options() {
         try {
-            options = new RehearseOptions(tenants, scale, seed, Duration.ofMillis((long) (targetMinutes * 60_000)));
+            return new RehearseOptions(tenants, scale, seed, Duration.ofMillis((long) (targetMinutes * 60_000)));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+    }
+
+    @Override
+    ExitCode run(Session session, Output out, Progress progress) {
+        RehearseOptions options = options();
         RehearseResult r;
         if (session.isEmbedded()) {
             r = engine.engine(session.dataSource(), progress).rehearse(options);
         } else {
-            PostgresProvider server = session.server();
-            Database scratch = server.createDatabase("alphapulse_rehearsal");
-            progress.say("rehearsing on scratch database " + scratch.name() + " (dropped afterwards)");
-            try {
+            try (Session.Scratch scratch = session.scratch("alphapulse_rehearsal")) {
+                progress.say("rehearsing on scratch database " + scratch.name() + " (dropped afterwards)");
                 r = engine.engine(scratch.dataSource(), progress).rehearse(options);
-            } finally {
-                server.dropDatabase(scratch);
             }
         }
         save(r);

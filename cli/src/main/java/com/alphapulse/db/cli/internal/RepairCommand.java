@@ -21,6 +21,11 @@ final class RepairCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
+    void validate() {
+        engine.validate();
+    }
+
+    @Override
     ExitCode run(Session session, Output out, Progress progress) {
         RepairResult r = engine.engine(session.dataSource(), progress).repair(acceptEditedScripts);
         out.emit(r, w -> Text.repair(w, r));

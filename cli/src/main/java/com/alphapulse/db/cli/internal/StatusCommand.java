@@ -15,6 +15,11 @@ final class StatusCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
+    void validate() {
+        engine.validate();
+    }
+
+    @Override
     ExitCode run(Session session, Output out, Progress progress) {
         StatusResult r = engine.engine(session.dataSource(), progress).status();
         out.emit(r, w -> Text.status(w, r));

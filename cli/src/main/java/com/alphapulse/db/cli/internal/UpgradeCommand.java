@@ -21,6 +21,11 @@ final class UpgradeCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
+    void validate() {
+        engine.validate();
+    }
+
+    @Override
     ExitCode run(Session session, Output out, Progress progress) {
         progress.say("upgrading " + session.describe() + " to " + target);
         UpgradeResult r = engine.engine(session.dataSource(), progress).upgrade(target);

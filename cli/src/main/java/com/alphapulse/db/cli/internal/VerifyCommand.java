@@ -1,6 +1,7 @@
 package com.alphapulse.db.cli.internal;
 
 import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.StatusResult;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.schema.SchemaVersion;
@@ -15,13 +16,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify",
         description = "Compare the live database with the expected state of a version (default: the version "
                 + "recorded in the history): tables, columns, indexes, constraints, RLS enabled and forced, "
                 + "policies, roles. Every difference is a finding; errors give exit code 3.",
         footer = {"", "Examples:", "  java -jar cli.jar verify --url jdbc:postgresql://db:5432/alphapulse --user admin",
                 "  java -jar cli.jar verify --version 007 --junit target/verify.xml --url ..."})
 final class VerifyCommand extends DatabaseCommand {
+
+    // --version names the schema version here, so the standard -V/--version mixin cannot be used
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--version", paramLabel = "N", description = "the version to compare with (default: the recorded one)")
     String version;
@@ -31,6 +36,11 @@ final class VerifyCommand extends DatabaseCommand {
 
     @Mixin
     EngineOptions engine = new EngineOptions();
+
+    @Override
+    void validate() {
+        engine.validate();
+    }
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
@@ -45,8 +55,9 @@ final class VerifyCommand extends DatabaseCommand {
 
     private SchemaVersion recorded(Session session, Progress progress) {
         StatusResult status = engine.engine(session.dataSource(), progress).status();
-        if (status.currentVersion() == null) {
-            throw new UsageException("no version is recorded in this database; name one with --version");
+        if (!status.historyTable() || status.currentVersion() == null || "base".equals(status.currentVersion())) {
+            throw new MigrationException(MigrationException.Code.NO_HISTORY,
+                    "no version is recorded in this database; name the one to compare with --version");
         }
         return AlphaPulseSchema.version(status.currentVersion());
     }

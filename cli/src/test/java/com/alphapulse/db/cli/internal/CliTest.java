@@ -80,7 +80,13 @@ class CliTest {
             assertThat(r.out()).contains(code.meaning());
         }
         Run sub = run("downgrade", "--help");
-        assertThat(sub.out()).contains("Example", "--accept-data-loss", "--reason", "Exit codes");
+        assertThat(sub.out()).contains("--accept-data-loss", "--reason", "Exit codes");
+        for (String command : List.of("status", "history", "upgrade", "downgrade", "plan", "verify", "stamp", "repair",
+                "probe", "rls-overhead", "demo-data", "rehearse", "runbook")) {
+            Run help = run(command, "--help");
+            assertThat(help.exit()).as(command + " --help: " + help.err()).isZero();
+            assertThat(help.out()).as(command + " --help").contains("Usage: cli.jar " + command, "Example");
+        }
     }
 
     @Test
@@ -109,6 +115,26 @@ class CliTest {
         assertThat(unknownVersion.exit()).isEqualTo(ExitCode.USAGE.code());
         assertThat(unknownVersion.err()).contains("unknown schema version '004'");
         assertThat(unknownVersion.err().strip().lines()).hasSize(1);
+
+        Run noHost = run("status", "--url", "jdbc:postgresql:///alphapulse");
+        assertThat(noHost.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(noHost.err()).contains("no host");
+
+        Run badScale = run("demo-data", "--scale", "-1");
+        assertThat(badScale.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(badScale.err()).as("refused before any server starts").doesNotContain("embedded");
+
+        Run probeWithoutServer = run("probe");
+        assertThat(probeWithoutServer.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(probeWithoutServer.err()).contains("--url").doesNotContain("embedded");
+
+        Run unattended = on("downgrade", "-1");
+        assertThat(unattended.exit()).as("no terminal and no --yes").isEqualTo(ExitCode.USAGE.code());
+        assertThat(unattended.err()).contains("--yes");
+
+        Run verifyUnmigrated = on("verify");
+        assertThat(verifyUnmigrated.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());
+        assertThat(verifyUnmigrated.err()).contains("no version is recorded");
 
         Run noHistory = on("downgrade", "-1", "--yes");
         assertThat(noHistory.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());

