@@ -4,14 +4,13 @@ import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.DemoDataOptions;
 import com.alphapulse.db.engine.LoadDemoDataResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo-data", mixinStandardHelpOptions = true,
         description = "Load realistic multi-tenant trading data (tenants, users, accounts, positions, trades, "
                 + "snapshots, risk metrics, signals, audit logs). Scale 1 is about 100,000 trades.",
         footer = {"", "Example:", "  java -jar cli.jar demo-data --tenants 5 --scale 2 --url jdbc:postgresql://staging:5432/alphapulse --user admin"})
-final class DemoDataCommand extends DatabaseCommand {
+final class DemoDataCommand extends EngineCommand {
 
     @Option(names = "--tenants", defaultValue = "3", description = "number of tenants (default: ${DEFAULT-VALUE})")
     int tenants;
@@ -25,12 +24,9 @@ final class DemoDataCommand extends DatabaseCommand {
     @Option(names = "--upgrade", description = "migrate to head first (the embedded database starts empty)")
     boolean upgrade;
 
-    @Mixin
-    EngineOptions engine = new EngineOptions();
-
     @Override
     void validate() {
-        engine.validate();
+        super.validate();
         options();
     }
 

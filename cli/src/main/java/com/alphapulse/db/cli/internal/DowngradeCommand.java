@@ -13,7 +13,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -23,7 +22,7 @@ import picocli.CommandLine.Parameters;
                 + "upgrade. On a terminal the plan is shown and confirmation asked; --yes for scripts.",
         footer = {"", "Examples:", "  java -jar cli.jar downgrade -1 --url jdbc:postgresql://db:5432/alphapulse --user admin --reason 'INC-123' --yes",
                 "  java -jar cli.jar downgrade 002 --url jdbc:postgresql://db:5432/alphapulse --user admin"})
-final class DowngradeCommand extends DatabaseCommand {
+final class DowngradeCommand extends EngineCommand {
 
     @Parameters(paramLabel = "TARGET", description = "-N (versions to undo) or the version to end at, e.g. 007")
     String target;
@@ -36,9 +35,6 @@ final class DowngradeCommand extends DatabaseCommand {
 
     @Option(names = "--accept-data-loss", description = "allow a MEDIUM or HIGH risk downgrade to lose data for good")
     boolean acceptDataLoss;
-
-    @Mixin
-    EngineOptions engine = new EngineOptions();
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
@@ -72,7 +68,7 @@ final class DowngradeCommand extends DatabaseCommand {
 
     @Override
     void validate() {
-        engine.validate();
+        super.validate();
         if (!yes && !Terminal.stdinIsTerminal()) {
             throw new UsageException("downgrade changes the schema: pass --yes when standard input is not a terminal");
         }

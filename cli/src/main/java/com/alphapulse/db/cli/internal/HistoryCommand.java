@@ -3,21 +3,12 @@ package com.alphapulse.db.cli.internal;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.HistoryResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "The journal: every upgrade, downgrade, stamp and repair with who, why, when, how long, "
                 + "rows archived or restored, and the outcome.",
         footer = {"", "Example:", "  java -jar cli.jar history --url jdbc:postgresql://db:5432/alphapulse --user admin -o json"})
-final class HistoryCommand extends DatabaseCommand {
-
-    @Mixin
-    EngineOptions engine = new EngineOptions();
-
-    @Override
-    void validate() {
-        engine.validate();
-    }
+final class HistoryCommand extends EngineCommand {
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {

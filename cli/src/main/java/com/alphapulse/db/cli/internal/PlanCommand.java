@@ -3,7 +3,6 @@ package com.alphapulse.db.cli.internal;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.PlanResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "plan", mixinStandardHelpOptions = true,
@@ -11,18 +10,10 @@ import picocli.CommandLine.Parameters;
                 + "the locks they take, the data-loss risk counted on the live data, security warnings and "
                 + "blocking preconditions.",
         footer = {"", "Example:", "  java -jar cli.jar plan 005 --url jdbc:postgresql://db:5432/alphapulse --user admin"})
-final class PlanCommand extends DatabaseCommand {
+final class PlanCommand extends EngineCommand {
 
     @Parameters(paramLabel = "VERSION", description = "the version to go down to (or -N)")
     String target;
-
-    @Mixin
-    EngineOptions engine = new EngineOptions();
-
-    @Override
-    void validate() {
-        engine.validate();
-    }
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {

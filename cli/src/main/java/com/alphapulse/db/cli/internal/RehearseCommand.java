@@ -7,7 +7,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "rehearse", mixinStandardHelpOptions = true,
@@ -19,7 +18,7 @@ import picocli.CommandLine.Option;
                         + "every row passes."},
         footer = {"", "Examples:", "  java -jar cli.jar rehearse",
                 "  java -jar cli.jar rehearse --scale 2 --junit target/rehearsal.xml --url jdbc:postgresql://staging:5432/postgres --user admin"})
-final class RehearseCommand extends DatabaseCommand {
+final class RehearseCommand extends EngineCommand {
 
     @Option(names = "--tenants", defaultValue = "3", description = "demo tenants (default: ${DEFAULT-VALUE})")
     int tenants;
@@ -40,12 +39,9 @@ final class RehearseCommand extends DatabaseCommand {
             description = "where the result is saved for `runbook` (default: ${DEFAULT-VALUE}); 'none' to skip")
     String report;
 
-    @Mixin
-    EngineOptions engine = new EngineOptions();
-
     @Override
     void validate() {
-        engine.validate();
+        super.validate();
         options();
     }
 

@@ -3,21 +3,12 @@ package com.alphapulse.db.cli.internal;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.StatusResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = "The recorded version, applied and pending versions, our rollbacks, archived tenant data "
                 + "waiting to be restored, and whether the live catalog really matches the recorded version.",
         footer = {"", "Example:", "  java -jar cli.jar status --url jdbc:postgresql://db:5432/alphapulse --user admin"})
-final class StatusCommand extends DatabaseCommand {
-
-    @Mixin
-    EngineOptions engine = new EngineOptions();
-
-    @Override
-    void validate() {
-        engine.validate();
-    }
+final class StatusCommand extends EngineCommand {
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {

@@ -3,7 +3,6 @@ package com.alphapulse.db.cli.internal;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.UpgradeResult;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
@@ -11,19 +10,11 @@ import picocli.CommandLine.Parameters;
                 + "is restored exactly.",
         footer = {"", "Examples:", "  java -jar cli.jar upgrade head --url jdbc:postgresql://db:5432/alphapulse --user admin --reason 'release 42'",
                 "  java -jar cli.jar upgrade +1 --url jdbc:postgresql://db:5432/alphapulse --user admin"})
-final class UpgradeCommand extends DatabaseCommand {
+final class UpgradeCommand extends EngineCommand {
 
     @Parameters(arity = "0..1", defaultValue = "head", paramLabel = "TARGET",
             description = "head (default), +N, or a version such as 007")
     String target;
-
-    @Mixin
-    EngineOptions engine = new EngineOptions();
-
-    @Override
-    void validate() {
-        engine.validate();
-    }
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {

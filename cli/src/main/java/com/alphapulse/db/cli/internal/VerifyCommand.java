@@ -13,7 +13,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify",
@@ -22,7 +21,7 @@ import picocli.CommandLine.Option;
                 + "policies, roles. Every difference is a finding; errors give exit code 3.",
         footer = {"", "Examples:", "  java -jar cli.jar verify --url jdbc:postgresql://db:5432/alphapulse --user admin",
                 "  java -jar cli.jar verify --version 007 --junit target/verify.xml --url ..."})
-final class VerifyCommand extends DatabaseCommand {
+final class VerifyCommand extends EngineCommand {
 
     // --version names the schema version here, so the standard -V/--version mixin cannot be used
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -33,14 +32,6 @@ final class VerifyCommand extends DatabaseCommand {
 
     @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report, one test case per check")
     Path junit;
-
-    @Mixin
-    EngineOptions engine = new EngineOptions();
-
-    @Override
-    void validate() {
-        engine.validate();
-    }
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {

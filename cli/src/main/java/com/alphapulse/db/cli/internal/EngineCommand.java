@@ -1,0 +1,15 @@
+package com.alphapulse.db.cli.internal;
+
+import picocli.CommandLine.Mixin;
+
+/** A command that runs the migration engine: its timeouts, retries and --reason come with it. */
+abstract class EngineCommand extends DatabaseCommand {
+
+    @Mixin
+    EngineOptions engine = new EngineOptions();
+
+    @Override
+    void validate() {
+        engine.validate();
+    }
+}
