@@ -115,9 +115,11 @@ class FaultTest {
         try {
             Fixtures.engine(db).upgrade("head");
             Fixtures.engine(db).loadDemoData(new DemoDataOptions(2, 0.01, 23));
-            Duration lockTimeout = Duration.ofMillis(400);
+            // Long enough that a read queued for the whole run (about 6 s) is told apart from one that waited at
+            // most one lock_timeout, with room for a busy machine in between.
+            Duration lockTimeout = Duration.ofMillis(1000);
             MigrationEngine engine = Fixtures.config(db).lockTimeout(lockTimeout).lockRetries(2)
-                    .retryBackoff(Duration.ofMillis(150)).load();
+                    .retryBackoff(Duration.ofMillis(1000)).load();
             Fixtures.State before = Fixtures.state(db);
             List<Long> readMillis = new CopyOnWriteArrayList<>();
             AtomicBoolean stop = new AtomicBoolean();
