@@ -28,8 +28,7 @@ final class CatalogCheck {
             VerifyResult r = verifier.verify(Targets.version(version));
             return r.errors().stream().map(Finding::toString).toList();
         } catch (VerificationException e) {
-            throw new MigrationException(e.code() == VerificationException.Code.CONNECTION_FAILED ? Code.CONNECTION_FAILED
-                    : Code.FAILED, Errors.scrub(s, "cannot verify the live catalog: " + e.getMessage()));
+            throw translate(s, e);
         }
     }
 
@@ -44,12 +43,20 @@ final class CatalogCheck {
                 if (!id.emptyDatabase() && errors.isEmpty()) {
                     errors = List.of("no version is recorded, but the catalog matches " + identified);
                 }
+            } else if (id.nearest().map(v -> v.number() == recorded).orElse(false)) {
+                // identify already diffed the catalog against the recorded version: no second read
+                errors = id.errors().stream().map(Finding::toString).toList();
             } else {
                 errors = errorsAgainst(s, recorded);
             }
             return new StatusResult.CatalogMatch(errors.isEmpty(), identified, nearest, errors);
         } catch (VerificationException e) {
-            throw new MigrationException(Code.FAILED, Errors.scrub(s, "cannot verify the live catalog: " + e.getMessage()));
+            throw translate(s, e);
         }
+    }
+
+    private static MigrationException translate(EngineSettings s, VerificationException e) {
+        return new MigrationException(e.code() == VerificationException.Code.CONNECTION_FAILED ? Code.CONNECTION_FAILED
+                : Code.FAILED, Errors.scrub(s, "cannot verify the live catalog: " + e.getMessage()));
     }
 }
