@@ -1,10 +1,8 @@
 package com.alphapulse.db.cli.internal;
 
 import java.io.IOException;
+import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,43 +30,37 @@ final class JUnitReport {
     }
 
     void write(Path file) {
+        StringWriter w = new StringWriter();
         try {
-            Path parent = file.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-                XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(w);
-                x.writeStartDocument("UTF-8", "1.0");
-                x.writeStartElement("testsuite");
-                x.writeAttribute("name", suite);
-                x.writeAttribute("tests", String.valueOf(cases.size()));
-                x.writeAttribute("failures", String.valueOf(cases.stream().filter(c -> !c.passed()).count()));
-                x.writeAttribute("errors", "0");
-                x.writeAttribute("skipped", "0");
-                x.writeAttribute("time", seconds(cases.stream().map(Case::time).reduce(Duration.ZERO, Duration::plus)));
-                for (Case c : cases) {
-                    x.writeStartElement("testcase");
-                    x.writeAttribute("classname", c.className());
-                    x.writeAttribute("name", c.name());
-                    x.writeAttribute("time", seconds(c.time()));
-                    if (!c.passed()) {
-                        x.writeStartElement("failure");
-                        x.writeAttribute("message", firstLine(c.message()));
-                        x.writeCharacters(c.message());
-                        x.writeEndElement();
-                    }
+            XMLStreamWriter x = XMLOutputFactory.newFactory().createXMLStreamWriter(w);
+            x.writeStartDocument("UTF-8", "1.0");
+            x.writeStartElement("testsuite");
+            x.writeAttribute("name", suite);
+            x.writeAttribute("tests", String.valueOf(cases.size()));
+            x.writeAttribute("failures", String.valueOf(cases.stream().filter(c -> !c.passed()).count()));
+            x.writeAttribute("errors", "0");
+            x.writeAttribute("skipped", "0");
+            x.writeAttribute("time", seconds(cases.stream().map(Case::time).reduce(Duration.ZERO, Duration::plus)));
+            for (Case c : cases) {
+                x.writeStartElement("testcase");
+                x.writeAttribute("classname", c.className());
+                x.writeAttribute("name", c.name());
+                x.writeAttribute("time", seconds(c.time()));
+                if (!c.passed()) {
+                    x.writeStartElement("failure");
+                    x.writeAttribute("message", firstLine(c.message()));
+                    x.writeCharacters(c.message());
                     x.writeEndElement();
                 }
                 x.writeEndElement();
-                x.writeEndDocument();
-                x.close();
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            x.writeEndElement();
+            x.writeEndDocument();
+            x.close();
         } catch (XMLStreamException e) {
             throw new UncheckedIOException(new IOException("cannot write " + file + ": " + e.getMessage(), e));
         }
+        Output.writeFile(file, w.toString());
     }
 
     private static String firstLine(String s) {

@@ -71,8 +71,8 @@ final class Text {
     }
 
     static void downgrade(PrintWriter w, DowngradeResult r) {
-        w.printf("downgraded %s -> %s in %s (%s rows archived)%n", r.fromVersion(), r.toVersion(), Output.ms(r.total()),
-                Output.count(r.rowsArchived()));
+        w.printf("downgraded %s -> %s in %s (data-loss risk %s, %s rows archived)%n", r.fromVersion(), r.toVersion(),
+                Output.ms(r.total()), r.risk(), Output.count(r.rowsArchived()));
         runs(w, r.versions());
         r.warnings().forEach(x -> w.printf("WARNING: %s%n", x));
     }

@@ -78,7 +78,7 @@ public final class Downgrader {
                         runs.add(undo(c, s, step, options, runId));
                     }
                 }
-                return new DowngradeResult(plan.result().fromVersion(), plan.result().toVersion(), runs,
+                return new DowngradeResult(plan.result().fromVersion(), plan.result().toVersion(), plan.result().risk(), runs,
                         plan.result().warnings(), Duration.between(start, Instant.now()));
             }
         } catch (SQLException | RuntimeException e) {

@@ -7,7 +7,6 @@ import com.alphapulse.db.engine.LoadDemoDataResult;
 import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
-import com.alphapulse.db.engine.PlanResult;
 import com.alphapulse.db.engine.RehearseOptions;
 import com.alphapulse.db.engine.RehearseResult;
 import com.alphapulse.db.engine.Risk;
@@ -155,12 +154,12 @@ public final class Rehearsal {
         String error = null;
         boolean intact = false;
         try {
-            PlanResult plan = engine.plan(low.label());
-            risk = plan.risk();
             DataSnapshot before = verifier.snapshot();
             Instant t0 = Instant.now();
             DowngradeResult d = engine.downgrade(low.label(), DowngradeOptions.defaults());
             rollback = Duration.between(t0, Instant.now());
+            // the downgrade planned under its lock; its risk is the one a separate plan() would report
+            risk = d.risk();
             archived = d.rowsArchived();
             down = verifier.verify(low);
             DataSnapshot atLow = verifier.snapshot();
