@@ -55,7 +55,7 @@ class TenantStatusTest {
 
     /** The quoted values of a CHECK constraint, from the head version's catalog captured from a real database. */
     private static List<String> checkValues(String constraint) {
-        String json = AlphaPulseSchema.head().expectedCatalogJson("constraints");
+        String json = AlphaPulseSchema.migrations().head().expectedCatalogJson("constraints");
         Matcher row = Pattern.compile("\"" + constraint + "\",\"CHECK\",\"(CHECK [^\"]*)\"").matcher(json);
         assertThat(row.find()).as("constraint %s in the catalog", constraint).isTrue();
         List<String> values = new ArrayList<>();

@@ -31,7 +31,7 @@ public final class EngineConfig {
     private Duration statementTimeout = Duration.ofMinutes(10);
     private int lockRetries = 5;
     private Duration retryBackoff = Duration.ofMillis(500);
-    private List<String> migrationLocations = List.of(AlphaPulseSchema.MIGRATION_LOCATION);
+    private List<String> migrationLocations = List.of(AlphaPulseSchema.migrations().flywayLocation());
     private UndoScriptSource undoScriptSource = UndoScriptSource.classpath();
     private String reason;
     private String installedBy;

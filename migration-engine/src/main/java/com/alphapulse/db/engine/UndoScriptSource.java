@@ -1,7 +1,7 @@
 package com.alphapulse.db.engine;
 
-import com.alphapulse.db.schema.SchemaException;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaException;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

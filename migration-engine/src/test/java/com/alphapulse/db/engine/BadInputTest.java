@@ -8,7 +8,7 @@ import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -99,7 +99,7 @@ class BadInputTest {
     @Test
     @DisplayName("a missing undo script is MISSING_UNDO_SCRIPT, found before anything runs")
     void missing_undo_script(@TempDir Path dir) throws IOException {
-        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             if (v.number() != 6) {
                 Files.writeString(dir.resolve(fileName(v.undoResource())), v.undoSql());
             }
@@ -118,7 +118,7 @@ class BadInputTest {
     @Test
     @DisplayName("an applied script edited afterwards is CHECKSUM_MISMATCH for upgrade and downgrade")
     void edited_script(@TempDir Path dir) throws IOException {
-        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             String sql = v.migrationSql() + (v.number() == 5 ? "\n-- edited after it was applied\n" : "");
             Files.writeString(dir.resolve(fileName(v.migrationResource())), sql);
         }

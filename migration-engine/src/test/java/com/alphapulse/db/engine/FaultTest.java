@@ -53,7 +53,7 @@ class FaultTest {
                 holder.rollback();
             }
             assertThat(Fixtures.text(db, "SELECT max(version) FROM public.flyway_schema_history WHERE success")).isEqualTo("007");
-            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.version("7")).errors()).isEmpty();
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("7")).errors()).isEmpty();
             StatusResult status = engine.status();
             assertThat(status.currentVersion()).isEqualTo("007");
             assertThat(status.catalog().matchesRecorded()).isTrue();
@@ -68,7 +68,7 @@ class FaultTest {
             DowngradeResult rerun = engine.downgrade("002", DowngradeOptions.defaults());
             assertThat(rerun.fromVersion()).isEqualTo("007");
             assertThat(rerun.versions()).extracting(VersionRun::version).containsExactly("007", "006", "005");
-            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.version("2")).errors()).isEmpty();
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("2")).errors()).isEmpty();
             engine.upgrade("head");
             assertThat(Fixtures.tenantChecksums(db, null)).isEqualTo(checksums);
         } finally {
@@ -279,7 +279,7 @@ class FaultTest {
             RepairResult repair = engine.repair();
             assertThat(repair.droppedIndexes()).contains("idx_users_tenant_id_compound", "idx_users_tenant_created_compound");
             assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
-            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.head()).errors()).isEmpty();
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);
         }

@@ -51,7 +51,7 @@ final class Fixtures {
     /** Plain Flyway on the same history table, without the engine's callbacks. */
     static FluentConfiguration flyway(Database db) {
         FluentConfiguration c = Flyway.configure().dataSource(db.dataSource())
-                .locations(AlphaPulseSchema.MIGRATION_LOCATION).cleanDisabled(true);
+                .locations(AlphaPulseSchema.migrations().flywayLocation()).cleanDisabled(true);
         c.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         return c;
     }
@@ -106,7 +106,7 @@ final class Fixtures {
     static State state(Database db) {
         StringBuilder catalog = new StringBuilder();
         try (Connection c = db.connect()) {
-            for (Map.Entry<String, String> q : AlphaPulseSchema.catalogQueries().entrySet()) {
+            for (Map.Entry<String, String> q : com.alphapulse.db.migrations.CatalogQueries.sql().entrySet()) {
                 catalog.append(q.getKey()).append('=').append(DSL.using(c).fetch(q.getValue()).formatCSV()).append('\n');
             }
         } catch (SQLException e) {

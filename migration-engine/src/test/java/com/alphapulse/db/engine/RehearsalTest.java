@@ -131,7 +131,7 @@ class RehearsalTest {
     void runbook_is_written_from_the_scripts_and_the_rehearsal() {
         String without = MigrationEngine.runbook(null).markdown();
         assertThat(without).contains("no rehearsal yet");
-        for (var v : AlphaPulseSchema.versions()) {
+        for (var v : AlphaPulseSchema.migrations().versions()) {
             assertThat(without).contains("### " + v.label() + " " + v.description());
         }
         assertThat(without).contains("| 009 composite indexes | NONE |", "| 008 row level security | NONE |",

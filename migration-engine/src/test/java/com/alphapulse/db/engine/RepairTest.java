@@ -9,7 +9,7 @@ import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.Verifier;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -58,11 +58,11 @@ class RepairTest {
                     "idx_trading_accounts_tenant_created_compound", "idx_trades_tenant_id_compound");
             assertThat(repair.removedFailedVersions()).containsExactly("009");
             assertThat(repair.actions()).anyMatch(a -> a.startsWith("dropped index idx_trades_tenant_id_compound"));
-            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.version("8")).errors()).isEmpty();
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("8")).errors()).isEmpty();
             assertThat(engine.status().failed()).isEmpty();
 
             assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
-            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.head()).errors()).isEmpty();
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
             assertThat(engine.history().entries()).filteredOn(h -> h.direction() == Direction.REPAIR).singleElement()
                     .satisfies(h -> assertThat(h.message()).contains("idx_trades_tenant_id_compound").contains("009"));
             assertThat(engine.repair().changedAnything()).as("nothing left to repair").isFalse();
@@ -105,7 +105,7 @@ class RepairTest {
             assertThat(repair.removedFailedVersions()).isEmpty();
             assertThat(invalidIndexes(db)).isEmpty();
             assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
-            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.head()).errors()).isEmpty();
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);
         }
@@ -174,7 +174,7 @@ class RepairTest {
     }
 
     private static void writeScripts(Path dir, Function<SchemaVersion, String> text) throws IOException {
-        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             String sql = text.apply(v);
             if (sql != null) {
                 String resource = v.migrationResource();

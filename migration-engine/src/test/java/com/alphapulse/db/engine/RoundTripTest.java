@@ -87,7 +87,7 @@ class RoundTripTest {
         assertThat(down.versions()).extracting(VersionRun::version).containsExactly("009", "008", "007", "006", "005");
         assertThat(down.rowsArchived()).isEqualTo(tenantRows + tenantIdValues);
         assertThat(down.versions()).allSatisfy(v -> assertThat(v.duration()).isPositive());
-        assertThat(verifier.verify(AlphaPulseSchema.version("2")).errors()).isEmpty();
+        assertThat(verifier.verify(AlphaPulseSchema.migrations().version("2")).errors()).isEmpty();
         assertThat(count(db, "SELECT count(*) FROM public.flyway_schema_history WHERE version::int > 2")).isZero();
         StatusResult atTwo = engine.status();
         assertThat(atTwo.currentVersion()).isEqualTo("002");
@@ -127,7 +127,7 @@ class RoundTripTest {
         assertThat(up.rowsRestored()).isEqualTo(tenantRows + tenantIdValues - doomed);
         assertThat(up.versions()).filteredOn(v -> v.version().equals("007")).singleElement()
                 .satisfies(v -> assertThat(v.rowsSkipped()).isEqualTo(doomed));
-        assertThat(verifier.verify(AlphaPulseSchema.head()).errors()).isEmpty();
+        assertThat(verifier.verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         assertThat(Fixtures.tenantChecksums(db, maxIds)).isEqualTo(checksums);
         assertThat(text(db, "SELECT string_agg(DISTINCT tenant_id::text, ',') FROM public.agent_signals WHERE agent_type = 'sys'"))
                 .isEqualTo(defaultTenant);

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +92,7 @@ class StampTest {
         try {
             Fixtures.flyway(db).target("6").load().migrate();
             exec(db, "DROP TABLE public.flyway_schema_history");
-            for (SchemaVersion v : AlphaPulseSchema.versions()) {
+            for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
                 if (v.number() != 6) {
                     String resource = v.migrationResource();
                     Files.writeString(dir.resolve(resource.substring(resource.lastIndexOf('/') + 1)), v.migrationSql());

@@ -1,5 +1,6 @@
 /**
- * The AlphaPulse schema: its versions, the Flyway migration and the undo script of each, the expected
- * catalog of each version, and (in the generated {@code vNNN} packages) the jOOQ types of each version.
+ * The AlphaPulse migration set ({@link com.alphapulse.db.schema.AlphaPulseSchema#migrations()}): the Flyway
+ * migrations and undo scripts under {@code db/alphapulse}, the expected catalog of each version, and the
+ * generated jOOQ types, of the newest version in {@code head} and of each version in {@code vNNN}.
  */
 package com.alphapulse.db.schema;

@@ -1,8 +1,12 @@
 package com.alphapulse.db.schema;
 
+import com.alphapulse.db.testing.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.alphapulse.db.migrations.SchemaException;
+import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import java.sql.SQLException;
@@ -22,25 +26,26 @@ class AlphaPulseSchemaTest {
 
     @Test
     void versions_are_the_seven_of_the_spec_in_order_each_with_a_migration_and_an_undo_script() {
-        assertThat(AlphaPulseSchema.versions()).extracting(SchemaVersion::label)
+        assertThat(AlphaPulseSchema.migrations().versions()).extracting(SchemaVersion::label)
                 .containsExactly("001", "002", "005", "006", "007", "008", "009");
-        assertThat(AlphaPulseSchema.head().label()).isEqualTo("009");
-        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+        assertThat(AlphaPulseSchema.migrations().head().label()).isEqualTo("009");
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             assertThat(v.migrationSql()).isNotBlank();
             assertThat(v.undoSql()).isNotBlank();
-            assertThat(v.jooqSchema().getTables()).as("jOOQ tables of %s", v.label()).isNotEmpty();
+            assertThat(v.jooqSchema().orElseThrow().getTables()).as("jOOQ tables of %s", v.label()).isNotEmpty();
         }
     }
 
     @Test
     void versions_are_found_by_number_label_or_flyway_name_and_unknown_ones_are_refused_with_the_known_list() {
-        assertThat(AlphaPulseSchema.version("7").label()).isEqualTo("007");
-        assertThat(AlphaPulseSchema.version("007").label()).isEqualTo("007");
-        assertThat(AlphaPulseSchema.version("V008").label()).isEqualTo("008");
-        assertThat(AlphaPulseSchema.find("3")).isEmpty();
-        assertThat(AlphaPulseSchema.previous(AlphaPulseSchema.version("5"))).map(SchemaVersion::label).contains("002");
-        assertThat(AlphaPulseSchema.next(AlphaPulseSchema.head())).isEmpty();
-        assertThatThrownBy(() -> AlphaPulseSchema.version("004"))
+        assertThat(AlphaPulseSchema.migrations().version("7").label()).isEqualTo("007");
+        assertThat(AlphaPulseSchema.migrations().version("007").label()).isEqualTo("007");
+        assertThat(AlphaPulseSchema.migrations().version("V008").label()).isEqualTo("008");
+        assertThat(AlphaPulseSchema.migrations().find("3")).isEmpty();
+        assertThat(AlphaPulseSchema.migrations().previous(AlphaPulseSchema.migrations().version("5").version()).label()).isEqualTo("002");
+        assertThat(AlphaPulseSchema.migrations().previous(AlphaPulseSchema.migrations().first().version())).isEqualTo(Version.BASE);
+        assertThat(AlphaPulseSchema.migrations().next(AlphaPulseSchema.migrations().head().version())).isEmpty();
+        assertThatThrownBy(() -> AlphaPulseSchema.migrations().version("004"))
                 .isInstanceOf(SchemaException.class)
                 .hasMessageContaining("unknown schema version '004'")
                 .hasMessageContaining("001, 002, 005, 006, 007, 008, 009")
@@ -49,17 +54,17 @@ class AlphaPulseSchemaTest {
 
     @Test
     void jooq_types_of_each_version_have_the_columns_that_version_added() {
-        assertThat(AlphaPulseSchema.version("002").jooqSchema().getTable("tenants")).isNull();
-        assertThat(AlphaPulseSchema.version("005").jooqSchema().getTable("tenants")).isNotNull();
-        assertThat(AlphaPulseSchema.version("005").jooqSchema().getTable("users").field("tenant_id")).isNull();
-        assertThat(AlphaPulseSchema.version("006").jooqSchema().getTable("users").field("tenant_id")).isNotNull();
-        assertThat(AlphaPulseSchema.version("006").jooqSchema().getTable("trades").field("tenant_id")).isNull();
-        assertThat(AlphaPulseSchema.version("007").jooqSchema().getTable("trades").field("tenant_id")).isNotNull();
+        assertThat(AlphaPulseSchema.migrations().version("002").jooqSchema().orElseThrow().getTable("tenants")).isNull();
+        assertThat(AlphaPulseSchema.migrations().version("005").jooqSchema().orElseThrow().getTable("tenants")).isNotNull();
+        assertThat(AlphaPulseSchema.migrations().version("005").jooqSchema().orElseThrow().getTable("users").field("tenant_id")).isNull();
+        assertThat(AlphaPulseSchema.migrations().version("006").jooqSchema().orElseThrow().getTable("users").field("tenant_id")).isNotNull();
+        assertThat(AlphaPulseSchema.migrations().version("006").jooqSchema().orElseThrow().getTable("trades").field("tenant_id")).isNull();
+        assertThat(AlphaPulseSchema.migrations().version("007").jooqSchema().orElseThrow().getTable("trades").field("tenant_id")).isNotNull();
     }
 
     @Test
     void migrating_data_from_002_to_head_keeps_every_row_and_fills_every_tenant_id_as_the_spec_says() throws SQLException {
-        TestDatabases.migrate(DB, AlphaPulseSchema.version("002"));
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().version("002"));
         TestDatabases.execute(DB, """
                 INSERT INTO users (username, email, password_hash) VALUES
                   ('alice', 'alice@example.com', 'h'), ('bob', 'bob@example.com', 'h'), ('carol', 'carol@example.com', 'h');
@@ -82,7 +87,7 @@ class AlphaPulseSchemaTest {
             before[i] = TestDatabases.count(DB, "SELECT count(*) FROM " + tables.get(i));
         }
 
-        TestDatabases.migrate(DB, AlphaPulseSchema.head());
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
 
         for (int i = 0; i < tables.size(); i++) {
             String t = tables.get(i);
@@ -101,11 +106,11 @@ class AlphaPulseSchemaTest {
         Database first = PG.createDatabase("role_first");
         Database second = PG.createDatabase("role_second");
         try {
-            TestDatabases.migrate(first, AlphaPulseSchema.head());
-            TestDatabases.migrate(second, AlphaPulseSchema.head());
+            TestDatabases.migrate(first, AlphaPulseSchema.migrations().head());
+            TestDatabases.migrate(second, AlphaPulseSchema.migrations().head());
             for (Database db : List.of(first, second)) {
-                TestDatabases.undo(db, AlphaPulseSchema.version("009"));
-                TestDatabases.undo(db, AlphaPulseSchema.version("008"));
+                TestDatabases.undo(db, AlphaPulseSchema.migrations().version("009"));
+                TestDatabases.undo(db, AlphaPulseSchema.migrations().version("008"));
                 if (db == first) {
                     // the second database still grants to the role, so the first rollback must keep it
                     assertThat(TestDatabases.count(db, "SELECT count(*) FROM pg_roles WHERE rolname = 'rls_bypass_role'")).isOne();
@@ -114,7 +119,7 @@ class AlphaPulseSchemaTest {
             assertThat(TestDatabases.count(second, "SELECT count(*) FROM pg_policies")).isZero();
             // and both can move forward again
             TestDatabases.execute(first, "DELETE FROM flyway_schema_history WHERE version::int IN (8, 9)");
-            TestDatabases.migrate(first, AlphaPulseSchema.head());
+            TestDatabases.migrate(first, AlphaPulseSchema.migrations().head());
             assertThat(TestDatabases.count(first, "SELECT count(*) FROM pg_policies")).isEqualTo(32);
         } finally {
             PG.dropDatabase(first);

@@ -1,7 +1,9 @@
 package com.alphapulse.db.schema;
 
+import com.alphapulse.db.testing.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import java.sql.SQLException;
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SchemaVersionTest {
 
     static Stream<SchemaVersion> versions() {
-        return AlphaPulseSchema.versions().stream();
+        return AlphaPulseSchema.migrations().versions().stream();
     }
 
     @DisplayName("undo(N) on a database at N leaves exactly the catalog of a fresh database at N-1")
@@ -28,11 +30,11 @@ class SchemaVersionTest {
         try {
             TestDatabases.migrate(undone, version);
             TestDatabases.undo(undone, version);
-            AlphaPulseSchema.previous(version).ifPresent(p -> TestDatabases.migrate(previous, p));
+            TestDatabases.migrate(previous, version.set(), version.set().previous(version.version()));
 
             Map<String, List<String>> expected = TestDatabases.catalog(previous);
             Map<String, List<String>> actual = TestDatabases.catalog(undone);
-            for (String query : AlphaPulseSchema.CATALOG_QUERIES) {
+            for (String query : com.alphapulse.db.migrations.CatalogQueries.NAMES) {
                 if (query.equals("roles")) {
                     // roles are cluster-wide: another database of this server may hold rls_bypass_role
                     continue;

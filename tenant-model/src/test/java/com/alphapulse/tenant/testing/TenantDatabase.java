@@ -75,7 +75,7 @@ public final class TenantDatabase implements AutoCloseable {
     private static MigrateResult migrate(Database db) {
         FluentConfiguration config = Flyway.configure()
                 .dataSource(db.dataSource())
-                .locations(AlphaPulseSchema.MIGRATION_LOCATION)
+                .locations(AlphaPulseSchema.migrations().flywayLocation())
                 .cleanDisabled(true);
         // V009 builds indexes CONCURRENTLY, which would wait forever on Flyway's transactional lock.
         config.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);

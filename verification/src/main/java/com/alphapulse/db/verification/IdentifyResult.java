@@ -1,6 +1,6 @@
 package com.alphapulse.db.verification;
 
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,6 +1,8 @@
 package com.alphapulse.db.verification;
 
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.internal.IsolationProbe;
 import com.alphapulse.db.verification.internal.RlsOverhead;
 import com.alphapulse.db.verification.internal.SnapshotComparator;
@@ -18,7 +20,7 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * Verifier verifier = Verifier.on(dataSource);
- * VerifyResult r = verifier.verify(AlphaPulseSchema.head());
+ * VerifyResult r = verifier.verify(AlphaPulseSchema.migrations().head());
  * if (!r.clean()) { r.errors().forEach(...); }
  * }</pre>
  *
@@ -30,14 +32,26 @@ import javax.sql.DataSource;
 public final class Verifier {
 
     private final DataSource dataSource;
+    private final MigrationSet set;
 
-    private Verifier(DataSource dataSource) {
+    private Verifier(DataSource dataSource, MigrationSet set) {
         this.dataSource = dataSource;
+        this.set = set;
     }
 
-    /** A verifier for the database behind {@code dataSource}. */
+    /** A verifier for the database behind {@code dataSource}, against the AlphaPulse migration set. */
     public static Verifier on(DataSource dataSource) {
-        return new Verifier(Objects.requireNonNull(dataSource, "dataSource"));
+        return on(dataSource, AlphaPulseSchema.migrations());
+    }
+
+    /** A verifier for the database behind {@code dataSource}, against the versions of {@code set}. */
+    public static Verifier on(DataSource dataSource, MigrationSet set) {
+        return new Verifier(Objects.requireNonNull(dataSource, "dataSource"), Objects.requireNonNull(set, "set"));
+    }
+
+    /** The migration set this verifier knows. */
+    public MigrationSet migrations() {
+        return set;
     }
 
     /**
@@ -66,7 +80,7 @@ public final class Verifier {
      * {@link IdentifyResult}.
      */
     public IdentifyResult identify() {
-        return Versions.identify(dataSource);
+        return Versions.identify(dataSource, set);
     }
 
     /**
@@ -109,12 +123,12 @@ public final class Verifier {
 
     /** A snapshot of every table of schema {@code public}; the semantics are documented on {@link DataSnapshot}. */
     public DataSnapshot snapshot() {
-        return Snapshotter.take(dataSource, null);
+        return Snapshotter.take(dataSource, set, null);
     }
 
     /** A snapshot of the named tables only (names that do not exist are ignored). */
     public DataSnapshot snapshot(Collection<String> tables) {
-        return Snapshotter.take(dataSource, List.copyOf(tables));
+        return Snapshotter.take(dataSource, set, List.copyOf(tables));
     }
 
     /**

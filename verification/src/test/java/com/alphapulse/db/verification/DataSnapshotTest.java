@@ -1,5 +1,7 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -18,16 +20,16 @@ import org.junit.jupiter.api.Test;
 class DataSnapshotTest {
 
     static final Database DB = PostgresProvider.shared().createDatabase("snapshot");
-    static final String T1 = TestDatabases.tenant(1);
-    static final String T2 = TestDatabases.tenant(2);
-    static final String T3 = TestDatabases.tenant(3);
+    static final String T1 = AlphaPulseRows.tenant(1);
+    static final String T2 = AlphaPulseRows.tenant(2);
+    static final String T3 = AlphaPulseRows.tenant(3);
     static Verifier verifier;
     static DataSnapshot baseline;
 
     @BeforeAll
     static void load() {
-        TestDatabases.migrate(DB, AlphaPulseSchema.head());
-        TestDatabases.loadTenantData(DB, 3, 200);
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
+        AlphaPulseRows.load(DB, 3, 200);
         verifier = Verifier.on(DB.dataSource());
         baseline = verifier.snapshot();
     }
@@ -157,7 +159,7 @@ class DataSnapshotTest {
     void acrossVersions() {
         Database low = PostgresProvider.shared().createDatabase("snapshot_002");
         try {
-            TestDatabases.migrate(low, AlphaPulseSchema.version("2"));
+            TestDatabases.migrate(low, AlphaPulseSchema.migrations().version("2"));
             TestDatabases.execute(low, """
                     INSERT INTO users (username, email, password_hash)
                     SELECT 'u' || g, 'u' || g || '@x.test', 'h' FROM generate_series(1, 6) g;
@@ -172,7 +174,7 @@ class DataSnapshotTest {
             DataSnapshot at002 = v.snapshot();
             assertThat(at002.table("users").orElseThrow().groupedByTenant()).isFalse();
 
-            TestDatabases.migrate(low, AlphaPulseSchema.head());
+            TestDatabases.migrate(low, AlphaPulseSchema.migrations().head());
             DataSnapshot atHead = v.snapshot();
             assertThat(atHead.table("users").orElseThrow().groups().keySet())
                     .containsExactly(AlphaPulseSchema.DEFAULT_TENANT_ID);

@@ -1,12 +1,13 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -27,9 +28,9 @@ class IdentifyHalfwayTest {
 
     static final Database AT_007 = PostgresProvider.shared().createDatabase("identify_007");
     static final Database AT_008 = PostgresProvider.shared().createDatabase("identify_008");
-    static final SchemaVersion V007 = AlphaPulseSchema.version("7");
-    static final SchemaVersion V008 = AlphaPulseSchema.version("8");
-    static final SchemaVersion V009 = AlphaPulseSchema.version("9");
+    static final SchemaVersion V007 = AlphaPulseSchema.migrations().version("7");
+    static final SchemaVersion V008 = AlphaPulseSchema.migrations().version("8");
+    static final SchemaVersion V009 = AlphaPulseSchema.migrations().version("9");
 
     @BeforeAll
     static void migrate() {

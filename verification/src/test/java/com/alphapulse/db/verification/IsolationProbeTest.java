@@ -1,5 +1,7 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -26,8 +28,8 @@ class IsolationProbeTest {
 
     @BeforeAll
     static void migrate() {
-        TestDatabases.migrate(DB, AlphaPulseSchema.head());
-        TestDatabases.loadTenantData(DB, 2, 40);
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
+        AlphaPulseRows.load(DB, 2, 40);
     }
 
     @AfterAll
@@ -91,7 +93,7 @@ class IsolationProbeTest {
             TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades "
                     + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
         }
-        assertThat(Verifier.on(DB.dataSource()).verify(AlphaPulseSchema.head()).findings()).isEmpty();
+        assertThat(Verifier.on(DB.dataSource()).verify(AlphaPulseSchema.migrations().head()).findings()).isEmpty();
     }
 
     @Test
@@ -160,7 +162,7 @@ class IsolationProbeTest {
     void refusesBefore007() {
         Database old = PostgresProvider.shared().createDatabase("probe_006");
         try {
-            TestDatabases.migrate(old, AlphaPulseSchema.version("6"));
+            TestDatabases.migrate(old, AlphaPulseSchema.migrations().version("6"));
             assertThatThrownBy(() -> Verifier.on(old.dataSource()).probe())
                     .isInstanceOfSatisfying(VerificationException.class,
                             e -> assertThat(e.code()).isEqualTo(VerificationException.Code.PRECONDITION_FAILED))

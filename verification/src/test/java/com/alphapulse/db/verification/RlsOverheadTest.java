@@ -1,5 +1,7 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -29,8 +31,8 @@ class RlsOverheadTest {
 
     @BeforeAll
     static void load() {
-        TestDatabases.migrate(DB, AlphaPulseSchema.head());
-        TestDatabases.loadTenantData(DB, 3, 20_000);
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
+        AlphaPulseRows.load(DB, 3, 20_000);
     }
 
     @AfterAll
@@ -54,7 +56,7 @@ class RlsOverheadTest {
         }
         System.out.println("plan of 'latest trades' under RLS:\n" + r.queries().get(0).rlsPlan());
 
-        assertThat(r.tenant()).isIn(TestDatabases.tenant(1), TestDatabases.tenant(2), TestDatabases.tenant(3));
+        assertThat(r.tenant()).isIn(AlphaPulseRows.tenant(1), AlphaPulseRows.tenant(2), AlphaPulseRows.tenant(3));
         assertThat(r.tenantTrades()).isEqualTo(20_000);
         assertThat(r.totalTrades()).isEqualTo(60_000);
         assertThat(r.queries()).extracting(QueryOverhead::name)
@@ -80,7 +82,7 @@ class RlsOverheadTest {
         // One physical session: the one the failed measurement used is the one looked at afterwards.
         config.setMaximumPoolSize(1);
         try (HikariDataSource pool = new HikariDataSource(config)) {
-            TestDatabases.migrate(empty, AlphaPulseSchema.head());
+            TestDatabases.migrate(empty, AlphaPulseSchema.migrations().head());
             assertThatThrownBy(() -> Verifier.on(pool).measureRlsOverhead(5))
                     .isInstanceOfSatisfying(VerificationException.class,
                             e -> assertThat(e.code()).isEqualTo(VerificationException.Code.PRECONDITION_FAILED))

@@ -1,11 +1,12 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,10 +29,10 @@ class VerifierCleanDatabaseTest {
         assertThat(empty.emptyDatabase()).isTrue();
         assertThat(empty.nearest()).isEmpty();
         assertThat(empty.match()).isEmpty();
-        assertThat(verifier.verify(AlphaPulseSchema.versions().get(0)).errors())
+        assertThat(verifier.verify(AlphaPulseSchema.migrations().versions().get(0)).errors())
                 .as("an empty database misses every table of 001").isNotEmpty();
 
-        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             TestDatabases.migrate(DB, v);
 
             VerifyResult result = verifier.verify(v);
@@ -47,7 +48,7 @@ class VerifierCleanDatabaseTest {
             assertThat(identified.distances().entrySet()).filteredOn(e -> !e.getKey().equals(v))
                     .allSatisfy(e -> assertThat(e.getValue()).as("distance to %s", e.getKey()).isPositive());
 
-            for (SchemaVersion other : AlphaPulseSchema.versions()) {
+            for (SchemaVersion other : AlphaPulseSchema.migrations().versions()) {
                 if (other.compareTo(v) > 0) {
                     assertThat(verifier.verify(other).clean()).as("%s verified against %s", v, other).isFalse();
                 } else if (other.compareTo(v) < 0) {

@@ -1,5 +1,7 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
@@ -34,8 +36,8 @@ class VerifierPooledDataSourceTest {
 
     @BeforeAll
     static void migrate() {
-        TestDatabases.migrate(DB, AlphaPulseSchema.head());
-        TestDatabases.loadTenantData(DB, 2, 200);
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
+        AlphaPulseRows.load(DB, 2, 200);
         // Only this database: roles without an explicit CONNECT grant cannot log in, superusers still can.
         TestDatabases.execute(DB, "REVOKE CONNECT ON DATABASE \"" + DB.name() + "\" FROM PUBLIC");
     }
@@ -114,7 +116,7 @@ class VerifierPooledDataSourceTest {
                 Connection c = pool.getConnection();
                 held.add(c);
                 try (Statement s = c.createStatement()) {
-                    s.execute("SET app.current_tenant_id = '" + TestDatabases.tenant(1) + "'");
+                    s.execute("SET app.current_tenant_id = '" + AlphaPulseRows.tenant(1) + "'");
                 }
             }
         } finally {

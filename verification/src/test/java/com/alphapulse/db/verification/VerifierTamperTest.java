@@ -1,12 +1,13 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,7 +27,7 @@ class VerifierTamperTest {
 
     static final Database DB = PostgresProvider.shared().createDatabase("verify_tamper");
     static final String APP_ROLE = "app_" + UUID.randomUUID().toString().substring(0, 8);
-    static final SchemaVersion HEAD = AlphaPulseSchema.head();
+    static final SchemaVersion HEAD = AlphaPulseSchema.migrations().head();
 
     @BeforeAll
     static void migrate() {

@@ -1,5 +1,6 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.TestDatabases;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
@@ -21,7 +22,7 @@ class VerifyBenchmarkTest {
 
     @BeforeAll
     static void migrate() {
-        TestDatabases.migrate(DB, AlphaPulseSchema.head());
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
     }
 
     @AfterAll
@@ -34,13 +35,13 @@ class VerifyBenchmarkTest {
     void benchmark() {
         Verifier verifier = Verifier.on(DB.dataSource());
         print("verify(head)", () -> {
-            VerifyResult r = verifier.verify(AlphaPulseSchema.head());
+            VerifyResult r = verifier.verify(AlphaPulseSchema.migrations().head());
             assertThat(r.findings()).isEmpty();
             return r.duration().toNanos();
         });
         print("identify()", () -> {
             IdentifyResult r = verifier.identify();
-            assertThat(r.match()).contains(AlphaPulseSchema.head());
+            assertThat(r.match()).contains(AlphaPulseSchema.migrations().head());
             return r.duration().toNanos();
         });
         print("checkTenancy(null)", () -> {

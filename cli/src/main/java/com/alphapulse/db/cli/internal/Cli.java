@@ -3,7 +3,7 @@ package com.alphapulse.db.cli.internal;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.postgres.PostgresException;
-import com.alphapulse.db.schema.SchemaException;
+import com.alphapulse.db.migrations.SchemaException;
 import com.alphapulse.db.verification.VerificationException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

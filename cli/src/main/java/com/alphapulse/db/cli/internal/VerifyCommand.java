@@ -4,7 +4,7 @@ import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.StatusResult;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.verification.Finding;
 import com.alphapulse.db.verification.Verifier;
 import com.alphapulse.db.verification.VerifyResult;
@@ -35,7 +35,7 @@ final class VerifyCommand extends EngineCommand {
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
-        SchemaVersion expected = version != null ? AlphaPulseSchema.version(version) : recorded(session, progress);
+        SchemaVersion expected = version != null ? AlphaPulseSchema.migrations().version(version) : recorded(session, progress);
         VerifyResult r = Verifier.on(session.dataSource()).verify(expected);
         if (junit != null) {
             junit(r).write(junit);
@@ -50,7 +50,7 @@ final class VerifyCommand extends EngineCommand {
             throw new MigrationException(MigrationException.Code.NO_HISTORY,
                     "no version is recorded in this database; name the one to compare with --version");
         }
-        return AlphaPulseSchema.version(status.currentVersion());
+        return AlphaPulseSchema.migrations().version(status.currentVersion());
     }
 
     static JUnitReport junit(VerifyResult r) {

@@ -8,7 +8,7 @@ import com.alphapulse.db.verification.IdentifyResult;
 import com.alphapulse.db.verification.VerificationException;
 import com.alphapulse.db.verification.Verifier;
 import com.alphapulse.db.verification.VerifyResult;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.util.List;
 
 /** Whether the live catalog is really at a version, as the verification module decides. */

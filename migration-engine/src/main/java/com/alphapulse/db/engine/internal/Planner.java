@@ -4,7 +4,7 @@ import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.PlanResult;
 import com.alphapulse.db.engine.Risk;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -258,7 +258,7 @@ final class Planner {
     }
 
     private static String lowestTenantVersion() {
-        for (SchemaVersion v : com.alphapulse.db.schema.AlphaPulseSchema.versions()) {
+        for (SchemaVersion v : com.alphapulse.db.schema.AlphaPulseSchema.migrations().versions()) {
             for (Record r : json(v.expectedCatalogJson("columns"))) {
                 if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
                     return v.label();

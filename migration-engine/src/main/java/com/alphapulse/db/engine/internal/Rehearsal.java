@@ -12,7 +12,7 @@ import com.alphapulse.db.engine.RehearseResult;
 import com.alphapulse.db.engine.Risk;
 import com.alphapulse.db.engine.UpgradeResult;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.verification.CompareResult;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.ProbeResult;
@@ -52,7 +52,7 @@ public final class Rehearsal {
     public RehearseResult run(RehearseOptions options) {
         Instant start = Instant.now();
         refuseUnlessEmpty();
-        SchemaVersion head = AlphaPulseSchema.head();
+        SchemaVersion head = AlphaPulseSchema.migrations().head();
         progress.accept("rehearsal: migrating the scratch database to " + head.label());
         engine.upgrade("head");
         progress.accept("rehearsal: loading demo data (" + options.tenants() + " tenants, scale " + options.scale() + ")");
@@ -60,14 +60,14 @@ public final class Rehearsal {
 
         DataSnapshot initial = verifier.snapshot();
         List<RehearseResult.Row> rows = new ArrayList<>();
-        List<SchemaVersion> versions = new ArrayList<>(AlphaPulseSchema.versions());
+        List<SchemaVersion> versions = new ArrayList<>(AlphaPulseSchema.migrations().versions());
         java.util.Collections.reverse(versions);
         // Walk down one version at a time: rehearse v -> v-1 -> v, then step down to v-1 for the next row.
         for (SchemaVersion v : versions) {
             if (v.number() < LOWEST_SINGLE_STEP) {
                 break;
             }
-            SchemaVersion below = AlphaPulseSchema.previous(v).orElseThrow();
+            SchemaVersion below = AlphaPulseSchema.migrations().previous(v).orElseThrow();
             RehearseResult.Row row = cycle(v.label(), v, below, null);
             rows.add(row);
             if (row.error() != null) {
@@ -87,11 +87,11 @@ public final class Rehearsal {
         try {
             engine.upgrade("head");
         } catch (RuntimeException e) {
-            SchemaVersion lowest = AlphaPulseSchema.version(String.valueOf(LOWEST_SINGLE_STEP));
+            SchemaVersion lowest = AlphaPulseSchema.migrations().version(String.valueOf(LOWEST_SINGLE_STEP));
             rows.add(failed("back up " + lowest.label() + " -> " + head.label(), lowest, head, e));
             return finish(start, head, data, rows, null, options);
         }
-        SchemaVersion full = AlphaPulseSchema.version(FULL_TARGET);
+        SchemaVersion full = AlphaPulseSchema.migrations().version(FULL_TARGET);
         RehearseResult.Row fullRow = cycle(head.label() + " -> " + full.label(), head, full, initial);
         rows.add(fullRow);
         ProbeResult probe = null;

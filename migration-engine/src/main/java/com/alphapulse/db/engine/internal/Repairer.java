@@ -4,7 +4,7 @@ import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.Outcome;
 import com.alphapulse.db.engine.RepairResult;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -45,7 +45,7 @@ public final class Repairer {
             Set<String> dropped = new LinkedHashSet<>();
             Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(s.lockTimeout()));
             try {
-                for (SchemaVersion v : AlphaPulseSchema.versions()) {
+                for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
                     boolean applied = v.number() <= state.current() && !state.failed().contains(v.number());
                     if (applied || !(state.failed().contains(v.number()) || Journal.upgradeFailedSinceRepair(c, v.number()))) {
                         continue;

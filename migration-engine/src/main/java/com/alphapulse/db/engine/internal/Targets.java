@@ -3,7 +3,7 @@ package com.alphapulse.db.engine.internal;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -23,7 +23,7 @@ final class Targets {
     }
 
     static SchemaVersion version(int number) {
-        return AlphaPulseSchema.versions().stream().filter(v -> v.number() == number).findFirst()
+        return AlphaPulseSchema.migrations().versions().stream().filter(v -> v.number() == number).findFirst()
                 .orElseThrow(() -> new MigrationException(Code.UNKNOWN_VERSION,
                         "version " + label(number) + " is recorded in the history but unknown to this schema; known versions: "
                                 + known()));
@@ -31,7 +31,7 @@ final class Targets {
 
     /** The versions above {@code low} up to and including {@code high}, oldest first. */
     static List<SchemaVersion> between(int low, int high) {
-        return AlphaPulseSchema.versions().stream().filter(v -> v.number() > low && v.number() <= high).toList();
+        return AlphaPulseSchema.migrations().versions().stream().filter(v -> v.number() > low && v.number() <= high).toList();
     }
 
     /** The version an upgrade from {@code current} to {@code text} ends at. */
@@ -40,16 +40,16 @@ final class Targets {
         if (t.isEmpty()) {
             throw new MigrationException(Code.INVALID_TARGET, "no upgrade target given; use head, +N or a version");
         }
-        List<SchemaVersion> all = AlphaPulseSchema.versions();
+        List<SchemaVersion> all = AlphaPulseSchema.migrations().versions();
         if (t.equals("head")) {
-            return AlphaPulseSchema.head().number();
+            return AlphaPulseSchema.migrations().head().number();
         }
         if (t.startsWith("+")) {
             int n = count(text, t.substring(1));
             int index = indexAtOrBelow(current) + n;
             if (index >= all.size()) {
                 throw new MigrationException(Code.INVALID_TARGET, "upgrade target " + text.trim() + " goes beyond head ("
-                        + AlphaPulseSchema.head().label() + "): from " + label(current) + " only "
+                        + AlphaPulseSchema.migrations().head().label() + "): from " + label(current) + " only "
                         + (all.size() - 1 - indexAtOrBelow(current)) + " version(s) remain");
             }
             return all.get(index).number();
@@ -81,7 +81,7 @@ final class Targets {
                 throw new MigrationException(Code.INVALID_TARGET, "downgrade target " + text.trim() + " goes below base: "
                         + label(current) + " has only " + (indexAtOrBelow(current) + 1) + " version(s) applied");
             }
-            return index < 0 ? 0 : AlphaPulseSchema.versions().get(index).number();
+            return index < 0 ? 0 : AlphaPulseSchema.migrations().versions().get(index).number();
         }
         if (t.startsWith("+") || t.equals("head")) {
             throw new MigrationException(Code.INVALID_TARGET, "downgrade target " + text.trim() + " points up; use upgrade");
@@ -96,7 +96,7 @@ final class Targets {
 
     /** A version the caller named, or {@code UNKNOWN_VERSION}. */
     static SchemaVersion find(String text) {
-        Optional<SchemaVersion> v = AlphaPulseSchema.find(text);
+        Optional<SchemaVersion> v = AlphaPulseSchema.migrations().find(text);
         return v.orElseThrow(() -> new MigrationException(Code.UNKNOWN_VERSION,
                 "unknown schema version '" + (text == null ? "" : text.trim()) + "'; known versions: " + known()));
     }
@@ -111,7 +111,7 @@ final class Targets {
 
     /** The index of the highest known version not above {@code current}; -1 for none. */
     private static int indexAtOrBelow(int current) {
-        List<SchemaVersion> all = AlphaPulseSchema.versions();
+        List<SchemaVersion> all = AlphaPulseSchema.migrations().versions();
         int index = -1;
         for (int i = 0; i < all.size(); i++) {
             if (all.get(i).number() <= current) {
@@ -122,6 +122,6 @@ final class Targets {
     }
 
     private static String known() {
-        return String.join(", ", AlphaPulseSchema.versions().stream().map(SchemaVersion::label).toList());
+        return String.join(", ", AlphaPulseSchema.migrations().versions().stream().map(SchemaVersion::label).toList());
     }
 }

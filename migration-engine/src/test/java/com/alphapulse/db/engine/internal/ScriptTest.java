@@ -27,7 +27,7 @@ class ScriptTest {
 
     @Test
     void u006_is_analysed_inside_its_do_blocks_and_message_texts_are_ignored() {
-        List<Script.Statement> st = Script.parse(AlphaPulseSchema.version("6").undoSql());
+        List<Script.Statement> st = Script.parse(AlphaPulseSchema.migrations().version("6").undoSql());
         List<Script.Effect> effects = st.stream().flatMap(s -> s.effects().stream()).toList();
         assertThat(effects).extracting(Script.Effect::kind).containsExactly(
                 Script.Kind.LOCK_TABLE, Script.Kind.DROP_CONSTRAINT, Script.Kind.DROP_INDEX, Script.Kind.DROP_CONSTRAINT,
@@ -74,12 +74,12 @@ class ScriptTest {
 
     @Test
     void v009_builds_its_indexes_concurrently_and_v007_adds_tenant_id_columns() {
-        List<Script.Effect> v009 = Script.parse(AlphaPulseSchema.version("9").migrationSql()).stream()
+        List<Script.Effect> v009 = Script.parse(AlphaPulseSchema.migrations().version("9").migrationSql()).stream()
                 .flatMap(s -> s.effects().stream()).toList();
         assertThat(v009).hasSize(16).allMatch(e -> e.kind() == Script.Kind.CREATE_INDEX && e.concurrently());
         assertThat(v009.get(0)).extracting(Script.Effect::name, Script.Effect::table)
                 .containsExactly("idx_users_tenant_id_compound", "users");
-        List<Script.Effect> v007 = Script.parse(AlphaPulseSchema.version("7").migrationSql()).stream()
+        List<Script.Effect> v007 = Script.parse(AlphaPulseSchema.migrations().version("7").migrationSql()).stream()
                 .flatMap(s -> s.effects().stream()).filter(e -> e.kind() == Script.Kind.ADD_COLUMN).toList();
         assertThat(v007).hasSize(7).allMatch(e -> e.name().equals("tenant_id"));
     }
@@ -92,6 +92,6 @@ class ScriptTest {
     }
 
     private static List<Script.Effect> effects(String version) {
-        return Script.parse(AlphaPulseSchema.version(version).undoSql()).stream().flatMap(s -> s.effects().stream()).toList();
+        return Script.parse(AlphaPulseSchema.migrations().version(version).undoSql()).stream().flatMap(s -> s.effects().stream()).toList();
     }
 }

@@ -1,5 +1,8 @@
 package com.alphapulse.db.verification.internal;
 
+import com.alphapulse.db.migrations.CatalogQueries;
+import java.sql.Savepoint;
+
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,9 +25,28 @@ final class CatalogReader {
      * leaves the connection's transaction state alone, so it can run inside a caller's transaction.
      */
     static Catalog read(Connection c) {
-        Map<String, String> queries = AlphaPulseSchema.catalogQueries();
+        // pg_get_*def qualifies every name that is not on search_path: read with the path the expected
+        // catalog was generated with, whatever currentSchema or SET the caller's session has.
+        try {
+            if (c.getAutoCommit()) {
+                return read(c, "SET LOCAL search_path = " + CatalogQueries.SEARCH_PATH + ";\n");
+            }
+            Savepoint sp = c.setSavepoint();
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL search_path = " + CatalogQueries.SEARCH_PATH);
+                return read(c, "");
+            } finally {
+                c.rollback(sp);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.queryFailed("cannot read the catalog", e);
+        }
+    }
+
+    private static Catalog read(Connection c, String prefix) {
+        Map<String, String> queries = CatalogQueries.sql();
         List<String> names = new ArrayList<>(queries.keySet());
-        StringBuilder sql = new StringBuilder();
+        StringBuilder sql = new StringBuilder(prefix);
         for (String q : names) {
             sql.append(queries.get(q).strip()).append(";\n");
         }

@@ -1,8 +1,9 @@
 package com.alphapulse.db.verification.internal;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaException;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.CatalogQueries;
+import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.SchemaException;
+import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.verification.VerificationException;
 import com.alphapulse.db.verification.VerificationException.Code;
 import java.util.Arrays;
@@ -24,47 +25,61 @@ import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
 /**
- * The expected state of one version: its catalog as shipped in {@code db/expected/VNNN/*.json}, checked
- * against the version's generated jOOQ types (the two come from the same database at build time, so any
- * disagreement means a broken build, not a broken database).
+ * The expected state of one version: its catalog as generated into the set's {@code expected/VNNN/*.json},
+ * checked against the version's generated jOOQ types when the set has them (the two come from the same
+ * database at build time, so any disagreement means a broken build, not a broken database).
  */
 final class ExpectedState {
 
-    private static final Map<Integer, ExpectedState> CACHE = new ConcurrentHashMap<>();
-    private static volatile Map<String, Set<String>> varying;
+    // Keyed by the version object, which is bound to its set: two sets never share an entry.
+    private static final Map<SchemaVersion, ExpectedState> CACHE = new ConcurrentHashMap<>();
+    private static final Map<MigrationSet, Map<String, Set<String>>> VARYING = new ConcurrentHashMap<>();
 
     private final SchemaVersion version;
     private final Catalog catalog;
-    private final Map<String, List<String>> jooqColumns;
+    private final Map<String, List<String>> columns;
 
-    private ExpectedState(SchemaVersion version, Catalog catalog, Map<String, List<String>> jooqColumns) {
+    private ExpectedState(SchemaVersion version, Catalog catalog, Map<String, List<String>> columns) {
         this.version = version;
         this.catalog = catalog;
-        this.jooqColumns = jooqColumns;
+        this.columns = columns;
     }
 
     /** The expected state of {@code version}, parsed once per JVM. */
     static ExpectedState of(SchemaVersion version) {
-        return CACHE.computeIfAbsent(version.number(), n -> load(version));
+        return CACHE.computeIfAbsent(version, ExpectedState::load);
     }
 
     private static ExpectedState load(SchemaVersion version) {
         Map<String, Result<Record>> results = new LinkedHashMap<>();
         Map<String, List<String>> jooq = new TreeMap<>();
+        boolean typed = false;
         try {
-            for (String q : AlphaPulseSchema.CATALOG_QUERIES) {
+            for (String q : CatalogQueries.NAMES) {
                 results.put(q, DSL.using(SQLDialect.POSTGRES).fetchFromJSON(version.expectedCatalogJson(q)));
             }
-            for (Table<?> t : version.jooqSchema().getTables()) {
-                jooq.put(t.getName(), Arrays.stream(t.fields()).map(Field::getName).toList());
+            var schema = version.jooqSchema();
+            if (schema.isPresent()) {
+                typed = true;
+                for (Table<?> t : schema.get().getTables()) {
+                    jooq.put(t.getName(), Arrays.stream(t.fields()).map(Field::getName).toList());
+                }
             }
         } catch (SchemaException | DataAccessException | IllegalArgumentException e) {
             throw new VerificationException(Code.EXPECTED_STATE_INVALID,
                     "cannot read the expected state of version " + version.label() + ": " + e.getMessage(), e);
         }
         Catalog catalog = Catalog.of(results);
-        crossCheck(version, catalog, jooq);
-        return new ExpectedState(version, catalog, Collections.unmodifiableMap(jooq));
+        if (typed) {
+            crossCheck(version, catalog, jooq);
+            return new ExpectedState(version, catalog, Collections.unmodifiableMap(jooq));
+        }
+        // A set without compiled types (one read from a directory): the columns in the catalog's order.
+        Map<String, List<String>> columns = new TreeMap<>();
+        for (String table : catalog.tables()) {
+            columns.put(table, catalog.ofTable(Catalog.COLUMNS, table).stream().map(r -> r.name()).toList());
+        }
+        return new ExpectedState(version, catalog, Collections.unmodifiableMap(columns));
     }
 
     private static void crossCheck(SchemaVersion version, Catalog catalog, Map<String, List<String>> jooq) {
@@ -86,15 +101,19 @@ final class ExpectedState {
 
     /**
      * Per table, the columns that exist at some but not all of the versions that have the table - those a
-     * migration adds or drops (tenant_id). Computed from the jOOQ types of every version.
+     * migration adds or drops (tenant_id). Computed from the expected state of every version of the set.
      */
-    static Map<String, Set<String>> varyingColumns() {
-        Map<String, Set<String>> v = varying;
-        if (v == null) {
+    static Map<String, Set<String>> varyingColumns(MigrationSet set) {
+        return VARYING.computeIfAbsent(set, ExpectedState::computeVarying);
+    }
+
+    private static Map<String, Set<String>> computeVarying(MigrationSet set) {
+        Map<String, Set<String>> v;
+        {
             Map<String, Set<String>> union = new HashMap<>();
             Map<String, Set<String>> intersection = new HashMap<>();
-            for (SchemaVersion version : AlphaPulseSchema.versions()) {
-                of(version).jooqColumns.forEach((table, columns) -> {
+            for (SchemaVersion version : set.versions()) {
+                of(version).columns.forEach((table, columns) -> {
                     union.computeIfAbsent(table, k -> new TreeSet<>()).addAll(columns);
                     intersection.merge(table, new TreeSet<>(columns), (a, b) -> {
                         a.retainAll(b);
@@ -109,7 +128,6 @@ final class ExpectedState {
                 result.put(table, Collections.unmodifiableSet(diff));
             });
             v = Collections.unmodifiableMap(result);
-            varying = v;
         }
         return v;
     }
@@ -124,6 +142,6 @@ final class ExpectedState {
 
     /** The columns of {@code table} at this version, in the order the jOOQ type declares them. */
     List<String> columnsOf(String table) {
-        return jooqColumns.getOrDefault(table, List.of());
+        return columns.getOrDefault(table, List.of());
     }
 }

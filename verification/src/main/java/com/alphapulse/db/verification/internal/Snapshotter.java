@@ -1,5 +1,6 @@
 package com.alphapulse.db.verification.internal;
 
+import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.RowDigest;
 import com.alphapulse.db.verification.TableSnapshot;
@@ -29,8 +30,11 @@ public final class Snapshotter {
 
     private Snapshotter() {}
 
-    /** A snapshot of {@code tables}, or of every table of schema public when {@code tables} is null. */
-    public static DataSnapshot take(DataSource ds, Collection<String> tables) {
+    /**
+     * A snapshot of {@code tables}, or of every table of schema public when {@code tables} is null; the
+     * columns that some versions of {@code set} lack are left out of the checksums.
+     */
+    public static DataSnapshot take(DataSource ds, MigrationSet set, Collection<String> tables) {
         try (Connection c = Jdbc.open(ds)) {
             boolean autoCommit = c.getAutoCommit();
             int isolation = c.getTransactionIsolation();
@@ -40,7 +44,7 @@ public final class Snapshotter {
                 c.setAutoCommit(false);
                 c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
                 c.setReadOnly(true);
-                DataSnapshot snapshot = take(c, tables);
+                DataSnapshot snapshot = take(c, set, tables);
                 c.commit();
                 return snapshot;
             } catch (SQLException | RuntimeException | Error e) {
@@ -82,7 +86,7 @@ public final class Snapshotter {
         }
     }
 
-    private static DataSnapshot take(Connection c, Collection<String> only) throws SQLException {
+    private static DataSnapshot take(Connection c, MigrationSet set, Collection<String> only) throws SQLException {
         Instant at = Instant.now();
         try (Statement s = c.createStatement()) {
             // Fixed rendering, so that the same values hash the same in any session; row_security off makes a
@@ -97,7 +101,7 @@ public final class Snapshotter {
                 columns.computeIfAbsent(rs.getString(1), k -> new TreeSet<>()).add(rs.getString(2));
             }
         }
-        Map<String, Set<String>> varying = ExpectedState.varyingColumns();
+        Map<String, Set<String>> varying = ExpectedState.varyingColumns(set);
         List<TableSnapshot> tables = new ArrayList<>();
         for (Map.Entry<String, Set<String>> e : columns.entrySet()) {
             String table = e.getKey();

@@ -1,7 +1,7 @@
 package com.alphapulse.db.verification.internal;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.verification.IdentifyResult;
 import com.alphapulse.db.verification.Severity;
 import com.alphapulse.db.verification.VerifyResult;
@@ -29,13 +29,13 @@ public final class Versions {
         return new VerifyResult(version, outcome.findings(), Duration.ofNanos(System.nanoTime() - start));
     }
 
-    public static IdentifyResult identify(DataSource ds) {
+    public static IdentifyResult identify(DataSource ds, MigrationSet set) {
         long start = System.nanoTime();
         Catalog live = read(ds);
         Map<SchemaVersion, Integer> distances = new LinkedHashMap<>();
         SchemaVersion nearest = null;
         CatalogDiff.Outcome best = null;
-        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+        for (SchemaVersion v : set.versions()) {
             CatalogDiff.Outcome o = CatalogDiff.diff(ExpectedState.of(v), live);
             distances.put(v, o.distance());
             // Strictly smaller: on a tie the lower version stays, the state a repair rolls forward from.

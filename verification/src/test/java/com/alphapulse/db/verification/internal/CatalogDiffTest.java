@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.testing.TestDatabases;
 import com.alphapulse.db.postgres.PostgresProvider;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.Finding;
@@ -12,9 +13,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -31,10 +29,7 @@ class CatalogDiffTest {
 
     @BeforeAll
     static void migrate() throws SQLException {
-        FluentConfiguration config = Flyway.configure().dataSource(DB.dataSource())
-                .locations(AlphaPulseSchema.MIGRATION_LOCATION).cleanDisabled(true);
-        config.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        config.load().migrate();
+        TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
         try (Connection c = DB.connect()) {
             live = CatalogReader.read(c);
         }
@@ -48,7 +43,7 @@ class CatalogDiffTest {
     @Test
     @DisplayName("a live catalog without rls_bypass_role is one ERROR naming it; an extra BYPASSRLS role in its place is never reported")
     void missingBypassRole() {
-        ExpectedState head = ExpectedState.of(AlphaPulseSchema.head());
+        ExpectedState head = ExpectedState.of(AlphaPulseSchema.migrations().head());
         assertThat(CatalogDiff.diff(head, live).findings()).as("the unaltered live catalog").isEmpty();
         assertThat(live.all(Catalog.ROLES)).extracting(Catalog.Row::name).containsExactly("rls_bypass_role");
 

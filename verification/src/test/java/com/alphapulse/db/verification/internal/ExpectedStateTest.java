@@ -3,7 +3,7 @@ package com.alphapulse.db.verification.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
+import com.alphapulse.db.migrations.SchemaVersion;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
@@ -18,10 +18,10 @@ class ExpectedStateTest {
     @Test
     @DisplayName("every version's expected catalog has exactly the tables and columns of that version's jOOQ types")
     void expectedCatalogAgreesWithJooqTypes() {
-        for (SchemaVersion v : AlphaPulseSchema.versions()) {
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             Catalog expected = ExpectedState.of(v).catalog();
             Set<String> jooqTables = new TreeSet<>();
-            for (Table<?> t : v.jooqSchema().getTables()) {
+            for (Table<?> t : v.jooqSchema().orElseThrow().getTables()) {
                 jooqTables.add(t.getName());
                 Set<String> columns = new TreeSet<>();
                 expected.ofTable(Catalog.COLUMNS, t.getName()).forEach(r -> columns.add(r.name()));
@@ -35,7 +35,7 @@ class ExpectedStateTest {
     @Test
     @DisplayName("the columns that exist at only some versions are exactly tenant_id of the eight tenant tables")
     void varyingColumnsAreTenantIds() {
-        Map<String, Set<String>> varying = ExpectedState.varyingColumns();
+        Map<String, Set<String>> varying = ExpectedState.varyingColumns(AlphaPulseSchema.migrations());
         assertThat(varying).allSatisfy((table, columns) -> {
             if (AlphaPulseSchema.TENANT_TABLES.contains(table)) {
                 assertThat(columns).as(table).containsExactly("tenant_id");
@@ -49,10 +49,10 @@ class ExpectedStateTest {
     @Test
     @DisplayName("the expected state of head requires rls_bypass_role and 32 policies, that of 007 neither")
     void expectedRolesAndPolicies() {
-        Catalog head = ExpectedState.of(AlphaPulseSchema.head()).catalog();
+        Catalog head = ExpectedState.of(AlphaPulseSchema.migrations().head()).catalog();
         assertThat(head.all(Catalog.ROLES)).extracting(Catalog.Row::name).containsExactly("rls_bypass_role");
         assertThat(head.all(Catalog.POLICIES)).hasSize(32);
-        Catalog v7 = ExpectedState.of(AlphaPulseSchema.version("7")).catalog();
+        Catalog v7 = ExpectedState.of(AlphaPulseSchema.migrations().version("7")).catalog();
         assertThat(v7.all(Catalog.ROLES)).isEmpty();
         assertThat(v7.all(Catalog.POLICIES)).isEmpty();
     }

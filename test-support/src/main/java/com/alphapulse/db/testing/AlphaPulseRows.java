@@ -1,55 +1,21 @@
-package com.alphapulse.db.verification;
+package com.alphapulse.db.testing;
 
 import com.alphapulse.db.postgres.Database;
-import com.alphapulse.db.schema.AlphaPulseSchema;
-import com.alphapulse.db.schema.SchemaVersion;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
-/** Migrating test databases and filling them with tenant data, as the migration's superuser. */
-final class TestDatabases {
+/**
+ * AlphaPulse tenant rows for tests that need the AlphaPulse tables filled (the database at 007 or later),
+ * inserted as the migration's superuser with generate_series. The one generator of AlphaPulse test rows.
+ */
+public final class AlphaPulseRows {
 
-    private TestDatabases() {}
-
-    /** Migrates {@code db} up to {@code version} with the real Flyway scripts. */
-    static void migrate(Database db, SchemaVersion version) {
-        FluentConfiguration config = Flyway.configure()
-                .dataSource(db.dataSource())
-                .locations(AlphaPulseSchema.MIGRATION_LOCATION)
-                .cleanDisabled(true)
-                .target(version.flywayVersion());
-        // V009 builds its indexes CONCURRENTLY, which waits forever on Flyway's transactional lock.
-        config.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        config.load().migrate();
-    }
-
-    static void execute(Database db, String sql) {
-        try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute(sql);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
-
-    static long count(Database db, String sql) {
-        try (Connection c = db.connect(); Statement s = c.createStatement(); var rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
-        }
-    }
+    private AlphaPulseRows() {}
 
     /**
      * Adds {@code tenants} tenants with {@code tradesPerTenant} trades each, plus users, two accounts,
      * positions, snapshots, risk metrics, signals and audit logs, with generate_series (superuser: no RLS).
      */
-    static void loadTenantData(Database db, int tenants, int tradesPerTenant) {
-        execute(db, """
+    public static void load(Database db, int tenants, int tradesPerTenant) {
+        TestDatabases.execute(db, """
                 INSERT INTO tenants (id, name, slug, subscription_tier)
                 SELECT ('10000000-0000-0000-0000-' || lpad(g::text, 12, '0'))::uuid, 'Tenant ' || g, 'tenant-' || g, 'pro'
                   FROM generate_series(1, %1$d) g;
@@ -88,8 +54,8 @@ final class TestDatabases {
                 """.formatted(tenants, tradesPerTenant));
     }
 
-    /** The id text of test tenant {@code n} made by {@link #loadTenantData}. */
-    static String tenant(int n) {
+    /** The id text of test tenant {@code n} made by {@link #load}. */
+    public static String tenant(int n) {
         return "10000000-0000-0000-0000-" + String.format("%012d", n);
     }
 }

@@ -1,6 +1,6 @@
-package com.alphapulse.db.schema;
+package com.alphapulse.db.migrations;
 
-/** A version or a script the caller asked for does not exist in this schema. */
+/** A version, a script or a generated resource of a migration set does not exist or cannot be read. */
 public final class SchemaException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -9,7 +9,9 @@ public final class SchemaException extends RuntimeException {
         /** No such schema version. */
         UNKNOWN_VERSION,
         /** A script or generated resource the build should have produced is missing. */
-        MISSING_RESOURCE
+        MISSING_RESOURCE,
+        /** The migration set's files are inconsistent (a migration without undo script, a bad name). */
+        INVALID_SET
     }
 
     private final Code code;

@@ -1,5 +1,10 @@
-package com.alphapulse.db.schema;
+package com.alphapulse.db.testing;
 
+import com.alphapulse.db.migrations.CatalogQueries;
+import com.alphapulse.db.migrations.MigrationFlyway;
+import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.postgres.Database;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -10,30 +15,26 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
-/** Migrating, undoing and describing test databases, the way the scripts will really be run. */
-final class TestDatabases {
+/** Migrating, undoing, querying and describing test databases, the way the tools really run the scripts. */
+public final class TestDatabases {
 
     private TestDatabases() {}
 
-    static Flyway flyway(Database db, SchemaVersion target) {
-        FluentConfiguration config = Flyway.configure()
-                .dataSource(db.dataSource())
-                .locations(AlphaPulseSchema.MIGRATION_LOCATION)
-                .target(target.flywayVersion());
-        config.getPluginRegister().getPlugin(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        return config.load();
+    /** Migrates {@code db} to {@code version} of its set, through the one Flyway configuration. */
+    public static void migrate(Database db, SchemaVersion version) {
+        MigrationFlyway.migrate(version.set(), db.dataSource(), version.version());
     }
 
-    static void migrate(Database db, SchemaVersion target) {
-        flyway(db, target).migrate();
+    /** Migrates {@code db} to {@code version} of {@code set} (nothing for BASE). */
+    public static void migrate(Database db, MigrationSet set, Version version) {
+        if (!version.isBase()) {
+            MigrationFlyway.migrate(set, db.dataSource(), version);
+        }
     }
 
-    /** Runs an undo script in one transaction, as the rollback engine does. */
-    static void undo(Database db, SchemaVersion version) throws SQLException {
+    /** Runs an undo script in one transaction, as the rollback engine does (without its archive). */
+    public static void undo(Database db, SchemaVersion version) throws SQLException {
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
@@ -46,24 +47,30 @@ final class TestDatabases {
         }
     }
 
-    static void execute(Database db, String sql) throws SQLException {
+    public static void execute(Database db, String sql) {
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             s.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
 
-    static long count(Database db, String sql) throws SQLException {
+    public static long count(Database db, String sql) {
         try (Connection c = db.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
     }
 
     /** Every catalog query's rows, each row rendered as one line, per query name. */
-    static Map<String, List<String>> catalog(Database db) throws SQLException {
+    public static Map<String, List<String>> catalog(Database db) throws SQLException {
         Map<String, List<String>> out = new LinkedHashMap<>();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            for (Map.Entry<String, String> q : AlphaPulseSchema.catalogQueries().entrySet()) {
+            c.setAutoCommit(false);
+            s.execute("SET LOCAL search_path = " + CatalogQueries.SEARCH_PATH);
+            for (Map.Entry<String, String> q : CatalogQueries.sql().entrySet()) {
                 List<String> rows = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery(q.getValue())) {
                     ResultSetMetaData md = rs.getMetaData();
@@ -77,6 +84,7 @@ final class TestDatabases {
                 }
                 out.put(q.getKey(), rows);
             }
+            c.rollback();
         }
         return out;
     }

@@ -1,0 +1,47 @@
+package com.alphapulse.db.migrations;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The catalog queries whose results describe a version: the expected catalogs are their results on a
+ * freshly migrated database, and verification runs the same queries on the live one. Each returns
+ * {@code table_name}, {@code name} and attributes, for schema {@code public} only, and prints names and
+ * expressions as they read with {@code search_path} set to {@link #SEARCH_PATH}: run them in a
+ * transaction that sets it, so the caller's {@code search_path} or {@code currentSchema} changes nothing.
+ */
+public final class CatalogQueries {
+
+    /** The query names, in the order they are run. */
+    public static final List<String> NAMES = List.of("tables", "columns", "indexes", "constraints", "policies", "roles");
+    /** The search_path every catalog read runs with (pg_get_*def qualifies names that are not on it). */
+    public static final String SEARCH_PATH = "public, pg_catalog";
+
+    private static final Map<String, String> SQL = load();
+
+    private CatalogQueries() {}
+
+    /** The SQL of each query, by name, in {@link #NAMES} order. */
+    public static Map<String, String> sql() {
+        return SQL;
+    }
+
+    private static Map<String, String> load() {
+        Map<String, String> queries = new LinkedHashMap<>();
+        for (String q : NAMES) {
+            try (InputStream in = CatalogQueries.class.getResourceAsStream("catalog/" + q + ".sql")) {
+                if (in == null) {
+                    throw new SchemaException(SchemaException.Code.MISSING_RESOURCE, "missing catalog query " + q);
+                }
+                queries.put(q, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new SchemaException(SchemaException.Code.MISSING_RESOURCE, "cannot read catalog query " + q);
+            }
+        }
+        return java.util.Collections.unmodifiableMap(queries);
+    }
+}
