@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +32,9 @@ public final class EngineConfig {
     private Duration statementTimeout = Duration.ofMinutes(10);
     private int lockRetries = 5;
     private Duration retryBackoff = Duration.ofMillis(500);
-    private List<String> migrationLocations = List.of(AlphaPulseSchema.migrations().flywayLocation());
-    private UndoScriptSource undoScriptSource = UndoScriptSource.classpath();
+    private MigrationSet migrations = AlphaPulseSchema.migrations();
+    private List<String> migrationLocations;
+    private UndoScriptSource undoScriptSource;
     private String reason;
     private String installedBy;
     private Consumer<String> progress = message -> { };
@@ -86,7 +88,25 @@ public final class EngineConfig {
         return this;
     }
 
-    /** Flyway locations of the migration scripts (default {@link AlphaPulseSchema#MIGRATION_LOCATION}). */
+    /**
+     * The migration set the engine migrates, rolls back and verifies against (default: AlphaPulse's,
+     * {@link AlphaPulseSchema#migrations()}). Its forward scripts, undo scripts and expected catalogs are
+     * used unless {@link #migrationLocations} or {@link #undoScriptSource} override where scripts are read.
+     */
+    public EngineConfig migrations(MigrationSet set) {
+        this.migrations = required(set, "migrations");
+        return this;
+    }
+
+    /** The configured migration set. */
+    public MigrationSet migrations() {
+        return migrations;
+    }
+
+    /**
+     * Flyway locations to read the forward scripts from instead of the set's own (e.g. a reviewed copy);
+     * the versions and expected catalogs are still the set's.
+     */
     public EngineConfig migrationLocations(String... locations) {
         if (locations == null || locations.length == 0) {
             throw invalid("at least one migration location is needed");
@@ -100,7 +120,7 @@ public final class EngineConfig {
         return this;
     }
 
-    /** Where undo scripts come from (default {@link UndoScriptSource#classpath()}). */
+    /** Where undo scripts come from (default: the set's own, {@link UndoScriptSource#of(MigrationSet)}). */
     public EngineConfig undoScriptSource(UndoScriptSource source) {
         this.undoScriptSource = required(source, "undoScriptSource");
         return this;
@@ -152,9 +172,9 @@ public final class EngineConfig {
         return retryBackoff;
     }
 
-    /** The configured migration locations. */
+    /** The configured migration locations: the overriding ones, else the set's. */
     public List<String> migrationLocations() {
-        return migrationLocations;
+        return migrationLocations != null ? migrationLocations : List.of(migrations.flywayLocation());
     }
 
     /** The configured reason, may be null. */
@@ -187,7 +207,7 @@ public final class EngineConfig {
     }
 
     UndoScriptSource undoScriptSource() {
-        return undoScriptSource;
+        return undoScriptSource != null ? undoScriptSource : UndoScriptSource.of(migrations);
     }
 
     String installedBy() {

@@ -137,10 +137,11 @@ public final class MigrationEngine {
      * The rollback runbook, from the migrations' own metadata and, when given, a rehearsal's measured times.
      * Needs no database.
      *
+     * @param set the migration set to write the runbook of
      * @param lastRehearsal the rehearsal to quote, or null
      */
-    public static RunbookResult runbook(RehearseResult lastRehearsal) {
-        return Runbook.write(lastRehearsal);
+    public static RunbookResult runbook(com.alphapulse.db.migrations.MigrationSet set, RehearseResult lastRehearsal) {
+        return Runbook.write(java.util.Objects.requireNonNull(set, "set"), lastRehearsal);
     }
 
     private static EngineSettings settings(EngineConfig config) {
@@ -167,7 +168,7 @@ public final class MigrationEngine {
             secret = config.password();
         }
         return new EngineSettings(ds, describe(ds), secret, config.lockTimeout(), config.statementTimeout(),
-                config.lockRetries(), config.retryBackoff(), config.migrationLocations(), config.undoScriptSource(),
+                config.lockRetries(), config.retryBackoff(), config.migrations(), config.migrationLocations(), config.undoScriptSource(),
                 config.reason(), config.installedBy(), config.progress());
     }
 

@@ -12,7 +12,7 @@ import java.util.Optional;
 
 /**
  * Where the engine reads the script that returns a version to the one before it. The default is the
- * schema module's {@code db/undo/UNNN__*.sql} on the classpath.
+ * migration set's own {@code undo/UNNN__*.sql}.
  */
 @FunctionalInterface
 public interface UndoScriptSource {
@@ -20,8 +20,9 @@ public interface UndoScriptSource {
     /** The undo script of {@code version}, or empty when there is none. */
     Optional<String> undoSql(SchemaVersion version);
 
-    /** The schema module's undo scripts ({@link SchemaVersion#undoSql()}). */
-    static UndoScriptSource classpath() {
+    /** The undo scripts of the set each version belongs to ({@link SchemaVersion#undoSql()}). */
+    static UndoScriptSource of(com.alphapulse.db.migrations.MigrationSet set) {
+        java.util.Objects.requireNonNull(set, "set");
         return version -> {
             try {
                 return Optional.of(version.undoSql());
@@ -32,14 +33,13 @@ public interface UndoScriptSource {
     }
 
     /**
-     * Undo scripts in a directory, named as in the schema module ({@code U007__domain_tenant_id.sql}): the
-     * file name of {@link SchemaVersion#undoResource()} looked up in {@code dir}.
+     * Undo scripts in a directory, named as in the set ({@code U007__domain_tenant_id.sql}): the file name
+     * {@link SchemaVersion#undoScript()} looked up in {@code dir}.
      */
     static UndoScriptSource directory(Path dir) {
         Objects.requireNonNull(dir, "dir");
         return version -> {
-            String resource = version.undoResource();
-            Path file = dir.resolve(resource.substring(resource.lastIndexOf('/') + 1));
+            Path file = dir.resolve(version.undoScript());
             if (!Files.isRegularFile(file)) {
                 return Optional.empty();
             }

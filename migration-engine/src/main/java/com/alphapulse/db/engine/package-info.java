@@ -6,7 +6,7 @@
  * {@link com.alphapulse.db.engine.MigrationException.Code} is stable.
  *
  * <p>Upgrades go through Flyway and its history table; downgrades run the schema's undo scripts
- * ({@code db/undo/UNNN__*.sql}), one transaction per version that also archives the tenant data the undo
+ * ({@code undo/UNNN__*.sql} of the migration set), one transaction per version that also archives the tenant data the undo
  * drops, removes the version's history row and journals the step, so Flyway's own info, validate and
  * migrate keep working on the same history table.
  */

@@ -72,7 +72,7 @@ class BadInputTest {
             failure(() -> c.retryBackoff(Duration.ofMillis(-500))),
             failure(() -> c.retryBackoff(null)),
             failure(() -> c.migrationLocations(new String[0])),
-            failure(() -> c.migrationLocations("classpath:db/migration", " ")),
+            failure(() -> c.migrationLocations("classpath:db/alphapulse/migration", " ")),
             failure(() -> c.dataSource(null)),
             failure(() -> c.undoScriptSource(null)),
             failure(c::load)}) {
@@ -120,9 +120,9 @@ class BadInputTest {
     void edited_script(@TempDir Path dir) throws IOException {
         for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             String sql = v.migrationSql() + (v.number() == 5 ? "\n-- edited after it was applied\n" : "");
-            Files.writeString(dir.resolve(fileName(v.migrationResource())), sql);
+            Files.writeString(dir.resolve(v.migrationScript()), sql);
         }
-        try (InputStream conf = getClass().getClassLoader().getResourceAsStream("db/migration/V009__composite_indexes.sql.conf")) {
+        try (InputStream conf = getClass().getClassLoader().getResourceAsStream("db/alphapulse/migration/V009__composite_indexes.sql.conf")) {
             Files.write(dir.resolve("V009__composite_indexes.sql.conf"), conf.readAllBytes());
         }
         MigrationEngine e = Fixtures.config(DB).migrationLocations("filesystem:" + dir).load();

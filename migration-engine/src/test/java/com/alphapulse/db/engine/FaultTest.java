@@ -160,7 +160,7 @@ class FaultTest {
         try {
             Fixtures.engine(db).upgrade("head");
             // U009 as shipped, then something slow: stands in for a backfill that runs too long.
-            UndoScriptSource slow = v -> UndoScriptSource.classpath().undoSql(v)
+            UndoScriptSource slow = v -> UndoScriptSource.of(AlphaPulseSchema.migrations()).undoSql(v)
                     .map(sql -> v.number() == 9 ? sql + "\nSELECT pg_sleep(5);\n" : sql);
             MigrationEngine engine = Fixtures.config(db).statementTimeout(Duration.ofMillis(300)).undoScriptSource(slow).load();
             Fixtures.State before = Fixtures.state(db);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.migrations.MigrationFlyway;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.Verifier;
@@ -18,9 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 import org.jooq.impl.DSL;
 
 /** Helpers shared by the engine's tests. */
@@ -50,10 +49,7 @@ final class Fixtures {
 
     /** Plain Flyway on the same history table, without the engine's callbacks. */
     static FluentConfiguration flyway(Database db) {
-        FluentConfiguration c = Flyway.configure().dataSource(db.dataSource())
-                .locations(AlphaPulseSchema.migrations().flywayLocation()).cleanDisabled(true);
-        c.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
-        return c;
+        return MigrationFlyway.configure(AlphaPulseSchema.migrations(), db.dataSource());
     }
 
     static void exec(Database db, String... sql) {

@@ -56,7 +56,7 @@ class RehearsalTest {
     @DisplayName("an undo script that forgets one index fails exactly its row, and the rehearsal as a whole")
     void rehearsal_catches_an_undo_script_that_does_not_return_to_the_previous_version() {
         UndoScriptSource forgetful = version -> {
-            String sql = UndoScriptSource.classpath().undoSql(version).orElseThrow();
+            String sql = UndoScriptSource.of(AlphaPulseSchema.migrations()).undoSql(version).orElseThrow();
             return Optional.of(version.number() == 9
                     ? sql.replace("DROP INDEX IF EXISTS idx_trades_tenant_id_compound;", "") : sql);
         };
@@ -93,7 +93,7 @@ class RehearsalTest {
         Database db = Fixtures.database("rehearse_step_down");
         try {
             // U008 works the first time (its row) and fails the second time (the step down to 007 for the next row).
-            UndoScriptSource secondTimeFails = version -> UndoScriptSource.classpath().undoSql(version)
+            UndoScriptSource secondTimeFails = version -> UndoScriptSource.of(AlphaPulseSchema.migrations()).undoSql(version)
                     .map(sql -> version.number() != 8 ? sql : sql + "\nDO $$ BEGIN IF EXISTS (SELECT 1 FROM alphapulse_migration.journal "
                             + "WHERE direction = 'DOWN' AND version = '008' AND outcome = 'SUCCESS') THEN "
                             + "RAISE EXCEPTION 'second undo of 008 refused'; END IF; END $$;\n");
@@ -129,7 +129,7 @@ class RehearsalTest {
     @Test
     @DisplayName("the runbook names each migration's undo risk from its statements and quotes the rehearsal's times")
     void runbook_is_written_from_the_scripts_and_the_rehearsal() {
-        String without = MigrationEngine.runbook(null).markdown();
+        String without = MigrationEngine.runbook(AlphaPulseSchema.migrations(), null).markdown();
         assertThat(without).contains("no rehearsal yet");
         for (var v : AlphaPulseSchema.migrations().versions()) {
             assertThat(without).contains("### " + v.label() + " " + v.description());
@@ -153,7 +153,7 @@ class RehearsalTest {
                 new LoadDemoDataResult("009", List.of(), java.util.Map.of("trades", 100L), Duration.ZERO), List.of(row),
                 new RehearseResult.Probe(true, 88, List.of()), Duration.ofMinutes(10), Duration.ofSeconds(9),
                 java.time.Instant.parse("2026-11-24T01:00:00Z"));
-        RunbookResult with = MigrationEngine.runbook(rehearsal);
+        RunbookResult with = MigrationEngine.runbook(AlphaPulseSchema.migrations(), rehearsal);
         assertThat(with.rehearsalFinishedAt()).isEqualTo(rehearsal.finishedAt());
         assertThat(with.markdown()).contains("2026-11-24T01:00:00Z", "1234 ms", "2345 ms", "4321 ms");
     }

@@ -177,11 +177,10 @@ class RepairTest {
         for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             String sql = text.apply(v);
             if (sql != null) {
-                String resource = v.migrationResource();
-                Files.writeString(dir.resolve(resource.substring(resource.lastIndexOf('/') + 1)), sql);
+                Files.writeString(dir.resolve(v.migrationScript()), sql);
             }
         }
-        try (InputStream conf = RepairTest.class.getClassLoader().getResourceAsStream("db/migration/V009__composite_indexes.sql.conf")) {
+        try (InputStream conf = RepairTest.class.getClassLoader().getResourceAsStream("db/alphapulse/migration/V009__composite_indexes.sql.conf")) {
             Files.write(dir.resolve("V009__composite_indexes.sql.conf"), conf.readAllBytes());
         }
     }

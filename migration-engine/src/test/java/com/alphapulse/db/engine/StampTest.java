@@ -94,8 +94,7 @@ class StampTest {
             exec(db, "DROP TABLE public.flyway_schema_history");
             for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
                 if (v.number() != 6) {
-                    String resource = v.migrationResource();
-                    Files.writeString(dir.resolve(resource.substring(resource.lastIndexOf('/') + 1)), v.migrationSql());
+                    Files.writeString(dir.resolve(v.migrationScript()), v.migrationSql());
                 }
             }
             MigrationEngine e = Fixtures.config(db).migrationLocations("filesystem:" + dir).load();

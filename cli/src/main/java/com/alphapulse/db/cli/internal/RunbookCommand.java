@@ -37,7 +37,7 @@ final class RunbookCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RehearseResult last = Files.exists(rehearsal) ? read(rehearsal) : null;
-        RunbookResult r = MigrationEngine.runbook(last);
+        RunbookResult r = MigrationEngine.runbook(com.alphapulse.db.schema.AlphaPulseSchema.migrations(), last);
         Output out = new Output(spec.commandLine().getOut(), output);
         if ("-".equals(target)) {
             out.emit(r, w -> w.print(r.markdown()));

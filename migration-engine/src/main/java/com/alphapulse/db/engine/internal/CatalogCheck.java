@@ -19,13 +19,13 @@ final class CatalogCheck {
     /** The errors of the live catalog against {@code version} (0: against an empty database); empty when it matches. */
     static List<String> errorsAgainst(EngineSettings s, int version) {
         try {
-            Verifier verifier = Verifier.on(s.dataSource());
+            Verifier verifier = Verifier.on(s.dataSource(), s.migrations());
             if (version == 0) {
                 IdentifyResult id = verifier.identify();
                 return id.emptyDatabase() ? List.of()
                         : List.of("schema public is not empty (nearest version " + id.nearest().map(SchemaVersion::label).orElse("?") + ")");
             }
-            VerifyResult r = verifier.verify(Targets.version(version));
+            VerifyResult r = verifier.verify(Targets.version(s.migrations(), version));
             return r.errors().stream().map(Finding::toString).toList();
         } catch (VerificationException e) {
             throw translate(s, e);
@@ -34,7 +34,7 @@ final class CatalogCheck {
 
     static StatusResult.CatalogMatch match(EngineSettings s, int recorded) {
         try {
-            IdentifyResult id = Verifier.on(s.dataSource()).identify();
+            IdentifyResult id = Verifier.on(s.dataSource(), s.migrations()).identify();
             String identified = id.emptyDatabase() ? Targets.BASE : id.match().map(SchemaVersion::label).orElse(null);
             String nearest = id.nearest().map(SchemaVersion::label).orElse(null);
             List<String> errors;

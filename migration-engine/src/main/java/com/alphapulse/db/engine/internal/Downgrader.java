@@ -45,7 +45,7 @@ public final class Downgrader {
         Connection c = Connections.open(s);
         try {
             HistoryTable.State state = requireHistory(c);
-            int target = Targets.downgrade(targetText, state.current());
+            int target = Targets.downgrade(s.migrations(), targetText, state.current());
             return Planner.plan(c, s, state.current(), target, state.failed(), start).result();
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "cannot plan the downgrade", e);
@@ -61,13 +61,13 @@ public final class Downgrader {
         Connection c = Connections.open(s);
         try {
             HistoryTable.State state = requireHistory(c);
-            int target = Targets.downgrade(targetText, state.current());
-            Planner.undoScripts(s, Planner.versionsToUndo(state.current(), target));
+            int target = Targets.downgrade(s.migrations(), targetText, state.current());
+            Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target));
             FlywaySupport.verifyApplied(s);
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
                 // Re-read under the lock: another run may have moved the database since.
                 state = requireHistory(c);
-                target = Targets.downgrade(targetText, state.current());
+                target = Targets.downgrade(s.migrations(), targetText, state.current());
                 Planner.Plan plan = Planner.plan(c, s, state.current(), target, state.failed(), start);
                 refuseIfNeeded(plan, options);
                 List<VersionRun> runs = new ArrayList<>();

@@ -1,6 +1,7 @@
 package com.alphapulse.db.engine.internal;
 
 import com.alphapulse.db.engine.UndoScriptSource;
+import com.alphapulse.db.migrations.MigrationSet;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -16,6 +17,7 @@ import javax.sql.DataSource;
  * @param statementTimeout statement_timeout of each version's transaction
  * @param lockRetries retries of a version after a lock timeout
  * @param retryBackoff the wait before the first retry, doubled for each further one
+ * @param migrations the migration set
  * @param locations Flyway's migration locations
  * @param undoScripts where undo scripts come from
  * @param reason why the caller runs the engine, journaled
@@ -23,7 +25,7 @@ import javax.sql.DataSource;
  * @param progress receives a line per step, for callers that show progress
  */
 public record EngineSettings(DataSource dataSource, String target, String secret, Duration lockTimeout,
-        Duration statementTimeout, int lockRetries, Duration retryBackoff, List<String> locations,
+        Duration statementTimeout, int lockRetries, Duration retryBackoff, MigrationSet migrations, List<String> locations,
         UndoScriptSource undoScripts, String reason, String installedBy, Consumer<String> progress) {
 
     public EngineSettings {
@@ -35,7 +37,7 @@ public record EngineSettings(DataSource dataSource, String target, String secret
     public String toString() {
         return "EngineSettings[dataSource=" + dataSource + ", target=" + target + ", secret=" + (secret == null ? null : "****")
                 + ", lockTimeout=" + lockTimeout + ", statementTimeout=" + statementTimeout + ", lockRetries=" + lockRetries
-                + ", retryBackoff=" + retryBackoff + ", locations=" + locations + ", undoScripts=" + undoScripts
+                + ", retryBackoff=" + retryBackoff + ", migrations=" + migrations + ", locations=" + locations + ", undoScripts=" + undoScripts
                 + ", reason=" + reason + ", installedBy=" + installedBy + "]";
     }
 

@@ -4,13 +4,13 @@ import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import java.util.ArrayList;
 import java.util.List;
+import com.alphapulse.db.migrations.MigrationFlyway;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
 import org.flywaydb.core.api.MigrationState;
 import org.flywaydb.core.api.callback.Callback;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.flywaydb.database.postgresql.PostgreSQLConfigurationExtension;
 
 /** Flyway configured the way the engine uses it. */
 final class FlywaySupport {
@@ -18,18 +18,11 @@ final class FlywaySupport {
     private FlywaySupport() {}
 
     static FluentConfiguration configure(EngineSettings s) {
-        FluentConfiguration config = Flyway.configure(FlywaySupport.class.getClassLoader())
-                .dataSource(s.dataSource())
-                .locations(s.locations().toArray(String[]::new))
-                .defaultSchema(HistoryTable.SCHEMA)
-                .table(HistoryTable.TABLE)
-                .cleanDisabled(true);
+        FluentConfiguration config = MigrationFlyway.configure(s.migrations(), s.dataSource())
+                .locations(s.locations().toArray(String[]::new));
         if (s.installedBy() != null && !s.installedBy().isBlank()) {
             config.installedBy(s.installedBy());
         }
-        // Flyway's transactional lock would hold a transaction open across the migration, and V009's
-        // CREATE INDEX CONCURRENTLY waits for every open transaction: it would wait forever.
-        config.getConfigurationExtension(PostgreSQLConfigurationExtension.class).setTransactionalLock(false);
         return config;
     }
 

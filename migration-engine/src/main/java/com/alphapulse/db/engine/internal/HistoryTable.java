@@ -14,8 +14,8 @@ import org.jooq.Record;
  */
 final class HistoryTable {
 
-    static final String SCHEMA = "public";
-    static final String TABLE = "flyway_schema_history";
+    static final String SCHEMA = com.alphapulse.db.migrations.MigrationFlyway.HISTORY_SCHEMA;
+    static final String TABLE = com.alphapulse.db.migrations.MigrationFlyway.HISTORY_TABLE;
     static final String QUALIFIED = SCHEMA + "." + TABLE;
 
     private HistoryTable() {}

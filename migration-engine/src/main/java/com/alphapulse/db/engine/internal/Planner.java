@@ -4,6 +4,7 @@ import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.PlanResult;
 import com.alphapulse.db.engine.Risk;
+import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.SchemaVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -42,8 +43,8 @@ final class Planner {
     private Planner() {}
 
     /** The versions a downgrade from {@code current} to {@code target} undoes, newest first. */
-    static List<SchemaVersion> versionsToUndo(int current, int target) {
-        List<SchemaVersion> list = new ArrayList<>(Targets.between(target, current));
+    static List<SchemaVersion> versionsToUndo(EngineSettings s, int current, int target) {
+        List<SchemaVersion> list = new ArrayList<>(Targets.between(s.migrations(), target, current));
         java.util.Collections.reverse(list);
         return list;
     }
@@ -74,7 +75,7 @@ final class Planner {
      */
     static Plan plan(Connection c, EngineSettings s, int current, int target, List<Integer> failed, Instant start)
             throws SQLException {
-        List<SchemaVersion> versions = versionsToUndo(current, target);
+        List<SchemaVersion> versions = versionsToUndo(s, current, target);
         Map<SchemaVersion, String> scripts = undoScripts(s, versions);
         List<Step> steps = new ArrayList<>();
         List<String> blockers = new ArrayList<>();
@@ -109,7 +110,7 @@ final class Planner {
         }
         Risk risk = steps.stream().map(st -> st.summary().risk()).reduce(Risk.NONE, Risk::max);
         PlanResult result = new PlanResult(Targets.label(current), Targets.label(target),
-                steps.stream().map(Step::summary).toList(), risk, securityWarnings(target), blockers,
+                steps.stream().map(Step::summary).toList(), risk, securityWarnings(s.migrations(), target), blockers,
                 Duration.between(start, Instant.now()));
         return new Plan(current, target, steps, result);
     }
@@ -230,11 +231,11 @@ final class Planner {
      * SECURITY warnings for the state at {@code target}: tables that carry tenant_id without row-level
      * security, read from the target version's expected catalog.
      */
-    static List<String> securityWarnings(int target) {
+    static List<String> securityWarnings(MigrationSet set, int target) {
         if (target == 0) {
             return List.of();
         }
-        SchemaVersion v = Targets.version(target);
+        SchemaVersion v = Targets.version(set, target);
         Set<String> withTenant = new TreeSet<>();
         for (Record r : json(v.expectedCatalogJson("columns"))) {
             if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
@@ -253,12 +254,12 @@ final class Planner {
         }
         return List.of("SECURITY: at " + v.label() + " the tenant table(s) " + String.join(", ", unprotected)
                 + " carry tenant_id but have no row-level security, so every query sees every tenant's rows unless it"
-                + " filters by tenant_id itself; downgrade further (below " + lowestTenantVersion() + ") or make every"
+                + " filters by tenant_id itself; downgrade further (below " + lowestTenantVersion(set) + ") or make every"
                 + " query filter by tenant_id");
     }
 
-    private static String lowestTenantVersion() {
-        for (SchemaVersion v : com.alphapulse.db.schema.AlphaPulseSchema.migrations().versions()) {
+    private static String lowestTenantVersion(MigrationSet set) {
+        for (SchemaVersion v : set.versions()) {
             for (Record r : json(v.expectedCatalogJson("columns"))) {
                 if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
                     return v.label();

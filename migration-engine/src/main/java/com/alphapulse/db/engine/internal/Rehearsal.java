@@ -11,7 +11,7 @@ import com.alphapulse.db.engine.RehearseOptions;
 import com.alphapulse.db.engine.RehearseResult;
 import com.alphapulse.db.engine.Risk;
 import com.alphapulse.db.engine.UpgradeResult;
-import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.verification.CompareResult;
 import com.alphapulse.db.verification.DataSnapshot;
@@ -33,10 +33,6 @@ import java.util.function.Consumer;
  */
 public final class Rehearsal {
 
-    /** The lowest version whose rollback is rehearsed on its own; below it the full procedure covers 002. */
-    private static final int LOWEST_SINGLE_STEP = 5;
-    private static final String FULL_TARGET = "002";
-
     private final MigrationEngine engine;
     private final Verifier verifier;
     private final EngineSettings settings;
@@ -45,14 +41,19 @@ public final class Rehearsal {
     public Rehearsal(MigrationEngine engine, EngineSettings settings) {
         this.engine = engine;
         this.settings = settings;
-        this.verifier = Verifier.on(settings.dataSource());
+        this.verifier = Verifier.on(settings.dataSource(), settings.migrations());
         this.progress = settings.progress();
     }
 
     public RehearseResult run(RehearseOptions options) {
         Instant start = Instant.now();
         refuseUnlessEmpty();
-        SchemaVersion head = AlphaPulseSchema.migrations().head();
+        MigrationSet set = settings.migrations();
+        SchemaVersion head = set.head();
+        // Every version above the first is rehearsed on its own; the full cycle goes down to the first
+        // version, the lowest that still holds tables to compare.
+        SchemaVersion lowestSingle = set.versions().size() > 1 ? set.versions().get(1) : head;
+        SchemaVersion full = set.first();
         progress.accept("rehearsal: migrating the scratch database to " + head.label());
         engine.upgrade("head");
         progress.accept("rehearsal: loading demo data (" + options.tenants() + " tenants, scale " + options.scale() + ")");
@@ -60,20 +61,20 @@ public final class Rehearsal {
 
         DataSnapshot initial = verifier.snapshot();
         List<RehearseResult.Row> rows = new ArrayList<>();
-        List<SchemaVersion> versions = new ArrayList<>(AlphaPulseSchema.migrations().versions());
+        List<SchemaVersion> versions = new ArrayList<>(set.versions());
         java.util.Collections.reverse(versions);
         // Walk down one version at a time: rehearse v -> v-1 -> v, then step down to v-1 for the next row.
         for (SchemaVersion v : versions) {
-            if (v.number() < LOWEST_SINGLE_STEP) {
+            if (v.compareTo(lowestSingle) < 0) {
                 break;
             }
-            SchemaVersion below = AlphaPulseSchema.migrations().previous(v).orElseThrow();
+            SchemaVersion below = set.require(set.previous(v.version()));
             RehearseResult.Row row = cycle(v.label(), v, below, null);
             rows.add(row);
             if (row.error() != null) {
                 return finish(start, head, data, rows, null, options);
             }
-            if (below.number() >= LOWEST_SINGLE_STEP) {
+            if (below.compareTo(lowestSingle) >= 0) {
                 progress.accept("rehearsal: stepping down to " + below.label());
                 try {
                     engine.downgrade(below.label(), DowngradeOptions.defaults());
@@ -87,11 +88,9 @@ public final class Rehearsal {
         try {
             engine.upgrade("head");
         } catch (RuntimeException e) {
-            SchemaVersion lowest = AlphaPulseSchema.migrations().version(String.valueOf(LOWEST_SINGLE_STEP));
-            rows.add(failed("back up " + lowest.label() + " -> " + head.label(), lowest, head, e));
+            rows.add(failed("back up " + lowestSingle.label() + " -> " + head.label(), lowestSingle, head, e));
             return finish(start, head, data, rows, null, options);
         }
-        SchemaVersion full = AlphaPulseSchema.migrations().version(FULL_TARGET);
         RehearseResult.Row fullRow = cycle(head.label() + " -> " + full.label(), head, full, initial);
         rows.add(fullRow);
         ProbeResult probe = null;

@@ -3,7 +3,6 @@ package com.alphapulse.db.engine.internal;
 import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.Outcome;
 import com.alphapulse.db.engine.RepairResult;
-import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.migrations.SchemaVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,7 +44,7 @@ public final class Repairer {
             Set<String> dropped = new LinkedHashSet<>();
             Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(s.lockTimeout()));
             try {
-                for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
+                for (SchemaVersion v : s.migrations().versions()) {
                     boolean applied = v.number() <= state.current() && !state.failed().contains(v.number());
                     if (applied || !(state.failed().contains(v.number()) || Journal.upgradeFailedSinceRepair(c, v.number()))) {
                         continue;

@@ -40,7 +40,7 @@ public final class Stamper {
     public static StampResult run(EngineSettings s, String versionText, boolean force) {
         Instant start = Instant.now();
         String t = versionText == null ? "" : versionText.trim().toLowerCase(Locale.ROOT);
-        int target = t.equals(Targets.BASE) ? 0 : Targets.find(versionText).number();
+        int target = t.equals(Targets.BASE) ? 0 : Targets.find(s.migrations(), versionText).number();
         Connection c = Connections.open(s);
         try (AdvisoryLock lock = AdvisoryLock.acquire(s, "stamp")) {
             List<String> errors = CatalogCheck.errorsAgainst(s, target);
@@ -71,7 +71,7 @@ public final class Stamper {
             }
             List<MigrationInfo> toInsert = new ArrayList<>();
             List<String> unresolved = new ArrayList<>();
-            for (SchemaVersion v : Targets.between(0, target)) {
+            for (SchemaVersion v : Targets.between(s.migrations(), 0, target)) {
                 if (kept.contains(v.number())) {
                     continue;
                 }

@@ -32,7 +32,7 @@ public final class Upgrader {
         Connection c = Connections.open(s);
         try {
             HistoryTable.State state = check(c);
-            int target = Targets.upgrade(targetText, state.current());
+            int target = Targets.upgrade(s.migrations(), targetText, state.current());
             if (target == state.current()) {
                 return new UpgradeResult(Targets.label(state.current()), Targets.label(target), List.of(),
                         Duration.between(start, Instant.now()));
@@ -40,7 +40,7 @@ public final class Upgrader {
             FlywaySupport.verifyApplied(s);
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "upgrade")) {
                 state = check(c);
-                target = Targets.upgrade(targetText, state.current());
+                target = Targets.upgrade(s.migrations(), targetText, state.current());
                 int from = state.current();
                 EngineSchema.ensure(c);
                 RestoreCallback callback = new RestoreCallback(s, UUID.randomUUID());
@@ -80,7 +80,7 @@ public final class Upgrader {
                     continue;
                 }
                 int failed = callback.failedVersion() > 0 ? callback.failedVersion()
-                        : callback.inFlight() > 0 ? callback.inFlight() : next(after.current());
+                        : callback.inFlight() > 0 ? callback.inFlight() : next(s, after.current());
                 String what = "upgrade of " + Targets.label(failed) + (partial
                         ? " stopped part-way (it runs outside a transaction, so what it did before the failure stays; "
                                 + "the database is not at a whole version); run repair, then upgrade again"
@@ -98,8 +98,8 @@ public final class Upgrader {
         }
     }
 
-    private static int next(int current) {
-        return Targets.between(current, Integer.MAX_VALUE).stream().findFirst().map(v -> v.number()).orElse(current);
+    private static int next(EngineSettings s, int current) {
+        return Targets.between(s.migrations(), current, Integer.MAX_VALUE).stream().findFirst().map(v -> v.number()).orElse(current);
     }
 
     /** The history, refusing a database that has tables but no history, or a failed version. */

@@ -89,7 +89,7 @@ class AdvisoryLockTest {
 
     private static EngineSettings settings(HikariDataSource pool) {
         return new EngineSettings(pool, "pool", null, Duration.ofSeconds(2), Duration.ofMinutes(1), 0, Duration.ofMillis(100),
-                List.of(AlphaPulseSchema.migrations().flywayLocation()), UndoScriptSource.classpath(), "test", null, m -> { });
+                AlphaPulseSchema.migrations(), List.of(AlphaPulseSchema.migrations().flywayLocation()), UndoScriptSource.of(AlphaPulseSchema.migrations()), "test", null, m -> { });
     }
 
     /** No session holds the lock, and no live session of the pool still carries the lock's application_name. */

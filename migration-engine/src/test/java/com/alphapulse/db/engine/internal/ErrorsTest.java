@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.schema.AlphaPulseSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.engine.UndoScriptSource;
@@ -12,7 +13,7 @@ class ErrorsTest {
 
     private static EngineSettings withSecret(String secret) {
         return new EngineSettings(null, "db:5432/x as u", secret, Duration.ofSeconds(1), Duration.ofSeconds(1), 0,
-                Duration.ZERO, List.of("classpath:db/migration"), UndoScriptSource.classpath(), null, null, m -> { });
+                Duration.ZERO, AlphaPulseSchema.migrations(), List.of("classpath:db/alphapulse/migration"), UndoScriptSource.of(AlphaPulseSchema.migrations()), null, null, m -> { });
     }
 
     @Test
