@@ -37,6 +37,14 @@ class AlphaPulseSchemaTest {
     }
 
     @Test
+    void a_service_running_flyway_with_its_defaults_does_not_pick_up_the_alphapulse_migrations() {
+        // Flyway's (and Spring Boot's) default location is classpath:db/migration; the schema jar must not be there.
+        assertThat(getClass().getClassLoader().getResource("db/migration")).isNull();
+        assertThat(org.flywaydb.core.Flyway.configure().dataSource(DB.dataSource()).load().info().pending()).isEmpty();
+        assertThat(AlphaPulseSchema.migrations().flywayLocation()).isEqualTo("classpath:db/alphapulse/migration");
+    }
+
+    @Test
     void versions_are_found_by_number_label_or_flyway_name_and_unknown_ones_are_refused_with_the_known_list() {
         assertThat(AlphaPulseSchema.migrations().version("7").label()).isEqualTo("007");
         assertThat(AlphaPulseSchema.migrations().version("007").label()).isEqualTo("007");
