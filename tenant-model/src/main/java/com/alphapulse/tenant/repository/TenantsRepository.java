@@ -1,6 +1,5 @@
 package com.alphapulse.tenant.repository;
 
-import com.alphapulse.db.schema.v009.tables.records.TenantsRecord;
 import com.alphapulse.tenant.NewTenant;
 import com.alphapulse.tenant.Tenant;
 import com.alphapulse.tenant.TenantException;
@@ -12,8 +11,11 @@ import java.util.Optional;
 import org.jooq.DSLContext;
 
 /**
- * Creates, finds and changes the status of tenants, on the head schema version's jOOQ types
- * ({@code com.alphapulse.db.schema.v009}).
+ * Creates, finds and changes the status of tenants, on the jOOQ types of the newest schema version
+ * ({@code com.alphapulse.db.schema.head}, which mirrors whichever version is newest).
+ *
+ * <p>Only domain types cross this interface. The generated {@code tenants} record stays in the
+ * implementation, so a migration that regenerates it changes no signature a service compiles against.
  *
  * <p>Database failures arrive as {@link TenantException}: {@link TenantException.Code#DUPLICATE_SLUG},
  * {@link TenantException.Code#ACCESS_DENIED}, {@link TenantException.Code#INVALID_ARGUMENT} for a value the
@@ -24,16 +26,6 @@ public interface TenantsRepository {
     /** A repository working through {@code dsl}; status changes run in a transaction of {@code dsl}. */
     static TenantsRepository using(DSLContext dsl) {
         return new JooqTenantsRepository(dsl);
-    }
-
-    /** The domain tenant of a {@code tenants} row. */
-    static Tenant toTenant(TenantsRecord record) {
-        return JooqTenantsRepository.toTenant(record);
-    }
-
-    /** The {@code tenants} row of a domain tenant, every field set (and marked changed). */
-    static TenantsRecord toRecord(Tenant tenant) {
-        return JooqTenantsRepository.toRecord(tenant);
     }
 
     /**

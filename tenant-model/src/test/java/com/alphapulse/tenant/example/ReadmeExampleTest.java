@@ -1,6 +1,6 @@
 package com.alphapulse.tenant.example;
 
-import static com.alphapulse.db.schema.v009.Tables.POSITIONS;
+import static com.alphapulse.db.schema.head.Tables.POSITIONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Statement;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
@@ -26,6 +27,9 @@ class ReadmeExampleTest {
 
     private static final Path SOURCE = Path.of("src/test/java/com/alphapulse/tenant/example/ReadmeExampleTest.java");
     private static final Path USAGE = Path.of("USAGE.md");
+    private static final Path README = Path.of("../README.md");
+    private static final String README_SECTION = "## Using `tenant-model` from a service";
+    private static final Pattern VERSION_PACKAGE = Pattern.compile("com\\.alphapulse\\.db\\.schema\\.v\\d{3}\\b");
 
     /** The example, verbatim between the markers; {@code tenantHeader} is what a request carried. */
     static List<String> example(DataSource dataSource, String tenantHeader) {
@@ -68,12 +72,32 @@ class ReadmeExampleTest {
 
     @Test
     void usage_md_shows_exactly_the_example_this_test_compiles_and_runs() throws IOException {
+        String dedented = example();
+        assertThat(dedented.lines().count()).isBetween(10L, 12L);
+        assertThat(Files.readString(USAGE)).contains(dedented);
+    }
+
+    // Both pages say this test runs their example and tell a service what to import, so both are checked.
+    @Test
+    void the_readme_section_shows_the_same_example_and_both_pages_import_head_never_a_version() throws IOException {
+        String readme = Files.readString(README);
+        int start = readme.indexOf(README_SECTION);
+        assertThat(start).as("README section %s", README_SECTION).isNotNegative();
+        int end = readme.indexOf("\n## ", start + README_SECTION.length());
+        String section = readme.substring(start, end < 0 ? readme.length() : end);
+        assertThat(section).contains(example());
+        for (String page : List.of(section, Files.readString(USAGE))) {
+            assertThat(page).contains("static com.alphapulse.db.schema.head.Tables.POSITIONS");
+            assertThat(VERSION_PACKAGE.matcher(page).find()).as("a versioned package named in\n%s", page).isFalse();
+        }
+    }
+
+    /** The example's lines between the markers, dedented to how the pages show them. */
+    private static String example() throws IOException {
         String source = Files.readString(SOURCE);
         String block = source.substring(source.indexOf("// README:begin\n") + "// README:begin\n".length(),
                 source.indexOf("        // README:end"));
-        String dedented = block.lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
+        return block.lines().map(l -> l.length() >= 8 ? l.substring(8) : l.strip())
                 .collect(Collectors.joining("\n"));
-        assertThat(dedented.lines().count()).isBetween(10L, 12L);
-        assertThat(Files.readString(USAGE)).contains(dedented);
     }
 }

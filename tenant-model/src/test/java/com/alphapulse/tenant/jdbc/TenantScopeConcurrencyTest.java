@@ -6,7 +6,7 @@ import static com.alphapulse.tenant.testing.TenantDatabase.C;
 import static com.alphapulse.tenant.testing.TenantDatabase.TENANT_TABLES;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.alphapulse.db.schema.v009.Tables;
+import com.alphapulse.db.schema.head.Tables;
 import com.alphapulse.tenant.TenantId;
 import com.alphapulse.tenant.testing.TenantDatabase;
 import com.zaxxer.hikari.HikariConfig;

@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import com.alphapulse.db.schema.v009.Tables;
+import com.alphapulse.db.schema.head.Tables;
 import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantId;
 import com.alphapulse.tenant.testing.TenantDatabase;

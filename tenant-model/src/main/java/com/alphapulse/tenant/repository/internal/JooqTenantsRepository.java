@@ -1,8 +1,8 @@
 package com.alphapulse.tenant.repository.internal;
 
-import static com.alphapulse.db.schema.v009.Tables.TENANTS;
+import static com.alphapulse.db.schema.head.Tables.TENANTS;
 
-import com.alphapulse.db.schema.v009.tables.records.TenantsRecord;
+import com.alphapulse.db.schema.head.tables.records.TenantsRecord;
 import com.alphapulse.tenant.NewTenant;
 import com.alphapulse.tenant.Tenant;
 import com.alphapulse.tenant.TenantException;
@@ -17,7 +17,11 @@ import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 
-/** {@link TenantsRepository} on jOOQ; public only so that the interface's factory can reach it. */
+/**
+ * {@link TenantsRepository} on jOOQ; public only so that the interface's factory can reach it. Its public
+ * members name no generated jOOQ type: the rows stay inside this package, so a service never compiles
+ * against a record class that a later migration regenerates.
+ */
 public final class JooqTenantsRepository implements TenantsRepository {
 
     private static final TenantRecordMapper MAPPER = new TenantRecordMapperImpl();
@@ -33,16 +37,6 @@ public final class JooqTenantsRepository implements TenantsRepository {
             throw new TenantException(TenantException.Code.INVALID_ARGUMENT, "a DSLContext is required");
         }
         this.dsl = dsl;
-    }
-
-    /** See {@link TenantsRepository#toTenant}. */
-    public static Tenant toTenant(TenantsRecord record) {
-        return MAPPER.toTenant(record);
-    }
-
-    /** See {@link TenantsRepository#toRecord}. */
-    public static TenantsRecord toRecord(Tenant tenant) {
-        return MAPPER.toRecord(tenant);
     }
 
     @Override

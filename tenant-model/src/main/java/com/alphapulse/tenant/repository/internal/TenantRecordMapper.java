@@ -1,6 +1,6 @@
 package com.alphapulse.tenant.repository.internal;
 
-import com.alphapulse.db.schema.v009.tables.records.TenantsRecord;
+import com.alphapulse.db.schema.head.tables.records.TenantsRecord;
 import com.alphapulse.tenant.NewTenant;
 import com.alphapulse.tenant.SubscriptionTier;
 import com.alphapulse.tenant.Tenant;
