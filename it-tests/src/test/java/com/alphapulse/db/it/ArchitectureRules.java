@@ -29,6 +29,7 @@ final class ArchitectureRules {
     private static Map<String, String> modules() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("postgres", "com.alphapulse.db.postgres");
+        m.put("migrations", "com.alphapulse.db.migrations");
         m.put("schema", "com.alphapulse.db.schema");
         m.put("verification", "com.alphapulse.db.verification");
         m.put("migration-engine", "com.alphapulse.db.engine");

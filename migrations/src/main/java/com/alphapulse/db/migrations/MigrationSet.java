@@ -76,6 +76,15 @@ public final class MigrationSet {
         return new MigrationSet(root.toString(), null, null, root, null, SetFiles.scan(root));
     }
 
+    /** The text of this set's index ({@code versions.properties}), as the code generator writes it for the classpath. */
+    public String indexText() {
+        return SetFiles.index(versions.stream().map(v -> new SetFiles.Entry(v.number(), v.description(),
+                v.migrationScript(), v.undoScript())).toList());
+    }
+
+    /** The file name of the index under the set's root. */
+    public static final String INDEX = SetFiles.INDEX;
+
     /** A name for messages: the resource root or the directory. */
     public String name() {
         return name;

@@ -3,8 +3,7 @@ package com.alphapulse.db.codegen;
 import com.alphapulse.db.migrations.CatalogQueries;
 import com.alphapulse.db.migrations.MigrationFlyway;
 import com.alphapulse.db.migrations.MigrationSet;
-import com.alphapulse.db.migrations.Version;
-import com.alphapulse.db.migrations.internal.SetFiles;
+import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import java.io.IOException;
@@ -77,28 +76,26 @@ public final class SchemaCodegen {
      * afterwards). Existing output is replaced.
      */
     public static void generate(PostgresProvider pg, Request request) throws Exception {
-        List<SetFiles.Entry> entries = SetFiles.scan(request.setDir());
+        MigrationSet set = MigrationSet.directory(request.setDir());
         if (request.packagePrefix() != null) {
             deleteTree(request.javaOut());
         }
         deleteTree(request.resourcesOut().resolve("expected"));
         Files.createDirectories(request.resourcesOut());
-        Files.writeString(request.resourcesOut().resolve(SetFiles.INDEX), SetFiles.index(entries));
-        MigrationSet set = MigrationSet.directory(request.setDir());
+        Files.writeString(request.resourcesOut().resolve(MigrationSet.INDEX), set.indexText());
         long start = System.nanoTime();
-        for (SetFiles.Entry e : entries) {
-            boolean head = e == entries.get(entries.size() - 1);
-            generate(pg, set, request, e, head);
+        for (SchemaVersion v : set.versions()) {
+            generate(pg, set, request, v, v.equals(set.head()));
         }
-        LOG.info("generated {} schema versions of {} in {} ms", entries.size(), request.setDir(),
+        LOG.info("generated {} schema versions of {} in {} ms", set.versions().size(), request.setDir(),
                 (System.nanoTime() - start) / 1_000_000);
     }
 
-    private static void generate(PostgresProvider pg, MigrationSet set, Request request, SetFiles.Entry e, boolean head)
+    private static void generate(PostgresProvider pg, MigrationSet set, Request request, SchemaVersion e, boolean head)
             throws Exception {
         Database db = pg.createDatabase("codegen_v" + e.label());
         try {
-            MigrationFlyway.migrate(set, db.dataSource(), Version.of(e.number()));
+            MigrationFlyway.migrate(set, db.dataSource(), e.version());
             if (request.packagePrefix() != null) {
                 jooq(db, request.packagePrefix() + e.label(), request.javaOut());
                 if (head && request.headPackage() != null) {
