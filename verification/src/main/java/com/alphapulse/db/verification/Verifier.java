@@ -3,6 +3,7 @@ package com.alphapulse.db.verification;
 import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.verification.internal.Filler;
 import com.alphapulse.db.verification.internal.IsolationProbe;
 import com.alphapulse.db.verification.internal.RlsOverhead;
 import com.alphapulse.db.verification.internal.SnapshotComparator;
@@ -19,10 +20,17 @@ import javax.sql.DataSource;
  * between calls (each verb takes a connection from the data source and returns it).
  *
  * <pre>{@code
- * Verifier verifier = Verifier.on(dataSource);
- * VerifyResult r = verifier.verify(AlphaPulseSchema.migrations().head());
+ * Verifier verifier = Verifier.on(dataSource, set);        // any migration set; on(dataSource): AlphaPulse's
+ * VerifyResult r = verifier.verify(set.head());
  * if (!r.clean()) { r.errors().forEach(...); }
+ * FillResult data = verifier.fill(FillOptions.of(3, 1_000).withRows("orders", 33_334));
  * }</pre>
+ *
+ * <p>Nothing here knows a table by name. The tenant tables are read from the live catalog: every table of
+ * schema {@code public} with a {@code tenant_id} column (for the tenancy rules also those with row-level
+ * security or a policy, and those that have tenant_id at the head of the migration set). The tenant registry
+ * is the table their tenant_id foreign keys reference ({@code tenants} by convention, when none does yet).
+ * Row-level security is expected to key on the session setting {@code app.current_tenant_id}.
  *
  * <p>The data source's user needs to read the catalog for {@link #verify}, {@link #identify} and
  * {@link #checkTenancy}; {@link #snapshot} needs a role that row-level security does not filter (superuser,
@@ -85,9 +93,10 @@ public final class Verifier {
 
     /**
      * Checks the rules any multi-tenant schema must keep on the live catalog, whatever its version. The tenant
-     * tables are those with a tenant_id column, row-level security or a policy, and the schema's eight tenant
-     * tables wherever they exist; each must have a tenant_id column (its absence is an error), NOT NULL, with a
-     * foreign key to tenants and a valid index whose first key is the plain column tenant_id and that has no
+     * tables are those with a tenant_id column, row-level security or a policy, and the tables that have
+     * tenant_id at the head of the migration set wherever they exist (so that a table that lost tenant_id does
+     * not escape the rules); each must have a tenant_id column (its absence is an error), NOT NULL, with a
+     * foreign key to the tenant registry and a valid index whose first key is the plain column tenant_id and that has no
      * predicate (expression keys and partial indexes do not count), row-level security enabled and forced, and
      * for each of SELECT, INSERT, UPDATE and DELETE at least one permissive policy (a FOR ALL policy counts for
      * all four), every one of which confines USING and WITH CHECK, as the command requires, to the current
@@ -99,13 +108,14 @@ public final class Verifier {
      * @param applicationRole the role the application connects as; null skips the role rules
      */
     public TenancyResult checkTenancy(String applicationRole) {
-        return TenancyRules.check(dataSource, applicationRole);
+        return TenancyRules.check(dataSource, set, applicationRole);
     }
 
     /**
      * The isolation probe. Creates a temporary login role ({@code alphapulse_probe_<random>}: not superuser,
-     * not BYPASSRLS, owning nothing) with the four commands on the eight tenant tables, inserts two rows per
-     * table for each of two fresh tenants A and B as the data source's user, then, logged in as the role, for
+     * not BYPASSRLS, owning nothing) with the four commands on every tenant table of the live catalog, inserts
+     * two generated rows per table (as {@link #fill} generates them) for each of two fresh tenants A and B as
+     * the data source's user, then, logged in as the role, for
      * each table and each of SELECT, INSERT, UPDATE and DELETE: tenant A sees and touches only its own rows,
      * cannot insert a row into B or move one there, and a session with no tenant set sees and touches nothing.
      * Every statement is rolled back. The role, the tenants and their rows are removed afterwards, also when
@@ -113,12 +123,33 @@ public final class Verifier {
      * pg_hba / CONNECT refusing it), its sessions are connections of the data source switched with SET ROLE;
      * these are reset (RESET ROLE, RESET ALL) before they are closed, so a pool gets them back as they came.
      *
-     * @throws VerificationException {@code PRECONDITION_FAILED} when the tenant tables are not there (before
-     *     007), {@code PROBE_SETUP_FAILED} when the role or rows cannot be created, {@code CLEANUP_FAILED} when
-     *     something could not be removed (the message says what)
+     * @throws VerificationException {@code PRECONDITION_FAILED} when there is no tenant table, or a tenant
+     *     table lacks tenant_id (e.g. AlphaPulse before 007: a table that has it at the set's head, or has
+     *     row-level security, does not yet), {@code PROBE_SETUP_FAILED} when the role or rows cannot be
+     *     created, {@code CLEANUP_FAILED} when something could not be removed (the message says what)
      */
     public ProbeResult probe() {
-        return IsolationProbe.run(dataSource);
+        return IsolationProbe.run(dataSource, set);
+    }
+
+    /**
+     * Generates data: {@link FillOptions#tenants()} new tenants in the tenant registry, then, for each, rows
+     * in every tenant table of the live catalog, parents before children (a topological order of the foreign
+     * keys), all in one transaction, then ANALYZE of the filled tables. Every column that needs a value gets
+     * one of its type: NOT NULL columns without a default, key and unique columns, dates and times; lengths of
+     * varchar, precision of numeric, enum labels and simple CHECK constraints ({@code IN (...)}, comparisons
+     * with a number) are respected; a foreign key takes an existing parent row of the same tenant. The rows
+     * are made with {@code INSERT ... SELECT ... FROM generate_series}, one statement per table and tenant, so
+     * 100,000 rows take seconds. Each tenant's rows are written with {@code app.current_tenant_id} set to it,
+     * so a table owner under FORCE ROW LEVEL SECURITY may fill too.
+     *
+     * @throws VerificationException {@code PRECONDITION_FAILED} when there is no tenant registry (no tenant_id
+     *     with a foreign key), a column has a type no value can be generated for, or the seed was used before;
+     *     {@code QUERY_FAILED} when an insert fails (e.g. a CHECK constraint too complex to read); nothing is
+     *     inserted then
+     */
+    public FillResult fill(FillOptions options) {
+        return Filler.fill(dataSource, Objects.requireNonNull(options, "options"));
     }
 
     /** A snapshot of every table of schema {@code public}; the semantics are documented on {@link DataSnapshot}. */
@@ -140,17 +171,19 @@ public final class Verifier {
     }
 
     /**
-     * Measures what row-level security costs: representative tenant-scoped queries (latest trades, count of
-     * trades, a trade by id, open positions by opened_at) run {@code iterations} times each as a temporary
-     * application role under row-level security with the tenant set, and as the data source's user with an
-     * explicit {@code WHERE tenant_id = ?} and row security off; reports median and 95th percentile of each,
-     * the overhead ratio, and whether each plan uses a composite index leading with tenant_id. The data must
-     * be loaded first; the tenant with the most trades is measured. A measurement, not a check. The
+     * Measures what row-level security costs: representative tenant-scoped queries derived from the live
+     * catalog (on the largest tenant table: its latest rows by the timestamp its composite tenant index
+     * orders, or another indexed timestamp; a count; a row by primary key; and the latest rows of the second
+     * largest tenant table) run {@code iterations} times each as a temporary application role under row-level
+     * security with the tenant set, and as the data source's user with an explicit {@code WHERE tenant_id = ?}
+     * and row security off; reports median and 95th percentile of each, the overhead ratio, and whether each
+     * plan uses a composite index leading with tenant_id. The data must be loaded first; the tenant with the
+     * most rows in the largest table is measured. A measurement, not a check. The
      * temporary role is dropped and the data source's sessions are handed back as they came (row_security
      * reset, no role switched, no tenant set), also when the measurement fails.
      *
      * @throws VerificationException {@code PRECONDITION_FAILED} when {@code iterations} is below 1, the tenant
-     *     tables are not there (before 007) or there are no trades; {@code PROBE_SETUP_FAILED} when the role or
+     *     tables are not there or have no rows; {@code PROBE_SETUP_FAILED} when the role or
      *     its session cannot be created; {@code CLEANUP_FAILED} when the role could not be dropped
      */
     public RlsOverheadResult measureRlsOverhead(int iterations) {

@@ -46,7 +46,7 @@ class RlsOverheadTest {
         RlsOverheadResult r = Verifier.on(DB.dataSource()).measureRlsOverhead(200);
 
         System.out.printf(Locale.ROOT, "%nRLS overhead, tenant %s (%d of %d trades), %d runs per query and side%n",
-                r.tenant(), r.tenantTrades(), r.totalTrades(), r.iterations());
+                r.tenant(), r.tenantRows(), r.totalRows(), r.iterations());
         System.out.printf(Locale.ROOT, "%-30s %12s %12s %12s %12s %9s  %s%n", "query", "rls median", "rls p95",
                 "owner median", "owner p95", "overhead", "indexes under RLS / owner");
         for (QueryOverhead q : r.queries()) {
@@ -57,10 +57,11 @@ class RlsOverheadTest {
         System.out.println("plan of 'latest trades' under RLS:\n" + r.queries().get(0).rlsPlan());
 
         assertThat(r.tenant()).isIn(AlphaPulseRows.tenant(1), AlphaPulseRows.tenant(2), AlphaPulseRows.tenant(3));
-        assertThat(r.tenantTrades()).isEqualTo(20_000);
-        assertThat(r.totalTrades()).isEqualTo(60_000);
-        assertThat(r.queries()).extracting(QueryOverhead::name)
-                .containsExactly("latest trades", "count trades", "trade by id", "open positions by opened_at");
+        assertThat(r.table()).as("the largest tenant table").isEqualTo("trades");
+        assertThat(r.tenantRows()).isEqualTo(20_000);
+        assertThat(r.totalRows()).isEqualTo(60_000);
+        assertThat(r.queries()).extracting(QueryOverhead::name).containsExactly("latest trades by created_at",
+                "count trades", "trades by primary key", "latest positions by opened_at");
         QueryOverhead latest = r.queries().get(0);
         assertThat(latest.rlsPlan()).contains("tenant_id = (current_setting('app.current_tenant_id'");
         assertThat(latest.rlsIndexes()).containsExactly("idx_trades_tenant_created_compound");
@@ -72,7 +73,7 @@ class RlsOverheadTest {
     }
 
     @Test
-    @DisplayName("with no trades there is nothing to measure: PRECONDITION_FAILED, no role left, row_security back on in the pooled session")
+    @DisplayName("with no rows there is nothing to measure: PRECONDITION_FAILED, no role left, row_security back on in the pooled session")
     void noData() throws SQLException {
         Database empty = PostgresProvider.shared().createDatabase("rls_overhead_empty");
         HikariConfig config = new HikariConfig();
@@ -86,7 +87,7 @@ class RlsOverheadTest {
             assertThatThrownBy(() -> Verifier.on(pool).measureRlsOverhead(5))
                     .isInstanceOfSatisfying(VerificationException.class,
                             e -> assertThat(e.code()).isEqualTo(VerificationException.Code.PRECONDITION_FAILED))
-                    .hasMessageContaining("no trades");
+                    .hasMessageContaining("no rows");
             try (Connection c = pool.getConnection(); Statement s = c.createStatement();
                     ResultSet rs = s.executeQuery("SELECT current_setting('row_security'), "
                             + "(SELECT count(*) FROM pg_roles WHERE rolname LIKE 'alphapulse_rls_%')")) {

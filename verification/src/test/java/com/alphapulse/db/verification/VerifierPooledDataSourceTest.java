@@ -136,7 +136,7 @@ class VerifierPooledDataSourceTest {
     void rlsOverheadReturnsCleanSessions() throws SQLException {
         RlsOverheadResult r = Verifier.on(pool).measureRlsOverhead(3);
 
-        assertThat(r.tenantTrades()).isEqualTo(200);
+        assertThat(r.tenantRows()).isEqualTo(200);
         assertThat(pool.getHikariPoolMXBean().getActiveConnections()).as("connections still borrowed").isZero();
         assertThat(everyPooledSession()).containsOnly(clean());
         assertThat(TestDatabases.count(DB, "SELECT count(*) FROM pg_roles WHERE rolname LIKE 'alphapulse_rls_%'"))

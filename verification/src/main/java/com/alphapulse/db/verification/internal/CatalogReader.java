@@ -3,7 +3,6 @@ package com.alphapulse.db.verification.internal;
 import com.alphapulse.db.migrations.CatalogQueries;
 import java.sql.Savepoint;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

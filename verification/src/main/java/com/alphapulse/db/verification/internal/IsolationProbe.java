@@ -1,6 +1,6 @@
 package com.alphapulse.db.verification.internal;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.verification.ProbeCheck;
 import com.alphapulse.db.verification.ProbeResult;
 import com.alphapulse.db.verification.VerificationException;
@@ -17,11 +17,14 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
-import org.jooq.Query;
+import java.sql.Types;
 
 /**
  * The isolation probe: as a temporary role that is neither owner, superuser nor BYPASSRLS, with real rows of
  * two fresh tenants A and B, tries every command on every tenant table as tenant A and with no tenant set.
+ * The tenant tables are those of the live catalog (every table with a tenant_id column, see
+ * {@link TenancyRules#tenantTables}); their rows come from {@link RowGenerator}, so a table a new migration
+ * adds is probed without a change here.
  *
  * <p>Every statement runs in its own transaction, rolled back afterwards, so the checks are independent.
  * UPDATE and DELETE are issued without a WHERE clause, the way a forgetful application query would: a
@@ -53,26 +56,33 @@ public final class IsolationProbe {
     }
 
     private final DataSource ds;
+    private final MigrationSet set;
     private final List<ProbeCheck> checks = new ArrayList<>();
+    private List<String> tables;
     private Catalog live;
     private ProbeFixture fixture;
     private Connection asA;
     private Connection noTenant;
 
-    private IsolationProbe(DataSource ds) {
+    private IsolationProbe(DataSource ds, MigrationSet set) {
         this.ds = ds;
+        this.set = set;
     }
 
-    /** Runs the probe on the database behind {@code ds}, whose user must be able to create roles. */
-    public static ProbeResult run(DataSource ds) {
-        return new IsolationProbe(ds).run();
+    /**
+     * Runs the probe on the database behind {@code ds}, whose user must be able to create roles; the head of
+     * {@code set} tells which tables should be tenant tables when the live catalog has lost a tenant_id.
+     */
+    public static ProbeResult run(DataSource ds, MigrationSet set) {
+        return new IsolationProbe(ds, set).run();
     }
 
     private ProbeResult run() {
         long start = System.nanoTime();
-        List<String> tables = AlphaPulseSchema.TENANT_TABLES;
+        Catalog head = ExpectedState.of(set.head()).catalog();
         try (Connection admin = Jdbc.open(ds)) {
             live = CatalogReader.read(admin);
+            tables = TenancyRules.tenantTables(live, head);
             requireTenantTables(tables);
             TempRole role = TempRole.create(ds, admin, "alphapulse_probe_", tables, "SELECT, INSERT, UPDATE, DELETE");
             fixture = new ProbeFixture();
@@ -123,17 +133,18 @@ public final class IsolationProbe {
 
     private void requireTenantTables(List<String> tables) {
         List<String> lacking = new ArrayList<>();
-        if (!live.tables().contains(TenancyRules.TENANTS_TABLE)) {
-            lacking.add("table tenants");
-        }
         for (String t : tables) {
             if (!live.hasColumn(t, TenancyRules.TENANT_COLUMN)) {
                 lacking.add(t + ".tenant_id");
             }
         }
+        if (tables.isEmpty()) {
+            lacking.add("a table with a tenant_id column");
+        }
         if (!lacking.isEmpty()) {
-            throw new VerificationException(Code.PRECONDITION_FAILED, "the isolation probe needs the tenant tables "
-                    + "of version 007 or later; missing: " + String.join(", ", lacking));
+            throw new VerificationException(Code.PRECONDITION_FAILED, "the isolation probe needs every tenant "
+                    + "table to carry tenant_id (the tables with row-level security, a policy, or tenant_id here "
+                    + "or at " + set.head().label() + "); missing: " + String.join(", ", lacking));
         }
     }
 
@@ -146,7 +157,7 @@ public final class IsolationProbe {
             }
             if (tenant != null) {
                 try (PreparedStatement s = c.prepareStatement("SELECT set_config(?, ?, false)")) {
-                    s.setString(1, AlphaPulseSchema.TENANT_SETTING);
+                    s.setString(1, TenancyRules.TENANT_SETTING);
                     s.setString(2, tenant.toString());
                     s.execute();
                 }
@@ -155,7 +166,7 @@ public final class IsolationProbe {
                 // that never saw the setting reads NULL, the strictest case, and is left so; once a session has
                 // seen it, RESET gives '', the closest to NULL PostgreSQL offers.
                 try (Statement s = c.createStatement()) {
-                    s.execute("RESET " + AlphaPulseSchema.TENANT_SETTING);
+                    s.execute("RESET " + TenancyRules.TENANT_SETTING);
                 }
             }
             c.setAutoCommit(false);
@@ -168,7 +179,7 @@ public final class IsolationProbe {
 
     private static String tenantSetting(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT current_setting(?, true)")) {
-            s.setString(1, AlphaPulseSchema.TENANT_SETTING);
+            s.setString(1, TenancyRules.TENANT_SETTING);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
                 return rs.getString(1);
@@ -267,7 +278,7 @@ public final class IsolationProbe {
         }
         for (Catalog.Row k : live.all(Catalog.CONSTRAINTS)) {
             if ("FOREIGN KEY".equals(k.attr("constraint_type")) && table.equals(k.attr("referenced_table"))
-                    && !k.table().equals(table) && AlphaPulseSchema.TENANT_TABLES.contains(k.table())) {
+                    && !k.table().equals(table) && tables.contains(k.table())) {
                 collect(k.table(), ordered, visiting);
             }
         }
@@ -294,12 +305,18 @@ public final class IsolationProbe {
     }
 
     private Attempt insert(Connection c, String table, UUID tenant) {
-        Query q = fixture.insertRow(Jdbc.dsl(c), table, tenant);
-        try {
-            return new Attempt(q.execute(), List.of(), null);
-        } catch (org.jooq.exception.DataAccessException e) {
-            SQLException cause = e.getCause(SQLException.class);
-            return new Attempt(0, List.of(), cause != null ? cause : new SQLException(e.getMessage(), e.sqlState(), e));
+        RowGenerator.SampleRow row = fixture.newRow(table, tenant);
+        try (PreparedStatement s = c.prepareStatement(row.insertSql())) {
+            for (int i = 0; i < row.values().size(); i++) {
+                if (row.values().get(i) == null) {
+                    s.setNull(i + 1, Types.VARCHAR);
+                } else {
+                    s.setString(i + 1, row.values().get(i));
+                }
+            }
+            return new Attempt(s.executeUpdate(), List.of(), null);
+        } catch (SQLException e) {
+            return new Attempt(0, List.of(), e);
         } finally {
             Jdbc.rollbackQuietly(c);
         }

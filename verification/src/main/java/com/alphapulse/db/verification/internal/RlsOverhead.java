@@ -1,6 +1,5 @@
 package com.alphapulse.db.verification.internal;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.QueryOverhead;
 import com.alphapulse.db.verification.RlsOverheadResult;
 import com.alphapulse.db.verification.VerificationException;
@@ -15,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -26,30 +26,19 @@ import org.jooq.exception.DataAccessException;
  * Times representative tenant-scoped queries as the application runs them (a plain role under row-level
  * security, tenant set in {@code app.current_tenant_id}, no tenant filter in the SQL) against the same queries
  * with an explicit {@code WHERE tenant_id = ?} run by the data source's own role with row security off. The
- * data must be loaded by the caller; the tenant with the most trades is measured.
+ * data must be loaded by the caller. The queries are derived from the live catalog, whatever the schema: on
+ * the largest tenant table (by rows) the latest rows by its indexed timestamp, a count and a lookup by primary
+ * key, and the latest rows of the second largest table; the tenant with the most rows in the largest table
+ * is measured.
  */
 public final class RlsOverhead {
 
     private static final Pattern INDEX_USED =
             Pattern.compile("(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\\S+)");
+    private static final int LATEST = 50;
 
-    /** One query in its two forms. */
-    private record Probe(String name, String rlsSql, String ownerSql) {}
-
-    private static final List<Probe> QUERIES = List.of(
-            new Probe("latest trades",
-                    "SELECT * FROM public.trades ORDER BY created_at DESC LIMIT 50",
-                    "SELECT * FROM public.trades WHERE tenant_id = ? ORDER BY created_at DESC LIMIT 50"),
-            new Probe("count trades",
-                    "SELECT count(*) FROM public.trades",
-                    "SELECT count(*) FROM public.trades WHERE tenant_id = ?"),
-            new Probe("trade by id",
-                    "SELECT * FROM public.trades WHERE id = ?",
-                    "SELECT * FROM public.trades WHERE tenant_id = ? AND id = ?"),
-            new Probe("open positions by opened_at",
-                    "SELECT * FROM public.positions WHERE status = 'open' ORDER BY opened_at DESC LIMIT 50",
-                    "SELECT * FROM public.positions WHERE tenant_id = ? AND status = 'open' "
-                            + "ORDER BY opened_at DESC LIMIT 50"));
+    /** One query in its two forms; {@code byKey} binds the primary key of one row after the tenant. */
+    private record Probe(String name, String rlsSql, String ownerSql, boolean byKey) {}
 
     private RlsOverhead() {}
 
@@ -60,13 +49,7 @@ public final class RlsOverhead {
         }
         long start = System.nanoTime();
         try (Connection owner = Jdbc.open(ds)) {
-            Catalog live = CatalogReader.read(owner);
-            for (String t : List.of("trades", "positions")) {
-                if (!live.hasColumn(t, TenancyRules.TENANT_COLUMN)) {
-                    throw new VerificationException(Code.PRECONDITION_FAILED,
-                            "measuring RLS overhead needs " + t + ".tenant_id (version 007 or later)");
-                }
-            }
+            Tables model = Tables.read(owner);
             Set<String> composite = compositeIndexes(owner);
             owner.setAutoCommit(true);
             try (Statement s = owner.createStatement()) {
@@ -76,7 +59,7 @@ public final class RlsOverhead {
             }
             Throwable failure = null;
             try {
-                return measure(ds, owner, iterations, composite, start);
+                return measure(ds, owner, model, iterations, composite, start);
             } catch (SQLException | RuntimeException | Error e) {
                 failure = e;
                 throw e;
@@ -88,27 +71,35 @@ public final class RlsOverhead {
         }
     }
 
-    private static RlsOverheadResult measure(DataSource ds, Connection owner, int iterations, Set<String> composite,
-            long start) throws SQLException {
+    private static RlsOverheadResult measure(DataSource ds, Connection owner, Tables model, int iterations,
+            Set<String> composite, long start) throws SQLException {
+        List<String> tenantTables = model.tenantTablesInOrder(model.registry().orElse(TenancyRules.TENANTS_TABLE));
+        if (tenantTables.isEmpty()) {
+            throw new VerificationException(Code.PRECONDITION_FAILED,
+                    "measuring RLS overhead needs tables with a tenant_id column; there are none");
+        }
+        List<String> bySize = bySize(owner, tenantTables);
+        Tables.Table largest = model.require(bySize.get(0));
         long[] counts = new long[2];
-        UUID tenant = busiestTenant(owner, counts);
-        long tradeId = firstTrade(owner, tenant);
-        TempRole role = TempRole.create(ds, owner, "alphapulse_rls_", AlphaPulseSchema.TENANT_TABLES, "SELECT");
+        UUID tenant = busiestTenant(owner, largest.name(), counts);
+        List<Probe> queries = queries(model, bySize, indexKeys(owner));
+        Object[] key = firstKey(owner, largest, tenant);
+        TempRole role = TempRole.create(ds, owner, "alphapulse_rls_", tenantTables, "SELECT");
         Throwable failure = null;
         try {
             // A session switched with SET ROLE gets this setting reset by role.close().
             Connection app = role.connect();
             app.setAutoCommit(true);
             try (PreparedStatement s = app.prepareStatement("SELECT set_config(?, ?, false)")) {
-                s.setString(1, AlphaPulseSchema.TENANT_SETTING);
+                s.setString(1, TenancyRules.TENANT_SETTING);
                 s.setString(2, tenant.toString());
                 s.execute();
             }
             List<QueryOverhead> results = new ArrayList<>();
-            for (Probe q : QUERIES) {
-                results.add(measure(q, app, owner, tenant, tradeId, iterations, composite));
+            for (Probe q : queries) {
+                results.add(measure(q, app, owner, tenant, key, iterations, composite));
             }
-            return new RlsOverheadResult(tenant.toString(), counts[0], counts[1], iterations, results,
+            return new RlsOverheadResult(tenant.toString(), largest.name(), counts[0], counts[1], iterations, results,
                     Duration.ofNanos(System.nanoTime() - start));
         } catch (SQLException | RuntimeException | Error e) {
             failure = e;
@@ -123,6 +114,91 @@ public final class RlsOverhead {
                 failure.addSuppressed(e);
             }
         }
+    }
+
+    /** The tenant tables that have rows, most rows first (ties alphabetically). */
+    private static List<String> bySize(Connection owner, List<String> tables) throws SQLException {
+        StringBuilder sql = new StringBuilder();
+        for (String t : tables) {
+            sql.append(sql.length() == 0 ? "" : " UNION ALL ").append("SELECT '").append(t.replace("'", "''"))
+                    .append("'::text, count(*) FROM ").append(Jdbc.table(t));
+        }
+        sql.append(" ORDER BY 2 DESC, 1");
+        List<String> out = new ArrayList<>();
+        try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery(sql.toString())) {
+            while (rs.next()) {
+                if (rs.getLong(2) > 0) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        if (out.isEmpty()) {
+            throw new VerificationException(Code.PRECONDITION_FAILED,
+                    "there are no rows in the tenant tables to measure with: load data first");
+        }
+        return out;
+    }
+
+    /**
+     * The queries: latest rows, count and lookup by primary key on the largest table, latest rows on the
+     * second largest. A query the table cannot support (no timestamp column, no single primary key) is left out.
+     */
+    private static List<Probe> queries(Tables model, List<String> bySize, Map<String, List<List<String>>> indexes) {
+        List<Probe> out = new ArrayList<>();
+        Tables.Table largest = model.require(bySize.get(0));
+        String t = Jdbc.table(largest.name());
+        latest(largest, indexes).ifPresent(col -> out.add(latestProbe(largest, col)));
+        out.add(new Probe("count " + largest.name(), "SELECT count(*) FROM " + t,
+                "SELECT count(*) FROM " + t + " WHERE tenant_id = ?", false));
+        if (!largest.primaryKey().isEmpty()) {
+            String where = largest.primaryKey().stream().map(c -> Jdbc.ident(c) + " = ?")
+                    .collect(java.util.stream.Collectors.joining(" AND "));
+            out.add(new Probe(largest.name() + " by primary key", "SELECT * FROM " + t + " WHERE " + where,
+                    "SELECT * FROM " + t + " WHERE tenant_id = ? AND " + where, true));
+        }
+        if (bySize.size() > 1) {
+            Tables.Table second = model.require(bySize.get(1));
+            latest(second, indexes).ifPresent(col -> out.add(latestProbe(second, col)));
+        }
+        return out;
+    }
+
+    private static Probe latestProbe(Tables.Table table, String column) {
+        String t = Jdbc.table(table.name());
+        String order = " ORDER BY " + Jdbc.ident(column) + " DESC LIMIT " + LATEST;
+        return new Probe("latest " + table.name() + " by " + column, "SELECT * FROM " + t + order,
+                "SELECT * FROM " + t + " WHERE tenant_id = ?" + order, false);
+    }
+
+    /**
+     * The timestamp column the "latest rows" query orders by: the second key of a composite index leading
+     * with tenant_id (what such an index is for), else the first key of another index, else none.
+     */
+    private static java.util.Optional<String> latest(Tables.Table table, Map<String, List<List<String>>> indexes) {
+        List<String> dated = table.columns().values().stream().filter(c -> c.category() == 'D'
+                && (c.baseType().equals("date") || c.baseType().startsWith("timestamp")))
+                .map(Tables.Column::name).toList();
+        List<List<String>> keys = indexes.getOrDefault(table.name(), List.of());
+        java.util.Optional<String> composite = keys.stream().filter(k -> k.size() > 1
+                && k.get(0).equals(TenancyRules.TENANT_COLUMN) && dated.contains(k.get(1))).map(k -> k.get(1)).findFirst();
+        return composite.or(() -> keys.stream().filter(k -> dated.contains(k.get(0))).map(k -> k.get(0)).findFirst());
+    }
+
+    /** The key columns of every valid, non-partial index of schema public, by table ('' for an expression). */
+    private static Map<String, List<List<String>>> indexKeys(Connection owner) throws SQLException {
+        Map<String, List<List<String>>> out = new java.util.TreeMap<>();
+        try (Statement s = owner.createStatement(); ResultSet rs = s.executeQuery("SELECT t.relname, "
+                + "ARRAY(SELECT COALESCE(a.attname::text, '') FROM unnest(x.indkey::int2[]) WITH ORDINALITY u(n, o) "
+                + "LEFT JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = u.n ORDER BY u.o) "
+                + "FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid "
+                + "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = 'public' AND x.indisvalid "
+                + "AND x.indpred IS NULL ORDER BY t.relname, i.relname")) {
+            while (rs.next()) {
+                List<String> keys = Arrays.stream((Object[]) rs.getArray(2).getArray()).map(String::valueOf).toList();
+                out.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(keys);
+            }
+        }
+        return out;
     }
 
     /** RESET row_security on the owner's session; a failure is added to {@code failure}, or thrown without one. */
@@ -146,36 +222,43 @@ public final class RlsOverhead {
         return names;
     }
 
-    private static UUID busiestTenant(Connection owner, long[] counts) throws SQLException {
+    private static UUID busiestTenant(Connection owner, String table, long[] counts) throws SQLException {
         try (Statement s = owner.createStatement();
-                ResultSet rs = s.executeQuery("SELECT tenant_id, count(*), sum(count(*)) OVER () "
-                        + "FROM public.trades GROUP BY tenant_id ORDER BY 2 DESC, 1 LIMIT 1")) {
-            if (!rs.next()) {
-                throw new VerificationException(Code.PRECONDITION_FAILED,
-                        "there are no trades to measure with: load data first");
-            }
+                ResultSet rs = s.executeQuery("SELECT tenant_id, count(*), sum(count(*)) OVER () FROM "
+                        + Jdbc.table(table) + " GROUP BY tenant_id ORDER BY 2 DESC, 1 LIMIT 1")) {
+            rs.next();
             counts[0] = rs.getLong(2);
             counts[1] = rs.getLong(3);
             return rs.getObject(1, UUID.class);
         }
     }
 
-    private static long firstTrade(Connection owner, UUID tenant) throws SQLException {
-        try (PreparedStatement s = owner.prepareStatement(
-                "SELECT id FROM public.trades WHERE tenant_id = ? ORDER BY id LIMIT 1")) {
+    /** The primary key of the busiest tenant's first row of {@code table}, or null when it has none. */
+    private static Object[] firstKey(Connection owner, Tables.Table table, UUID tenant) throws SQLException {
+        if (table.primaryKey().isEmpty()) {
+            return null;
+        }
+        String cols = table.primaryKey().stream().map(Jdbc::ident).collect(java.util.stream.Collectors.joining(", "));
+        try (PreparedStatement s = owner.prepareStatement("SELECT " + cols + " FROM " + Jdbc.table(table.name())
+                + " WHERE tenant_id = ? ORDER BY " + cols + " LIMIT 1")) {
             s.setObject(1, tenant);
             try (ResultSet rs = s.executeQuery()) {
                 rs.next();
-                return rs.getLong(1);
+                Object[] key = new Object[table.primaryKey().size()];
+                for (int i = 0; i < key.length; i++) {
+                    key[i] = rs.getObject(i + 1);
+                }
+                return key;
             }
         }
     }
 
-    private static QueryOverhead measure(Probe q, Connection app, Connection owner, UUID tenant, long tradeId,
+    private static QueryOverhead measure(Probe q, Connection app, Connection owner, UUID tenant, Object[] key,
             int iterations, Set<String> composite) throws SQLException {
-        boolean byId = q.rlsSql().contains("id = ?");
-        Object[] rlsBinds = byId ? new Object[] {tradeId} : new Object[0];
-        Object[] ownerBinds = byId ? new Object[] {tenant, tradeId} : new Object[] {tenant};
+        Object[] rlsBinds = q.byKey() ? key : new Object[0];
+        Object[] ownerBinds = new Object[1 + rlsBinds.length];
+        ownerBinds[0] = tenant;
+        System.arraycopy(rlsBinds, 0, ownerBinds, 1, rlsBinds.length);
         String rlsPlan = explain(app, q.rlsSql(), rlsBinds);
         String ownerPlan = explain(owner, q.ownerSql(), ownerBinds);
         long[] rls = new long[iterations];

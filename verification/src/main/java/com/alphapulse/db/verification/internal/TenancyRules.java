@@ -1,6 +1,6 @@
 package com.alphapulse.db.verification.internal;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.verification.Finding;
 import com.alphapulse.db.verification.Severity;
 import com.alphapulse.db.verification.TenancyResult;
@@ -19,8 +19,9 @@ import org.jooq.exception.DataAccessException;
 
 /**
  * The rules every multi-tenant schema keeps, read off the live catalog whatever the version: every tenant
- * table (one with a tenant_id column, row-level security or a policy, and the eight tenant tables of the
- * schema wherever they exist) has tenant_id NOT NULL, a foreign key to tenants, a valid index whose first key
+ * table (one with a tenant_id column, row-level security or a policy, and the tables that have tenant_id at
+ * the head of the migration set wherever they exist) has tenant_id NOT NULL, a foreign key to the tenant
+ * registry, a valid index whose first key
  * is the plain column tenant_id and that has no predicate, row-level security enabled and forced, and for
  * each of SELECT, INSERT, UPDATE and DELETE at least one permissive policy, every one of which confines rows
  * to the current tenant ({@link TenantPredicate}); and the application's role can neither bypass row-level
@@ -28,21 +29,53 @@ import org.jooq.exception.DataAccessException;
  */
 public final class TenancyRules {
 
+    /** The column every tenant table carries: the convention the policies and the registry's foreign keys use. */
     static final String TENANT_COLUMN = "tenant_id";
+    /** The session setting row-level security keys on. */
+    static final String TENANT_SETTING = "app.current_tenant_id";
+    /**
+     * The registry's name when the catalog cannot tell (no tenant_id has a foreign key yet): the name the
+     * convention gives the table tenant_id references.
+     */
     static final String TENANTS_TABLE = "tenants";
     private static final List<String> COMMANDS = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
     private final List<Finding> findings = new ArrayList<>();
+    private final String registry;
 
-    private TenancyRules() {}
+    private TenancyRules(String registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * The tenant registry: the table the live tenant_id foreign keys reference, else the one they reference
+     * at the head of the set, else {@link #TENANTS_TABLE}. The foreign keys of a damaged database must not
+     * decide what the rule checks, hence the set's head before the conventional name.
+     */
+    static String registry(Catalog live, Catalog head) {
+        return referenced(live).or(() -> referenced(head)).orElse(TENANTS_TABLE);
+    }
+
+    private static java.util.Optional<String> referenced(Catalog catalog) {
+        Map<String, Long> targets = new java.util.TreeMap<>();
+        for (Catalog.Row k : catalog.all(Catalog.CONSTRAINTS)) {
+            String def = String.valueOf(k.attr("definition"));
+            if ("FOREIGN KEY".equals(k.attr("constraint_type")) && def.startsWith("FOREIGN KEY (tenant_id)")
+                    && !String.valueOf(k.attr("referenced_table")).isEmpty()) {
+                targets.merge(k.attr("referenced_table"), 1L, Long::sum);
+            }
+        }
+        return targets.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey);
+    }
 
     /** Checks the rules; {@code applicationRole} may be null to skip the role rules. */
-    public static TenancyResult check(DataSource ds, String applicationRole) {
+    public static TenancyResult check(DataSource ds, MigrationSet set, String applicationRole) {
         long start = System.nanoTime();
+        Catalog head = ExpectedState.of(set.head()).catalog();
         try (Connection c = Jdbc.open(ds)) {
             Catalog live = CatalogReader.read(c);
-            TenancyRules rules = new TenancyRules();
-            List<String> tenantTables = tenantTables(live);
+            TenancyRules rules = new TenancyRules(registry(live, head));
+            List<String> tenantTables = tenantTables(live, head);
             Map<String, List<TenantIndexes.Index>> indexes = TenantIndexes.read(c);
             for (String table : tenantTables) {
                 rules.table(live, table, indexes.getOrDefault(table, List.of()));
@@ -62,9 +95,9 @@ public final class TenancyRules {
      * The tables the rules apply to. Not only those with a tenant_id column: a table that lost it (DROP COLUMN
      * ... CASCADE also drops its policies, foreign key and indexes) must not thereby escape the rules.
      */
-    static List<String> tenantTables(Catalog live) {
+    static List<String> tenantTables(Catalog live, Catalog head) {
         return live.tables().stream().filter(t -> live.hasColumn(t, TENANT_COLUMN)
-                || AlphaPulseSchema.TENANT_TABLES.contains(t)
+                || head.hasColumn(t, TENANT_COLUMN)
                 || live.row(Catalog.TABLES, t, t).flag("rls_enabled")
                 || live.row(Catalog.TABLES, t, t).flag("rls_forced")
                 || !live.ofTable(Catalog.POLICIES, t).isEmpty()).toList();
@@ -91,11 +124,11 @@ public final class TenancyRules {
             error(Finding.COLUMN, column, "NOT NULL", "NULL", column + " is nullable: a row can belong to no tenant");
         }
         boolean fk = live.ofTable(Catalog.CONSTRAINTS, table).stream().anyMatch(k ->
-                "FOREIGN KEY".equals(k.attr("constraint_type")) && TENANTS_TABLE.equals(k.attr("referenced_table"))
+                "FOREIGN KEY".equals(k.attr("constraint_type")) && registry.equals(k.attr("referenced_table"))
                         && String.valueOf(k.attr("definition")).startsWith("FOREIGN KEY (tenant_id)"));
         if (!fk) {
-            error(Finding.FOREIGN_KEY, column, "FOREIGN KEY (tenant_id) REFERENCES tenants", Finding.MISSING,
-                    table + " has no foreign key from tenant_id to " + TENANTS_TABLE + ": rows can name a tenant that does not exist");
+            error(Finding.FOREIGN_KEY, column, "FOREIGN KEY (tenant_id) REFERENCES " + registry, Finding.MISSING,
+                    table + " has no foreign key from tenant_id to " + registry + ": rows can name a tenant that does not exist");
         }
         if (tenantIndexes.isEmpty()) {
             error(Finding.INDEX, column, "an index leading with tenant_id", Finding.MISSING, table + " has no valid "
@@ -137,11 +170,11 @@ public final class TenancyRules {
         if (!missing.isEmpty()) {
             String object = table + "." + p.name();
             error(Finding.POLICY, object, String.join(" and ", missing) + " comparing tenant_id with "
-                    + "current_setting('" + AlphaPulseSchema.TENANT_SETTING + "')::uuid",
+                    + "current_setting('" + TENANT_SETTING + "')::uuid",
                     "USING " + emptyAsNone(using) + " WITH CHECK " + emptyAsNone(check),
                     "policy " + p.name() + " lets " + command + " through without confining its "
                             + String.join(" and ", missing) + " to the current tenant (tenant_id = current_setting('"
-                            + AlphaPulseSchema.TENANT_SETTING + "', true)::uuid, not under an OR): "
+                            + TENANT_SETTING + "', true)::uuid, not under an OR): "
                             + "one tenant reaches another's rows");
         }
     }

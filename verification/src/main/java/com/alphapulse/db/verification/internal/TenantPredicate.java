@@ -1,6 +1,5 @@
 package com.alphapulse.db.verification.internal;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -14,7 +13,7 @@ import java.util.regex.Pattern;
  */
 final class TenantPredicate {
 
-    private static final String SETTING = "current_setting\\('" + Pattern.quote(AlphaPulseSchema.TENANT_SETTING)
+    private static final String SETTING = "current_setting\\('" + Pattern.quote(TenancyRules.TENANT_SETTING)
             + "'::text(?:, (?:true|false))?\\)";
     // (current_setting(...))::uuid, or the initplan form ((SELECT current_setting(...) AS current_setting))::uuid.
     private static final String CURRENT_TENANT =
