@@ -13,17 +13,22 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import com.alphapulse.db.verification.FillOptions;
+import com.alphapulse.db.verification.FillResult;
+import com.alphapulse.db.verification.Verifier;
 import org.jooq.DSLContext;
 
 /**
- * Realistic multi-tenant data at version 007 or later, generated in the database with
- * {@code INSERT ... SELECT generate_series} in one transaction. Each tenant's rows are inserted with
+ * Multi-tenant demo data in every tenant table of the live catalog. Where the database has AlphaPulse's
+ * domain tables with tenant_id (007 or later), those get realistic AlphaPulse rows, generated in the
+ * database with {@code INSERT ... SELECT generate_series} in one transaction; every other tenant table (one a
+ * later migration added, or every table of another migration set) then gets typed rows for the same tenants
+ * from verification's generic generator ({@code Verifier.fill}), in foreign-key order. Each tenant's rows are inserted with
  * {@code app.current_tenant_id} set to that tenant, so the load also works for a table owner under forced
  * row-level security (a superuser bypasses it anyway).
  */
 public final class DemoData {
 
-    static final int FIRST_TENANT_VERSION = 7;
 
     private static final String[] TABLES = {"users", "user_roles", "trading_accounts", "positions", "trades",
         "portfolio_snapshots", "risk_metrics", "agent_signals", "audit_logs"};
@@ -37,10 +42,13 @@ public final class DemoData {
         Connection c = Connections.open(s);
         try (AdvisoryLock lock = AdvisoryLock.acquire(s, "load demo data")) {
             HistoryTable.State state = HistoryTable.state(c);
-            if (state.current() < FIRST_TENANT_VERSION || !state.failed().isEmpty()) {
-                throw new MigrationException(Code.PRECONDITION_FAILED, "demo data needs version "
-                        + Targets.label(FIRST_TENANT_VERSION) + " or later with no failed version; the database is at "
-                        + Targets.label(state.current()) + "; upgrade first");
+            List<String> tenantTables = tenantTables(c);
+            if (tenantTables.isEmpty() || !state.failed().isEmpty()) {
+                throw new MigrationException(Code.PRECONDITION_FAILED, "demo data needs tenant tables (a tenant_id column) "
+                        + "and no failed version; the database is at " + Targets.label(state.current()) + "; upgrade first");
+            }
+            if (!tenantTables.containsAll(List.of(TABLES).subList(2, TABLES.length)) || !tenantTables.contains("users")) {
+                return generic(s, o, state, tenantTables, start);
             }
             String prefix = "d" + Long.toUnsignedString(o.seed() & 0xffffffffL, 36);
             if (Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM public.tenants WHERE slug LIKE ?)",
@@ -81,12 +89,46 @@ public final class DemoData {
             } finally {
                 c.setAutoCommit(true);
             }
+            List<String> others = new ArrayList<>(tenantTables);
+            others.removeAll(rows.keySet());
+            if (!others.isEmpty()) {
+                FillOptions extra = FillOptions.forTenants(tenants, 0).withSeed(o.seed());
+                long perTenant = Math.max(5, Math.round(200 * o.scale() / o.tenants()));
+                for (String t : others) {
+                    extra = extra.withRows(t, perTenant);
+                }
+                s.progress().accept("demo data: " + String.join(", ", others) + " (generic rows, " + perTenant + " per tenant)");
+                FillResult filled = Verifier.on(s.dataSource(), s.migrations()).fill(extra);
+                filled.rows().forEach((t, n) -> {
+                    if (n > 0) {
+                        rows.merge(t, n, Long::sum);
+                    }
+                });
+            }
             return new LoadDemoDataResult(Targets.label(state.current()), tenants, rows, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "loading demo data failed", e);
         } finally {
             Connections.closeQuietly(c);
         }
+    }
+
+    /** A set without AlphaPulse's domain tables: new tenants with typed rows in every tenant table. */
+    private static LoadDemoDataResult generic(EngineSettings s, DemoDataOptions o, HistoryTable.State state,
+            List<String> tenantTables, Instant start) {
+        long perTenant = Math.max(5, Math.round(1000 * o.scale() / o.tenants()));
+        s.progress().accept("demo data: " + o.tenants() + " tenants, " + perTenant + " rows each in " + String.join(", ", tenantTables));
+        FillResult filled = Verifier.on(s.dataSource(), s.migrations())
+                .fill(new FillOptions(o.tenants(), perTenant, Map.of(), o.seed()));
+        return new LoadDemoDataResult(Targets.label(state.current()), filled.tenantIds(), filled.rows(),
+                Duration.between(start, Instant.now()));
+    }
+
+    /** The tables of schema public with a tenant_id column, read from the catalog. */
+    private static List<String> tenantTables(Connection c) throws SQLException {
+        return Sql.ctx(c).fetch("SELECT k.relname FROM pg_attribute a JOIN pg_class k ON k.oid = a.attrelid "
+                + "JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p') "
+                + "AND a.attname = 'tenant_id' AND NOT a.attisdropped ORDER BY 1").getValues(0, String.class);
     }
 
     /** Tenant {@code index}'s part of {@code total}: split evenly, the first tenants take the remainder. */

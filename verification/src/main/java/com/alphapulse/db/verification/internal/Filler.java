@@ -26,8 +26,9 @@ public final class Filler {
     public static FillResult fill(DataSource ds, FillOptions o) {
         long start = System.nanoTime();
         String tag = tag(o.seed());
-        List<UUID> tenants = new ArrayList<>();
-        for (int i = 1; i <= o.tenants(); i++) {
+        boolean existing = !o.existingTenants().isEmpty();
+        List<UUID> tenants = new ArrayList<>(o.existingTenants());
+        for (int i = 1; !existing && i <= o.tenants(); i++) {
             tenants.add(UUID.nameUUIDFromBytes(("fill:" + o.seed() + ":" + i).getBytes(StandardCharsets.UTF_8)));
         }
         try (Connection c = Jdbc.open(ds)) {
@@ -37,8 +38,10 @@ public final class Filler {
             try {
                 c.setAutoCommit(false);
                 gen = RowGenerator.read(c, tag);
-                refuseLoaded(c, gen, tenants, o.seed());
-                rows = gen.fill(c, tenants, o::rowsOf);
+                if (!existing) {
+                    refuseLoaded(c, gen, tenants, o.seed());
+                }
+                rows = gen.fill(c, tenants, !existing, o::rowsOf);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 Jdbc.rollbackQuietly(c);

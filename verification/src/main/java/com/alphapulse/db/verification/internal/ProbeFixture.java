@@ -42,7 +42,7 @@ final class ProbeFixture {
         try {
             admin.setAutoCommit(false);
             generator = RowGenerator.read(admin, tag);
-            generator.fill(admin, List.of(a, b), table -> ROWS);
+            generator.fill(admin, List.of(a, b), true, table -> ROWS);
             List<UUID> tenants = List.of(a, b);
             for (int i = 0; i < tenants.size(); i++) {
                 UUID t = tenants.get(i);

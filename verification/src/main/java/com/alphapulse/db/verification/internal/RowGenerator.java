@@ -97,14 +97,15 @@ final class RowGenerator {
     }
 
     /**
-     * Inserts {@code tenants} into the registry, then for each of them {@code rows.applyAsLong(table)} rows into
+     * Inserts {@code tenants} into the registry (unless they are there already), then for each of them {@code rows.applyAsLong(table)} rows into
      * every tenant table, parents first, on {@code c} inside the caller's transaction. Each tenant's rows are
      * written with that tenant set for the transaction, so that an owner under FORCE ROW LEVEL SECURITY may
      * write them too. Returns the rows inserted per table, the registry first.
      */
-    Map<String, Long> fill(Connection c, List<UUID> tenants, ToLongFunction<String> rows) throws SQLException {
+    Map<String, Long> fill(Connection c, List<UUID> tenants, boolean createTenants, ToLongFunction<String> rows)
+            throws SQLException {
         Map<String, Long> inserted = new LinkedHashMap<>();
-        inserted.put(registry, insertTenants(c, tenants));
+        inserted.put(registry, createTenants ? insertTenants(c, tenants) : 0L);
         tenantTables.forEach(t -> inserted.put(t, 0L));
         for (int i = 0; i < tenants.size(); i++) {
             UUID tenant = tenants.get(i);
