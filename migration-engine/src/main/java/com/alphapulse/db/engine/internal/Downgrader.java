@@ -64,6 +64,10 @@ public final class Downgrader {
             int target = Targets.downgrade(s.migrations(), targetText, state.current());
             Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target));
             FlywaySupport.verifyApplied(s);
+            // A failed version is refused by the plan with repair's advice, which beats a list of what it left.
+            if (!options.force() && state.failed().isEmpty()) {
+                CatalogCheck.requireMatch(s, "downgrade", state.current());
+            }
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
                 // Re-read under the lock: another run may have moved the database since.
                 state = requireHistory(c);
