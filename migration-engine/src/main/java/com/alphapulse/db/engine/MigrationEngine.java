@@ -66,7 +66,16 @@ public final class MigrationEngine {
      * "007"). Tenant data archived by earlier downgrades is restored exactly, in each version's transaction.
      */
     public UpgradeResult upgrade(String target) {
-        return Upgrader.run(settings, target);
+        return upgrade(target, UpgradeOptions.defaults());
+    }
+
+    /**
+     * {@link #upgrade(String)}; refused with {@code CATALOG_MISMATCH}, before anything runs, when the live catalog
+     * does not match the version the history records (errors only; warnings do not block), unless
+     * {@link UpgradeOptions#force()}.
+     */
+    public UpgradeResult upgrade(String target, UpgradeOptions options) {
+        return Upgrader.run(settings, target, Objects.requireNonNull(options, "options"));
     }
 
     /**
@@ -81,8 +90,10 @@ public final class MigrationEngine {
     /**
      * Undoes versions down to {@code target} ({@code -N}, a version or {@code base}), newest first, each in one
      * transaction with its archive, history change and journal entry. Refused before anything runs when a
-     * precondition fails ({@code PRECONDITION_FAILED}) or data that is not archived would be lost and the
-     * caller did not accept it ({@code DATA_LOSS_REFUSED}).
+     * precondition fails ({@code PRECONDITION_FAILED}: e.g. a view or another table's foreign key depends on
+     * what an undo drops), data that is not archived would be lost and the caller did not accept it
+     * ({@code DATA_LOSS_REFUSED}), or the live catalog does not match the recorded version and the caller did
+     * not force it ({@code CATALOG_MISMATCH}).
      */
     public DowngradeResult downgrade(String target, DowngradeOptions options) {
         return Downgrader.run(settings, target, Objects.requireNonNull(options, "options"));

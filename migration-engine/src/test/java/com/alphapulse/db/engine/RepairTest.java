@@ -42,7 +42,11 @@ class RepairTest {
             assertThat(failedBuild).hasMessageContaining("could not create unique index");
             assertThat(invalidIndexes(db)).containsExactly("idx_trades_tenant_id_compound");
 
-            MigrationException up = failure(() -> engine.upgrade("head"));
+            // The catalog guard sees the INVALID index and advises repair before 009 starts; forced, 009 runs into it.
+            MigrationException guarded = failure(() -> engine.upgrade("head"));
+            assertThat(guarded.code()).isEqualTo(Code.CATALOG_MISMATCH);
+            assertThat(guarded.getMessage()).contains("idx_trades_tenant_id_compound").contains("INVALID").contains("run repair");
+            MigrationException up = failure(() -> engine.upgrade("head", UpgradeOptions.defaults().withForce(true)));
             assertThat(up.code()).isEqualTo(Code.FAILED);
             assertThat(up.getMessage()).contains("upgrade of 009 stopped part-way").contains("run repair")
                     .contains("already exists");

@@ -19,7 +19,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "downgrade", mixinStandardHelpOptions = true,
         description = "Undo migrations down to TARGET, one transaction per version (undo script, history row and "
                 + "journal entry together). Tenant data the undo drops is archived first and restored by the next "
-                + "upgrade. On a terminal the plan is shown and confirmation asked; --yes for scripts.",
+                + "upgrade. On a terminal the plan is shown and confirmation asked; --yes for scripts. Refused (exit 7) "
+                + "when the live catalog does not match the recorded version, unless --force.",
         footer = {"", "Examples:", "  java -jar cli.jar downgrade -1 --url jdbc:postgresql://db:5432/alphapulse --user admin --reason 'INC-123' --yes",
                 "  java -jar cli.jar downgrade 002 --url jdbc:postgresql://db:5432/alphapulse --user admin"})
 final class DowngradeCommand extends EngineCommand {
@@ -36,10 +37,15 @@ final class DowngradeCommand extends EngineCommand {
     @Option(names = "--accept-data-loss", description = "allow a MEDIUM or HIGH risk downgrade to lose data for good")
     boolean acceptDataLoss;
 
+    @Option(names = "--force", description = "downgrade even when the live catalog does not match the recorded version "
+            + "(refused with exit code 7 otherwise)")
+    boolean force;
+
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
         MigrationEngine migrations = engine.engine(session.dataSource(), progress);
-        DowngradeOptions options = DowngradeOptions.defaults().withArchive(!noArchive).withAcceptDataLoss(acceptDataLoss);
+        DowngradeOptions options = DowngradeOptions.defaults().withArchive(!noArchive).withAcceptDataLoss(acceptDataLoss)
+                .withForce(force);
         if (!yes) {
             PlanResult plan = migrations.plan(target);
             PrintWriter err = spec.commandLine().getErr();

@@ -123,6 +123,11 @@ final class Text {
     }
 
     static void verify(PrintWriter w, VerifyResult r) {
+        verify(w, r, false);
+    }
+
+    /** With {@code strict}, warnings fail too, and the verdict says so. */
+    static void verify(PrintWriter w, VerifyResult r, boolean strict) {
         w.printf("verify %s: %d errors, %d warnings (%s)%n", r.version().label(), r.errors().size(), r.warnings().size(),
                 Output.ms(r.duration()));
         for (Finding f : r.findings()) {
@@ -131,7 +136,14 @@ final class Text {
                 w.printf("          expected: %s%n          actual:   %s%n", f.expected(), f.actual());
             }
         }
-        w.println(r.clean() ? "PASS: the database is at " + r.version().label() : "FAIL: the database is not at " + r.version().label());
+        if (!r.clean()) {
+            w.println("FAIL: the database is not at " + r.version().label());
+        } else if (strict && !r.warnings().isEmpty()) {
+            w.println("FAIL (--strict): the database is at " + r.version().label() + " with " + r.warnings().size()
+                    + " warning(s): objects the version does not have");
+        } else {
+            w.println("PASS: the database is at " + r.version().label());
+        }
     }
 
     static String orNone(String s) {

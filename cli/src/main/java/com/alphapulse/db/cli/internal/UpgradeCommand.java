@@ -1,13 +1,16 @@
 package com.alphapulse.db.cli.internal;
 
 import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.engine.UpgradeOptions;
 import com.alphapulse.db.engine.UpgradeResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "upgrade", mixinStandardHelpOptions = true,
         description = "Apply migrations through Flyway up to TARGET; tenant data archived by an earlier downgrade "
-                + "is restored exactly.",
+                + "is restored exactly. Refused (exit 7) when the live catalog does not match the recorded version, "
+                + "unless --force.",
         footer = {"", "Examples:", "  java -jar cli.jar upgrade head --url jdbc:postgresql://db:5432/alphapulse --user admin --reason 'release 42'",
                 "  java -jar cli.jar upgrade +1 --url jdbc:postgresql://db:5432/alphapulse --user admin"})
 final class UpgradeCommand extends EngineCommand {
@@ -16,10 +19,14 @@ final class UpgradeCommand extends EngineCommand {
             description = "head (default), +N, or a version such as 007")
     String target;
 
+    @Option(names = "--force", description = "upgrade even when the live catalog does not match the recorded version "
+            + "(refused with exit code 7 otherwise)")
+    boolean force;
+
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
         progress.say("upgrading " + session.describe() + " to " + target);
-        UpgradeResult r = engine.engine(session.dataSource(), progress).upgrade(target);
+        UpgradeResult r = engine.engine(session.dataSource(), progress).upgrade(target, UpgradeOptions.defaults().withForce(force));
         out.emit(r, w -> Text.upgrade(w, r));
         return ExitCode.OK;
     }

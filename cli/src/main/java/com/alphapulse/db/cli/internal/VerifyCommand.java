@@ -1,6 +1,7 @@
 package com.alphapulse.db.cli.internal;
 
 import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.StatusResult;
 import com.alphapulse.db.schema.AlphaPulseSchema;
@@ -18,10 +19,12 @@ import picocli.CommandLine.Option;
 @Command(name = "verify",
         description = "Compare the live database with the expected state of a version (default: the version "
                 + "recorded in the history): tables, columns, indexes, constraints, RLS enabled and forced, "
-                + "policies, roles. Every difference is a finding; errors give exit code 3.",
+                + "policies, roles. Every difference is a finding; errors give exit code 3, and with --strict "
+                + "warnings too (objects the version does not have: a drift gate for CI).",
         footer = {"", "Examples:", "  java -jar cli.jar verify --url jdbc:postgresql://db:5432/alphapulse --user admin",
-                "  java -jar cli.jar verify --version 007 --junit target/verify.xml --url ..."})
-final class VerifyCommand extends EngineCommand {
+                "  java -jar cli.jar verify --version 007 --junit target/verify.xml --url ...",
+                "  java -jar cli.jar verify --strict --url ...   # CI drift gate: warnings fail too"})
+final class VerifyCommand extends DatabaseCommand {
 
     // --version names the schema version here, so the standard -V/--version mixin cannot be used
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
@@ -33,6 +36,10 @@ final class VerifyCommand extends EngineCommand {
     @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report, one test case per check")
     Path junit;
 
+    @Option(names = "--strict", description = "warnings fail too (exit code 3): tables, columns, indexes, constraints or "
+            + "policies the version does not have")
+    boolean strict;
+
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
         SchemaVersion expected = version != null ? AlphaPulseSchema.migrations().version(version) : recorded(session, progress);
@@ -40,12 +47,13 @@ final class VerifyCommand extends EngineCommand {
         if (junit != null) {
             junit(r).write(junit);
         }
-        out.emit(r, w -> Text.verify(w, r));
-        return r.clean() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
+        out.emit(r, w -> Text.verify(w, r, strict));
+        return r.clean() && !(strict && !r.warnings().isEmpty()) ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
     }
 
     private SchemaVersion recorded(Session session, Progress progress) {
-        StatusResult status = engine.engine(session.dataSource(), progress).status();
+        // Only reads: no engine options (timeouts, retries, --reason) apply, so none are taken.
+        StatusResult status = MigrationEngine.configure().dataSource(session.dataSource()).progress(progress::say).load().status();
         if (!status.historyTable() || status.currentVersion() == null || "base".equals(status.currentVersion())) {
             throw new MigrationException(MigrationException.Code.NO_HISTORY,
                     "no version is recorded in this database; name the one to compare with --version");

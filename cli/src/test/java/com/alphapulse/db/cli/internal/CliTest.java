@@ -252,6 +252,84 @@ class CliTest {
     }
 
     @Test
+    @Order(7)
+    @DisplayName("upgrade and downgrade refuse a catalog that does not match the recorded version with exit 7 naming the difference; --force overrides")
+    void drifted_catalog_is_refused_unless_forced() throws Exception {
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            s.execute("DROP INDEX public.idx_trades_tenant_id");
+        }
+        Run down = on("downgrade", "-1", "--yes");
+        assertThat(down.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());
+        assertThat(down.err()).contains("the live catalog is not at 009", "idx_trades_tenant_id", "[CATALOG_MISMATCH]");
+        assertThat(down.err().strip().lines()).hasSize(1);
+        assertThat(on("status").out()).contains("recorded version: 009");
+
+        Run forcedDown = on("downgrade", "-1", "--yes", "--force");
+        assertThat(forcedDown.exit()).as(forcedDown.err()).isZero();
+        assertThat(forcedDown.out()).contains("downgraded 009 -> 008");
+        Run up = on("upgrade", "head");
+        assertThat(up.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());
+        assertThat(up.err()).contains("the live catalog is not at 008", "idx_trades_tenant_id");
+        Run forcedUp = on("upgrade", "head", "--force");
+        assertThat(forcedUp.exit()).as(forcedUp.err()).isZero();
+
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE INDEX idx_trades_tenant_id ON public.trades (tenant_id)");
+        }
+        assertThat(on("verify").exit()).isZero();
+    }
+
+    @Test
+    @Order(8)
+    @DisplayName("verify takes no engine options, and --strict fails on warnings too (exit 3)")
+    void verify_strict_and_no_engine_options() throws Exception {
+        Run engineOption = on("verify", "--lock-timeout", "3");
+        assertThat(engineOption.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(engineOption.err()).contains("--lock-timeout");
+        assertThat(on("verify", "--reason", "x").exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(run("verify", "--help").out()).contains("--strict").doesNotContain("--lock-timeout", "--reason");
+
+        assertThat(on("verify", "--strict").exit()).as("no warnings").isZero();
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE public.adhoc_export (id int PRIMARY KEY)");
+        }
+        try {
+            Run lenient = on("verify");
+            assertThat(lenient.exit()).as(lenient.out()).isZero();
+            assertThat(lenient.out()).contains("WARNING", "adhoc_export", "PASS");
+            Run strict = on("verify", "--strict");
+            assertThat(strict.exit()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
+            assertThat(strict.out()).contains("adhoc_export", "FAIL (--strict)");
+        } finally {
+            try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+                s.execute("DROP TABLE public.adhoc_export");
+            }
+        }
+    }
+
+    @Test
+    @Order(9)
+    @DisplayName("with ?currentSchema=reporting in the URL, verify, stamp, status and upgrade see schema public exactly")
+    void another_current_schema_in_the_url() throws Exception {
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS reporting");
+        }
+        String url = DB.jdbcUrl() + "?currentSchema=reporting";
+        Run verify = run("verify", "--url", url, "--user", DB.adminUser(), "--quiet");
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("verify 009: 0 errors, 0 warnings");
+        Run stamp = run("stamp", "009", "--url", url, "--user", DB.adminUser(), "--quiet");
+        assertThat(stamp.exit()).as(stamp.err()).isZero();
+        Run status = run("status", "--url", url, "--user", DB.adminUser(), "--quiet");
+        assertThat(status.exit()).as(status.out() + status.err()).isZero();
+        Run down = run("downgrade", "-1", "--yes", "--url", url, "--user", DB.adminUser(), "--quiet");
+        assertThat(down.exit()).as(down.err()).isZero();
+        Run up = run("upgrade", "head", "--url", url, "--user", DB.adminUser(), "--quiet");
+        assertThat(up.exit()).as(up.err()).isZero();
+        assertThat(up.out()).contains("upgraded 008 -> 009");
+    }
+
+    @Test
     @DisplayName("every engine and verification failure code maps to its documented exit code")
     void failure_codes_map_to_exit_codes() {
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.LOCKED, "x"))).isEqualTo(ExitCode.LOCKED);
@@ -262,6 +340,7 @@ class CliTest {
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.UNKNOWN_VERSION, "x"))).isEqualTo(ExitCode.USAGE);
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.INVALID_CONFIGURATION, "x"))).isEqualTo(ExitCode.USAGE);
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.CHECKSUM_MISMATCH, "x"))).isEqualTo(ExitCode.REFUSED_STATE);
+        assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.CATALOG_MISMATCH, "x"))).isEqualTo(ExitCode.REFUSED_STATE);
         assertThat(Cli.exitCode(new MigrationException(MigrationException.Code.FAILED, "x"))).isEqualTo(ExitCode.FAILURE);
         assertThat(Cli.exitCode(new IllegalStateException("x"))).isEqualTo(ExitCode.FAILURE);
         List<Integer> codes = java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList();

@@ -32,6 +32,26 @@ final class CatalogCheck {
         }
     }
 
+    /**
+     * Refuses with {@code CATALOG_MISMATCH}, naming the first differences, when the live catalog is not at
+     * {@code recorded}: the scripts of an upgrade or a downgrade were written for that version's exact catalog,
+     * and on a drifted one they fail part-way or, worse, succeed and leave a catalog no version describes.
+     * Only errors count (an extra index or table is a warning and does not block). Runs before any lock.
+     */
+    static void requireMatch(EngineSettings s, String verb, int recorded) {
+        List<String> errors = errorsAgainst(s, recorded);
+        if (errors.isEmpty()) {
+            return;
+        }
+        boolean invalid = errors.stream().anyMatch(e -> e.contains("INVALID"));
+        throw new MigrationException(Code.CATALOG_MISMATCH, verb + " refused: the live catalog is not at "
+                + Targets.label(recorded) + ", the version the history records (" + errors.size() + " difference(s), e.g. "
+                + String.join("; ", errors.subList(0, Math.min(3, errors.size()))) + "); "
+                + (invalid ? "run repair to drop INVALID indexes an interrupted build left, or " : "")
+                + "bring the catalog back to " + Targets.label(recorded) + " (see verify), stamp the version it is at, or force; "
+                + "nothing was changed");
+    }
+
     static StatusResult.CatalogMatch match(EngineSettings s, int recorded) {
         try {
             IdentifyResult id = Verifier.on(s.dataSource(), s.migrations()).identify();

@@ -64,6 +64,10 @@ public final class Downgrader {
             int target = Targets.downgrade(s.migrations(), targetText, state.current());
             Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target));
             FlywaySupport.verifyApplied(s);
+            // A failed version is refused by the plan with repair's advice, which beats a list of what it left.
+            if (!options.force() && state.failed().isEmpty()) {
+                CatalogCheck.requireMatch(s, "downgrade", state.current());
+            }
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
                 // Re-read under the lock: another run may have moved the database since.
                 state = requireHistory(c);
@@ -132,10 +136,13 @@ public final class Downgrader {
                     + (attempt > 1 ? " (attempt " + attempt + " of " + (s.lockRetries() + 1) + ")" : ""));
             try {
                 c.setAutoCommit(false);
+                // search_path as Flyway sets it for the forward scripts (defaultSchema public): the undo scripts name
+                // tables unqualified, and a data source's currentSchema must not make them resolve elsewhere.
                 Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true), "
-                        + "set_config('row_security', 'off', true), set_config('application_name', ?, true)",
+                        + "set_config('row_security', 'off', true), set_config('application_name', ?, true), "
+                        + "set_config('search_path', ?, true)",
                         Sql.millis(s.lockTimeout()), Sql.millis(s.statementTimeout()),
-                        APPLICATION + " undo " + step.version().label());
+                        APPLICATION + " undo " + step.version().label(), HistoryTable.SCHEMA);
                 lockDroppedTables(c, step.statements());
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements());
                 if (options.archive()) {

@@ -45,23 +45,40 @@ final class Errors {
         };
     }
 
-    /** PostgreSQL's own error text with its SQLSTATE, without driver decoration, on one line. */
+    /**
+     * PostgreSQL's own error text with its DETAIL and HINT and its SQLSTATE, without driver decoration, on one
+     * line. The DETAIL is often the only part that names the object at fault ("view reporting_trades depends on
+     * column tenant_id of table trades"), so it is kept; its lines are joined, because the CLI prints one line.
+     */
     static String describe(Throwable t) {
         Optional<SQLException> sql = sqlCause(t);
         if (sql.isPresent()) {
             SQLException e = sql.get();
-            String text = e.getMessage();
+            String text;
             if (e instanceof PSQLException p && p.getServerErrorMessage() != null) {
                 ServerErrorMessage m = p.getServerErrorMessage();
-                text = m.getMessage();
-                if (m.getHint() != null) {
-                    text += " (hint: " + m.getHint() + ")";
+                text = oneLine(m.getMessage());
+                if (m.getDetail() != null && !m.getDetail().isBlank()) {
+                    text += " (detail: " + oneLine(m.getDetail()) + ")";
                 }
+                if (m.getHint() != null && !m.getHint().isBlank()) {
+                    text += " (hint: " + oneLine(m.getHint()) + ")";
+                }
+            } else {
+                text = firstLine(e.getMessage());
             }
             String state = e.getSQLState();
-            return firstLine(text) + (state == null || state.isEmpty() ? "" : " [SQLSTATE " + state + "]");
+            return text + (state == null || state.isEmpty() ? "" : " [SQLSTATE " + state + "]");
         }
         return firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    /** {@code text}'s lines joined with "; ", for server texts that may span lines (a DETAIL per dependent object). */
+    static String oneLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        return String.join("; ", text.strip().lines().map(String::strip).filter(l -> !l.isEmpty()).toList());
     }
 
     /** {@code what} failed because of {@code t}: the mapped code, PostgreSQL's message, the password scrubbed. */

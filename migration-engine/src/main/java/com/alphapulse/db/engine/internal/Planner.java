@@ -85,6 +85,7 @@ final class Planner {
         }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
+        Dependents dependents = new Dependents();
         try {
             Sql.ctx(c).execute("SET TRANSACTION READ ONLY");
             Sql.ctx(c).fetch("SELECT set_config('row_security', 'off', true), set_config('statement_timeout', ?, true)",
@@ -101,6 +102,7 @@ final class Planner {
                     shown.add(ps);
                     stepRisk = stepRisk.max(ps.risk());
                     blockers.addAll(preconditions(c, v, st));
+                    blockers.addAll(dependents.blockers(c, v, st));
                 }
                 steps.add(new Step(v, statements, new PlanResult.Step(v.label(), v.description(), stepRisk, shown)));
             }

@@ -4,6 +4,7 @@ import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.Outcome;
+import com.alphapulse.db.engine.UpgradeOptions;
 import com.alphapulse.db.engine.UpgradeResult;
 import com.alphapulse.db.engine.VersionRun;
 import java.sql.Connection;
@@ -27,7 +28,7 @@ public final class Upgrader {
 
     // The advisory lock is held by scope alone: try-with-resources releases it however the run ends.
     @SuppressWarnings("try")
-    public static UpgradeResult run(EngineSettings s, String targetText) {
+    public static UpgradeResult run(EngineSettings s, String targetText, UpgradeOptions options) {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try {
@@ -38,6 +39,10 @@ public final class Upgrader {
                         Duration.between(start, Instant.now()));
             }
             FlywaySupport.verifyApplied(s);
+            if (!options.force()) {
+                // After check(): a failed version gets repair's advice, not a list of the indexes it left.
+                CatalogCheck.requireMatch(s, "upgrade", state.current());
+            }
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "upgrade")) {
                 state = check(c);
                 target = Targets.upgrade(s.migrations(), targetText, state.current());

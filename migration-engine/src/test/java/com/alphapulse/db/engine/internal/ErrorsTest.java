@@ -3,13 +3,63 @@ package com.alphapulse.db.engine.internal;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.UndoScriptSource;
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 class ErrorsTest {
+
+    static final Database DB = PostgresProvider.shared().createDatabase("errors");
+
+    @AfterAll
+    static void dropDatabase() {
+        PostgresProvider.shared().dropDatabase(DB);
+    }
+
+    /** What PostgreSQL threw for the last statement of {@code sql}. */
+    private static SQLException failureOf(String... sql) throws SQLException {
+        try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            for (int i = 0; i < sql.length - 1; i++) {
+                s.execute(sql[i]);
+            }
+            s.execute(sql[sql.length - 1]);
+        } catch (SQLException e) {
+            return e;
+        }
+        throw new AssertionError("no failure: " + sql[sql.length - 1]);
+    }
+
+    @Test
+    @DisplayName("a unique violation keeps its DETAIL, on one line, with the password scrubbed from it")
+    void detail_is_kept_and_scrubbed() throws SQLException {
+        SQLException e = failureOf("CREATE TABLE codes (code text PRIMARY KEY)", "INSERT INTO codes VALUES ('Pw-9x-secret')",
+                "INSERT INTO codes VALUES ('Pw-9x-secret')");
+        assertThat(Errors.describe(e)).isEqualTo("duplicate key value violates unique constraint \"codes_pkey\" "
+                + "(detail: Key (code)=(Pw-9x-secret) already exists.) [SQLSTATE 23505]");
+        MigrationException m = Errors.translate(withSecret("Pw-9x-secret"), "undo of 009 rolled back", e);
+        assertThat(m.getMessage()).isEqualTo("undo of 009 rolled back: duplicate key value violates unique constraint "
+                + "\"codes_pkey\" (detail: Key (code)=(****) already exists.) [SQLSTATE 23505]");
+        assertThat(m.code()).isEqualTo(MigrationException.Code.FAILED);
+    }
+
+    @Test
+    @DisplayName("a DETAIL of several lines (one per dependent view) and the HINT are joined into the one line")
+    void multi_line_detail_and_hint() throws SQLException {
+        SQLException e = failureOf("CREATE TABLE t (a int, b int)", "CREATE VIEW v1 AS SELECT b FROM t",
+                "CREATE VIEW v2 AS SELECT b FROM t", "ALTER TABLE t DROP COLUMN b");
+        assertThat(Errors.describe(e)).isEqualTo("cannot drop column b of table t because other objects depend on it "
+                + "(detail: view v1 depends on column b of table t; view v2 depends on column b of table t) "
+                + "(hint: Use DROP ... CASCADE to drop the dependent objects too.) [SQLSTATE 2BP01]");
+    }
 
     private static EngineSettings withSecret(String secret) {
         return new EngineSettings(null, "db:5432/x as u", secret, Duration.ofSeconds(1), Duration.ofSeconds(1), 0,

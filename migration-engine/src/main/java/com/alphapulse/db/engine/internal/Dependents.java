@@ -1,0 +1,157 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.migrations.SchemaVersion;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jooq.Record;
+
+/**
+ * The objects outside the undo scripts that depend on what they drop: views and materialized views reading a
+ * dropped table or column, and foreign keys of other tables referencing one. The undo scripts drop without
+ * CASCADE on purpose (an unexpected dependent must stop the undo, not vanish with it), so PostgreSQL would
+ * refuse such a drop; in a downgrade over several versions that happens after the newer versions were
+ * already undone and committed, and the database is left half-way. Finding them while planning refuses the
+ * whole downgrade before anything changes.
+ *
+ * <p>One instance follows one plan, statement by statement in the order they would run: what the plan's
+ * own statements drop before (a foreign key, the child table holding it, a column it is on, a view) is
+ * remembered and never reported, because by the time of the drop it is gone.
+ */
+final class Dependents {
+
+    private static final String ID = "(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)";
+    private static final String QN = "(?:" + ID + "\\s*\\.\\s*)?" + ID;
+    private static final Pattern DROP_VIEW = Pattern.compile("\\bDROP\\s+(?:MATERIALIZED\\s+)?VIEW\\s+(?:IF\\s+EXISTS\\s+)?("
+            + QN + "(?:\\s*,\\s*" + QN + ")*)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern CASCADE = Pattern.compile("\\bDROP\\b.*\\bCASCADE\\b", Pattern.CASE_INSENSITIVE);
+
+    /** A table column, by oid and attribute number. */
+    private record Column(long table, int attnum) {}
+
+    private final Set<Long> droppedTables = new HashSet<>();
+    private final Set<Column> droppedColumns = new HashSet<>();
+    private final Set<Long> droppedConstraints = new HashSet<>();
+    private final Set<Long> droppedViews = new HashSet<>();
+
+    /**
+     * The blockers of {@code st} (a statement of the undo of {@code v}): one per table or column it drops that
+     * something not dropped before still depends on, naming each dependent. Then remembers what {@code st} drops.
+     */
+    List<String> blockers(Connection c, SchemaVersion v, Script.Statement st) throws SQLException {
+        String scan = Script.strip(st.sql(), true);
+        // What the statement drops itself goes first: "DROP TABLE a, b" drops a foreign key of b to a together
+        // with a, and "ALTER TABLE t DROP CONSTRAINT fk, DROP COLUMN x" the key before the column.
+        Matcher m = DROP_VIEW.matcher(scan);
+        while (m.find()) {
+            for (String view : m.group(1).split("\\s*,\\s*")) {
+                Long oid = oid(c, Script.name(view), "('v', 'm')");
+                if (oid != null) {
+                    droppedViews.add(oid);
+                }
+            }
+        }
+        List<Long> tables = new ArrayList<>(); // per DROP_TABLE effect, null when there is no such table
+        for (Script.Effect e : st.effects()) {
+            if (e.kind() == Script.Kind.DROP_CONSTRAINT) {
+                Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_constraint WHERE conrelid = "
+                        + "to_regclass(?) AND conname = ?", Catalog.regclass(e.table()), e.name());
+                if (oid != null) {
+                    droppedConstraints.add(((Number) oid).longValue());
+                }
+            } else if (e.kind() == Script.Kind.DROP_TABLE) {
+                Long oid = oid(c, e.table(), "('r', 'p')");
+                tables.add(oid);
+                if (oid != null) {
+                    droppedTables.add(oid);
+                }
+            }
+        }
+        // A drop with CASCADE takes its dependents along: nothing would refuse it.
+        boolean cascade = CASCADE.matcher(scan).find();
+        List<String> out = new ArrayList<>();
+        int t = 0;
+        for (Script.Effect e : st.effects()) {
+            if (e.kind() == Script.Kind.DROP_TABLE) {
+                Long oid = tables.get(t++);
+                if (oid != null && !cascade) {
+                    blocker(v, "table " + e.table(), dependents(c, oid, null)).ifPresent(out::add);
+                }
+            } else if (e.kind() == Script.Kind.DROP_COLUMN) {
+                Record col = Sql.ctx(c).fetchOne("SELECT attrelid::bigint, attnum::int FROM pg_catalog.pg_attribute "
+                        + "WHERE attrelid = to_regclass(?) AND attname = ? AND attnum > 0 AND NOT attisdropped",
+                        Catalog.regclass(e.table()), e.name());
+                if (col == null) {
+                    continue;
+                }
+                Column dropped = new Column(col.get(0, Long.class), col.get(1, Integer.class));
+                if (!cascade) {
+                    blocker(v, "column " + e.table() + "." + e.name(), dependents(c, dropped.table(), dropped.attnum()))
+                            .ifPresent(out::add);
+                }
+                droppedColumns.add(dropped);
+            }
+        }
+        return out;
+    }
+
+    private static java.util.Optional<String> blocker(SchemaVersion v, String what, List<String> dependents) {
+        if (dependents.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of("undo of " + v.label() + " drops " + what + ", but " + String.join(", ", dependents)
+                + (dependents.size() == 1 ? " depends" : " depend") + " on it, and the undo does not drop "
+                + (dependents.size() == 1 ? "it" : "them") + "; drop or change " + (dependents.size() == 1 ? "it" : "them")
+                + " before rolling back " + v.label() + " (PostgreSQL would refuse the drop part-way through the downgrade)");
+    }
+
+    /**
+     * The views, materialized views and other tables' foreign keys that depend on table {@code table}, or on
+     * its column {@code attnum} when given, and are not dropped before: "view public.x", "foreign key fk on
+     * public.y". A view's dependency is its rewrite rule's, recorded per column in pg_depend (refobjsubid),
+     * so a view that does not read the dropped column is not reported.
+     */
+    private List<String> dependents(Connection c, long table, Integer attnum) throws SQLException {
+        Set<String> out = new LinkedHashSet<>();
+        String column = attnum == null ? "" : " AND d.refobjsubid = " + attnum;
+        for (Record r : Sql.ctx(c).fetch("SELECT DISTINCT v.oid::bigint, n.nspname, v.relname, v.relkind::text "
+                + "FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid "
+                + "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace "
+                + "WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
+                + "AND d.refobjid = ?::oid AND v.oid <> d.refobjid" + column + " ORDER BY 2, 3", table)) {
+            if (!droppedViews.contains(r.get(0, Long.class))) {
+                out.add(("m".equals(r.get(3, String.class)) ? "materialized view " : "view ") + r.get(1, String.class) + "."
+                        + r.get(2, String.class));
+            }
+        }
+        String referenced = attnum == null ? "" : " AND " + attnum + " = ANY (k.confkey)";
+        for (Record r : Sql.ctx(c).fetch("SELECT k.oid::bigint, k.conname, n.nspname, t.relname, k.conrelid::bigint, "
+                + "k.conkey::int[] FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON t.oid = k.conrelid "
+                + "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
+                + "WHERE k.contype = 'f' AND k.confrelid = ?::oid AND k.conrelid <> k.confrelid" + referenced
+                + " ORDER BY 3, 4, 2", table)) {
+            long child = r.get(4, Long.class);
+            Integer[] keys = r.get(5, Integer[].class);
+            boolean gone = droppedConstraints.contains(r.get(0, Long.class)) || droppedTables.contains(child);
+            for (int i = 0; !gone && keys != null && i < keys.length; i++) {
+                gone = droppedColumns.contains(new Column(child, keys[i]));
+            }
+            if (!gone) {
+                out.add("foreign key " + r.get(1, String.class) + " on " + r.get(2, String.class) + "." + r.get(3, String.class));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    private static Long oid(Connection c, String name, String relkinds) throws SQLException {
+        Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass(?) "
+                + "AND relkind IN " + relkinds, Catalog.regclass(name));
+        return oid == null ? null : ((Number) oid).longValue();
+    }
+}

@@ -1,0 +1,67 @@
+package com.alphapulse.db.engine;
+
+import static com.alphapulse.db.engine.Fixtures.exec;
+import static com.alphapulse.db.engine.Fixtures.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.verification.Verifier;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** upgrade and downgrade refuse a live catalog that does not match the recorded version, unless forced; warnings never block. */
+class CatalogGuardTest {
+
+    @Test
+    @DisplayName("a missing index: upgrade and downgrade refuse with CATALOG_MISMATCH naming it and change nothing; force runs both")
+    void mismatch_is_refused_unless_forced() {
+        Database db = Fixtures.database("guard_mismatch");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("008");
+            engine.loadDemoData(new DemoDataOptions(2, 0.005, 13));
+            exec(db, "DROP INDEX public.idx_trades_tenant_id");
+            assertThat(engine.status().catalog().matchesRecorded()).isFalse();
+
+            Fixtures.State before = Fixtures.state(db);
+            MigrationException up = failure(() -> engine.upgrade("head"));
+            assertThat(up.code()).isEqualTo(MigrationException.Code.CATALOG_MISMATCH);
+            assertThat(up.getMessage()).startsWith("upgrade refused: the live catalog is not at 008")
+                    .contains("idx_trades_tenant_id").contains("force").contains("nothing was changed");
+            MigrationException down = failure(() -> engine.downgrade("-1", DowngradeOptions.defaults()));
+            assertThat(down.code()).isEqualTo(MigrationException.Code.CATALOG_MISMATCH);
+            assertThat(down.getMessage()).startsWith("downgrade refused: the live catalog is not at 008").contains("idx_trades_tenant_id");
+            Fixtures.assertUnchanged(db, before);
+
+            assertThat(engine.downgrade("-1", DowngradeOptions.defaults().withForce(true)).toVersion()).isEqualTo("007");
+            assertThat(failure(() -> engine.upgrade("head")).code()).as("still drifted at 007")
+                    .isEqualTo(MigrationException.Code.CATALOG_MISMATCH);
+            assertThat(engine.upgrade("head", UpgradeOptions.defaults().withForce(true)).toVersion()).isEqualTo("009");
+
+            exec(db, "CREATE INDEX idx_trades_tenant_id ON public.trades (tenant_id)");
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
+            assertThat(engine.downgrade("-1", DowngradeOptions.defaults()).toVersion()).as("matches again: no force needed")
+                    .isEqualTo("008");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("warnings do not block: an extra table and an extra index (not part of the version) leave upgrade and downgrade running")
+    void warnings_do_not_block() {
+        Database db = Fixtures.database("guard_warnings");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            assertThat(engine.upgrade("007").toVersion()).as("an empty database is at base").isEqualTo("007");
+            exec(db, "CREATE TABLE public.scratch_notes (id int PRIMARY KEY)",
+                    "CREATE INDEX idx_trades_symbol_adhoc ON public.trades (symbol)");
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("7")).warnings()).hasSize(2);
+            assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
+            assertThat(engine.downgrade("007", DowngradeOptions.defaults()).toVersion()).isEqualTo("007");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+}
