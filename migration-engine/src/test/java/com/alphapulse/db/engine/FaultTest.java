@@ -228,13 +228,13 @@ class FaultTest {
                 down = run.get(60, TimeUnit.SECONDS);
             }
             String account = Fixtures.text(db, "SELECT id FROM public.trading_accounts WHERE account_id = 'ACC-RACE'");
-            assertThat(Fixtures.strings(db, "SELECT tenant_id FROM alphapulse_migration.archive_tenant_ids "
-                    + "WHERE table_name = 'trading_accounts' AND pk = " + account)).as("archived after the insert committed")
+            assertThat(Fixtures.strings(db, "SELECT value #>> '{}' FROM alphapulse_migration.archive_columns "
+                    + "WHERE table_name = 'trading_accounts' AND column_name = 'tenant_id' AND pk->>'id' = '" + account + "'")).as("archived after the insert committed")
                     .containsExactly(tenantB);
-            assertThat(Fixtures.strings(db, "SELECT tenant_id FROM alphapulse_migration.archive_tenant_ids "
-                    + "WHERE table_name = 'agent_signals' AND pk = " + signal)).as("archived after the update committed")
+            assertThat(Fixtures.strings(db, "SELECT value #>> '{}' FROM alphapulse_migration.archive_columns "
+                    + "WHERE table_name = 'agent_signals' AND column_name = 'tenant_id' AND pk->>'id' = '" + signal + "'")).as("archived after the update committed")
                     .containsExactly(tenantB);
-            assertThat(down.rowsArchived()).isEqualTo(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenant_ids"));
+            assertThat(down.rowsArchived()).isEqualTo(count(db, "SELECT count(*) FROM alphapulse_migration.archive_columns"));
 
             engine.upgrade("007");
             // Without the archive, V007's backfill would give both rows the default tenant.

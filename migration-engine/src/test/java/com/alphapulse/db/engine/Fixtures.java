@@ -62,6 +62,12 @@ final class Fixtures {
         }
     }
 
+    /** Drops a role the test created (cluster-wide), with its privileges in {@code db}; nothing when it does not exist. */
+    static void dropRole(Database db, String role) {
+        exec(db, "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + role + "') THEN "
+                + "EXECUTE 'DROP OWNED BY " + role + "'; EXECUTE 'DROP ROLE " + role + "'; END IF; END $$");
+    }
+
     static long count(Database db, String sql) {
         return Long.parseLong(text(db, sql));
     }

@@ -84,15 +84,20 @@ class PlanTest {
     }
 
     @Test
-    @DisplayName("below 002 the domain tables themselves are dropped: HIGH risk the archive does not cover")
+    @DisplayName("below 002 the domain tables themselves are dropped: HIGH risk, every row archived; without the archive the "
+            + "downgrade is refused")
     void plan_to_base() {
         PlanResult plan = engine.plan("base");
         assertThat(plan.toVersion()).isEqualTo("base");
         assertThat(plan.steps()).hasSize(7);
-        assertThat(plan.unrecoverableRisk(true)).isEqualTo(Risk.HIGH);
+        assertThat(plan.risk()).isEqualTo(Risk.HIGH);
+        assertThat(plan.unrecoverableRisk(true)).isEqualTo(Risk.NONE);
+        assertThat(plan.unrecoverableRisk(false)).isEqualTo(Risk.HIGH);
         assertThat(plan.steps().get(5).dataLoss()).contains("trades: " + String.format(java.util.Locale.US, "%,d",
                 count(DB, "SELECT count(*) FROM public.trades")) + " rows");
-        assertThat(Fixtures.failure(() -> engine.downgrade("base", DowngradeOptions.defaults())).code())
+        assertThat(plan.steps().get(5).statements()).filteredOn(s -> s.risk() != Risk.NONE).isNotEmpty()
+                .allMatch(PlanResult.Statement::archivable);
+        assertThat(Fixtures.failure(() -> engine.downgrade("base", DowngradeOptions.defaults().withArchive(false))).code())
                 .isEqualTo(MigrationException.Code.DATA_LOSS_REFUSED);
     }
 

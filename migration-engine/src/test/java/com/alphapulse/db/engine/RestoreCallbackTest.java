@@ -42,23 +42,23 @@ class RestoreCallbackTest {
             engine.upgrade("005");
             exec(db, "INSERT INTO public.tenants (name, slug, subscription_tier) VALUES ('Acme', 'acme', 'enterprise')");
             engine.downgrade("002", DowngradeOptions.defaults());
-            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenants")).isEqualTo(2);
+            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_rows WHERE table_name = 'tenants'")).isEqualTo(2);
             // An archived row the restore cannot write back (slug is NOT NULL).
-            exec(db, "UPDATE alphapulse_migration.archive_tenants SET row_data = row_data - 'slug' WHERE row_data->>'slug' = 'acme'");
+            exec(db, "UPDATE alphapulse_migration.archive_rows SET row_data = row_data - 'slug' WHERE row_data->>'slug' = 'acme'");
 
             MigrationException e = failure(() -> engine.upgrade("head"));
             assertThat(e.code()).isEqualTo(Code.FAILED);
             assertThat(e.getMessage()).contains("upgrade of 005 was rolled back").contains("stays at 002").contains("slug");
             assertThat(engine.status().currentVersion()).isEqualTo("002");
             assertThat(count(db, "SELECT count(*) FROM pg_tables WHERE tablename = 'tenants'")).isZero();
-            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenants")).isEqualTo(2);
+            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_rows WHERE table_name = 'tenants'")).isEqualTo(2);
             assertThat(engine.history().entries()).last().satisfies(last -> {
                 assertThat(last.direction()).isEqualTo(Direction.UP);
                 assertThat(last.version()).isEqualTo("005");
                 assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
             });
 
-            exec(db, "UPDATE alphapulse_migration.archive_tenants SET row_data = row_data || '{\"slug\": \"acme\"}' "
+            exec(db, "UPDATE alphapulse_migration.archive_rows SET row_data = row_data || '{\"slug\": \"acme\"}' "
                     + "WHERE NOT row_data ? 'slug'");
             assertThat(engine.upgrade("head").rowsRestored()).isEqualTo(2);
             assertThat(Fixtures.text(db, "SELECT name FROM public.tenants WHERE slug = 'acme'")).isEqualTo("Acme");

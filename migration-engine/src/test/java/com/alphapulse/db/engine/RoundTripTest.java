@@ -154,8 +154,8 @@ class RoundTripTest {
         assertThat(atHead.pendingRestores()).extracting(p -> p.version() + " " + p.table() + " " + p.rows() + " " + p.stranded())
                 .containsExactly("007 audit_logs 1 true", "007 trades 2 true");
         assertThat(atHead.catalog().matchesRecorded()).isTrue();
-        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenant_ids")).isEqualTo(doomed);
-        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_tenants")).isZero();
+        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_columns")).isEqualTo(doomed);
+        assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_rows")).isZero();
 
         // Flyway's own validate and migrate on the same history table after the round trip.
         Flyway after = Fixtures.flyway(db).load();

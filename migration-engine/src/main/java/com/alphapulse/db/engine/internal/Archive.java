@@ -4,107 +4,217 @@ import com.alphapulse.db.engine.StatusResult;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.Record;
-import org.jooq.impl.DSL;
 
 /**
- * The archive of tenant data an undo step drops, and its restore when the version is applied again.
+ * The lossless archive: whatever an undo step drops that holds data, taken before the drop and put back
+ * when the version is applied again. Generic, derived from the undo statements alone:
  *
- * <p>What is archived is derived from the undo statements: a {@code DROP TABLE tenants} archives every
- * tenant row whole; a {@code DROP COLUMN tenant_id} on a table with an integer {@code id} archives each
- * row's primary key with its tenant_id and the table's identity (its pg_class oid). Rows are tagged with the
- * version whose undo dropped them, and the re-application of that version restores them: right after the
- * statement that re-creates the table or re-adds the column (so the migration's own backfill, which only
- * fills NULLs, derives the rows inserted in between from restored parents), and at the end of the version
- * for anything left; all inside the migration's transaction.
+ * <ul>
+ *   <li>{@code DROP TABLE t}: every row of t, whole ({@code to_jsonb(t)} into {@code archive_rows}), with the
+ *       table's privileges and its columns' privileges ({@code aclexplode}, into {@code archive_grants}) and
+ *       where its serial/identity sequences stood ({@code archive_sequences}). Any table can be archived, with
+ *       or without a primary key.</li>
+ *   <li>{@code ALTER TABLE t DROP COLUMN c}: each row's value of c ({@code to_jsonb}), keyed by the row's
+ *       primary key as jsonb (any type, composite too), with the table's pg_class oid, the single-column
+ *       foreign key c had, and c's column privileges. Only a table with a primary key that does not include c
+ *       can be archived this way: without a key a value cannot be given back to its row. Such a drop (and a
+ *       column type change) is what the plan shows as not archivable, refused without accept-data-loss.</li>
+ * </ul>
  *
- * <p>An archived tenant_id is restored only onto the same table (same oid), onto a row that still exists,
- * with a tenant that still exists. Whatever cannot be restored is counted as skipped and stays in the
- * archive, where status lists it; what was restored is retired. An undo that drops a table drops the
- * archived tenant_ids of that table with it: a re-created table reuses ids for other rows.
+ * <p>Archiving runs inside the undo's transaction after the downgrade has taken ACCESS EXCLUSIVE on every table
+ * it reads, so no row changes between the archive and the drop. Each entry is tagged with the version whose
+ * undo dropped it; the version's earlier archive is replaced.
+ *
+ * <p>The restore runs inside the re-applied version's transaction (see {@link RestoreCallback}): a re-created
+ * table gets its rows back as soon as the script moves past the statements that only build or seed that table
+ * (an upsert on the primary key, never a delete, so no ON DELETE CASCADE fires and a seeded row takes its
+ * archived values; {@code OVERRIDING SYSTEM VALUE} for identity columns; generated columns are recomputed),
+ * then its sequences are moved above both the restored keys and where they stood, and its privileges are
+ * granted again (by the migrating user, who owns the new table). A re-added column gets its values right after
+ * the statement that adds it, before the script's own backfill, which fills only what is still NULL and so
+ * derives rows inserted while rolled back from already-restored parents. A settle pass at the end of the
+ * version restores whatever the statements did not, re-asserts the column values (a later statement of the
+ * script must not win), retires what was restored and counts what could not be.
+ *
+ * <p>A column value goes back only onto the same table (same oid; a table dropped and re-created by hand gets a
+ * new one and reuses keys for other rows), onto a row that still exists, and, when the column had a foreign
+ * key, with a parent row that still exists. When the engine itself restores a dropped table's rows, the column
+ * archives bound to the dropped table follow the rows to the new table (for the keys that came back), so
+ * {@code head -> base -> head} is exact. What cannot go back is skipped: counted, named per table and reason in
+ * the journal, and kept, where status lists it. Privileges for a role that no longer exists are dropped from
+ * the archive and named in the journal. An undo that drops a table without archiving it forgets every
+ * archived column value of that table: the rows they belonged to are gone.
  */
 final class Archive {
 
     static final String TENANTS = "tenants";
     static final String TENANT_ID = "tenant_id";
 
-    /**
-     * An archived tenant_id {@code a} that can go back onto row {@code t}. Template arguments: {0} the table,
-     * {1} the version, {2} the table's name, {3} tenants, {4} the table's regclass text.
-     */
-    private static final String APPLIES = "a.version = {1} AND a.table_name = {2} AND t.id = a.pk "
-            + "AND a.table_oid = to_regclass({4})::oid AND EXISTS (SELECT 1 FROM {3} x WHERE x.id = a.tenant_id)";
+    private static final Pattern PRIVILEGE = Pattern.compile("[A-Z]+");
 
     /**
      * What the end of a version's restore found.
      *
-     * @param restored archived rows written back (tenant rows, and tenant_ids matched to their row)
-     * @param skipped archived rows that could not be written back and stay in the archive
+     * @param restored archived rows and column values written back
+     * @param skipped archived rows and column values that could not be written back and stay in the archive
      * @param skippedDetail per table: how many and why
+     * @param notes other things worth journaling (privileges not granted again)
      */
-    record Settled(long restored, long skipped, List<String> skippedDetail) {}
+    record Settled(long restored, long skipped, List<String> skippedDetail, List<String> notes) {}
 
     private Archive() {}
 
     /** Whether the archive keeps what {@code e} drops. */
     static boolean covers(Connection c, Script.Effect e) throws SQLException {
-        if (e.kind() == Script.Kind.DROP_TABLE) {
-            return TENANTS.equals(e.table());
-        }
-        if (e.kind() == Script.Kind.DROP_COLUMN) {
-            return TENANT_ID.equals(e.name()) && hasIntegerId(c, e.table());
-        }
-        return false;
+        return whyNot(c, e) == null;
+    }
+
+    /** Why the archive cannot keep what {@code e} drops or changes, null when it can. */
+    static String whyNot(Connection c, Script.Effect e) throws SQLException {
+        return switch (e.kind()) {
+            case DROP_TABLE -> null;
+            case DROP_COLUMN -> {
+                List<String> pk = primaryKey(c, e.table());
+                if (pk.isEmpty()) {
+                    yield "table " + e.table() + " has no primary key to give the values back to their rows";
+                }
+                yield pk.contains(e.name()) ? e.name() + " is part of the primary key of " + e.table() : null;
+            }
+            case ALTER_COLUMN_TYPE -> "a type change converts the values in place";
+            default -> null;
+        };
     }
 
     /**
      * Archives, for version {@code version}, what the statements are about to drop; the version's earlier
-     * archive is replaced, as it describes older data. Returns the rows archived. The caller holds ACCESS
-     * EXCLUSIVE on every table read here, so no row can change between the archive and the drop.
+     * archive is replaced, as it describes older data. Returns the rows and column values archived. The caller
+     * holds ACCESS EXCLUSIVE on every table read here, so no row can change between the archive and the drop.
      */
     static long archive(Connection c, int version, List<Script.Statement> statements) throws SQLException {
         discard(c, version);
-        DSLContext ctx = Sql.ctx(c);
-        long rows = 0;
+        Set<String> droppedTables = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
-                if (!covers(c, e) || !Catalog.tableExists(c, e.table())) {
-                    continue;
-                }
                 if (e.kind() == Script.Kind.DROP_TABLE) {
-                    rows += ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_TENANTS + " (version, id, row_data) "
-                            + "SELECT {0}, t.id, to_jsonb(t) FROM {1} t", DSL.val(version), Catalog.table(e.table()));
-                } else if (Catalog.columnExists(c, e.table(), e.name())) {
-                    rows += ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_TENANT_IDS + " (version, table_name, pk, tenant_id, "
-                            + "table_oid) SELECT {0}, {1}, t.id, t.tenant_id, to_regclass({3})::oid FROM {2} t "
-                            + "WHERE t.tenant_id IS NOT NULL",
-                            DSL.val(version), DSL.val(e.table()), Catalog.table(e.table()), DSL.val(Catalog.regclass(e.table())));
+                    droppedTables.add(e.table());
+                }
+            }
+        }
+        long rows = 0;
+        Set<String> done = new LinkedHashSet<>();
+        for (Script.Statement st : statements) {
+            for (Script.Effect e : st.effects()) {
+                if (e.kind() == Script.Kind.DROP_TABLE && Catalog.tableExists(c, e.table()) && done.add(e.table())) {
+                    rows += archiveTable(c, version, e.table());
+                } else if (e.kind() == Script.Kind.DROP_COLUMN && !droppedTables.contains(e.table()) && covers(c, e)
+                        && Catalog.columnExists(c, e.table(), e.name()) && done.add(e.table() + "." + e.name())) {
+                    rows += archiveColumn(c, version, e.table(), e.name());
                 }
             }
         }
         return rows;
     }
 
+    private static long archiveTable(Connection c, int version, String table) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        List<String> pk = primaryKey(c, table);
+        long rows = ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_ROWS + " (version, table_name, table_oid, pk, row_data) "
+                + "SELECT ?, ?, to_regclass(?)::oid, " + (pk.isEmpty() ? "NULL" : pkJson("t", pk)) + ", to_jsonb(t) FROM "
+                + t + " t" + (pk.isEmpty() ? "" : " ORDER BY " + columnList("t", pk)), version, table, t);
+        archiveGrants(c, version, table, null);
+        for (String column : columns(c, table).keySet()) {
+            Object seq = ctx.fetchValue("SELECT pg_get_serial_sequence(?, ?)", t, column);
+            if (seq != null) {
+                Record r = ctx.fetchOne("SELECT last_value, is_called FROM " + seq);
+                ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_SEQUENCES + " (version, table_name, column_name, last_value, "
+                        + "is_called) VALUES (?, ?, ?, ?, ?)", version, table, column, r.get(0, Long.class), r.get(1, Boolean.class));
+            }
+        }
+        return rows;
+    }
+
+    private static long archiveColumn(Connection c, int version, String table, String column) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        List<String> pk = primaryKey(c, table);
+        Record col = ctx.fetchOne("SELECT atthasdef, attgenerated <> '' FROM pg_attribute WHERE attrelid = to_regclass(?) "
+                + "AND attname = ? AND NOT attisdropped", t, column);
+        if (col.get(1, Boolean.class)) {
+            return 0; // a generated column is recomputed when it is added again: nothing to keep
+        }
+        // NULLs hold nothing, unless the column has a default: re-adding it would fill the default where NULL was.
+        boolean withNulls = col.get(0, Boolean.class);
+        Record ref = ctx.fetchOne("SELECT CASE WHEN n.nspname = 'public' THEN r.relname ELSE n.nspname || '.' || r.relname END, "
+                + "ra.attname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+                + "JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1] "
+                + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND cardinality(k.conkey) = 1 AND a.attname = ? "
+                + "ORDER BY k.conname LIMIT 1", t, column);
+        long rows = ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
+                + "pk, value, ref_table, ref_column) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
+                + ident(column) + "), ?, ? FROM " + t + " t" + (withNulls ? "" : " WHERE t." + ident(column) + " IS NOT NULL"),
+                version, table, column, t, ref == null ? null : ref.get(0, String.class), ref == null ? null : ref.get(1, String.class));
+        archiveGrants(c, version, table, column);
+        return rows;
+    }
+
+    /** The privileges others hold on the table and its columns (only on {@code column} when given). */
+    private static void archiveGrants(Connection c, int version, String table, String column) throws SQLException {
+        String grantee = "CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END";
+        String tableAcl = "SELECT '' AS col, " + grantee + " AS grantee, a.privilege_type AS priv, a.is_grantable AS g "
+                + "FROM pg_class k CROSS JOIN LATERAL aclexplode(k.relacl) a WHERE k.oid = to_regclass(?) AND a.grantee <> k.relowner";
+        String columnAcl = "SELECT att.attname::text, " + grantee + ", a.privilege_type, a.is_grantable FROM pg_attribute att "
+                + "JOIN pg_class k ON k.oid = att.attrelid CROSS JOIN LATERAL aclexplode(att.attacl) a WHERE att.attrelid = to_regclass(?) "
+                + "AND att.attnum > 0 AND NOT att.attisdropped AND a.grantee <> k.relowner AND (?::text IS NULL OR att.attname = ?::text)";
+        String t = Catalog.regclass(table);
+        String insert = "INSERT INTO " + EngineSchema.ARCHIVE_GRANTS + " (version, table_name, column_name, grantee, privilege, "
+                + "grantable) SELECT ?, ?, col, grantee, priv, bool_or(g) FROM (";
+        if (column == null) {
+            Sql.ctx(c).execute(insert + tableAcl + " UNION ALL " + columnAcl + ") x GROUP BY col, grantee, priv",
+                    version, table, t, t, null, null);
+        } else {
+            Sql.ctx(c).execute(insert + columnAcl + ") x (col, grantee, priv, g) GROUP BY col, grantee, priv",
+                    version, table, t, column, column);
+        }
+    }
+
     /**
-     * Forgets, whatever version archived them, the tenant_ids of every table the statements drop, and when
-     * they drop {@code tenants}, the tenant rows other versions archived: the rows they belonged to are gone,
-     * and a re-created table hands their ids to new rows. Returns the rows forgotten.
+     * Forgets what can no longer apply once the statements have dropped their tables: for each dropped table,
+     * the rows, privileges and sequences other versions archived of it (a table can only be re-created once,
+     * so they are stale), and its archived column values: all of them when the drop is not archived (the rows
+     * they belong to are gone for good), else those bound to another table of that name (re-created by hand,
+     * they can never apply). Archived column values bound to this very table are kept: they follow its
+     * archived rows. Returns the rows forgotten.
      */
-    static long forgetDroppedTables(Connection c, int version, List<Script.Statement> statements) throws SQLException {
+    static long forgetDroppedTables(Connection c, int version, List<Script.Statement> statements, boolean archiving)
+            throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         long rows = 0;
+        Set<String> seen = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
-                if (e.kind() != Script.Kind.DROP_TABLE) {
+                if (e.kind() != Script.Kind.DROP_TABLE || !seen.add(e.table())) {
                     continue;
                 }
-                rows += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANT_IDS + " WHERE table_name = ?", e.table());
-                if (TENANTS.equals(e.table())) {
-                    rows += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANTS + " WHERE version <> ?", version);
-                }
+                rows += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE table_name = ? AND version <> ?",
+                        e.table(), version);
+                // Column privileges go with their archived column values: kept when those are.
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE table_name = ? AND version <> ? "
+                        + "AND (column_name = '' OR NOT ?)", e.table(), version, archiving);
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE table_name = ? AND version <> ?",
+                        e.table(), version);
+                rows += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE table_name = ? AND (NOT ? "
+                        + "OR table_oid IS DISTINCT FROM to_regclass(?)::oid)", e.table(), archiving, Catalog.regclass(e.table()));
             }
         }
         return rows;
@@ -113,8 +223,9 @@ final class Archive {
     /** Drops the archive of {@code version} (a downgrade without archiving must not leave older values). */
     static void discard(Connection c, int version) throws SQLException {
         DSLContext ctx = Sql.ctx(c);
-        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANTS + " WHERE version = ?", version);
-        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANT_IDS + " WHERE version = ?", version);
+        for (String table : tables()) {
+            ctx.execute("DELETE FROM " + table + " WHERE version = ?", version);
+        }
     }
 
     /**
@@ -123,119 +234,311 @@ final class Archive {
      */
     static long discardAbove(Connection c, int version) throws SQLException {
         DSLContext ctx = Sql.ctx(c);
-        return ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANTS + " WHERE version > ?", version)
-                + ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANT_IDS + " WHERE version > ?", version);
+        long rows = ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version > ?", version)
+                + ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version > ?", version);
+        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version > ?", version);
+        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version > ?", version);
+        return rows;
+    }
+
+    private static List<String> tables() {
+        return List.of(EngineSchema.ARCHIVE_ROWS, EngineSchema.ARCHIVE_COLUMNS, EngineSchema.ARCHIVE_GRANTS,
+                EngineSchema.ARCHIVE_SEQUENCES);
+    }
+
+    /** Whether {@code version} has anything archived. */
+    static boolean has(Connection c, int version) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_ROWS
+                + " WHERE version = ?) OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ?) "
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ?)", version, version, version));
+    }
+
+    /** Whether {@code version} archived rows of {@code table}. */
+    static boolean hasRows(Connection c, int version, String table) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_ROWS
+                + " WHERE version = ? AND table_name = ?)", version, table));
     }
 
     /**
-     * Puts the archived tenant rows of {@code version} back, overwriting a row with the same id (the default
-     * tenant the migration seeds) column by column; never deletes, so no ON DELETE CASCADE can fire.
-     * Idempotent.
+     * Puts the archived rows of {@code table} for {@code version} back into the re-created table: upsert on the
+     * primary key (a row the migration seeded takes its archived values), never a delete, so no ON DELETE
+     * CASCADE can fire; plain inserts for a table without a primary key, so run it once per version. Then moves
+     * the archived column values of the dropped table over to the new one, for the keys that came back, sets
+     * the sequences above the restored keys and grants the archived privileges again. Counting and retiring are
+     * {@link #settle}'s.
      */
-    static void restoreTenants(Connection c, int version) throws SQLException {
+    static void restoreTable(Connection c, int version, String table) throws SQLException {
         DSLContext ctx = Sql.ctx(c);
-        List<org.jooq.Name> cols = ctx.fetch("SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(?) "
-                + "AND attnum > 0 AND NOT attisdropped ORDER BY attnum", Catalog.regclass(TENANTS))
-                .map(r -> DSL.name(r.get(0, String.class)));
-        List<org.jooq.Field<Object>> excluded = cols.stream().map(n -> DSL.field(DSL.name("excluded", n.last()))).toList();
-        ctx.execute("INSERT INTO {0} SELECT (jsonb_populate_record(NULL::{0}, a.row_data)).* FROM "
-                + EngineSchema.ARCHIVE_TENANTS + " a WHERE a.version = {1} ON CONFLICT (id) DO UPDATE SET ({2}) = ROW({3})",
-                Catalog.table(TENANTS), DSL.val(version), DSL.list(cols.stream().map(DSL::field).toList()), DSL.list(excluded));
+        String t = Catalog.regclass(table);
+        Object sample = ctx.fetchValue("SELECT row_data::text FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND "
+                + "table_name = ? LIMIT 1", version, table);
+        if (sample != null) {
+            Set<String> archivedKeys = new LinkedHashSet<>(ctx.fetch("SELECT jsonb_object_keys(?::jsonb)", sample.toString())
+                    .getValues(0, String.class));
+            Map<String, Character> cols = columns(c, table);
+            List<String> insertable = cols.entrySet().stream()
+                    .filter(en -> en.getValue() != 's' && archivedKeys.contains(en.getKey())).map(Map.Entry::getKey).toList();
+            boolean always = cols.values().stream().anyMatch(v -> v == 'a');
+            List<String> pk = primaryKey(c, table);
+            String conflict = pk.isEmpty() || insertable.isEmpty() ? ""
+                    : " ON CONFLICT (" + columnList(null, pk) + ") DO UPDATE SET (" + columnList(null, insertable) + ") = ROW("
+                            + columnList("excluded", insertable) + ")";
+            if (!insertable.isEmpty()) {
+                ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
+                        + " SELECT " + columnList("r", insertable) + " FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN LATERAL "
+                        + "jsonb_populate_record(NULL::" + t + ", a.row_data) r WHERE a.version = ? AND a.table_name = ? ORDER BY a.id"
+                        + conflict, version, table);
+            }
+            // The archived column values of the dropped table belong to these very rows: bind them to the new table.
+            Object oldOid = ctx.fetchValue("SELECT max(table_oid::bigint) FROM " + EngineSchema.ARCHIVE_ROWS
+                    + " WHERE version = ? AND table_name = ?", version, table);
+            if (oldOid != null && !pk.isEmpty()) {
+                ctx.execute("UPDATE " + EngineSchema.ARCHIVE_COLUMNS + " a SET table_oid = to_regclass(?)::oid WHERE a.table_name = ? "
+                        + "AND a.table_oid = ?::bigint::oid AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::" + t + ", a.pk) k "
+                        + "JOIN " + t + " t ON " + keyMatch("t", "k", pk) + ")", t, table, oldOid);
+            }
+            restoreSequences(c, version, table);
+        }
+        restoreGrants(c, version, table, null);
     }
 
     /**
-     * Writes the archived tenant_ids of {@code table} for {@code version} back where they still apply: the
-     * same table (same oid), the row still there, the tenant still there (a tenant deleted while rolled back
-     * leaves the migration's backfill, so its foreign key holds). Idempotent; rows already holding the
-     * archived value are not written again. Counting is {@link #settle}'s.
+     * Moves each serial/identity sequence of {@code table} to at least where it stood when archived and above
+     * every restored key, so the application's next insert neither collides nor hands out an id again.
      */
-    static void restoreTenantIds(Connection c, int version, String table) throws SQLException {
-        Sql.ctx(c).execute("UPDATE {0} t SET tenant_id = a.tenant_id FROM " + EngineSchema.ARCHIVE_TENANT_IDS
-                + " a WHERE " + APPLIES + " AND t.tenant_id IS DISTINCT FROM a.tenant_id",
-                Catalog.table(table), DSL.val(version), DSL.val(table), Catalog.table(TENANTS), DSL.val(Catalog.regclass(table)));
+    private static void restoreSequences(Connection c, int version, String table) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        for (String column : columns(c, table).keySet()) {
+            Object seq = ctx.fetchValue("SELECT pg_get_serial_sequence(?, ?)", t, column);
+            if (seq == null) {
+                continue;
+            }
+            Record archived = ctx.fetchOne("SELECT last_value, is_called FROM " + EngineSchema.ARCHIVE_SEQUENCES
+                    + " WHERE version = ? AND table_name = ? AND column_name = ?", version, table, column);
+            long stood = archived == null ? 0 : archived.get(0, Long.class) - (archived.get(1, Boolean.class) ? 0 : 1);
+            ctx.fetch("SELECT setval(?::regclass, x.target) FROM (SELECT greatest(?::bigint, (SELECT max(" + ident(column)
+                    + ")::bigint FROM " + t + ")) AS target, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+                    + "FROM " + seq + ") AS now) x WHERE x.target > x.now", seq.toString(), stood);
+        }
     }
 
     /**
-     * The end-of-version pass: restores whatever was not restored statement by statement, re-asserts the
-     * tenant_ids that were (cheap and idempotent, so a later statement of the script that overwrote them
-     * cannot win), retires what was restored and counts what could not be, which stays archived.
+     * Grants the archived privileges on {@code table} (on {@code column} only, when given; otherwise the
+     * table's and those of columns that exist) and retires them. A privilege for a role that no longer exists
+     * cannot be granted: it is retired too and counted in {@link #settle}'s notes.
      */
-    static Settled settle(Connection c, int version, Set<String> alreadyRestored) throws SQLException {
+    private static void restoreGrants(Connection c, int version, String table, String column) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        for (Record g : ctx.fetch("SELECT column_name, grantee, privilege, grantable FROM " + EngineSchema.ARCHIVE_GRANTS
+                + " g WHERE version = ? AND table_name = ? AND (?::text IS NULL OR column_name = ?::text) AND (column_name = '' "
+                + "OR EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = g.column_name AND NOT attisdropped)) "
+                + "AND (grantee = 'PUBLIC' OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)) ORDER BY 1, 2, 3",
+                version, table, column, column, t)) {
+            String col = g.get(0, String.class);
+            String grantee = g.get(1, String.class);
+            String privilege = g.get(2, String.class);
+            if (!PRIVILEGE.matcher(privilege).matches()) {
+                continue; // aclexplode names privileges in capitals; anything else is not ours to run
+            }
+            Sql.execute(c, "GRANT " + privilege + (col.isEmpty() ? "" : " (" + ident(col) + ")") + " ON TABLE " + t + " TO "
+                    + ("PUBLIC".equals(grantee) ? "PUBLIC" : ident(grantee)) + (g.get(3, Boolean.class) ? " WITH GRANT OPTION" : ""));
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ? AND table_name = ? AND column_name = ? "
+                    + "AND grantee = ? AND privilege = ?", version, table, col, grantee, privilege);
+        }
+    }
+
+    /**
+     * Writes the archived values of {@code table.column} for {@code version} back where they still apply: the
+     * same table (same oid), the row still there, and the parent row still there when the column had a foreign
+     * key (a parent deleted while rolled back leaves the migration's backfill, so its key holds). Idempotent;
+     * rows already holding the archived value are not written again. Counting is {@link #settle}'s.
+     */
+    static void restoreColumn(Connection c, int version, String table, String column) throws SQLException {
+        ColumnRestore r = columnRestore(c, version, table, column);
+        if (Catalog.columnExists(c, table, column)) {
+            restoreGrants(c, version, table, column);
+        }
+        if (r == null) {
+            return;
+        }
+        Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = v." + ident(column) + " FROM "
+                + EngineSchema.ARCHIVE_COLUMNS + " a CROSS JOIN LATERAL " + r.key() + " CROSS JOIN LATERAL " + r.value() + " WHERE "
+                + r.archived() + " AND " + keyMatch("t", "k", r.keys()) + r.parent() + " AND t." + ident(column)
+                + " IS DISTINCT FROM v." + ident(column), version, table, column, r.t());
+    }
+
+    /**
+     * How archived values {@code a} of one column are matched to rows {@code t}: {@code key} and {@code value}
+     * turn the archived key and value into records {@code k} and {@code v} of the table; {@code archived} selects
+     * the column's archive bound to the live table (binds: version, table, column, regclass); {@code parent} is
+     * the foreign key condition on {@code v}, empty when the column had none.
+     */
+    private record ColumnRestore(String t, List<String> keys, String key, String value, String archived, String parent) {
+
+        /** The archived values that apply, as a condition on {@code a} (same binds as {@code archived}). */
+        String applies() {
+            return archived + " AND EXISTS (SELECT 1 FROM " + key + " CROSS JOIN LATERAL " + value + " JOIN " + t + " t ON "
+                    + keyMatch("t", "k", keys) + parent + ")";
+        }
+    }
+
+    /** Null when nothing can apply: no such table or column, no key column, the parent table gone. */
+    private static ColumnRestore columnRestore(Connection c, int version, String table, String column) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        if (!Catalog.tableExists(c, table) || !Catalog.columnExists(c, table, column)) {
+            return null;
+        }
+        String t = Catalog.regclass(table);
+        Record meta = ctx.fetchOne("SELECT pk::text, ref_table, ref_column FROM " + EngineSchema.ARCHIVE_COLUMNS
+                + " WHERE version = ? AND table_name = ? AND column_name = ? LIMIT 1", version, table, column);
+        if (meta == null) {
+            return null;
+        }
+        List<String> keys = ctx.fetch("SELECT jsonb_object_keys(?::jsonb)", meta.get(0, String.class)).getValues(0, String.class);
+        for (String k : keys) {
+            if (!Catalog.columnExists(c, table, k)) {
+                return null;
+            }
+        }
+        String refTable = meta.get(1, String.class);
+        String parent = "";
+        if (refTable != null) {
+            if (!Catalog.tableExists(c, refTable)) {
+                return null;
+            }
+            parent = " AND (v." + ident(column) + " IS NULL OR EXISTS (SELECT 1 FROM " + Catalog.regclass(refTable) + " x WHERE x."
+                    + ident(meta.get(2, String.class)) + " = v." + ident(column) + "))";
+        }
+        return new ColumnRestore(t, keys, "jsonb_populate_record(NULL::" + t + ", a.pk) k",
+                "jsonb_populate_record(NULL::" + t + ", jsonb_build_object(a.column_name, a.value)) v",
+                "a.version = ? AND a.table_name = ? AND a.column_name = ? AND a.table_oid = to_regclass(?)::oid", parent);
+    }
+
+    /**
+     * The end-of-version pass: restores whatever was not restored statement by statement (tables parents
+     * first), re-asserts the column values that were (cheap and idempotent, so a later statement of the script
+     * that overwrote them cannot win), retires what was restored and counts what could not be, which stays
+     * archived.
+     */
+    static Settled settle(Connection c, int version, Collection<String> restoredTables) throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         long restored = 0;
         long skipped = 0;
-        List<String> detail = new ArrayList<>();
-        boolean tenants = Catalog.tableExists(c, TENANTS);
-        long archivedTenants = ((Number) ctx.fetchValue("SELECT count(*) FROM " + EngineSchema.ARCHIVE_TENANTS
-                + " WHERE version = ?", version)).longValue();
-        if (archivedTenants > 0) {
-            if (tenants) {
-                if (!alreadyRestored.contains(TENANTS)) {
-                    restoreTenants(c, version);
-                }
-                restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANTS + " WHERE version = ?", version);
-            } else {
-                skipped += archivedTenants;
-                detail.add("tenants: " + archivedTenants + " (table tenants does not exist)");
-            }
-        }
-        for (String table : ctx.fetch("SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_TENANT_IDS
-                + " WHERE version = ? ORDER BY 1", version).getValues(0, String.class)) {
-            if (!Catalog.tableExists(c, table) || !Catalog.columnExists(c, table, TENANT_ID) || !tenants) {
-                long n = ((Number) ctx.fetchValue("SELECT count(*) FROM " + EngineSchema.ARCHIVE_TENANT_IDS
-                        + " WHERE version = ? AND table_name = ?", version, table)).longValue();
+        Map<String, List<String>> why = new LinkedHashMap<>();
+        Map<String, Long> skippedPerTable = new LinkedHashMap<>();
+        // Dropped children first, so restored parents first.
+        for (Record r : ctx.fetch("SELECT table_name, count(*) FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? "
+                + "GROUP BY table_name ORDER BY max(id) DESC", version)) {
+            String table = r.get(0, String.class);
+            long n = r.get(1, Long.class);
+            if (!Catalog.tableExists(c, table)) {
                 skipped += n;
-                detail.add(table + ": " + n + " (" + (tenants ? "no column " + table + "." + TENANT_ID : "no table tenants") + ")");
+                skippedPerTable.merge(table, n, Long::sum);
+                why.computeIfAbsent(table, k -> new ArrayList<>()).add("table " + table + " does not exist");
                 continue;
             }
-            restoreTenantIds(c, version, table);
-            restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_TENANT_IDS + " a USING {0} t WHERE " + APPLIES,
-                    Catalog.table(table), DSL.val(version), DSL.val(table), Catalog.table(TENANTS), DSL.val(Catalog.regclass(table)));
-            Record left = ctx.fetchOne("SELECT count(*), "
-                    + "count(*) FILTER (WHERE a.table_oid IS DISTINCT FROM to_regclass({2})::oid), "
-                    + "count(*) FILTER (WHERE a.table_oid = to_regclass({2})::oid AND NOT EXISTS (SELECT 1 FROM {3} t WHERE t.id = a.pk)) "
-                    + "FROM " + EngineSchema.ARCHIVE_TENANT_IDS + " a WHERE a.version = {0} AND a.table_name = {1}",
-                    DSL.val(version), DSL.val(table), DSL.val(Catalog.regclass(table)), Catalog.table(table));
+            if (!restoredTables.contains(table)) {
+                restoreTable(c, version, table);
+            }
+            restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND table_name = ?", version, table);
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
+        }
+        for (Record r : ctx.fetch("SELECT table_name, column_name, count(*) FROM " + EngineSchema.ARCHIVE_COLUMNS
+                + " WHERE version = ? GROUP BY 1, 2 ORDER BY 1, 2", version)) {
+            String table = r.get(0, String.class);
+            String column = r.get(1, String.class);
+            long n = r.get(2, Long.class);
+            ColumnRestore cr = columnRestore(c, version, table, column);
+            if (cr == null) {
+                skipped += n;
+                skippedPerTable.merge(table, n, Long::sum);
+                Object refTable = ctx.fetchValue("SELECT max(ref_table) FROM " + EngineSchema.ARCHIVE_COLUMNS
+                        + " WHERE version = ? AND table_name = ? AND column_name = ?", version, table, column);
+                why.computeIfAbsent(table, k -> new ArrayList<>()).add(!Catalog.columnExists(c, table, column)
+                        ? "no column " + table + "." + column : "no table " + refTable);
+                continue;
+            }
+            restoreColumn(c, version, table, column);
+            restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " a WHERE " + cr.applies(),
+                    version, table, column, cr.t());
+            Record left = ctx.fetchOne("SELECT count(*), count(*) FILTER (WHERE a.table_oid IS DISTINCT FROM to_regclass(?)::oid), "
+                    + "count(*) FILTER (WHERE a.table_oid = to_regclass(?)::oid AND NOT EXISTS (SELECT 1 FROM " + cr.key() + " JOIN "
+                    + cr.t() + " t ON " + keyMatch("t", "k", cr.keys()) + ")), max(a.ref_table) FROM " + EngineSchema.ARCHIVE_COLUMNS
+                    + " a WHERE a.version = ? AND a.table_name = ? AND a.column_name = ?", cr.t(), cr.t(), version, table, column);
             long total = left.get(0, Long.class);
             if (total == 0) {
                 continue;
             }
             long recreated = left.get(1, Long.class);
             long rowGone = left.get(2, Long.class);
-            long tenantGone = total - recreated - rowGone;
-            List<String> why = new ArrayList<>();
+            long parentGone = total - recreated - rowGone;
+            List<String> reasons = why.computeIfAbsent(table, k -> new ArrayList<>());
             if (rowGone > 0) {
-                why.add(rowGone + " row(s) deleted while rolled back");
+                reasons.add(rowGone + " row(s) deleted while rolled back");
             }
-            if (tenantGone > 0) {
-                why.add(tenantGone + " whose tenant was deleted");
+            if (parentGone > 0) {
+                String parent = left.get(3, String.class);
+                reasons.add(parentGone + (TENANTS.equals(parent) ? " whose tenant was deleted" : " whose " + parent + " row was deleted"));
             }
             if (recreated > 0) {
-                why.add(recreated + " archived from a table since dropped and re-created");
+                reasons.add(recreated + " archived from a table since dropped and re-created");
             }
             skipped += total;
-            detail.add(table + ": " + total + " (" + String.join(", ", why) + ")");
+            skippedPerTable.merge(table, total, Long::sum);
         }
-        return new Settled(restored, skipped, detail);
+        List<String> detail = new ArrayList<>();
+        for (Map.Entry<String, Long> e : skippedPerTable.entrySet()) {
+            detail.add(e.getKey() + ": " + e.getValue() + " (" + String.join(", ", why.get(e.getKey())) + ")");
+        }
+        // Privileges of tables and columns that exist again; what is left is for roles that are gone.
+        for (String table : ctx.fetch("SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ? ORDER BY 1",
+                version).getValues(0, String.class)) {
+            if (Catalog.tableExists(c, table)) {
+                restoreGrants(c, version, table, null);
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        Record gone = ctx.fetchOne("SELECT count(*), string_agg(DISTINCT g.grantee, ', ') FROM " + EngineSchema.ARCHIVE_GRANTS
+                + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee) "
+                + "AND to_regclass(" + "'" + EngineSchema.SCHEMA + ".archive_grants') IS NOT NULL", version);
+        if (gone.get(0, Long.class) > 0) {
+            notes.add("not granted again: " + gone.get(0, Long.class) + " privilege(s) of role(s) that no longer exist ("
+                    + gone.get(1, String.class) + ")");
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' "
+                    + "AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)", version);
+        }
+        return new Settled(restored, skipped, detail, notes);
     }
 
-    /** Whether {@code version} has anything archived. */
-    static boolean has(Connection c, int version) throws SQLException {
-        DSLContext ctx = Sql.ctx(c);
-        return Boolean.TRUE.equals(ctx.fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_TENANTS
-                + " WHERE version = ?) OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_TENANT_IDS + " WHERE version = ?)",
-                version, version));
-    }
-
-    /** Archived rows waiting for a restore, per version and table. */
+    /**
+     * Archived rows and column values waiting for a restore, per version and table. Reads an older engine's
+     * archive tables too (status is read-only, so they are migrated only by the next run that writes).
+     */
     static List<StatusResult.PendingRestore> pending(Connection c, int current) throws SQLException {
-        if (!EngineSchema.exists(c)) {
+        if (!EngineSchema.journalExists(c)) {
+            return List.of();
+        }
+        List<String> parts = new ArrayList<>();
+        if (EngineSchema.relationExists(c, EngineSchema.ARCHIVE_ROWS)) {
+            parts.add("SELECT version, table_name FROM " + EngineSchema.ARCHIVE_ROWS);
+        }
+        if (EngineSchema.relationExists(c, EngineSchema.ARCHIVE_COLUMNS)) {
+            parts.add("SELECT version, table_name FROM " + EngineSchema.ARCHIVE_COLUMNS);
+        }
+        if (EngineSchema.relationExists(c, EngineSchema.LEGACY_TENANTS)) {
+            parts.add("SELECT version, 'tenants' FROM " + EngineSchema.LEGACY_TENANTS);
+        }
+        if (EngineSchema.relationExists(c, EngineSchema.LEGACY_TENANT_IDS)) {
+            parts.add("SELECT version, table_name FROM " + EngineSchema.LEGACY_TENANT_IDS);
+        }
+        if (parts.isEmpty()) {
             return List.of();
         }
         List<StatusResult.PendingRestore> out = new ArrayList<>();
-        for (Record r : Sql.ctx(c).fetch("SELECT version, 'tenants' AS table_name, count(*) FROM " + EngineSchema.ARCHIVE_TENANTS
-                + " GROUP BY version UNION ALL SELECT version, table_name, count(*) FROM " + EngineSchema.ARCHIVE_TENANT_IDS
-                + " GROUP BY version, table_name ORDER BY 1, 2")) {
+        for (Record r : Sql.ctx(c).fetch("SELECT version, table_name, count(*) FROM (" + String.join(" UNION ALL ", parts)
+                + ") x (version, table_name) GROUP BY 1, 2 ORDER BY 1, 2")) {
             int version = r.get(0, Integer.class);
             out.add(new StatusResult.PendingRestore(Targets.label(version), r.get(1, String.class), r.get(2, Long.class),
                     version <= current));
@@ -243,9 +546,53 @@ final class Archive {
         return out;
     }
 
-    private static boolean hasIntegerId(Connection c, String table) throws SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?) "
-                + "AND attname = 'id' AND NOT attisdropped AND atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype))",
-                Catalog.regclass(table)));
+    /** The primary key's columns of {@code table}, in key order; empty when it has none. */
+    static List<String> primaryKey(Connection c, String table) throws SQLException {
+        return Sql.ctx(c).fetch("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                + "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass(?) AND i.indisprimary "
+                + "ORDER BY array_position(i.indkey::int2[], a.attnum)", Catalog.regclass(table)).getValues(0, String.class);
+    }
+
+    /** The columns of {@code table} in order, each with 'a' (identity ALWAYS), 's' (generated) or ' '. */
+    private static Map<String, Character> columns(Connection c, String table) throws SQLException {
+        Map<String, Character> out = new LinkedHashMap<>();
+        for (Record r : Sql.ctx(c).fetch("SELECT attname, CASE WHEN attgenerated <> '' THEN 's' WHEN attidentity = 'a' THEN 'a' "
+                + "ELSE ' ' END FROM pg_attribute WHERE attrelid = to_regclass(?) AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+                Catalog.regclass(table))) {
+            out.put(r.get(0, String.class), r.get(1, String.class).charAt(0));
+        }
+        return out;
+    }
+
+    private static String pkJson(String alias, List<String> pk) {
+        List<String> parts = new ArrayList<>();
+        for (String k : pk) {
+            parts.add(literal(k) + ", " + alias + "." + ident(k));
+        }
+        return "jsonb_build_object(" + String.join(", ", parts) + ")";
+    }
+
+    private static String keyMatch(String left, String right, List<String> keys) {
+        List<String> parts = new ArrayList<>();
+        for (String k : keys) {
+            parts.add(left + "." + ident(k) + " = " + right + "." + ident(k));
+        }
+        return String.join(" AND ", parts);
+    }
+
+    private static String columnList(String alias, List<String> cols) {
+        List<String> parts = new ArrayList<>();
+        for (String col : cols) {
+            parts.add((alias == null ? "" : alias + ".") + ident(col));
+        }
+        return String.join(", ", parts);
+    }
+
+    static String ident(String id) {
+        return "\"" + id.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
     }
 }

@@ -144,7 +144,7 @@ public final class Downgrader {
                         Sql.millis(s.lockTimeout()), Sql.millis(s.statementTimeout()),
                         APPLICATION + " undo " + step.version().label(), HistoryTable.SCHEMA);
                 lockDroppedTables(c, step.statements());
-                long forgotten = Archive.forgetDroppedTables(c, version, step.statements());
+                long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
                 if (options.archive()) {
                     archived = Archive.archive(c, version, step.statements());
                 } else {

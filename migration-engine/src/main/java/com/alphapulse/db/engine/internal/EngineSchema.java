@@ -5,14 +5,26 @@ import java.sql.SQLException;
 
 /**
  * The engine's own schema, {@value #SCHEMA}: outside {@code public}, so that verification and the jOOQ
- * types never see it. Holds the journal and the archive of tenant data that undo steps dropped.
+ * types never see it. Holds the journal and the archive of what undo steps dropped (see {@link Archive}).
+ *
+ * <p>The archive is generic: {@code archive_rows} keeps whole rows of dropped tables, {@code archive_columns}
+ * the values of dropped columns keyed by their row's primary key, {@code archive_grants} the privileges of
+ * dropped tables and columns and {@code archive_sequences} where the sequences of dropped tables stood.
+ * Databases archived by an older engine have {@code archive_tenants} (whole tenant rows) and
+ * {@code archive_tenant_ids} (each row's tenant_id); {@link #ensure} moves their rows into the generic tables,
+ * where they are two cases like any other, and drops them.
  */
 final class EngineSchema {
 
     static final String SCHEMA = "alphapulse_migration";
     static final String JOURNAL = SCHEMA + ".journal";
-    static final String ARCHIVE_TENANTS = SCHEMA + ".archive_tenants";
-    static final String ARCHIVE_TENANT_IDS = SCHEMA + ".archive_tenant_ids";
+    static final String ARCHIVE_ROWS = SCHEMA + ".archive_rows";
+    static final String ARCHIVE_COLUMNS = SCHEMA + ".archive_columns";
+    static final String ARCHIVE_GRANTS = SCHEMA + ".archive_grants";
+    static final String ARCHIVE_SEQUENCES = SCHEMA + ".archive_sequences";
+    /** Written by engines before the generic archive; read by status, migrated by {@link #ensure}. */
+    static final String LEGACY_TENANTS = SCHEMA + ".archive_tenants";
+    static final String LEGACY_TENANT_IDS = SCHEMA + ".archive_tenant_ids";
 
     private static final String[] DDL = {
         "CREATE SCHEMA IF NOT EXISTS " + SCHEMA,
@@ -31,59 +43,123 @@ final class EngineSchema {
             + " rows_restored bigint NOT NULL DEFAULT 0,"
             + " outcome varchar(10) NOT NULL CHECK (outcome IN ('SUCCESS', 'FAILED')),"
             + " message text)",
-        // Whole tenant rows as jsonb: restored with jsonb_populate_record, so every column comes back
-        // exactly, whatever columns the tenants table has.
-        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_TENANTS + " ("
-            + " version integer NOT NULL,"
-            + " id uuid NOT NULL,"
-            + " row_data jsonb NOT NULL,"
-            + " archived_at timestamptz NOT NULL DEFAULT now(),"
-            + " PRIMARY KEY (version, id))",
-        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_TENANT_IDS + " ("
+        // Whole rows as jsonb (to_jsonb of the row): put back with jsonb_populate_record, so every column comes
+        // back exactly, whatever the table's columns and types. id keeps the order tables were dropped in
+        // (children first), so a restore in reverse order inserts parents first. table_oid names the dropped
+        // table; a column archive bound to it follows its rows into the re-created table. pk is null for a
+        // table without a primary key.
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_ROWS + " ("
+            + " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
             + " version integer NOT NULL,"
             + " table_name text NOT NULL,"
-            + " pk bigint NOT NULL,"
-            + " tenant_id uuid NOT NULL,"
-            + " table_oid oid NOT NULL,"
+            + " table_oid oid,"
+            + " pk jsonb,"
+            + " row_data jsonb NOT NULL,"
+            + " archived_at timestamptz NOT NULL DEFAULT now())",
+        "CREATE INDEX IF NOT EXISTS archive_rows_version ON " + ARCHIVE_ROWS + " (version, table_name)",
+        // One dropped column's value per row, keyed by the row's primary key as jsonb (any type, composite
+        // too). table_oid binds it to the table it was taken from: a table re-created outside the engine has a
+        // new oid and reuses keys for other rows. ref_table/ref_column: the single-column foreign key the column
+        // had, so a value whose parent row is gone is not put back (the key would not hold).
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_COLUMNS + " ("
+            + " version integer NOT NULL,"
+            + " table_name text NOT NULL,"
+            + " column_name text NOT NULL,"
+            + " table_oid oid,"
+            + " pk jsonb NOT NULL,"
+            + " value jsonb,"
+            + " ref_table text,"
+            + " ref_column text,"
             + " archived_at timestamptz NOT NULL DEFAULT now(),"
-            + " PRIMARY KEY (version, table_name, pk))"
+            + " PRIMARY KEY (version, table_name, column_name, pk))",
+        // Table privileges (column_name '') and column privileges, as aclexplode reports them.
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_GRANTS + " ("
+            + " version integer NOT NULL,"
+            + " table_name text NOT NULL,"
+            + " column_name text NOT NULL DEFAULT '',"
+            + " grantee text NOT NULL,"
+            + " privilege text NOT NULL,"
+            + " grantable boolean NOT NULL,"
+            + " archived_at timestamptz NOT NULL DEFAULT now(),"
+            + " PRIMARY KEY (version, table_name, column_name, grantee, privilege))",
+        // Where a dropped table's serial/identity sequences stood, so that ids are not handed out again.
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_SEQUENCES + " ("
+            + " version integer NOT NULL,"
+            + " table_name text NOT NULL,"
+            + " column_name text NOT NULL,"
+            + " last_value bigint NOT NULL,"
+            + " is_called boolean NOT NULL,"
+            + " archived_at timestamptz NOT NULL DEFAULT now(),"
+            + " PRIMARY KEY (version, table_name, column_name))"
     };
 
     /**
-     * The table the archived ids belong to, by pg_class oid: a table dropped and re-created (by a deeper
-     * rollback, or by hand) gets a new oid, and its reused ids must never receive the old rows' tenants. Added
-     * to an archive created before the column existed; such rows have no oid and are never restored.
+     * Moves an older engine's archive into the generic tables. Tenant rows keep their data; tenant_ids keep
+     * their table oid (rows archived before the oid was recorded have none and are never restored, as before)
+     * and their foreign key to tenants. Only then are the old tables dropped, in the same transaction.
      */
-    private static final String ADD_TABLE_OID =
-            "ALTER TABLE " + ARCHIVE_TENANT_IDS + " ADD COLUMN IF NOT EXISTS table_oid oid";
+    private static final String[] MIGRATE_TENANTS = {
+        "INSERT INTO " + ARCHIVE_ROWS + " (version, table_name, table_oid, pk, row_data, archived_at) "
+            + "SELECT version, 'tenants', NULL, jsonb_build_object('id', id), row_data, archived_at FROM " + LEGACY_TENANTS
+            + " ORDER BY version, id",
+        "DROP TABLE " + LEGACY_TENANTS
+    };
+    private static final String[] MIGRATE_TENANT_IDS = {
+        "ALTER TABLE " + LEGACY_TENANT_IDS + " ADD COLUMN IF NOT EXISTS table_oid oid",
+        "INSERT INTO " + ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, pk, value, ref_table, ref_column, "
+            + "archived_at) SELECT version, table_name, 'tenant_id', table_oid, jsonb_build_object('id', pk), to_jsonb(tenant_id), "
+            + "'tenants', 'id', archived_at FROM " + LEGACY_TENANT_IDS + " ON CONFLICT DO NOTHING",
+        "DROP TABLE " + LEGACY_TENANT_IDS
+    };
 
     private EngineSchema() {}
 
-    static boolean exists(Connection c) throws SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
-                "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL",
-                JOURNAL, ARCHIVE_TENANTS, ARCHIVE_TENANT_IDS));
+    /** Whether the journal exists: enough to read and write it, whatever the archive's shape. */
+    static boolean journalExists(Connection c) throws SQLException {
+        return relationExists(c, JOURNAL);
     }
 
-    private static boolean hasTableOid(Connection c) throws SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass(?) "
-                + "AND attname = 'table_oid' AND NOT attisdropped)", ARCHIVE_TENANT_IDS));
+    /** Whether the schema is complete and current: journal and generic archive, no older archive left. */
+    static boolean exists(Connection c) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
+                "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL "
+                        + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NULL "
+                        + "AND to_regclass(?) IS NULL",
+                JOURNAL, ARCHIVE_ROWS, ARCHIVE_COLUMNS, ARCHIVE_GRANTS, ARCHIVE_SEQUENCES, LEGACY_TENANTS, LEGACY_TENANT_IDS));
+    }
+
+    static boolean relationExists(Connection c, String qualified) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT to_regclass(?) IS NOT NULL", qualified));
     }
 
     /**
-     * Creates what is missing, in one transaction. Checked first, because CREATE SCHEMA IF NOT EXISTS still
-     * needs the CREATE privilege on the database, which a user allowed to migrate may well lack.
+     * Creates what is missing and migrates an older archive, in one transaction. Checked first, because
+     * CREATE SCHEMA IF NOT EXISTS still needs the CREATE privilege on the database, which a user allowed to
+     * migrate may well lack.
      */
     static void ensure(Connection c) throws SQLException {
-        boolean exists = exists(c);
-        if (exists && hasTableOid(c)) {
+        if (exists(c)) {
             return;
         }
         boolean auto = c.getAutoCommit();
         c.setAutoCommit(false);
         try {
-            for (String ddl : exists ? new String[] {ADD_TABLE_OID} : DDL) {
-                Sql.execute(c, ddl);
+            boolean schema = Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
+                    "SELECT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = ?)", SCHEMA));
+            for (String ddl : DDL) {
+                if (!(schema && ddl.startsWith("CREATE SCHEMA"))) {
+                    Sql.execute(c, ddl);
+                }
+            }
+            if (relationExists(c, LEGACY_TENANTS)) {
+                for (String sql : MIGRATE_TENANTS) {
+                    Sql.execute(c, sql);
+                }
+            }
+            if (relationExists(c, LEGACY_TENANT_IDS)) {
+                for (String sql : MIGRATE_TENANT_IDS) {
+                    Sql.execute(c, sql);
+                }
             }
             c.commit();
         } catch (SQLException | RuntimeException e) {

@@ -45,7 +45,7 @@ final class Journal {
         try {
             c = s.dataSource().getConnection();
             c.setAutoCommit(true);
-            if (EngineSchema.exists(c)) {
+            if (EngineSchema.journalExists(c)) {
                 write(c, s, step);
             }
         } catch (SQLException | RuntimeException e) {
@@ -63,7 +63,7 @@ final class Journal {
      * session running the version was terminated).
      */
     static boolean upgradeFailedSinceRepair(Connection c, int version) throws SQLException {
-        if (!EngineSchema.exists(c)) {
+        if (!EngineSchema.journalExists(c)) {
             return false;
         }
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT direction = 'UP' AND outcome = 'FAILED' FROM " + EngineSchema.JOURNAL
@@ -72,7 +72,7 @@ final class Journal {
     }
 
     static List<HistoryResult.Entry> read(Connection c) throws SQLException {
-        if (!EngineSchema.exists(c)) {
+        if (!EngineSchema.journalExists(c)) {
             return List.of();
         }
         List<HistoryResult.Entry> out = new ArrayList<>();

@@ -149,9 +149,26 @@ final class Planner {
                         Record r = countColumn(c, e.table(), e.name());
                         if (r == null || r.get(0, Long.class) > 0) {
                             risk = risk.max(Risk.MEDIUM);
-                            loss.add(r == null ? uncountable(c, e.table() + "." + e.name())
-                                    : columnLoss(e, r.get(0, Long.class), r.get(1, Long.class)));
-                            archivable &= Archive.covers(c, e);
+                            String why = Archive.whyNot(c, e);
+                            loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
+                                    : columnLoss(e, r.get(0, Long.class), r.get(1, Long.class)))
+                                    + (why == null ? "" : " (not archivable: " + why + ")"));
+                            archivable &= why == null;
+                        }
+                    }
+                }
+                case ALTER_COLUMN_TYPE -> {
+                    if (Catalog.tableExists(c, e.table())) {
+                        locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                    }
+                    if (Catalog.columnExists(c, e.table(), e.name())) {
+                        Record r = countColumn(c, e.table(), e.name());
+                        if (r == null || r.get(0, Long.class) > 0) {
+                            risk = risk.max(Risk.MEDIUM);
+                            loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
+                                    : e.table() + "." + e.name() + ": " + number(r.get(0, Long.class)) + " values converted")
+                                    + " (not archivable: " + Archive.whyNot(c, e) + ")");
+                            archivable = false;
                         }
                     }
                 }

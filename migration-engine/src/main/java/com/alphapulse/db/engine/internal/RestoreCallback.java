@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -19,7 +20,7 @@ import org.flywaydb.core.api.callback.Context;
 import org.flywaydb.core.api.callback.Event;
 
 /**
- * Restores archived tenant data while Flyway applies a version again, and journals the version.
+ * Restores archived data while Flyway applies a version again, and journals the version.
  *
  * <p>How Flyway 13 runs callbacks (verified against flyway-core 13.12.0 and by {@code RestoreCallbackTest}):
  * for a migration that runs in a transaction, {@code BEFORE_EACH_MIGRATE}, every
@@ -30,9 +31,15 @@ import org.flywaydb.core.api.callback.Event;
  * autocommit. {@code AFTER_EACH_MIGRATE_ERROR} runs after the failure, inside the failed transaction, so it
  * only records the failure; the engine journals it afterwards in a transaction of its own.
  *
- * <p>Restoring right after the statement that re-creates the tenants table, or re-adds a table's tenant_id
- * column, runs before the script's own backfill; the backfill only fills NULLs, so rows that were inserted
- * while the version was rolled back get the spec's backfill, derived from already-restored parents.
+ * <p>What is restored, and when, is {@link Archive}'s: a re-added column gets its archived values right after
+ * the statement that adds it, before the script's own backfill; the backfill only fills NULLs, so rows that
+ * were inserted while the version was rolled back get the spec's backfill, derived from already-restored
+ * parents. A re-created table gets its archived rows just before the first later statement that does more
+ * than build or seed that table ({@code CREATE INDEX}/{@code ALTER TABLE} on it, {@code INSERT INTO} it): a
+ * seed such as {@code INSERT INTO tenants ... VALUES (default tenant)} without {@code ON CONFLICT} then still
+ * runs on an empty table, and the restore's upsert gives the seeded row its archived values; everything that
+ * reads the table (a backfill, a foreign key of the next table) sees the restored rows. The end of the version
+ * restores whatever is left, so a table created last is restored too.
  */
 final class RestoreCallback implements Callback {
 
@@ -41,6 +48,9 @@ final class RestoreCallback implements Callback {
     private final List<VersionRun> runs = new ArrayList<>();
     private Instant started;
     private final Set<String> restoredTables = new HashSet<>();
+    /** Tables the version re-created whose archived rows wait for the script to move past their seed. */
+    private final Set<String> pendingTables = new LinkedHashSet<>();
+    private boolean hasArchive;
     private int inFlight = -1;
     private boolean inFlightOutsideTransaction;
     private final java.util.Map<Integer, Integer> failures = new java.util.HashMap<>();
@@ -55,7 +65,8 @@ final class RestoreCallback implements Callback {
 
     @Override
     public boolean supports(Event event, Context context) {
-        return event == Event.BEFORE_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE_STATEMENT
+        return event == Event.BEFORE_EACH_MIGRATE || event == Event.BEFORE_EACH_MIGRATE_STATEMENT
+                || event == Event.AFTER_EACH_MIGRATE_STATEMENT
                 || event == Event.AFTER_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE_ERROR;
     }
 
@@ -83,6 +94,8 @@ final class RestoreCallback implements Callback {
                     settings.progress().accept("apply " + Targets.label(version) + " " + info.getDescription());
                     started = Instant.now();
                     restoredTables.clear();
+                    pendingTables.clear();
+                    hasArchive = Archive.has(c, version);
                     inFlight = version;
                     // Flyway runs a non-transactional migration (V009) in autocommit: a failure leaves it part-done.
                     inFlightOutsideTransaction = c.getAutoCommit();
@@ -92,6 +105,7 @@ final class RestoreCallback implements Callback {
                                 Sql.millis(settings.lockTimeout()), Sql.millis(settings.statementTimeout()));
                     }
                 }
+                case BEFORE_EACH_MIGRATE_STATEMENT -> beforeStatement(c, version, context.getStatement().getSql());
                 case AFTER_EACH_MIGRATE_STATEMENT -> afterStatement(c, version, context.getStatement().getSql());
                 case AFTER_EACH_MIGRATE -> afterVersion(c, version, info);
                 case AFTER_EACH_MIGRATE_ERROR -> {
@@ -105,37 +119,67 @@ final class RestoreCallback implements Callback {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            throw new FlywayException("restoring archived tenant data of version " + Targets.label(version)
+            throw new FlywayException("restoring archived data of version " + Targets.label(version)
                     + " failed: " + Errors.describe(e), e);
         }
     }
 
+    private void beforeStatement(Connection c, int version, String sql) throws SQLException {
+        if (pendingTables.isEmpty() || onlyBuildsPendingTables(sql)) {
+            return;
+        }
+        restorePendingTables(c, version);
+    }
+
+    /** Whether {@code sql} only seeds or builds tables whose rows are still to be restored. */
+    private boolean onlyBuildsPendingTables(String sql) {
+        String insert = Script.insertTarget(sql);
+        if (insert != null) {
+            return pendingTables.contains(insert);
+        }
+        List<Script.Effect> effects = Script.statement(sql).effects();
+        return !effects.isEmpty() && effects.stream().allMatch(e -> e.kind() != Script.Kind.CREATE_TABLE
+                && e.kind() != Script.Kind.DROP_TABLE && pendingTables.contains(e.table()));
+    }
+
+    private void restorePendingTables(Connection c, int version) throws SQLException {
+        for (String table : pendingTables) {
+            Archive.restoreTable(c, version, table);
+            restoredTables.add(table);
+        }
+        pendingTables.clear();
+    }
+
     private void afterStatement(Connection c, int version, String sql) throws SQLException {
-        if (!Archive.has(c, version)) {
+        if (!hasArchive) {
             return;
         }
         for (Script.Effect e : Script.statement(sql).effects()) {
-            if (e.kind() == Script.Kind.CREATE_TABLE && Archive.TENANTS.equals(e.table())) {
-                Archive.restoreTenants(c, version);
-                restoredTables.add(Archive.TENANTS);
-            } else if (e.kind() == Script.Kind.ADD_COLUMN && Archive.TENANT_ID.equals(e.name())
-                    && Catalog.tableExists(c, Archive.TENANTS)) {
-                Archive.restoreTenantIds(c, version, e.table());
-                restoredTables.add(e.table());
+            if (e.kind() == Script.Kind.CREATE_TABLE && !restoredTables.contains(e.table()) && Catalog.tableExists(c, e.table())
+                    && Archive.hasRows(c, version, e.table())) {
+                pendingTables.add(e.table());
+            } else if (e.kind() == Script.Kind.ADD_COLUMN) {
+                Archive.restoreColumn(c, version, e.table(), e.name());
             }
         }
     }
 
     private void afterVersion(Connection c, int version, MigrationInfo info) throws SQLException {
-        Archive.Settled settled = Archive.has(c, version) ? Archive.settle(c, version, restoredTables)
-                : new Archive.Settled(0, 0, List.of());
+        if (hasArchive) {
+            restorePendingTables(c, version);
+        }
+        Archive.Settled settled = hasArchive ? Archive.settle(c, version, restoredTables)
+                : new Archive.Settled(0, 0, List.of(), List.of());
         Instant finished = Instant.now();
         Instant from = started == null ? finished : started;
-        String message = settled.skipped() == 0 ? null
-                : "restored " + settled.restored() + " archived row(s), skipped " + settled.skipped()
-                        + " that no longer apply, kept in the archive: " + String.join("; ", settled.skippedDetail());
+        List<String> message = new ArrayList<>();
+        if (settled.skipped() > 0) {
+            message.add("restored " + settled.restored() + " archived row(s), skipped " + settled.skipped()
+                    + " that no longer apply, kept in the archive: " + String.join("; ", settled.skippedDetail()));
+        }
+        message.addAll(settled.notes());
         Journal.write(c, settings, new Journal.Step(runId, version, Direction.UP, from, finished, 0, settled.restored(),
-                Outcome.SUCCESS, message));
+                Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
         runs.add(new VersionRun(Targets.label(version), info.getDescription(), Direction.UP,
                 Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
                 List.of(), settled.skipped()));

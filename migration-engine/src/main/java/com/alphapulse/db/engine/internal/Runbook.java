@@ -55,8 +55,9 @@ public final class Runbook {
         md.append("## What the tool does for you\n\n");
         md.append("- Each version is undone in **one transaction** together with its history row and journal entry: a crash or a\n")
                 .append("  killed session leaves the database at a whole version, and re-running finishes the job.\n")
-                .append("- Tenant data an undo drops (`tenants` rows, every `tenant_id`) is **archived in the same transaction**\n")
-                .append("  (schema `alphapulse_migration`) and **restored exactly** when the version is applied again.\n")
+                .append("- Data an undo drops (every row of a dropped table with its GRANTs, every value of a dropped column of a table\n")
+                .append("  with a primary key) is **archived in the same transaction** (schema `alphapulse_migration`) and **restored\n")
+                .append("  exactly** when the version is applied again.\n")
                 .append("- One run at a time per database (advisory lock); `lock_timeout` with bounded retries, so a rollback\n")
                 .append("  never queues behind a long transaction while blocking the application.\n")
                 .append("- Blocking preconditions (e.g. an email shared by two tenants before undoing 006) are found before anything runs.\n\n");
@@ -65,7 +66,7 @@ public final class Runbook {
         md.append("1. `").append(CLI).append(" status ").append(CONN).append("`: recorded version, and whether the live catalog matches it.\n");
         md.append("2. `").append(CLI).append(" plan VERSION ").append(CONN).append("`: steps, locks, data at risk counted on the live data, warnings, blockers.\n");
         md.append("3. Rehearse on a copy or on the embedded database: `").append(CLI).append(" rehearse`.\n");
-        md.append("4. Still take a `pg_dump` or snapshot if policy requires one: the archive covers tenant data the undo drops, not\n")
+        md.append("4. Still take a `pg_dump` or snapshot if policy requires one: the archive covers the data the undo drops, not\n")
                 .append("   mistakes outside the tool.\n");
         md.append("5. Announce the window; stop background workers that write to the tenant tables.\n\n");
 
@@ -162,7 +163,7 @@ public final class Runbook {
 
     static Analysis analyse(SchemaVersion v) {
         Risk risk = Risk.NONE;
-        boolean archived = false;
+        boolean covered = true;
         Set<String> actions = new LinkedHashSet<>();
         List<String> losses = new ArrayList<>();
         Set<String> locks = new LinkedHashSet<>();
@@ -181,14 +182,21 @@ public final class Runbook {
                                 .forEach(fk -> referenced.add(fk.get(4, String.class)));
                         risk = risk.max(Risk.HIGH);
                         losses.add("every row of " + e.table());
-                        archived |= "tenants".equals(e.table());
+                        // every dropped table is archived whole
                         actions.add("drops table " + e.table());
                     }
                     case DROP_COLUMN -> {
                         risk = risk.max(Risk.MEDIUM);
                         losses.add(e.table() + "." + e.name());
-                        archived |= Archive.TENANT_ID.equals(e.name());
+                        // archived by primary key, so only on a table that has one (not including the column)
+                        covered &= primaryKeyWithout(v, e.table(), e.name());
                         actions.add("drops column " + e.table() + "." + e.name());
+                    }
+                    case ALTER_COLUMN_TYPE -> {
+                        risk = risk.max(Risk.MEDIUM);
+                        losses.add(e.table() + "." + e.name() + " (type change)");
+                        covered = false;
+                        actions.add("changes the type of " + e.table() + "." + e.name());
                     }
                     case DROP_POLICY -> policies++;
                     case DROP_INDEX -> indexes++;
@@ -222,7 +230,15 @@ public final class Runbook {
             actions.add("drops " + indexes + " indexes");
             locks.add(Script.ACCESS_EXCLUSIVE + " on each indexed table");
         }
-        return new Analysis(risk, archived, List.copyOf(actions), losses, List.copyOf(locks));
+        return new Analysis(risk, !losses.isEmpty() && covered, List.copyOf(actions), losses, List.copyOf(locks));
+    }
+
+    /** Whether {@code table} has a primary key at {@code v} that does not include {@code column}. */
+    private static boolean primaryKeyWithout(SchemaVersion v, String table, String column) {
+        return DSL.using(SQLDialect.POSTGRES).fetchFromJSON(v.expectedCatalogJson("constraints")).stream()
+                .anyMatch(r -> table.equals(r.get(0, String.class)) && "PRIMARY KEY".equals(r.get(2, String.class))
+                        && !java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(column) + "\\b")
+                                .matcher(String.valueOf(r.get(3, String.class))).find());
     }
 
     /** The foreign keys at version {@code v}: table, name, type, definition, referenced table. */

@@ -21,7 +21,9 @@ final class Script {
     /** What a statement does. */
     enum Kind {
         DROP_TABLE, DROP_INDEX, DROP_POLICY, DROP_COLUMN, DROP_CONSTRAINT, ADD_UNIQUE, ADD_FOREIGN_KEY, ADD_COLUMN,
-        ROW_SECURITY, ALTER_TABLE, CREATE_TABLE, CREATE_INDEX, LOCK_TABLE, DROP_ROLE, CREATE_ROLE
+        ROW_SECURITY, ALTER_TABLE, CREATE_TABLE, CREATE_INDEX, LOCK_TABLE, DROP_ROLE, CREATE_ROLE,
+        /** {@code ALTER TABLE t ALTER COLUMN c TYPE ...}: converts the values in place, which no archive can undo. */
+        ALTER_COLUMN_TYPE
     }
 
     /**
@@ -95,6 +97,9 @@ final class Script {
             Pattern.compile("^ADD\\s+(?:CONSTRAINT\\s+" + ID + "\\s+)?(?:CHECK|PRIMARY|EXCLUDE|UNIQUE)\\b", FLAGS);
     private static final Pattern A_ADD_COLUMN =
             Pattern.compile("^ADD\\s+(?:COLUMN\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + ID + ")", FLAGS);
+    private static final Pattern A_COLUMN_TYPE =
+            Pattern.compile("^ALTER\\s+(?:COLUMN\\s+)?(" + ID + ")\\s+(?:SET\\s+DATA\\s+)?TYPE\\b", FLAGS);
+    private static final Pattern INSERT_INTO = Pattern.compile("^INSERT\\s+INTO\\s+(" + QN + ")", FLAGS);
     private static final Pattern A_ROW_SECURITY =
             Pattern.compile("^(?:NO\\s+FORCE|FORCE|ENABLE|DISABLE)\\s+ROW\\s+LEVEL\\s+SECURITY", FLAGS);
     private static final Pattern A_VALIDATE = Pattern.compile("^VALIDATE\\s+CONSTRAINT\\b", FLAGS);
@@ -117,6 +122,12 @@ final class Script {
     /** The analysis of one statement (as Flyway hands it to a callback). */
     static Statement statement(String sql) {
         return new Statement(sql, strip(sql, false), effects(strip(sql, true)), false);
+    }
+
+    /** The table a statement starting with {@code INSERT INTO} writes to, else null. */
+    static String insertTarget(String sql) {
+        Matcher m = INSERT_INTO.matcher(strip(sql, true));
+        return m.find() ? name(m.group(1)) : null;
     }
 
     /** The statements of {@code script}, as written, without the separating semicolons. */
@@ -331,6 +342,9 @@ final class Script {
         }
         if ((a = A_ADD_COLUMN.matcher(action)).find()) {
             return new Effect(Kind.ADD_COLUMN, table, name(a.group(1)), List.of(), ACCESS_EXCLUSIVE, false);
+        }
+        if ((a = A_COLUMN_TYPE.matcher(action)).find()) {
+            return new Effect(Kind.ALTER_COLUMN_TYPE, table, name(a.group(1)), List.of(), ACCESS_EXCLUSIVE, false);
         }
         if ((a = A_DROP_COLUMN.matcher(action)).find()) {
             return new Effect(Kind.DROP_COLUMN, table, name(a.group(1)), List.of(), ACCESS_EXCLUSIVE, false);
