@@ -22,11 +22,18 @@ class DemoDataTest {
     }
 
     @Test
-    @DisplayName("refused below 007; at 007 and again at head it spreads rows over the tenants, consistently, and reproducibly by seed")
+    @DisplayName("refused without tenant tables; generic rows where only users has tenant_id (006); at 007 and again at head "
+            + "it spreads realistic rows over the tenants, consistently, and reproducibly by seed")
     void loads_multi_tenant_data() {
         MigrationEngine engine = Fixtures.engine(DB);
-        engine.upgrade("006");
+        engine.upgrade("005");
         assertThat(failure(() -> engine.loadDemoData(new DemoDataOptions(2, 0.01, 1))).code()).isEqualTo(Code.PRECONDITION_FAILED);
+        engine.upgrade("006");
+        LoadDemoDataResult at6 = engine.loadDemoData(new DemoDataOptions(2, 0.01, 99));
+        assertThat(at6.rows()).containsOnlyKeys("tenants", "users");
+        assertThat(at6.rows().get("users")).isEqualTo(2 * 5L);
+        Fixtures.exec(DB, "DELETE FROM users WHERE tenant_id <> '" + com.alphapulse.db.schema.AlphaPulseSchema.DEFAULT_TENANT_ID
+                + "'", "DELETE FROM tenants WHERE id <> '" + com.alphapulse.db.schema.AlphaPulseSchema.DEFAULT_TENANT_ID + "'");
         engine.upgrade("007");
         LoadDemoDataResult at7 = engine.loadDemoData(new DemoDataOptions(3, 0.03, 1));
         assertThat(at7.version()).isEqualTo("007");

@@ -25,14 +25,14 @@ class RehearsalTest {
     }
 
     @Test
-    @DisplayName("on a clean scratch database every rollback from 009 to 005 and 009 -> 002 -> 009 passes, and so does the probe")
+    @DisplayName("on a clean scratch database every rollback of a version above the first, and head -> first -> head, passes, and so does the probe")
     void rehearsal_of_the_real_scripts_passes_row_by_row() {
         RehearseResult r = Fixtures.engine(CLEAN).rehearse(SMALL);
 
         assertThat(r.rows()).extracting(RehearseResult.Row::migration)
-                .containsExactly("009", "008", "007", "006", "005", "009 -> 002");
+                .containsExactly("009", "008", "007", "006", "005", "002", "009 -> 001");
         assertThat(r.rows()).extracting(RehearseResult.Row::risk)
-                .containsExactly(Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH, Risk.HIGH);
+                .containsExactly(Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH, Risk.HIGH, Risk.HIGH);
         for (RehearseResult.Row row : r.rows()) {
             assertThat(row.error()).as(row.migration()).isNull();
             assertThat(row.findings()).as(row.migration()).isEmpty();
