@@ -3,8 +3,10 @@ package com.alphapulse.db.engine;
 /**
  * How a downgrade treats data the undo scripts would drop, and a live catalog that does not match history.
  *
- * @param archive archive tenant data (every {@code tenants} row, each table's primary key with its
- *     {@code tenant_id}) in the same transaction as the undo, so that upgrading again restores it exactly
+ * @param archive archive what the undo drops (every row of a dropped table with its GRANTs and sequence
+ *     positions; each row's primary key with the value of a dropped column) in the same transaction as the
+ *     undo, so that upgrading again restores it exactly. A column drop on a table without a primary key and a
+ *     column type change cannot be archived: they need {@code acceptDataLoss}
  * @param acceptDataLoss run even when data that is not archived would be lost (MEDIUM or HIGH risk)
  * @param force run even when the live catalog does not match the version the history records (refused with
  *     {@code CATALOG_MISMATCH} otherwise): the undo scripts were written for that version's exact catalog

@@ -18,14 +18,14 @@ import org.postgresql.ds.common.BaseDataSource;
 
 /**
  * The migration engine: upgrades through Flyway, downgrades through the schema's undo scripts without
- * losing tenant data, and tells where a database stands. Like {@code Flyway}, one object per database with
+ * losing data (see the lossless archive in the module's README), and tells where a database stands. Like {@code Flyway}, one object per database with
  * a verb per command; every verb opens its own connections and returns a result record carrying measured
  * durations, or throws a {@link MigrationException} with a {@link MigrationException.Code}.
  *
  * <pre>{@code
  * MigrationEngine engine = MigrationEngine.configure().dataSource(ds).reason("INC-42").load();
  * PlanResult plan = engine.plan("002");                 // what a downgrade would do, nothing changed
- * engine.downgrade("002", DowngradeOptions.defaults()); // tenant data archived, restored on upgrade
+ * engine.downgrade("002", DowngradeOptions.defaults()); // dropped data archived, restored on upgrade
  * engine.upgrade("head");
  * }</pre>
  *

@@ -13,7 +13,7 @@ import java.util.List;
  * @param pending the versions that an upgrade to head would apply
  * @param failed versions whose history row says they failed (run repair)
  * @param rollbacks the engine's successful downgrades, from the journal, oldest first
- * @param pendingRestores archived tenant data waiting for its version to be applied again
+ * @param pendingRestores archived rows and column values waiting for their version to be applied again
  * @param catalog whether the live catalog really is at {@code currentVersion}
  * @param total how long reading took
  */
@@ -42,14 +42,14 @@ public record StatusResult(String currentVersion, boolean historyTable, List<App
             Duration executionTime) {}
 
     /**
-     * Archived rows of one table waiting for a restore.
+     * Archived rows and column values of one table waiting for a restore.
      *
      * @param version the version whose re-application restores them
-     * @param table the table, {@code tenants} for whole tenant rows
-     * @param rows how many
+     * @param table the table whose rows (dropped with it) or column values (dropped columns) are archived
+     * @param rows how many archived rows and column values together
      * @param stranded true when that version is already applied, so the engine will not restore these rows by
      *     itself: the version was applied without the engine (plain Flyway), or the engine's upgrade skipped
-     *     them because their row or tenant was deleted, or their table re-created, while rolled back (the
+     *     them because their row or the row their foreign key pointed to (e.g. their tenant) was deleted, or their table re-created, while rolled back (the
      *     journal's UP entry of that version says which)
      */
     public record PendingRestore(String version, String table, long rows, boolean stranded) {}

@@ -6,8 +6,8 @@
  * {@link com.alphapulse.db.engine.MigrationException.Code} is stable.
  *
  * <p>Upgrades go through Flyway and its history table; downgrades run the schema's undo scripts
- * ({@code undo/UNNN__*.sql} of the migration set), one transaction per version that also archives the tenant data the undo
- * drops, removes the version's history row and journals the step, so Flyway's own info, validate and
+ * ({@code undo/UNNN__*.sql} of the migration set), one transaction per version that also archives the data the undo drops (every
+ * row of a dropped table with its GRANTs, every value of a dropped column keyed by primary key), removes the version's history row and journals the step, so Flyway's own info, validate and
  * migrate keep working on the same history table.
  */
 package com.alphapulse.db.engine;

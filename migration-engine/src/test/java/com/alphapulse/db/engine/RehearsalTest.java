@@ -42,9 +42,12 @@ class RehearsalTest {
         }
         // tenant data went into the archive and came back
         assertThat(r.rows().get(2).rowsArchived()).isEqualTo(r.rows().get(2).rowsRestored()).isPositive();
-        // the full procedure archives exactly what the three data-dropping steps archive one by one
-        assertThat(r.rows().get(5).rowsArchived()).isEqualTo(r.rows().get(5).rowsRestored())
-                .isEqualTo(r.rows().get(2).rowsArchived() + r.rows().get(3).rowsArchived() + r.rows().get(4).rowsArchived());
+        // the domain tables U002 drops went into the archive whole and came back
+        assertThat(r.rows().get(5).rowsArchived()).isEqualTo(r.rows().get(5).rowsRestored()).isPositive();
+        // the full procedure archives exactly what the four data-dropping steps archive one by one
+        assertThat(r.rows().get(6).rowsArchived()).isEqualTo(r.rows().get(6).rowsRestored())
+                .isEqualTo(r.rows().get(2).rowsArchived() + r.rows().get(3).rowsArchived() + r.rows().get(4).rowsArchived()
+                        + r.rows().get(5).rowsArchived());
         assertThat(r.probe().passed()).isTrue();
         assertThat(r.probe().checks()).isPositive();
         assertThat(r.data().tenantIds()).hasSize(3);
@@ -140,10 +143,10 @@ class RehearsalTest {
         // U006 and U007 drop foreign keys to tenants: that locks tenants exclusively as well.
         assertThat(section(without, "006")).contains("ACCESS EXCLUSIVE on users").contains("ACCESS EXCLUSIVE on tenants");
         assertThat(section(without, "007")).contains("ACCESS EXCLUSIVE on trades").contains("ACCESS EXCLUSIVE on tenants");
-        // 002 and 001 drop data nothing archives: refused without --accept-data-loss.
+        // 002 and 001 drop whole tables: archived like any other, so no --accept-data-loss.
         for (String v : List.of("002", "001")) {
-            assertThat(section(without, v)).contains("downgrade -1 --url \"$ALPHAPULSE_DB_URL\" --user \"$ALPHAPULSE_DB_USER\" --accept-data-loss")
-                    .contains("refuses this rollback unless you pass `--accept-data-loss`");
+            assertThat(section(without, v)).contains("downgrade -1 --url \"$ALPHAPULSE_DB_URL\" --user \"$ALPHAPULSE_DB_USER\" --reason")
+                    .contains("Archived by default and restored exactly").doesNotContain("--accept-data-loss --reason");
         }
         assertThat(section(without, "005")).doesNotContain("--accept-data-loss --reason");
 

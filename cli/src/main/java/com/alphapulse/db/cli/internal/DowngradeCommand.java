@@ -31,7 +31,7 @@ final class DowngradeCommand extends EngineCommand {
     @Option(names = "--yes", description = "do not ask for confirmation")
     boolean yes;
 
-    @Option(names = "--no-archive", description = "do not archive tenant data before dropping it (needs --accept-data-loss)")
+    @Option(names = "--no-archive", description = "do not archive the data an undo drops (rows, column values, GRANTs); needs --accept-data-loss")
     boolean noArchive;
 
     @Option(names = "--accept-data-loss", description = "allow a MEDIUM or HIGH risk downgrade to lose data for good")

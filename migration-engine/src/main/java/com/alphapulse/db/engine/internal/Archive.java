@@ -294,8 +294,8 @@ final class Archive {
                     + " WHERE version = ? AND table_name = ?", version, table);
             if (oldOid != null && !pk.isEmpty()) {
                 ctx.execute("UPDATE " + EngineSchema.ARCHIVE_COLUMNS + " a SET table_oid = to_regclass(?)::oid WHERE a.table_name = ? "
-                        + "AND a.table_oid = ?::bigint::oid AND EXISTS (SELECT 1 FROM jsonb_populate_record(NULL::" + t + ", a.pk) k "
-                        + "JOIN " + t + " t ON " + keyMatch("t", "k", pk) + ")", t, table, oldOid);
+                        + "AND a.table_oid = ?::bigint::oid AND EXISTS (SELECT 1 FROM " + t + " t WHERE " + keyMatch(c, table, pk) + ")",
+                        t, table, oldOid);
             }
             restoreSequences(c, version, table);
         }
@@ -363,24 +363,22 @@ final class Archive {
         if (r == null) {
             return;
         }
-        Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = v." + ident(column) + " FROM "
-                + EngineSchema.ARCHIVE_COLUMNS + " a CROSS JOIN LATERAL " + r.key() + " CROSS JOIN LATERAL " + r.value() + " WHERE "
-                + r.archived() + " AND " + keyMatch("t", "k", r.keys()) + r.parent() + " AND t." + ident(column)
-                + " IS DISTINCT FROM v." + ident(column), version, table, column, r.t());
+        Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
+                + " a WHERE " + r.archived() + " AND " + r.keys() + r.parent() + " AND t." + ident(column) + " IS DISTINCT FROM "
+                + r.value(), version, table, column, r.t());
     }
 
     /**
-     * How archived values {@code a} of one column are matched to rows {@code t}: {@code key} and {@code value}
-     * turn the archived key and value into records {@code k} and {@code v} of the table; {@code archived} selects
-     * the column's archive bound to the live table (binds: version, table, column, regclass); {@code parent} is
-     * the foreign key condition on {@code v}, empty when the column had none.
+     * How archived values {@code a} of one column are matched to rows {@code t}: {@code keys} the condition on
+     * the primary key, {@code value} the archived value typed as the live column, {@code archived} selects the
+     * column's archive bound to the live table (binds: version, table, column, regclass), {@code parent} the
+     * foreign key condition on the value, empty when the column had none.
      */
-    private record ColumnRestore(String t, List<String> keys, String key, String value, String archived, String parent) {
+    private record ColumnRestore(String t, String keys, String value, String archived, String parent) {
 
         /** The archived values that apply, as a condition on {@code a} (same binds as {@code archived}). */
         String applies() {
-            return archived + " AND EXISTS (SELECT 1 FROM " + key + " CROSS JOIN LATERAL " + value + " JOIN " + t + " t ON "
-                    + keyMatch("t", "k", keys) + parent + ")";
+            return archived + " AND EXISTS (SELECT 1 FROM " + t + " t WHERE " + keys + parent + ")";
         }
     }
 
@@ -390,7 +388,6 @@ final class Archive {
         if (!Catalog.tableExists(c, table) || !Catalog.columnExists(c, table, column)) {
             return null;
         }
-        String t = Catalog.regclass(table);
         Record meta = ctx.fetchOne("SELECT pk::text, ref_table, ref_column FROM " + EngineSchema.ARCHIVE_COLUMNS
                 + " WHERE version = ? AND table_name = ? AND column_name = ? LIMIT 1", version, table, column);
         if (meta == null) {
@@ -402,18 +399,54 @@ final class Archive {
                 return null;
             }
         }
+        String value = typed(c, table, column, "a.value");
         String refTable = meta.get(1, String.class);
         String parent = "";
         if (refTable != null) {
             if (!Catalog.tableExists(c, refTable)) {
                 return null;
             }
-            parent = " AND (v." + ident(column) + " IS NULL OR EXISTS (SELECT 1 FROM " + Catalog.regclass(refTable) + " x WHERE x."
-                    + ident(meta.get(2, String.class)) + " = v." + ident(column) + "))";
+            parent = " AND (a.value IS NULL OR EXISTS (SELECT 1 FROM " + Catalog.regclass(refTable) + " x WHERE x."
+                    + ident(meta.get(2, String.class)) + " = " + value + "))";
         }
-        return new ColumnRestore(t, keys, "jsonb_populate_record(NULL::" + t + ", a.pk) k",
-                "jsonb_populate_record(NULL::" + t + ", jsonb_build_object(a.column_name, a.value)) v",
+        return new ColumnRestore(Catalog.regclass(table), keyMatch(c, table, keys), value,
                 "a.version = ? AND a.table_name = ? AND a.column_name = ? AND a.table_oid = to_regclass(?)::oid", parent);
+    }
+
+    /**
+     * The archived key of {@code a} matched to row {@code t}: {@code t.k = (a.pk ->> 'k')::type} for each key
+     * column, typed as the live column, so that PostgreSQL can hash-join the archive to the table.
+     */
+    private static String keyMatch(Connection c, String table, List<String> keys) throws SQLException {
+        List<String> parts = new ArrayList<>();
+        for (String k : keys) {
+            parts.add("t." + ident(k) + " = " + typed(c, table, k, "(a.pk -> " + literal(k) + ")"));
+        }
+        return String.join(" AND ", parts);
+    }
+
+    /**
+     * The jsonb expression {@code json} (as {@code to_jsonb} wrote it) as a value of {@code table.column}'s
+     * type. Base types other than arrays through their text ({@code #>> '{}'}, which {@code to_jsonb} writes in the type's own input
+     * format: ISO dates and timestamps, full-precision numbers); json and jsonb as they are; arrays, composites
+     * domains, enums and anything else through {@code jsonb_populate_record}, which knows how {@code to_jsonb} wrote them.
+     */
+    private static String typed(Connection c, String table, String column, String json) throws SQLException {
+        Record r = Sql.ctx(c).fetchOne("SELECT format_type(a.atttypid, a.atttypmod), t.typcategory, t.typname, t.typtype "
+                + "FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid WHERE a.attrelid = to_regclass(?) AND a.attname = ? "
+                + "AND NOT a.attisdropped", Catalog.regclass(table), column);
+        String type = r.get(0, String.class);
+        String name = r.get(2, String.class);
+        if ("json".equals(name) || "jsonb".equals(name)) {
+            return "(" + json + ")::" + type;
+        }
+        String category = r.get(1, String.class);
+        boolean scalar = "b".equals(r.get(3, String.class)) && !"A".equals(category);
+        if (scalar) {
+            return "(" + json + " #>> '{}')::" + type;
+        }
+        return "(jsonb_populate_record(NULL::" + Catalog.regclass(table) + ", jsonb_build_object(" + literal(column) + ", " + json
+                + ")))." + ident(column);
     }
 
     /**
@@ -464,8 +497,8 @@ final class Archive {
             restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " a WHERE " + cr.applies(),
                     version, table, column, cr.t());
             Record left = ctx.fetchOne("SELECT count(*), count(*) FILTER (WHERE a.table_oid IS DISTINCT FROM to_regclass(?)::oid), "
-                    + "count(*) FILTER (WHERE a.table_oid = to_regclass(?)::oid AND NOT EXISTS (SELECT 1 FROM " + cr.key() + " JOIN "
-                    + cr.t() + " t ON " + keyMatch("t", "k", cr.keys()) + ")), max(a.ref_table) FROM " + EngineSchema.ARCHIVE_COLUMNS
+                    + "count(*) FILTER (WHERE a.table_oid = to_regclass(?)::oid AND NOT EXISTS (SELECT 1 FROM " + cr.t() + " t WHERE "
+                    + cr.keys() + ")), max(a.ref_table) FROM " + EngineSchema.ARCHIVE_COLUMNS
                     + " a WHERE a.version = ? AND a.table_name = ? AND a.column_name = ?", cr.t(), cr.t(), version, table, column);
             long total = left.get(0, Long.class);
             if (total == 0) {
@@ -570,14 +603,6 @@ final class Archive {
             parts.add(literal(k) + ", " + alias + "." + ident(k));
         }
         return "jsonb_build_object(" + String.join(", ", parts) + ")";
-    }
-
-    private static String keyMatch(String left, String right, List<String> keys) {
-        List<String> parts = new ArrayList<>();
-        for (String k : keys) {
-            parts.add(left + "." + ident(k) + " = " + right + "." + ident(k));
-        }
-        return String.join(" AND ", parts);
     }
 
     private static String columnList(String alias, List<String> cols) {

@@ -107,7 +107,7 @@ public final class Runbook {
                 md.append(". Archived by default and restored exactly on re-upgrade; `--no-archive --accept-data-loss` loses it for good.\n\n");
             } else if (unarchivedLoss) {
                 md.append(". Not archived: the tool refuses this rollback unless you pass `--accept-data-loss`, and the data is then ")
-                        .append("gone for good; take a `pg_dump` first. Archived tenant_ids of the dropped tables are discarded with them.\n\n");
+                        .append("gone for good; take a `pg_dump` first.\n\n");
             } else {
                 md.append(".\n\n");
             }

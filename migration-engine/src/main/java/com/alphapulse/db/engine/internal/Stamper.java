@@ -22,7 +22,7 @@ import org.flywaydb.core.api.MigrationInfo;
  * Alembic's {@code stamp}: records a version as the current one without running scripts. History rows
  * above it (failed ones included) are deleted, and versions up to it that are not recorded are inserted as
  * Flyway would have written them, with the scripts' checksums, so that Flyway's validate keeps passing.
- * Archived tenant data of versions above it is discarded (those versions are now recorded as never applied
+ * Archived data of versions above it is discarded (those versions are now recorded as never applied
  * here). A database without a history table gets one through Flyway's own baseline (at version 0, below
  * every real version). Refused when the live catalog is not at that version, unless forced.
  *

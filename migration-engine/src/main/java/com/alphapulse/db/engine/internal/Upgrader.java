@@ -17,7 +17,7 @@ import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 
 /**
- * Upgrades through Flyway's migrate, with {@link RestoreCallback} restoring archived tenant data and
+ * Upgrades through Flyway's migrate, with {@link RestoreCallback} restoring archived data and
  * journaling each version inside the version's own transaction. A lock timeout in a transactional version
  * rolls only that version back (Flyway commits each version on its own), and the run is retried with
  * backoff from where it stopped.
