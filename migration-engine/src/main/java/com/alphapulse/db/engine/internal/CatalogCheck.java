@@ -36,7 +36,8 @@ final class CatalogCheck {
      * Refuses with {@code CATALOG_MISMATCH}, naming the first differences, when the live catalog is not at
      * {@code recorded}: the scripts of an upgrade or a downgrade were written for that version's exact catalog,
      * and on a drifted one they fail part-way or, worse, succeed and leave a catalog no version describes.
-     * Only errors count (an extra index or table is a warning and does not block). Runs before any lock.
+     * Only errors count (an extra index or table is a warning and does not block). Runs under the advisory lock,
+     * before any table lock.
      */
     static void requireMatch(EngineSettings s, String verb, int recorded) {
         List<String> errors = errorsAgainst(s, recorded);

@@ -64,14 +64,16 @@ public final class Downgrader {
             int target = Targets.downgrade(s.migrations(), targetText, state.current());
             Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target));
             FlywaySupport.verifyApplied(s);
-            // A failed version is refused by the plan with repair's advice, which beats a list of what it left.
-            if (!options.force() && state.failed().isEmpty()) {
-                CatalogCheck.requireMatch(s, "downgrade", state.current());
-            }
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
                 // Re-read under the lock: another run may have moved the database since.
                 state = requireHistory(c);
                 target = Targets.downgrade(s.migrations(), targetText, state.current());
+                // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
+                // run is changing) but before any table lock. A failed version is refused by the plan with repair's
+                // advice instead, which beats a list of what it left.
+                if (!options.force() && state.failed().isEmpty()) {
+                    CatalogCheck.requireMatch(s, "downgrade", state.current());
+                }
                 Planner.Plan plan = Planner.plan(c, s, state.current(), target, state.failed(), start);
                 refuseIfNeeded(plan, options);
                 List<VersionRun> runs = new ArrayList<>();

@@ -39,14 +39,15 @@ public final class Upgrader {
                         Duration.between(start, Instant.now()));
             }
             FlywaySupport.verifyApplied(s);
-            if (!options.force()) {
-                // After check(): a failed version gets repair's advice, not a list of the indexes it left.
-                CatalogCheck.requireMatch(s, "upgrade", state.current());
-            }
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "upgrade")) {
                 state = check(c);
                 target = Targets.upgrade(s.migrations(), targetText, state.current());
                 int from = state.current();
+                // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
+                // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
+                if (!options.force()) {
+                    CatalogCheck.requireMatch(s, "upgrade", from);
+                }
                 EngineSchema.ensure(c);
                 RestoreCallback callback = new RestoreCallback(s, UUID.randomUUID());
                 Flyway flyway = FlywaySupport.configure(s).target(String.valueOf(target)).callbacks(callback).load();
