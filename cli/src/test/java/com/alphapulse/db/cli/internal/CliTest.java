@@ -2,6 +2,7 @@ package com.alphapulse.db.cli.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.postgres.Database;
@@ -236,7 +237,7 @@ class CliTest {
         Path report = tmp.resolve("rehearsal.json");
         Run r = on("rehearse", "--scale", "0.02", "--junit", junit.toString(), "--report", report.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
-        assertThat(r.out()).contains("| 009 -> 002", "verdict: PASS", "within target");
+        assertThat(r.out()).contains("| " + AlphaPulseSchema.migrations().head().label() + " -> " + AlphaPulseSchema.migrations().first().label(), "verdict: PASS", "within target");
         assertThat(Files.readString(junit)).contains("data intact").doesNotContain("<failure");
         assertThat(count("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")).isEqualTo(tablesBefore);
         try (Connection c = PG.adminDatabase().connect(); Statement s = c.createStatement();
