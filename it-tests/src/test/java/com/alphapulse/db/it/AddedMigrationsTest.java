@@ -129,12 +129,12 @@ class AddedMigrationsTest {
 
         PlanResult plan = engine.plan(oldHead.label());
         assertThat(plan.blockers()).isEmpty();
-        assertThat(plan.steps()).extracting(PlanResult.Step::version).containsExactly(columnVersion, tableVersion);
+        assertThat(plan.steps()).extracting(st -> st.version().label()).containsExactly(columnVersion, tableVersion);
         assertThat(plan.risk()).isEqualTo(Risk.HIGH);
         assertThat(plan.unrecoverableRisk(true)).as("everything the undo drops is archived").isEqualTo(Risk.NONE);
 
         DowngradeResult down = engine.downgrade(oldHead.label(), DowngradeOptions.defaults());
-        assertThat(down.toVersion()).isEqualTo(oldHead.label());
+        assertThat(down.toVersion().label()).isEqualTo(oldHead.label());
         assertThat(verifier.verify(set.version(oldHead.label())).errors()).isEmpty();
         assertThat(TestDatabases.count(DB, "SELECT count(*) FROM pg_class WHERE relname = 'strategy_notes'")).isZero();
 

@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.migrations.Version;
 import java.time.Duration;
 import java.util.List;
 
@@ -7,14 +8,14 @@ import java.util.List;
  * What a downgrade to {@link #toVersion()} would do, worked out on the live database without changing it.
  *
  * @param fromVersion the current version
- * @param toVersion the target, {@code "base"} for below the first version
+ * @param toVersion the target, {@link Version#BASE} for below the first version
  * @param steps the undo steps in the order they would run (newest version first)
  * @param risk the highest data-loss risk of any step, before archiving
  * @param warnings what the state after the downgrade would mean (SECURITY warnings)
  * @param blockers preconditions that do not hold; a downgrade with a blocker is refused before it starts
  * @param total how long planning took
  */
-public record PlanResult(String fromVersion, String toVersion, List<Step> steps, Risk risk, List<String> warnings,
+public record PlanResult(Version fromVersion, Version toVersion, List<Step> steps, Risk risk, List<String> warnings,
         List<String> blockers, Duration total) {
 
     public PlanResult {
@@ -44,7 +45,7 @@ public record PlanResult(String fromVersion, String toVersion, List<Step> steps,
      * @param risk the step's data-loss risk: the highest of its statements'
      * @param statements the statements of the undo script in order (the engine's own timeout settings left out)
      */
-    public record Step(String version, String description, Risk risk, List<Statement> statements) {
+    public record Step(Version version, String description, Risk risk, List<Statement> statements) {
 
         public Step {
             statements = List.copyOf(statements);

@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.migrations.Version;
 import java.time.Duration;
 import java.util.List;
 
@@ -14,7 +15,7 @@ import java.util.List;
  * @param inserted versions recorded as applied without running their scripts
  * @param total how long it took
  */
-public record StampResult(String fromVersion, String toVersion, boolean forced, boolean catalogMatched,
+public record StampResult(Version fromVersion, Version toVersion, boolean forced, boolean catalogMatched,
         List<String> removed, List<String> inserted, Duration total) {
 
     public StampResult {

@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.migrations.Version;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -7,7 +8,7 @@ import java.util.List;
 /**
  * Where a database stands.
  *
- * @param currentVersion the highest version Flyway's history records as applied; {@code "base"} for none
+ * @param currentVersion the highest version Flyway's history records as applied; {@link Version#BASE} for none
  * @param historyTable whether the database has Flyway's schema history table at all
  * @param applied the applied versions, oldest first
  * @param pending the versions that an upgrade to head would apply
@@ -17,7 +18,7 @@ import java.util.List;
  * @param catalog whether the live catalog really is at {@code currentVersion}
  * @param total how long reading took
  */
-public record StatusResult(String currentVersion, boolean historyTable, List<AppliedVersion> applied,
+public record StatusResult(Version currentVersion, boolean historyTable, List<AppliedVersion> applied,
         List<String> pending, List<String> failed, List<HistoryResult.Entry> rollbacks,
         List<PendingRestore> pendingRestores, CatalogMatch catalog, Duration total) {
 

@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.migrations.Version;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,7 +19,7 @@ import java.util.List;
  *     rolled back, or their table was re-created); they stay in the archive and status lists them, so for
  *     one version {@code archived == restored + skipped}
  */
-public record VersionRun(String version, String description, Direction direction, Duration duration,
+public record VersionRun(Version version, String description, Direction direction, Duration duration,
         long rowsArchived, long rowsRestored, int attempts, List<String> notices, long rowsSkipped) {
 
     public VersionRun {
@@ -26,7 +27,7 @@ public record VersionRun(String version, String description, Direction direction
     }
 
     /** A run that skipped nothing. */
-    public VersionRun(String version, String description, Direction direction, Duration duration,
+    public VersionRun(Version version, String description, Direction direction, Duration duration,
             long rowsArchived, long rowsRestored, int attempts, List<String> notices) {
         this(version, description, direction, duration, rowsArchived, rowsRestored, attempts, notices, 0);
     }

@@ -39,7 +39,7 @@ class ArchiveTest {
             long maxUser = count(db, "SELECT max(id) FROM public.users");
 
             DowngradeResult down = engine.downgrade("001", DowngradeOptions.defaults());
-            assertThat(down.versions()).extracting(VersionRun::version).containsExactly("009", "008", "007", "006", "005", "002");
+            assertThat(down.versions()).extracting(r -> r.version().label()).containsExactly("009", "008", "007", "006", "005", "002");
             assertThat(count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'")).isZero();
             assertThat(engine.status().pendingRestores()).extracting(p -> p.version() + " " + p.table())
                     .contains("002 users", "002 trades", "005 tenants", "006 users", "007 trades");
@@ -119,7 +119,7 @@ class ArchiveTest {
             assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_columns WHERE table_name = 'users'")).isPositive();
 
             DowngradeResult deeper = engine.downgrade("001", DowngradeOptions.defaults().withArchive(false).withAcceptDataLoss(true));
-            assertThat(deeper.versions()).extracting(VersionRun::version).containsExactly("002");
+            assertThat(deeper.versions()).extracting(r -> r.version().label()).containsExactly("002");
             assertThat(engine.status().pendingRestores()).extracting(p -> p.version() + " " + p.table())
                     .as("only the tenant rows remain: the tenants table was never dropped without its archive")
                     .containsExactly("005 tenants");

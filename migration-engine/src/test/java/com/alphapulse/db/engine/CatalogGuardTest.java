@@ -34,14 +34,14 @@ class CatalogGuardTest {
             assertThat(down.getMessage()).startsWith("downgrade refused: the live catalog is not at 008").contains("idx_trades_tenant_id");
             Fixtures.assertUnchanged(db, before);
 
-            assertThat(engine.downgrade("-1", DowngradeOptions.defaults().withForce(true)).toVersion()).isEqualTo("007");
+            assertThat(engine.downgrade("-1", DowngradeOptions.defaults().withForce(true)).toVersion().label()).isEqualTo("007");
             assertThat(failure(() -> engine.upgrade("head")).code()).as("still drifted at 007")
                     .isEqualTo(MigrationException.Code.CATALOG_MISMATCH);
-            assertThat(engine.upgrade("head", UpgradeOptions.defaults().withForce(true)).toVersion()).isEqualTo("009");
+            assertThat(engine.upgrade("head", UpgradeOptions.defaults().withForce(true)).toVersion().label()).isEqualTo("009");
 
             exec(db, "CREATE INDEX idx_trades_tenant_id ON public.trades (tenant_id)");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
-            assertThat(engine.downgrade("-1", DowngradeOptions.defaults()).toVersion()).as("matches again: no force needed")
+            assertThat(engine.downgrade("-1", DowngradeOptions.defaults()).toVersion().label()).as("matches again: no force needed")
                     .isEqualTo("008");
         } finally {
             Fixtures.drop(db);
@@ -54,12 +54,12 @@ class CatalogGuardTest {
         Database db = Fixtures.database("guard_warnings");
         try {
             MigrationEngine engine = Fixtures.engine(db);
-            assertThat(engine.upgrade("007").toVersion()).as("an empty database is at base").isEqualTo("007");
+            assertThat(engine.upgrade("007").toVersion().label()).as("an empty database is at base").isEqualTo("007");
             exec(db, "CREATE TABLE public.scratch_notes (id int PRIMARY KEY)",
                     "CREATE INDEX idx_trades_symbol_adhoc ON public.trades (symbol)");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("7")).warnings()).hasSize(2);
-            assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
-            assertThat(engine.downgrade("007", DowngradeOptions.defaults()).toVersion()).isEqualTo("007");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
+            assertThat(engine.downgrade("007", DowngradeOptions.defaults()).toVersion().label()).isEqualTo("007");
         } finally {
             Fixtures.drop(db);
         }

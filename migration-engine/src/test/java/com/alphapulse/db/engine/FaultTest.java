@@ -55,7 +55,7 @@ class FaultTest {
             assertThat(Fixtures.text(db, "SELECT max(version) FROM public.flyway_schema_history WHERE success")).isEqualTo("007");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("7")).errors()).isEmpty();
             StatusResult status = engine.status();
-            assertThat(status.currentVersion()).isEqualTo("007");
+            assertThat(status.currentVersion().label()).isEqualTo("007");
             assertThat(status.catalog().matchesRecorded()).isTrue();
             assertThat(status.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("009", "008");
             assertThat(status.pendingRestores()).as("the killed step's archive rolled back with it").isEmpty();
@@ -66,8 +66,8 @@ class FaultTest {
             });
 
             DowngradeResult rerun = engine.downgrade("002", DowngradeOptions.defaults());
-            assertThat(rerun.fromVersion()).isEqualTo("007");
-            assertThat(rerun.versions()).extracting(VersionRun::version).containsExactly("007", "006", "005");
+            assertThat(rerun.fromVersion().label()).isEqualTo("007");
+            assertThat(rerun.versions()).extracting(r -> r.version().label()).containsExactly("007", "006", "005");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("2")).errors()).isEmpty();
             engine.upgrade("head");
             assertThat(Fixtures.tenantChecksums(db, null)).isEqualTo(checksums);
@@ -101,8 +101,8 @@ class FaultTest {
                 assertThat(first).isNotDone();
                 holder.rollback();
             }
-            assertThat(first.get(60, TimeUnit.SECONDS).toVersion()).isEqualTo("005");
-            assertThat(engine.status().currentVersion()).isEqualTo("005");
+            assertThat(first.get(60, TimeUnit.SECONDS).toVersion().label()).isEqualTo("005");
+            assertThat(engine.status().currentVersion().label()).isEqualTo("005");
         } finally {
             Fixtures.drop(db);
         }
@@ -193,7 +193,7 @@ class FaultTest {
                 holder.rollback();
                 result = run.get(60, TimeUnit.SECONDS);
             }
-            assertThat(result.toVersion()).isEqualTo("006");
+            assertThat(result.toVersion().label()).isEqualTo("006");
             assertThat(result.versions()).singleElement().satisfies(v -> assertThat(v.attempts()).isGreaterThan(1));
             assertThat(engine.status().catalog().matchesRecorded()).isTrue();
         } finally {
@@ -270,7 +270,7 @@ class FaultTest {
             assertThat(e.code()).isEqualTo(Code.FAILED);
             assertThat(e.getMessage()).contains("upgrade of 009 stopped part-way").contains("run repair")
                     .doesNotContain("run the command again").doesNotContain("whole version, run");
-            assertThat(engine.status().currentVersion()).isEqualTo("008");
+            assertThat(engine.status().currentVersion().label()).isEqualTo("008");
             assertThat(engine.history().entries()).last().satisfies(last -> {
                 assertThat(last.version()).isEqualTo("009");
                 assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
@@ -278,7 +278,7 @@ class FaultTest {
 
             RepairResult repair = engine.repair();
             assertThat(repair.droppedIndexes()).contains("idx_users_tenant_id_compound", "idx_users_tenant_created_compound");
-            assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);

@@ -36,9 +36,9 @@ class PlanTest {
         PlanResult plan = engine.plan("002");
         Fixtures.assertUnchanged(DB, before);
 
-        assertThat(plan.fromVersion()).isEqualTo("009");
-        assertThat(plan.toVersion()).isEqualTo("002");
-        assertThat(plan.steps()).extracting(PlanResult.Step::version).containsExactly("009", "008", "007", "006", "005");
+        assertThat(plan.fromVersion().label()).isEqualTo("009");
+        assertThat(plan.toVersion().label()).isEqualTo("002");
+        assertThat(plan.steps()).extracting(st -> st.version().label()).containsExactly("009", "008", "007", "006", "005");
         assertThat(plan.steps()).extracting(PlanResult.Step::risk)
                 .containsExactly(Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH);
         assertThat(plan.risk()).isEqualTo(Risk.HIGH);
@@ -88,7 +88,7 @@ class PlanTest {
             + "downgrade is refused")
     void plan_to_base() {
         PlanResult plan = engine.plan("base");
-        assertThat(plan.toVersion()).isEqualTo("base");
+        assertThat(plan.toVersion().label()).isEqualTo("base");
         assertThat(plan.steps()).hasSize(7);
         assertThat(plan.risk()).isEqualTo(Risk.HIGH);
         assertThat(plan.unrecoverableRisk(true)).isEqualTo(Risk.NONE);

@@ -65,7 +65,7 @@ class RepairTest {
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("8")).errors()).isEmpty();
             assertThat(engine.status().failed()).isEmpty();
 
-            assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
             assertThat(engine.history().entries()).filteredOn(h -> h.direction() == Direction.REPAIR).singleElement()
                     .satisfies(h -> assertThat(h.message()).contains("idx_trades_tenant_id_compound").contains("009"));
@@ -102,13 +102,13 @@ class RepairTest {
             }
             assertThat(build).isCompletedExceptionally();
             assertThat(invalidIndexes(db)).containsExactly("idx_users_tenant_id_compound");
-            assertThat(engine.status().currentVersion()).isEqualTo("008");
+            assertThat(engine.status().currentVersion().label()).isEqualTo("008");
 
             RepairResult repair = engine.repair();
             assertThat(repair.droppedIndexes()).containsExactly("idx_users_tenant_id_compound");
             assertThat(repair.removedFailedVersions()).isEmpty();
             assertThat(invalidIndexes(db)).isEmpty();
-            assertThat(engine.upgrade("head").toVersion()).isEqualTo("009");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);
@@ -134,7 +134,7 @@ class RepairTest {
 
             RepairResult accepted = e.repair(true);
             assertThat(accepted.alignedVersions()).containsExactly("005");
-            assertThat(e.upgrade("head").toVersion()).isEqualTo("009");
+            assertThat(e.upgrade("head").toVersion().label()).isEqualTo("009");
         } finally {
             Fixtures.drop(db);
         }

@@ -38,7 +38,7 @@ class RoundTripTest {
 
     private static void roundTrip(Database db) {
         MigrationEngine engine = Fixtures.engine(db);
-        assertThat(engine.upgrade("head").versions()).extracting(VersionRun::version)
+        assertThat(engine.upgrade("head").versions()).extracting(r -> r.version().label())
                 .containsExactly("001", "002", "005", "006", "007", "008", "009");
         LoadDemoDataResult demo = engine.loadDemoData(new DemoDataOptions(3, 0.02, 42));
         assertThat(demo.tenantIds()).hasSize(3);
@@ -82,15 +82,15 @@ class RoundTripTest {
 
         DowngradeResult down = engine.downgrade("002", DowngradeOptions.defaults());
 
-        assertThat(down.fromVersion()).isEqualTo("009");
-        assertThat(down.toVersion()).isEqualTo("002");
-        assertThat(down.versions()).extracting(VersionRun::version).containsExactly("009", "008", "007", "006", "005");
+        assertThat(down.fromVersion().label()).isEqualTo("009");
+        assertThat(down.toVersion().label()).isEqualTo("002");
+        assertThat(down.versions()).extracting(r -> r.version().label()).containsExactly("009", "008", "007", "006", "005");
         assertThat(down.rowsArchived()).isEqualTo(tenantRows + tenantIdValues);
         assertThat(down.versions()).allSatisfy(v -> assertThat(v.duration()).isPositive());
         assertThat(verifier.verify(AlphaPulseSchema.migrations().version("2")).errors()).isEmpty();
         assertThat(count(db, "SELECT count(*) FROM public.flyway_schema_history WHERE version::int > 2")).isZero();
         StatusResult atTwo = engine.status();
-        assertThat(atTwo.currentVersion()).isEqualTo("002");
+        assertThat(atTwo.currentVersion().label()).isEqualTo("002");
         assertThat(atTwo.pending()).containsExactly("005", "006", "007", "008", "009");
         assertThat(atTwo.catalog().matchesRecorded()).isTrue();
         assertThat(atTwo.catalog().identified()).isEqualTo("002");
@@ -121,7 +121,7 @@ class RoundTripTest {
 
         UpgradeResult up = engine.upgrade("head");
 
-        assertThat(up.versions()).extracting(VersionRun::version).containsExactly("005", "006", "007", "008", "009");
+        assertThat(up.versions()).extracting(r -> r.version().label()).containsExactly("005", "006", "007", "008", "009");
         assertThat(up.rowsSkipped()).isEqualTo(doomed);
         assertThat(up.rowsRestored() + up.rowsSkipped()).isEqualTo(down.rowsArchived());
         assertThat(up.rowsRestored()).isEqualTo(tenantRows + tenantIdValues - doomed);
@@ -148,7 +148,7 @@ class RoundTripTest {
         assertThat(Verifier.compare(before, verifier.snapshot()).differences()).isEmpty();
 
         StatusResult atHead = engine.status();
-        assertThat(atHead.currentVersion()).isEqualTo("009");
+        assertThat(atHead.currentVersion().label()).isEqualTo("009");
         assertThat(atHead.pending()).isEmpty();
         // The skipped rows stay archived, and status lists them: their version is applied, nothing will restore them.
         assertThat(atHead.pendingRestores()).extracting(p -> p.version() + " " + p.table() + " " + p.rows() + " " + p.stranded())

@@ -78,7 +78,7 @@ class StampTest {
             StampResult stamp = e.stamp("007", false);
             assertThat(stamp.removed()).containsExactly("008 (failed)");
             assertThat(stamp.inserted()).isEmpty();
-            assertThat(e.upgrade("+1").toVersion()).isEqualTo("008");
+            assertThat(e.upgrade("+1").toVersion().label()).isEqualTo("008");
             assertThat(e.status().catalog().matchesRecorded()).isTrue();
         } finally {
             Fixtures.drop(db);
@@ -144,7 +144,7 @@ class StampTest {
             assertThat(failure(() -> e.stamp("007", false)).code()).isEqualTo(Code.CATALOG_MISMATCH);
             StampResult stamp = e.stamp("006", false);
             assertThat(stamp.inserted()).containsExactly("001", "002", "005", "006");
-            assertThat(e.upgrade("head").versions()).extracting(VersionRun::version).containsExactly("007", "008", "009");
+            assertThat(e.upgrade("head").versions()).extracting(r -> r.version().label()).containsExactly("007", "008", "009");
             assertThat(Fixtures.flyway(db).load().validateWithResult().validationSuccessful).isTrue();
             assertThat(e.status().catalog().matchesRecorded()).isTrue();
         } finally {

@@ -1,5 +1,8 @@
 package com.alphapulse.db.cli.internal;
 
+import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.migrations.Version;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -19,11 +22,33 @@ final class Output {
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .addModule(new JavaTimeModule())
+            .addModule(versions())
             .addModule(new Jdk8Module())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
             .enable(SerializationFeature.INDENT_OUTPUT)
             .build();
+
+    /** A version prints as its label ("007", "base"); a set's version as its label and description. */
+    private static com.fasterxml.jackson.databind.Module versions() {
+        com.fasterxml.jackson.databind.module.SimpleModule m = new com.fasterxml.jackson.databind.module.SimpleModule("versions");
+        m.addSerializer(Version.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer(Version.class));
+        m.addSerializer(SchemaVersion.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(SchemaVersion.class) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            public void serialize(SchemaVersion v, com.fasterxml.jackson.core.JsonGenerator g,
+                    com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+                g.writeStartObject();
+                g.writeStringField("version", v.label());
+                g.writeStringField("description", v.description());
+                g.writeStringField("migrationScript", v.migrationScript());
+                g.writeStringField("undoScript", v.undoScript());
+                g.writeEndObject();
+            }
+        });
+        return m;
+    }
 
     private final PrintWriter out;
     private final boolean json;

@@ -63,7 +63,7 @@ final class Text {
     }
 
     static void upgrade(PrintWriter w, UpgradeResult r) {
-        w.printf("upgraded %s -> %s in %s%n", orNone(r.fromVersion()), r.toVersion(), Output.ms(r.total()));
+        w.printf("upgraded %s -> %s in %s%n", r.fromVersion().label(), r.toVersion(), Output.ms(r.total()));
         runs(w, r.versions());
         if (r.versions().isEmpty()) {
             w.println("  already up to date");
@@ -102,7 +102,7 @@ final class Text {
     }
 
     static void stamp(PrintWriter w, StampResult r) {
-        w.printf("stamped %s -> %s%s; catalog %s%n", orNone(r.fromVersion()), r.toVersion(), r.forced() ? " (forced)" : "",
+        w.printf("stamped %s -> %s%s; catalog %s%n", r.fromVersion().label(), r.toVersion(), r.forced() ? " (forced)" : "",
                 r.catalogMatched() ? "matches" : "does NOT match");
         r.removed().forEach(v -> w.printf("  history row removed: %s%n", v));
         r.inserted().forEach(v -> w.printf("  history row added:   %s%n", v));

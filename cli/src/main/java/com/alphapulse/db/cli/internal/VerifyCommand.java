@@ -54,11 +54,11 @@ final class VerifyCommand extends DatabaseCommand {
     private SchemaVersion recorded(Session session, Progress progress) {
         // Only reads: no engine options (timeouts, retries, --reason) apply, so none are taken.
         StatusResult status = MigrationEngine.configure().dataSource(session.dataSource()).progress(progress::say).load().status();
-        if (!status.historyTable() || status.currentVersion() == null || "base".equals(status.currentVersion())) {
+        if (!status.historyTable() || status.currentVersion().isBase()) {
             throw new MigrationException(MigrationException.Code.NO_HISTORY,
                     "no version is recorded in this database; name the one to compare with --version");
         }
-        return AlphaPulseSchema.migrations().version(status.currentVersion());
+        return AlphaPulseSchema.migrations().require(status.currentVersion());
     }
 
     static JUnitReport junit(VerifyResult r) {

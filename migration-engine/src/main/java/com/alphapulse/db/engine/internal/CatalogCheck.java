@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.StatusResult;
@@ -16,11 +17,11 @@ final class CatalogCheck {
 
     private CatalogCheck() {}
 
-    /** The errors of the live catalog against {@code version} (0: against an empty database); empty when it matches. */
-    static List<String> errorsAgainst(EngineSettings s, int version) {
+    /** The errors of the live catalog against {@code version} (BASE: against an empty database); empty when it matches. */
+    static List<String> errorsAgainst(EngineSettings s, Version version) {
         try {
             Verifier verifier = Verifier.on(s.dataSource(), s.migrations());
-            if (version == 0) {
+            if (version.isBase()) {
                 IdentifyResult id = verifier.identify();
                 return id.emptyDatabase() ? List.of()
                         : List.of("schema public is not empty (nearest version " + id.nearest().map(SchemaVersion::label).orElse("?") + ")");
@@ -39,32 +40,32 @@ final class CatalogCheck {
      * Only errors count (an extra index or table is a warning and does not block). Runs under the advisory lock,
      * before any table lock.
      */
-    static void requireMatch(EngineSettings s, String verb, int recorded) {
+    static void requireMatch(EngineSettings s, String verb, Version recorded) {
         List<String> errors = errorsAgainst(s, recorded);
         if (errors.isEmpty()) {
             return;
         }
         boolean invalid = errors.stream().anyMatch(e -> e.contains("INVALID"));
         throw new MigrationException(Code.CATALOG_MISMATCH, verb + " refused: the live catalog is not at "
-                + Targets.label(recorded) + ", the version the history records (" + errors.size() + " difference(s), e.g. "
+                + recorded.label() + ", the version the history records (" + errors.size() + " difference(s), e.g. "
                 + String.join("; ", errors.subList(0, Math.min(3, errors.size()))) + "); "
                 + (invalid ? "run repair to drop INVALID indexes an interrupted build left, or " : "")
-                + "bring the catalog back to " + Targets.label(recorded) + " (see verify), stamp the version it is at, or force; "
+                + "bring the catalog back to " + recorded.label() + " (see verify), stamp the version it is at, or force; "
                 + "nothing was changed");
     }
 
-    static StatusResult.CatalogMatch match(EngineSettings s, int recorded) {
+    static StatusResult.CatalogMatch match(EngineSettings s, Version recorded) {
         try {
             IdentifyResult id = Verifier.on(s.dataSource(), s.migrations()).identify();
-            String identified = id.emptyDatabase() ? Targets.BASE : id.match().map(SchemaVersion::label).orElse(null);
+            String identified = id.emptyDatabase() ? Version.BASE.label() : id.match().map(SchemaVersion::label).orElse(null);
             String nearest = id.nearest().map(SchemaVersion::label).orElse(null);
             List<String> errors;
-            if (recorded == 0) {
+            if (recorded.isBase()) {
                 errors = id.emptyDatabase() ? List.of() : id.errors().stream().map(Finding::toString).toList();
                 if (!id.emptyDatabase() && errors.isEmpty()) {
                     errors = List.of("no version is recorded, but the catalog matches " + identified);
                 }
-            } else if (id.nearest().map(v -> v.number() == recorded).orElse(false)) {
+            } else if (id.nearest().map(v -> v.version().equals(recorded)).orElse(false)) {
                 // identify already diffed the catalog against the recorded version: no second read
                 errors = id.errors().stream().map(Finding::toString).toList();
             } else {

@@ -45,7 +45,7 @@ public final class DemoData {
             List<String> tenantTables = tenantTables(c);
             if (tenantTables.isEmpty() || !state.failed().isEmpty()) {
                 throw new MigrationException(Code.PRECONDITION_FAILED, "demo data needs tenant tables (a tenant_id column) "
-                        + "and no failed version; the database is at " + Targets.label(state.current()) + "; upgrade first");
+                        + "and no failed version; the database is at " + state.current().label() + "; upgrade first");
             }
             if (!tenantTables.containsAll(List.of(TABLES).subList(2, TABLES.length)) || !tenantTables.contains("users")) {
                 return generic(s, o, state, tenantTables, start);
@@ -105,7 +105,7 @@ public final class DemoData {
                     }
                 });
             }
-            return new LoadDemoDataResult(Targets.label(state.current()), tenants, rows, Duration.between(start, Instant.now()));
+            return new LoadDemoDataResult(state.current().label(), tenants, rows, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "loading demo data failed", e);
         } finally {
@@ -120,7 +120,7 @@ public final class DemoData {
         s.progress().accept("demo data: " + o.tenants() + " tenants, " + perTenant + " rows each in " + String.join(", ", tenantTables));
         FillResult filled = Verifier.on(s.dataSource(), s.migrations())
                 .fill(new FillOptions(o.tenants(), perTenant, Map.of(), o.seed()));
-        return new LoadDemoDataResult(Targets.label(state.current()), filled.tenantIds(), filled.rows(),
+        return new LoadDemoDataResult(state.current().label(), filled.tenantIds(), filled.rows(),
                 Duration.between(start, Instant.now()));
     }
 

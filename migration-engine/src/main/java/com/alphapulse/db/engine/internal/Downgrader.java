@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.DowngradeOptions;
 import com.alphapulse.db.engine.DowngradeResult;
@@ -45,7 +46,7 @@ public final class Downgrader {
         Connection c = Connections.open(s);
         try {
             HistoryTable.State state = requireHistory(c);
-            int target = Targets.downgrade(s.migrations(), targetText, state.current());
+            Version target = Targets.downgrade(s.migrations(), targetText, state.current());
             return Planner.plan(c, s, state.current(), target, state.failed(), start).result();
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "cannot plan the downgrade", e);
@@ -61,7 +62,7 @@ public final class Downgrader {
         Connection c = Connections.open(s);
         try {
             HistoryTable.State state = requireHistory(c);
-            int target = Targets.downgrade(s.migrations(), targetText, state.current());
+            Version target = Targets.downgrade(s.migrations(), targetText, state.current());
             Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target));
             FlywaySupport.verifyApplied(s);
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
@@ -157,7 +158,7 @@ public final class Downgrader {
                         Sql.executeScriptStatement(c, st.sql(), notices);
                     }
                 }
-                HistoryTable.deleteVersion(c, version);
+                HistoryTable.deleteVersion(c, step.version().version());
                 List<String> message = new ArrayList<>();
                 if (attempt > 1) {
                     message.add("succeeded at attempt " + attempt);
@@ -165,7 +166,7 @@ public final class Downgrader {
                 if (forgotten > 0) {
                     message.add("discarded " + forgotten + " archived row(s) of the table(s) this undo drops");
                 }
-                Journal.write(c, s, new Journal.Step(runId, version, Direction.DOWN, t0, Instant.now(), archived, 0,
+                Journal.write(c, s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), archived, 0,
                         Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
                 c.commit();
             } catch (SQLException | RuntimeException e) {
@@ -185,13 +186,13 @@ public final class Downgrader {
                             + step.version().label();
                 }
                 MigrationException failure = Errors.translate(s, what, e);
-                Journal.writeFailure(s, new Journal.Step(runId, version, Direction.DOWN, t0, Instant.now(), 0, 0,
+                Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
                         Outcome.FAILED, failure.getMessage()), failure);
                 throw failure;
             }
             // Committed: whatever happens from here must not be reported (or journaled) as a failed undo.
             resetAutoCommit(c);
-            return new VersionRun(step.version().label(), step.version().description(), Direction.DOWN,
+            return new VersionRun(step.version().version(), step.version().description(), Direction.DOWN,
                     Duration.between(t0, Instant.now()), archived, 0, attempt, notices);
         }
     }

@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.Version;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -32,10 +33,10 @@ final class HistoryTable {
      * What the history says.
      *
      * @param exists whether the table exists
-     * @param current the highest successfully applied version, 0 for none
+     * @param current the highest successfully applied version, BASE for none
      * @param failed versions with a failed row
      */
-    record State(boolean exists, int current, List<Integer> failed, List<Row> rows) {}
+    record State(boolean exists, Version current, List<Version> failed, List<Row> rows) {}
 
     static boolean exists(Connection c) throws SQLException {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT to_regclass(?) IS NOT NULL", QUALIFIED));
@@ -43,7 +44,7 @@ final class HistoryTable {
 
     static State state(Connection c) throws SQLException {
         if (!exists(c)) {
-            return new State(false, 0, List.of(), List.of());
+            return new State(false, Version.BASE, List.of(), List.of());
         }
         List<Row> rows = new ArrayList<>();
         for (Record r : Sql.ctx(c).fetch("SELECT installed_rank, version, description, type, script, checksum, "
@@ -55,7 +56,7 @@ final class HistoryTable {
                     on == null ? null : on.toInstant(), r.get(8, Integer.class), Boolean.TRUE.equals(r.get(9, Boolean.class))));
         }
         int current = 0;
-        List<Integer> failed = new ArrayList<>();
+        List<Version> failed = new ArrayList<>();
         for (Row row : rows) {
             if (row.number() <= 0 || "BASELINE".equals(row.type())) {
                 continue;
@@ -63,14 +64,15 @@ final class HistoryTable {
             if (row.success()) {
                 current = Math.max(current, row.number());
             } else {
-                failed.add(row.number());
+                failed.add(Version.of(row.number()));
             }
         }
-        return new State(true, current, failed, rows);
+        return new State(true, Version.of(current), failed, rows);
     }
 
     /** Deletes every row of version {@code number} (failed ones included); returns how many. */
-    static int deleteVersion(Connection c, int number) throws SQLException {
+    static int deleteVersion(Connection c, Version version) throws SQLException {
+        int number = version.number();
         int deleted = 0;
         for (Row row : state(c).rows()) {
             if (row.number() == number) {

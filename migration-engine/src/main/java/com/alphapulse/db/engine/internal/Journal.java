@@ -3,6 +3,7 @@ package com.alphapulse.db.engine.internal;
 import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.HistoryResult;
 import com.alphapulse.db.engine.Outcome;
+import com.alphapulse.db.migrations.Version;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -18,7 +19,7 @@ import org.jooq.Record;
 final class Journal {
 
     /** One step to journal. */
-    record Step(UUID runId, int version, Direction direction, Instant startedAt, Instant finishedAt,
+    record Step(UUID runId, Version version, Direction direction, Instant startedAt, Instant finishedAt,
             long rowsArchived, long rowsRestored, Outcome outcome, String message) {}
 
     private Journal() {}
@@ -28,7 +29,7 @@ final class Journal {
         Sql.ctx(c).execute("INSERT INTO " + EngineSchema.JOURNAL + " (run_id, version, direction, os_user, reason, "
                 + "started_at, finished_at, duration_ms, rows_archived, rows_restored, outcome, message) "
                 + "VALUES (?::uuid, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?, ?, ?)",
-                step.runId().toString(), Targets.label(step.version()), step.direction().name(), s.osUser(), s.reason(),
+                step.runId().toString(), step.version().label(), step.direction().name(), s.osUser(), s.reason(),
                 OffsetDateTime.ofInstant(step.startedAt(), ZoneOffset.UTC),
                 OffsetDateTime.ofInstant(step.finishedAt(), ZoneOffset.UTC),
                 Duration.between(step.startedAt(), step.finishedAt()).toMillis(), step.rowsArchived(),
@@ -62,13 +63,13 @@ final class Journal {
      * that indexes named by the version were left by that attempt (Flyway may record no failed row when the
      * session running the version was terminated).
      */
-    static boolean upgradeFailedSinceRepair(Connection c, int version) throws SQLException {
+    static boolean upgradeFailedSinceRepair(Connection c, Version version) throws SQLException {
         if (!EngineSchema.journalExists(c)) {
             return false;
         }
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT direction = 'UP' AND outcome = 'FAILED' FROM " + EngineSchema.JOURNAL
                 + " WHERE (version = ? AND direction IN ('UP', 'DOWN')) OR direction = 'REPAIR' ORDER BY id DESC LIMIT 1",
-                Targets.label(version)));
+                version.label()));
     }
 
     static List<HistoryResult.Entry> read(Connection c) throws SQLException {

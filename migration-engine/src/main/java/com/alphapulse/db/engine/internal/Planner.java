@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.PlanResult;
@@ -38,12 +39,12 @@ final class Planner {
     record Step(SchemaVersion version, List<Script.Statement> statements, PlanResult.Step summary) {}
 
     /** The plan, for running and for showing. */
-    record Plan(int current, int target, List<Step> steps, PlanResult result) {}
+    record Plan(Version current, Version target, List<Step> steps, PlanResult result) {}
 
     private Planner() {}
 
     /** The versions a downgrade from {@code current} to {@code target} undoes, newest first. */
-    static List<SchemaVersion> versionsToUndo(EngineSettings s, int current, int target) {
+    static List<SchemaVersion> versionsToUndo(EngineSettings s, Version current, Version target) {
         List<SchemaVersion> list = new ArrayList<>(Targets.between(s.migrations(), target, current));
         java.util.Collections.reverse(list);
         return list;
@@ -73,14 +74,14 @@ final class Planner {
      * that rows hidden by row-level security raise an error (reported as "cannot count") instead of being
      * silently left out.
      */
-    static Plan plan(Connection c, EngineSettings s, int current, int target, List<Integer> failed, Instant start)
+    static Plan plan(Connection c, EngineSettings s, Version current, Version target, List<Version> failed, Instant start)
             throws SQLException {
         List<SchemaVersion> versions = versionsToUndo(s, current, target);
         Map<SchemaVersion, String> scripts = undoScripts(s, versions);
         List<Step> steps = new ArrayList<>();
         List<String> blockers = new ArrayList<>();
-        for (int f : failed) {
-            blockers.add("version " + Targets.label(f) + " is recorded as failed in flyway_schema_history; "
+        for (Version f : failed) {
+            blockers.add("version " + f.label() + " is recorded as failed in flyway_schema_history; "
                     + "run repair before downgrading");
         }
         boolean auto = c.getAutoCommit();
@@ -104,14 +105,14 @@ final class Planner {
                     blockers.addAll(preconditions(c, v, st));
                     blockers.addAll(dependents.blockers(c, v, st));
                 }
-                steps.add(new Step(v, statements, new PlanResult.Step(v.label(), v.description(), stepRisk, shown)));
+                steps.add(new Step(v, statements, new PlanResult.Step(v.version(), v.description(), stepRisk, shown)));
             }
         } finally {
             Connections.rollbackQuietly(c);
             c.setAutoCommit(auto);
         }
         Risk risk = steps.stream().map(st -> st.summary().risk()).reduce(Risk.NONE, Risk::max);
-        PlanResult result = new PlanResult(Targets.label(current), Targets.label(target),
+        PlanResult result = new PlanResult(current, target,
                 steps.stream().map(Step::summary).toList(), risk, securityWarnings(s.migrations(), target), blockers,
                 Duration.between(start, Instant.now()));
         return new Plan(current, target, steps, result);
@@ -250,8 +251,8 @@ final class Planner {
      * SECURITY warnings for the state at {@code target}: tables that carry tenant_id without row-level
      * security, read from the target version's expected catalog.
      */
-    static List<String> securityWarnings(MigrationSet set, int target) {
-        if (target == 0) {
+    static List<String> securityWarnings(MigrationSet set, Version target) {
+        if (target.isBase()) {
             return List.of();
         }
         SchemaVersion v = Targets.version(set, target);

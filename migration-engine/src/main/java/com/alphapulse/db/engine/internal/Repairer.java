@@ -45,8 +45,8 @@ public final class Repairer {
             Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(s.lockTimeout()));
             try {
                 for (SchemaVersion v : s.migrations().versions()) {
-                    boolean applied = v.number() <= state.current() && !state.failed().contains(v.number());
-                    if (applied || !(state.failed().contains(v.number()) || Journal.upgradeFailedSinceRepair(c, v.number()))) {
+                    boolean applied = !v.version().isAbove(state.current()) && !state.failed().contains(v.version());
+                    if (applied || !(state.failed().contains(v.version()) || Journal.upgradeFailedSinceRepair(c, v.version()))) {
                         continue;
                     }
                     for (Script.Statement st : Script.parse(v.migrationSql())) {

@@ -178,9 +178,9 @@ final class RestoreCallback implements Callback {
                     + " that no longer apply, kept in the archive: " + String.join("; ", settled.skippedDetail()));
         }
         message.addAll(settled.notes());
-        Journal.write(c, settings, new Journal.Step(runId, version, Direction.UP, from, finished, 0, settled.restored(),
+        Journal.write(c, settings, new Journal.Step(runId, com.alphapulse.db.migrations.Version.of(version), Direction.UP, from, finished, 0, settled.restored(),
                 Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
-        runs.add(new VersionRun(Targets.label(version), info.getDescription(), Direction.UP,
+        runs.add(new VersionRun(com.alphapulse.db.migrations.Version.of(version), info.getDescription(), Direction.UP,
                 Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
                 List.of(), settled.skipped()));
         inFlight = -1;

@@ -113,7 +113,7 @@ public final class Runbook {
             }
             md.append("**Locks**: ").append(a.locks().isEmpty() ? "none on tables" : String.join(", ", a.locks()))
                     .append(" — held until the version's transaction commits.\n\n");
-            List<String> warnings = Planner.securityWarnings(set, set.previous(v.version()).number());
+            List<String> warnings = Planner.securityWarnings(set, set.previous(v.version()));
             for (String w : warnings) {
                 md.append("> **").append(w.startsWith("SECURITY") ? "" : "WARNING: ").append(w).append("**\n\n");
             }

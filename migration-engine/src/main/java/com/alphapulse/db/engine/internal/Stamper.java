@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
@@ -40,12 +41,12 @@ public final class Stamper {
     public static StampResult run(EngineSettings s, String versionText, boolean force) {
         Instant start = Instant.now();
         String t = versionText == null ? "" : versionText.trim().toLowerCase(Locale.ROOT);
-        int target = t.equals(Targets.BASE) ? 0 : Targets.find(s.migrations(), versionText).number();
+        Version target = t.equals(Version.BASE.label()) ? Version.BASE : Targets.find(s.migrations(), versionText).version();
         Connection c = Connections.open(s);
         try (AdvisoryLock lock = AdvisoryLock.acquire(s, "stamp")) {
             List<String> errors = CatalogCheck.errorsAgainst(s, target);
             if (!errors.isEmpty() && !force) {
-                throw new MigrationException(Code.CATALOG_MISMATCH, "the live catalog is not at " + Targets.label(target)
+                throw new MigrationException(Code.CATALOG_MISMATCH, "the live catalog is not at " + target.label()
                         + " (" + errors.size() + " difference(s), e.g. " + String.join("; ", errors.subList(0, Math.min(3, errors.size())))
                         + "); stamp the version it is at, or force; nothing was changed");
             }
@@ -63,7 +64,7 @@ public final class Stamper {
                 if (row.number() <= 0 || "BASELINE".equals(row.type())) {
                     continue;
                 }
-                if (row.number() > target || !row.success()) {
+                if (row.number() > target.number() || !row.success()) {
                     toRemove.add(row);
                 } else {
                     kept.add(row.number());
@@ -71,7 +72,7 @@ public final class Stamper {
             }
             List<MigrationInfo> toInsert = new ArrayList<>();
             List<String> unresolved = new ArrayList<>();
-            for (SchemaVersion v : Targets.between(s.migrations(), 0, target)) {
+            for (SchemaVersion v : Targets.between(s.migrations(), Version.BASE, target)) {
                 if (kept.contains(v.number())) {
                     continue;
                 }
@@ -109,14 +110,14 @@ public final class Stamper {
                                 s.installedBy());
                         inserted.add(Targets.label(HistoryTable.number(i.getVersion().getVersion())));
                     }
-                    long discarded = Archive.discardAbove(c, target);
+                    long discarded = Archive.discardAbove(c, target.number());
                     Journal.write(c, s, new Journal.Step(UUID.randomUUID(), target, Direction.STAMP, start, Instant.now(), 0, 0,
-                            Outcome.SUCCESS, "stamped " + Targets.label(target) + " over " + Targets.label(state.current())
+                            Outcome.SUCCESS, "stamped " + target.label() + " over " + state.current().label()
                                     + (force ? " (forced" + (errors.isEmpty() ? ")" : ", catalog did not match)") : "")
                                     + (removed.isEmpty() ? "" : "; removed " + String.join(", ", removed))
                                     + (inserted.isEmpty() ? "" : "; inserted " + String.join(", ", inserted))
                                     + (discarded == 0 ? "" : "; discarded " + discarded + " archived row(s) of versions above "
-                                            + Targets.label(target))));
+                                            + target.label())));
                     c.commit();
                 } catch (SQLException | RuntimeException e) {
                     Connections.rollbackQuietly(c);
@@ -130,7 +131,7 @@ public final class Stamper {
                 }
                 throw e;
             }
-            return new StampResult(Targets.label(state.current()), Targets.label(target), force, errors.isEmpty(), removed,
+            return new StampResult(state.current(), target, force, errors.isEmpty(), removed,
                     inserted, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "stamp failed", e);

@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.HistoryResult;
 import com.alphapulse.db.engine.Outcome;
@@ -41,8 +42,8 @@ public final class StatusReader {
             }
             List<HistoryResult.Entry> rollbacks = Journal.read(c).stream()
                     .filter(e -> e.direction() == Direction.DOWN && e.outcome() == Outcome.SUCCESS).toList();
-            return new StatusResult(Targets.label(state.current()), state.exists(), applied, pending,
-                    state.failed().stream().map(Targets::label).toList(), rollbacks, Archive.pending(c, state.current()),
+            return new StatusResult(state.current(), state.exists(), applied, pending,
+                    state.failed().stream().map(Version::label).toList(), rollbacks, Archive.pending(c, state.current().number()),
                     CatalogCheck.match(s, state.current()), Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "cannot read the status", e);

@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.engine.Direction;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
@@ -33,16 +34,16 @@ public final class Upgrader {
         Connection c = Connections.open(s);
         try {
             HistoryTable.State state = check(c);
-            int target = Targets.upgrade(s.migrations(), targetText, state.current());
-            if (target == state.current()) {
-                return new UpgradeResult(Targets.label(state.current()), Targets.label(target), List.of(),
+            Version target = Targets.upgrade(s.migrations(), targetText, state.current());
+            if (target.equals(state.current())) {
+                return new UpgradeResult(state.current(), target, List.of(),
                         Duration.between(start, Instant.now()));
             }
             FlywaySupport.verifyApplied(s);
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "upgrade")) {
                 state = check(c);
                 target = Targets.upgrade(s.migrations(), targetText, state.current());
-                int from = state.current();
+                Version from = state.current();
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
                 if (!options.force()) {
@@ -50,10 +51,10 @@ public final class Upgrader {
                 }
                 EngineSchema.ensure(c);
                 RestoreCallback callback = new RestoreCallback(s, UUID.randomUUID());
-                Flyway flyway = FlywaySupport.configure(s).target(String.valueOf(target)).callbacks(callback).load();
+                Flyway flyway = FlywaySupport.configure(s).target(target.flywayVersion()).callbacks(callback).load();
                 migrate(c, s, flyway, callback, target);
-                int to = HistoryTable.state(c).current();
-                return new UpgradeResult(Targets.label(from), Targets.label(to), callback.runs(),
+                Version to = HistoryTable.state(c).current();
+                return new UpgradeResult(from, to, callback.runs(),
                         Duration.between(start, Instant.now()));
             }
         } catch (SQLException | RuntimeException e) {
@@ -63,7 +64,7 @@ public final class Upgrader {
         }
     }
 
-    private static void migrate(Connection c, EngineSettings s, Flyway flyway, RestoreCallback callback, int target)
+    private static void migrate(Connection c, EngineSettings s, Flyway flyway, RestoreCallback callback, Version target)
             throws SQLException {
         int attempt = 0;
         while (true) {
@@ -78,19 +79,19 @@ public final class Upgrader {
                 // A version run outside a transaction (V009) keeps whatever it did before the failure, whether
                 // or not Flyway managed to record a failed row (it cannot when its session was terminated).
                 boolean partial = callback.inFlightOutsideTransaction() || !after.failed().isEmpty();
-                if (code == Code.LOCK_TIMEOUT && !partial && attempt <= s.lockRetries() && after.current() < target) {
+                if (code == Code.LOCK_TIMEOUT && !partial && attempt <= s.lockRetries() && after.current().isBelow(target)) {
                     s.progress().accept("  lock not granted within the timeout, rolled back; retrying in "
                             + s.backoff(attempt).toMillis() + " ms");
                     callback.clearFailure();
                     sleep(s.backoff(attempt));
                     continue;
                 }
-                int failed = callback.failedVersion() > 0 ? callback.failedVersion()
-                        : callback.inFlight() > 0 ? callback.inFlight() : next(s, after.current());
-                String what = "upgrade of " + Targets.label(failed) + (partial
+                Version failed = callback.failedVersion() > 0 ? Version.of(callback.failedVersion())
+                        : callback.inFlight() > 0 ? Version.of(callback.inFlight()) : next(s, after.current());
+                String what = "upgrade of " + failed.label() + (partial
                         ? " stopped part-way (it runs outside a transaction, so what it did before the failure stays; "
                                 + "the database is not at a whole version); run repair, then upgrade again"
-                        : " was rolled back; the database stays at " + Targets.label(after.current()));
+                        : " was rolled back; the database stays at " + after.current().label());
                 if (code == Code.LOCK_TIMEOUT) {
                     what += " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis()
                             + " ms for a lock)";
@@ -104,8 +105,8 @@ public final class Upgrader {
         }
     }
 
-    private static int next(EngineSettings s, int current) {
-        return Targets.between(s.migrations(), current, Integer.MAX_VALUE).stream().findFirst().map(v -> v.number()).orElse(current);
+    private static Version next(EngineSettings s, Version current) {
+        return s.migrations().next(current).map(v -> v.version()).orElse(current);
     }
 
     /** The history, refusing a database that has tables but no history, or a failed version. */
@@ -121,7 +122,7 @@ public final class Upgrader {
         }
         if (!state.failed().isEmpty()) {
             throw new MigrationException(Code.PRECONDITION_FAILED, "version(s) "
-                    + String.join(", ", state.failed().stream().map(Targets::label).toList())
+                    + String.join(", ", state.failed().stream().map(Version::label).toList())
                     + " failed part-way and are recorded as failed; run repair, then upgrade again");
         }
         return state;
