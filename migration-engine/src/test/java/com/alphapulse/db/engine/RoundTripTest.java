@@ -125,7 +125,7 @@ class RoundTripTest {
         assertThat(up.rowsSkipped()).isEqualTo(doomed);
         assertThat(up.rowsRestored() + up.rowsSkipped()).isEqualTo(down.rowsArchived());
         assertThat(up.rowsRestored()).isEqualTo(tenantRows + tenantIdValues - doomed);
-        assertThat(up.versions()).filteredOn(v -> v.version().equals("007")).singleElement()
+        assertThat(up.versions()).filteredOn(v -> v.version().label().equals("007")).singleElement()
                 .satisfies(v -> assertThat(v.rowsSkipped()).isEqualTo(doomed));
         assertThat(verifier.verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         assertThat(Fixtures.tenantChecksums(db, maxIds)).isEqualTo(checksums);
