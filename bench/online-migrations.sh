@@ -17,6 +17,10 @@
 #   CLI_JAR=...       default: <repo>/cli/target/cli.jar
 #   PGBIN=/usr/lib/postgresql/15/bin
 #   KEEP_WORK=1       keep the temporary cluster directory and all raw logs
+#
+# Stop it with Ctrl-C or kill -TERM <pid>: the trap stops the server and
+# removes the temporary directory. (A script started with & from another
+# script ignores SIGINT, as bash does for background jobs; use TERM then.)
 set -euo pipefail
 
 SCALE=${SCALE:-10}
@@ -125,7 +129,15 @@ SERVER_STARTED=1
 q()  { "$PSQL" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PORT" -U postgres "$@"; }
 qv() { q -At "$@"; }
 JDBC="jdbc:postgresql://127.0.0.1:$PORT/$DB"
-cli() { java -jar "$CLI_JAR" "$@" --url "$JDBC" --user postgres; }
+# Long commands run in the background and are waited for, so that a TERM/INT
+# trap runs at once instead of after the command (cleanup kills them).
+waitable() {
+    "$@" &
+    local p=$!
+    BG_PIDS+=("$p")
+    wait "$p"
+}
+cli() { waitable java -jar "$CLI_JAR" "$@" --url "$JDBC" --user postgres; }
 
 # ---------------------------------------------------------------- start state
 T_SETUP=$(now)
@@ -286,7 +298,7 @@ phase() {   # name, floor-kind (fwd|undo), floor-arg, CLI args...
     log "phase $n: cli $* (under load)"
     local s e rc=0
     s=$(now)
-    timeout "$PHASE_TIMEOUT" java -jar "$CLI_JAR" "$@" --url "$JDBC" --user postgres >"$dir/cli.log" 2>&1 || rc=$?
+    waitable timeout "$PHASE_TIMEOUT" java -jar "$CLI_JAR" "$@" --url "$JDBC" --user postgres >"$dir/cli.log" 2>&1 || rc=$?
     e=$(now)
     sleep "$TAIL"
     stop_load
