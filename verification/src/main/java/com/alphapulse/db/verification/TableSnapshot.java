@@ -15,13 +15,24 @@ import java.util.TreeMap;
  *     has no such column, whose rows then form the one group {@link DataSnapshot#ALL_ROWS}
  * @param groups the digest of each group, by tenant id text ({@link DataSnapshot#NO_TENANT} for rows whose
  *     tenant_id is NULL); a tenant without rows has no group
+ * @param allColumns every column of the table, alphabetically
+ * @param fullGroups the digest of each group over {@code allColumns}: two snapshots of the table with the
+ *     same columns (taken at the same version, e.g. before a rollback and after the re-upgrade) are compared
+ *     on these, so a column value the round trip restored wrongly is seen too
  */
 public record TableSnapshot(String table, List<String> hashedColumns, boolean groupedByTenant,
-        Map<String, RowDigest> groups) {
+        Map<String, RowDigest> groups, List<String> allColumns, Map<String, RowDigest> fullGroups) {
 
     public TableSnapshot {
         hashedColumns = List.copyOf(hashedColumns);
         groups = Collections.unmodifiableMap(new TreeMap<>(groups));
+        allColumns = List.copyOf(allColumns);
+        fullGroups = Collections.unmodifiableMap(new TreeMap<>(fullGroups));
+    }
+
+    /** A snapshot whose checksums cover all of the table's columns, {@code hashedColumns}. */
+    public TableSnapshot(String table, List<String> hashedColumns, boolean groupedByTenant, Map<String, RowDigest> groups) {
+        this(table, hashedColumns, groupedByTenant, groups, hashedColumns, groups);
     }
 
     /** The digest of all rows of the table. */
@@ -36,6 +47,7 @@ public record TableSnapshot(String table, List<String> hashedColumns, boolean gr
 
     /** This table with all groups merged into the one group {@link DataSnapshot#ALL_ROWS}. */
     public TableSnapshot collapsed() {
-        return new TableSnapshot(table, hashedColumns, false, Map.of(DataSnapshot.ALL_ROWS, total()));
+        return new TableSnapshot(table, hashedColumns, false, Map.of(DataSnapshot.ALL_ROWS, total()), allColumns,
+                Map.of(DataSnapshot.ALL_ROWS, fullGroups.values().stream().reduce(RowDigest.EMPTY, RowDigest::plus)));
     }
 }

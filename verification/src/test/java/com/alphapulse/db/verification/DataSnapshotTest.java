@@ -39,6 +39,29 @@ class DataSnapshotTest {
         PostgresProvider.shared().dropDatabase(DB);
     }
 
+    @Test
+    @DisplayName("at one version every column counts: a wrong value in a column other versions lack is a difference")
+    void sameVersionComparesEveryColumn() {
+        com.alphapulse.db.migrations.MigrationSet set = com.alphapulse.db.testing.MigrationSets.fixture();
+        Database db = PostgresProvider.shared().createDatabase("snapshot_full");
+        try {
+            TestDatabases.migrate(db, set.head());
+            Verifier v = Verifier.on(db.dataSource(), set);
+            v.fill(FillOptions.of(2, 20));
+            TestDatabases.execute(db, "UPDATE entries SET reviewed_on = date '2024-05-01' + (id % 30)::int");
+            DataSnapshot before = v.snapshot();
+            assertThat(before.table("entries").orElseThrow().hashedColumns()).as("varies across versions").doesNotContain("reviewed_on");
+            assertThat(before.table("entries").orElseThrow().allColumns()).contains("reviewed_on");
+
+            // what a restore that forgot the column would leave: the rows, but not their values
+            TestDatabases.execute(db, "UPDATE entries SET reviewed_on = NULL WHERE id = (SELECT min(id) FROM entries)");
+            assertThat(Verifier.compare(before, v.snapshot()).differences())
+                    .extracting(SnapshotDifference::table).containsExactly("entries");
+        } finally {
+            PostgresProvider.shared().dropDatabase(db);
+        }
+    }
+
     private static long firstTrade(String tenant) {
         return TestDatabases.count(DB, "SELECT min(id) FROM trades WHERE tenant_id = '" + tenant + "'");
     }

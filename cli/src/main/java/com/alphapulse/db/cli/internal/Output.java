@@ -47,6 +47,14 @@ final class Output {
                 g.writeEndObject();
             }
         });
+        // identify's distances are keyed by version: the key is its label
+        m.addKeySerializer(SchemaVersion.class, new com.fasterxml.jackson.databind.JsonSerializer<SchemaVersion>() {
+            @Override
+            public void serialize(SchemaVersion v, com.fasterxml.jackson.core.JsonGenerator g,
+                    com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+                g.writeFieldName(v.label());
+            }
+        });
         return m;
     }
 

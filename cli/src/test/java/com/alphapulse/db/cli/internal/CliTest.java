@@ -160,6 +160,15 @@ class CliTest {
         assertThat(verify.exit()).as(verify.out()).isZero();
         assertThat(verify.out()).contains("PASS: the database is at 009");
         assertThat(Files.readString(junit)).contains("<testsuite", "testcase").doesNotContain("<failure");
+        // JSON renders the set's version (a class, not a record) and Version values by their labels.
+        Run verifyJson = on("verify", "-o", "json");
+        assertThat(verifyJson.exit()).as(verifyJson.err()).isZero();
+        assertThat(verifyJson.json().get("version").get("version").asText()).isEqualTo("009");
+        assertThat(verifyJson.json().get("version").get("undoScript").asText()).isEqualTo("U009__composite_indexes.sql");
+        Run plan = on("plan", "-1", "-o", "json");
+        assertThat(plan.exit()).as(plan.err()).isZero();
+        assertThat(plan.json().get("toVersion").asText()).isEqualTo("008");
+        assertThat(plan.json().get("steps").get(0).get("version").asText()).isEqualTo("009");
 
         Run data = on("demo-data", "--tenants", "2", "--scale", "0.02", "-o", "json");
         assertThat(data.exit()).as(data.err()).isZero();

@@ -8,6 +8,7 @@ import com.alphapulse.db.verification.SnapshotDifference.Kind;
 import com.alphapulse.db.verification.TableSnapshot;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -51,18 +52,22 @@ public final class SnapshotComparator {
             b = b.collapsed();
             a = a.collapsed();
         }
-        Set<String> tenants = new TreeSet<>(b.groups().keySet());
-        tenants.addAll(a.groups().keySet());
+        // Same columns on both sides (one version): compare every column, the ones versions add or drop too.
+        boolean full = b.allColumns().equals(a.allColumns());
+        Map<String, RowDigest> bg = full ? b.fullGroups() : b.groups();
+        Map<String, RowDigest> ag = full ? a.fullGroups() : a.groups();
+        Set<String> tenants = new TreeSet<>(bg.keySet());
+        tenants.addAll(ag.keySet());
         for (String tenant : tenants) {
-            RowDigest x = b.group(tenant);
-            RowDigest y = a.group(tenant);
-            boolean differs = sameColumns ? !x.equals(y) : x.rows() != y.rows();
+            RowDigest x = bg.getOrDefault(tenant, RowDigest.EMPTY);
+            RowDigest y = ag.getOrDefault(tenant, RowDigest.EMPTY);
+            boolean differs = sameColumns || full ? !x.equals(y) : x.rows() != y.rows();
             if (differs) {
                 String who = tenant.equals(DataSnapshot.ALL_ROWS) ? "" : " of tenant " + tenant;
                 String what = x.rows() != y.rows() ? x.rows() + " rows before, " + y.rows() + " after"
                         : "same " + x.rows() + " rows but different content";
-                out.add(new SnapshotDifference(Kind.ROWS_DIFFER, b.table(), tenant, x, y, b.hashedColumns(),
-                        a.hashedColumns(), "table " + b.table() + who + ": " + what));
+                out.add(new SnapshotDifference(Kind.ROWS_DIFFER, b.table(), tenant, x, y,
+                        full ? b.allColumns() : b.hashedColumns(), full ? a.allColumns() : a.hashedColumns(), "table " + b.table() + who + ": " + what));
             }
         }
     }

@@ -108,27 +108,39 @@ public final class Snapshotter {
             if (only != null && !only.contains(table)) {
                 continue;
             }
-            List<String> hashed = new ArrayList<>(e.getValue());
+            List<String> all = new ArrayList<>(e.getValue());
+            List<String> hashed = new ArrayList<>(all);
             hashed.removeAll(varying.getOrDefault(table, Set.of()));
             boolean grouped = e.getValue().contains(TenancyRules.TENANT_COLUMN);
-            tables.add(new TableSnapshot(table, hashed, grouped, digest(c, table, hashed, grouped)));
+            Map<String, RowDigest[]> digests = digest(c, table, hashed, all, grouped);
+            Map<String, RowDigest> common = new LinkedHashMap<>();
+            Map<String, RowDigest> full = new LinkedHashMap<>();
+            digests.forEach((k, v) -> {
+                common.put(k, v[0]);
+                full.put(k, v[1]);
+            });
+            tables.add(new TableSnapshot(table, hashed, grouped, common, all, full));
         }
         return new DataSnapshot(at, tables);
     }
 
-    private static Map<String, RowDigest> digest(Connection c, String table, List<String> hashed, boolean grouped)
-            throws SQLException {
+    private static String hash(List<String> columns) {
         StringBuilder row = new StringBuilder("ROW(");
-        for (int i = 0; i < hashed.size(); i++) {
-            row.append(i == 0 ? "" : ", ").append("t.").append(Jdbc.ident(hashed.get(i)));
+        for (int i = 0; i < columns.size(); i++) {
+            row.append(i == 0 ? "" : ", ").append("t.").append(Jdbc.ident(columns.get(i)));
         }
         row.append(")::text");
-        String rowText = hashed.isEmpty() ? "''" : row.toString();
-        String hash = "('x' || substr(md5(" + rowText + "), 1, 16))::bit(64)::bigint";
+        String rowText = columns.isEmpty() ? "''" : row.toString();
+        return "('x' || substr(md5(" + rowText + "), 1, 16))::bit(64)::bigint";
+    }
+
+    /** Per group: the digest over {@code hashed} and the one over {@code all}. */
+    private static Map<String, RowDigest[]> digest(Connection c, String table, List<String> hashed, List<String> all,
+            boolean grouped) throws SQLException {
         String group = grouped ? "t.tenant_id::text" : "NULL::text";
-        String sql = "SELECT " + group + ", count(*), sum(" + hash + ") FROM " + Jdbc.table(table) + " AS t"
-                + (grouped ? " GROUP BY 1" : "");
-        Map<String, RowDigest> groups = new LinkedHashMap<>();
+        String sql = "SELECT " + group + ", count(*), sum(" + hash(hashed) + "), sum(" + hash(all) + ") FROM "
+                + Jdbc.table(table) + " AS t" + (grouped ? " GROUP BY 1" : "");
+        Map<String, RowDigest[]> groups = new LinkedHashMap<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             while (rs.next()) {
                 long rows = rs.getLong(2);
@@ -138,8 +150,10 @@ public final class Snapshotter {
                 String key = grouped ? (rs.getString(1) == null ? DataSnapshot.NO_TENANT : rs.getString(1))
                         : DataSnapshot.ALL_ROWS;
                 BigDecimal sum = rs.getBigDecimal(3);
+                BigDecimal fullSum = rs.getBigDecimal(4);
                 // sum(bigint) is numeric and never overflows; wrapping it to 64 bits keeps the sum additive.
-                groups.put(key, new RowDigest(rows, sum == null ? 0 : sum.toBigInteger().longValue()));
+                groups.put(key, new RowDigest[] {new RowDigest(rows, sum == null ? 0 : sum.toBigInteger().longValue()),
+                    new RowDigest(rows, fullSum == null ? 0 : fullSum.toBigInteger().longValue())});
             }
         }
         return groups;
