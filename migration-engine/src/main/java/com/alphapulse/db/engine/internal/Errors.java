@@ -59,7 +59,7 @@ final class Errors {
                 ServerErrorMessage m = p.getServerErrorMessage();
                 text = oneLine(m.getMessage());
                 if (m.getDetail() != null && !m.getDetail().isBlank()) {
-                    text += " (detail: " + oneLine(m.getDetail()) + ")";
+                    text += " (detail: " + withoutRowValues(oneLine(m.getDetail())) + ")";
                 }
                 if (m.getHint() != null && !m.getHint().isBlank()) {
                     text += " (hint: " + oneLine(m.getHint()) + ")";
@@ -71,6 +71,19 @@ final class Errors {
             return text + (state == null || state.isEmpty() ? "" : " [SQLSTATE " + state + "]");
         }
         return firstLine(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+    }
+
+    private static final java.util.regex.Pattern FAILING_ROW = java.util.regex.Pattern.compile("Failing row contains \\(.*\\)\\.?");
+    private static final java.util.regex.Pattern KEY_VALUE = java.util.regex.Pattern.compile(
+            "(Key \\([^)]*\\))=\\(.*?\\)( already exists| is not present| is still referenced| conflicts| is duplicated)");
+
+    /**
+     * A DETAIL without the row values PostgreSQL quotes ("Failing row contains (…)", "Key (email)=(…)"): they
+     * are tenant data, and the message goes to a terminal, CI logs and the journal. The names stay.
+     */
+    static String withoutRowValues(String detail) {
+        String d = FAILING_ROW.matcher(detail).replaceAll("Failing row contains (values withheld).");
+        return KEY_VALUE.matcher(d).replaceAll("$1=(value withheld)$2");
     }
 
     /** {@code text}'s lines joined with "; ", for server texts that may span lines (a DETAIL per dependent object). */

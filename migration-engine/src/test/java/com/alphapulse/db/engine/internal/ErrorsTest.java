@@ -39,15 +39,17 @@ class ErrorsTest {
     }
 
     @Test
-    @DisplayName("a unique violation keeps its DETAIL, on one line, with the password scrubbed from it")
+    @DisplayName("a unique violation keeps its DETAIL on one line, the key's value withheld and the password scrubbed")
     void detail_is_kept_and_scrubbed() throws SQLException {
         SQLException e = failureOf("CREATE TABLE codes (code text PRIMARY KEY)", "INSERT INTO codes VALUES ('Pw-9x-secret')",
                 "INSERT INTO codes VALUES ('Pw-9x-secret')");
         assertThat(Errors.describe(e)).isEqualTo("duplicate key value violates unique constraint \"codes_pkey\" "
-                + "(detail: Key (code)=(Pw-9x-secret) already exists.) [SQLSTATE 23505]");
+                + "(detail: Key (code)=(value withheld) already exists.) [SQLSTATE 23505]");
         MigrationException m = Errors.translate(withSecret("Pw-9x-secret"), "undo of 009 rolled back", e);
         assertThat(m.getMessage()).isEqualTo("undo of 009 rolled back: duplicate key value violates unique constraint "
-                + "\"codes_pkey\" (detail: Key (code)=(****) already exists.) [SQLSTATE 23505]");
+                + "\"codes_pkey\" (detail: Key (code)=(value withheld) already exists.) [SQLSTATE 23505]");
+        assertThat(Errors.translate(withSecret("Pw-9x-secret"), "x", new SQLException("login as Pw-9x-secret failed"))
+                .getMessage()).doesNotContain("Pw-9x-secret");
         assertThat(m.code()).isEqualTo(MigrationException.Code.FAILED);
     }
 
@@ -59,6 +61,22 @@ class ErrorsTest {
         assertThat(Errors.describe(e)).isEqualTo("cannot drop column b of table t because other objects depend on it "
                 + "(detail: view v1 depends on column b of table t; view v2 depends on column b of table t) "
                 + "(hint: Use DROP ... CASCADE to drop the dependent objects too.) [SQLSTATE 2BP01]");
+    }
+
+    @Test
+    @DisplayName("a DETAIL keeps the names but not the row values it quotes: they are tenant data")
+    void detail_values_are_withheld() throws Exception {
+        try (java.sql.Connection c = DB.connect(); java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE secrets (id int PRIMARY KEY, email text UNIQUE, api_key text NOT NULL)");
+            st.execute("INSERT INTO secrets VALUES (1, 'alice@tenant-a.example', 'sk-live-123')");
+            java.sql.SQLException dup = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> st.execute("INSERT INTO secrets VALUES (2, 'alice@tenant-a.example', 'sk-live-456')"), java.sql.SQLException.class);
+            java.sql.SQLException nul = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> st.execute("INSERT INTO secrets VALUES (3, 'bob@tenant-b.example', NULL)"), java.sql.SQLException.class);
+            assertThat(Errors.describe(dup)).contains("Key (email)=(value withheld) already exists", "[SQLSTATE 23505]")
+                    .doesNotContain("alice");
+            assertThat(Errors.describe(nul)).contains("api_key", "Failing row contains (values withheld)").doesNotContain("bob");
+        }
     }
 
     private static EngineSettings withSecret(String secret) {
