@@ -89,6 +89,7 @@ class VerifierFillTest {
                     ip          inet NOT NULL,
                     tags        text[] NOT NULL,
                     note        text,
+                    "owner's memo" text NOT NULL,
                     CONSTRAINT uq_orders_ref UNIQUE (ref)
                 );
                 """);
@@ -98,6 +99,8 @@ class VerifierFillTest {
         assertThat(TestDatabases.count(TYPED, "SELECT count(DISTINCT side) FROM orders")).isEqualTo(2);
         assertThat(TestDatabases.count(TYPED, "SELECT count(DISTINCT state) FROM orders")).isEqualTo(3);
         assertThat(TestDatabases.count(TYPED, "SELECT count(DISTINCT ref) FROM orders")).as("unique varchar(8)").isEqualTo(300);
+        assertThat(TestDatabases.count(TYPED, "SELECT count(*) FROM orders WHERE \"owner's memo\" LIKE 'owner''s memo%'"))
+                .as("a quote in a column name stays inside its literal").isEqualTo(300);
         assertThat(TestDatabases.count(TYPED, "SELECT count(*) FROM orders WHERE note IS NULL")).as("nullable left empty")
                 .isEqualTo(300);
         assertThat(TestDatabases.count(TYPED, "SELECT count(DISTINCT placed_at) FROM orders"))

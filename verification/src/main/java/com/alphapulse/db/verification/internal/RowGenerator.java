@@ -302,13 +302,15 @@ final class RowGenerator {
         int length = col.length();
         if (length > 0 && length < 40) {
             // Keep the end: the row number and run tag are what make the value unique.
-            return "right(" + (length < 20 ? uniquePart.replace("-' || g", "' || g") : value) + ", " + length + ")";
+            // The separator stays: without it tenant 1's row 11 and tenant 11's row 1 would read the same.
+            return "right(" + (length < 20 ? uniquePart : value) + ", " + length + ")";
         }
         return value;
     }
 
+    /** The start of a column name, as text inside a SQL string literal: a name read from the catalog may hold a quote. */
     private static String prefix(String name, int max) {
-        return name.length() <= max ? name : name.substring(0, max);
+        return (name.length() <= max ? name : name.substring(0, max)).replace("'", "''");
     }
 
     private String number(Tables.Table t, Tables.Column col, int ordinal, boolean unique) {
