@@ -8,6 +8,7 @@ import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.verification.Verifier;
 import org.junit.jupiter.api.DisplayName;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 /** upgrade and downgrade refuse a live catalog that does not match the recorded version, unless forced; warnings never block. */
@@ -60,6 +61,32 @@ class CatalogGuardTest {
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("7")).warnings()).hasSize(2);
             assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
             assertThat(engine.downgrade("007", DowngradeOptions.defaults()).toVersion().label()).isEqualTo("007");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a history with a version this set does not have (applied by a newer release) is refused, forced or not, and nothing changes")
+    void future_versions_are_refused_even_when_forced() {
+        Database db = Fixtures.database("guard_future");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("head");
+            int future = AlphaPulseSchema.migrations().head().number() + 1;
+            exec(db, "INSERT INTO public.flyway_schema_history (installed_rank, version, description, type, script, checksum, "
+                    + "installed_by, execution_time, success) SELECT max(installed_rank) + 1, '" + future + "', 'from a newer release', "
+                    + "'SQL', 'V" + future + "__newer.sql', 1, current_user, 0, true FROM public.flyway_schema_history");
+            Fixtures.State before = Fixtures.state(db);
+            for (ThrowingCallable call : java.util.List.<ThrowingCallable>of(
+                    () -> engine.downgrade("-1", DowngradeOptions.defaults().withForce(true)),
+                    () -> engine.upgrade("head", UpgradeOptions.defaults().withForce(true)),
+                    () -> engine.plan("-1"))) {
+                MigrationException e = failure(call);
+                assertThat(e.code()).isEqualTo(MigrationException.Code.UNKNOWN_VERSION);
+                assertThat(e.getMessage()).contains(String.format("%03d", future)).contains("nothing was changed");
+            }
+            Fixtures.assertUnchanged(db, before);
         } finally {
             Fixtures.drop(db);
         }

@@ -45,7 +45,7 @@ public final class Downgrader {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try {
-            HistoryTable.State state = requireHistory(c);
+            HistoryTable.State state = requireHistory(c, s);
             Version target = Targets.downgrade(s.migrations(), targetText, state.current());
             return Planner.plan(c, s, state.current(), target, state.failed(), start).result();
         } catch (SQLException | RuntimeException e) {
@@ -61,13 +61,13 @@ public final class Downgrader {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try {
-            HistoryTable.State state = requireHistory(c);
+            HistoryTable.State state = requireHistory(c, s);
             Version target = Targets.downgrade(s.migrations(), targetText, state.current());
             Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target));
             FlywaySupport.verifyApplied(s);
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
                 // Re-read under the lock: another run may have moved the database since.
-                state = requireHistory(c);
+                state = requireHistory(c, s);
                 target = Targets.downgrade(s.migrations(), targetText, state.current());
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock. A failed version is refused by the plan with repair's
@@ -95,12 +95,13 @@ public final class Downgrader {
         }
     }
 
-    static HistoryTable.State requireHistory(Connection c) throws SQLException {
+    static HistoryTable.State requireHistory(Connection c, EngineSettings s) throws SQLException {
         HistoryTable.State state = HistoryTable.state(c);
         if (!state.exists()) {
             throw new MigrationException(Code.NO_HISTORY, "the database has no " + HistoryTable.QUALIFIED
                     + " table, so no version is recorded; upgrade it, or stamp the version it is at");
         }
+        HistoryTable.requireKnown(state, s.migrations());
         return state;
     }
 

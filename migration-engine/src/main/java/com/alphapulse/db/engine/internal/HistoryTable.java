@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine.internal;
 
+import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.Version;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -68,6 +69,25 @@ final class HistoryTable {
             }
         }
         return new State(true, Version.of(current), failed, rows);
+    }
+
+    /**
+     * Refuses, whatever the caller forces, a history that records versions the migration set does not have
+     * (newer scripts applied by a newer release): undoing or applying the set's versions underneath them
+     * would leave a history that describes no catalog. Flyway itself ignores such "future" versions.
+     */
+    static void requireKnown(State state, MigrationSet set) {
+        List<String> unknown = new ArrayList<>();
+        for (Row row : state.rows()) {
+            if (row.number() > 0 && !"BASELINE".equals(row.type()) && set.get(Version.of(row.number())).isEmpty()) {
+                unknown.add(Version.of(row.number()).label());
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new com.alphapulse.db.engine.MigrationException(com.alphapulse.db.engine.MigrationException.Code.UNKNOWN_VERSION,
+                    "the history records version(s) " + String.join(", ", unknown) + " that this migration set ("
+                            + set.labels() + ") does not have; use the release that applied them; nothing was changed");
+        }
     }
 
     /** Deletes every row of version {@code number} (failed ones included); returns how many. */

@@ -38,7 +38,7 @@ public final class Repairer {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try (AdvisoryLock lock = AdvisoryLock.acquire(s, "repair")) {
-            HistoryTable.State state = Downgrader.requireHistory(c);
+            HistoryTable.State state = Downgrader.requireHistory(c, s);
             FlywaySupport.verifyApplied(s, acceptEditedScripts);
             List<String> actions = new ArrayList<>();
             Set<String> dropped = new LinkedHashSet<>();

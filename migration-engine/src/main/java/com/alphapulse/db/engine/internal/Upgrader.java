@@ -33,7 +33,7 @@ public final class Upgrader {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try {
-            HistoryTable.State state = check(c);
+            HistoryTable.State state = check(c, s);
             Version target = Targets.upgrade(s.migrations(), targetText, state.current());
             if (target.equals(state.current())) {
                 return new UpgradeResult(state.current(), target, List.of(),
@@ -41,7 +41,7 @@ public final class Upgrader {
             }
             FlywaySupport.verifyApplied(s);
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "upgrade")) {
-                state = check(c);
+                state = check(c, s);
                 target = Targets.upgrade(s.migrations(), targetText, state.current());
                 Version from = state.current();
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
@@ -110,8 +110,9 @@ public final class Upgrader {
     }
 
     /** The history, refusing a database that has tables but no history, or a failed version. */
-    private static HistoryTable.State check(Connection c) throws SQLException {
+    private static HistoryTable.State check(Connection c, EngineSettings s) throws SQLException {
         HistoryTable.State state = HistoryTable.state(c);
+        HistoryTable.requireKnown(state, s.migrations());
         if (!state.exists()) {
             long tables = ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM pg_class k JOIN pg_namespace n "
                     + "ON n.oid = k.relnamespace WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p')")).longValue();
