@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -131,6 +132,26 @@ class BadInputTest {
         assertThat(down.code()).isEqualTo(Code.CHECKSUM_MISMATCH);
         assertThat(down.getMessage()).contains("005").contains("V005__tenants.sql");
         assertThat(failure(() -> e.upgrade("head")).code()).isEqualTo(Code.CHECKSUM_MISMATCH);
+        Fixtures.assertUnchanged(DB, before);
+    }
+
+    @Test
+    @DisplayName("a script in the location that the set does not list (a stray V, an R__) is refused before Flyway could apply it")
+    void scripts_the_set_does_not_list(@TempDir Path dir) throws IOException {
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
+            Files.writeString(dir.resolve(v.migrationScript()), v.migrationSql());
+        }
+        try (InputStream conf = getClass().getClassLoader().getResourceAsStream("db/alphapulse/migration/V009__composite_indexes.sql.conf")) {
+            Files.write(dir.resolve("V009__composite_indexes.sql.conf"), conf.readAllBytes());
+        }
+        Files.writeString(dir.resolve("V950__stray.sql"), "CREATE TABLE public.stray (id int);\n");
+        Files.writeString(dir.resolve("R__report_view.sql"), "CREATE OR REPLACE VIEW public.stray_view AS SELECT 1 AS one;\n");
+        MigrationEngine e = Fixtures.config(DB).migrationLocations("filesystem:" + dir).load();
+        Fixtures.State before = Fixtures.state(DB);
+        for (MigrationException m : List.of(failure(() -> e.upgrade("head")), failure(() -> e.downgrade("-1", DowngradeOptions.defaults())))) {
+            assertThat(m.code()).isEqualTo(Code.PRECONDITION_FAILED);
+            assertThat(m.getMessage()).contains("V950__stray.sql").contains("R__report_view.sql").contains("nothing was changed");
+        }
         Fixtures.assertUnchanged(DB, before);
     }
 

@@ -34,6 +34,7 @@ public final class MigrationSet {
     private final Path directory;
     private final String jooqPackagePrefix;
     private final List<SchemaVersion> versions;
+    private final java.util.concurrent.ConcurrentHashMap<Object, Object> derived = new java.util.concurrent.ConcurrentHashMap<>();
 
     private MigrationSet(String name, ClassLoader loader, String resourceRoot, Path directory, String jooqPackagePrefix,
             List<SetFiles.Entry> entries) {
@@ -84,6 +85,15 @@ public final class MigrationSet {
 
     /** The file name of the index under the set's root. */
     public static final String INDEX = SetFiles.INDEX;
+
+    /**
+     * Data derived from this set (e.g. its parsed expected catalogs), computed once and kept exactly as long
+     * as the set: a caller that builds sets on the fly leaks nothing into a static cache.
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Object key, java.util.function.Supplier<T> compute) {
+        return (T) derived.computeIfAbsent(key, k -> compute.get());
+    }
 
     /** A name for messages: the resource root or the directory. */
     public String name() {

@@ -92,6 +92,7 @@ public final class SchemaVersion implements Comparable<SchemaVersion> {
         return set.jooqSchema(this);
     }
 
+    /** By version; consistent with {@link #equals} only among the versions of one set, which is how they are sorted. */
     @Override
     public int compareTo(SchemaVersion other) {
         return version.compareTo(other.version);

@@ -61,7 +61,8 @@ public final class SchemaCodegen {
                 args.length > 4 ? args[4] : null, args.length > 5 ? args[5] : null);
         String hash = inputHash(request, args[3]);
         Path stamp = request.resourcesOut().resolve(".inputs.sha256");
-        if (Files.exists(stamp) && Files.readString(stamp).equals(hash) && Files.isDirectory(request.javaOut())) {
+        if (Files.exists(stamp) && Files.readString(stamp).equals(hash) && Files.isDirectory(request.javaOut())
+                && Files.isDirectory(request.resourcesOut().resolve("expected"))) {
             LOG.info("schema unchanged ({}), generated sources are up to date", hash.substring(0, 12));
             return;
         }
@@ -151,6 +152,8 @@ public final class SchemaCodegen {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         digest.update(GENERATOR_REVISION.getBytes(StandardCharsets.UTF_8));
         digest.update(postgresVersion.getBytes(StandardCharsets.UTF_8));
+        // another jOOQ generates other sources
+        digest.update(org.jooq.Constants.FULL_VERSION.getBytes(StandardCharsets.UTF_8));
         digest.update(String.valueOf(request.packagePrefix()).getBytes(StandardCharsets.UTF_8));
         digest.update(String.valueOf(request.headPackage()).getBytes(StandardCharsets.UTF_8));
         // an external server (see PostgresProvider) may be another major than the embedded binaries

@@ -34,6 +34,17 @@ final class FlywaySupport {
         return config.load();
     }
 
+    private static boolean inSet(EngineSettings s, MigrationInfo i) {
+        if (!i.isVersioned() || i.getVersion() == null) {
+            return false;
+        }
+        try {
+            return s.migrations().get(com.alphapulse.db.migrations.Version.fromFlyway(i.getVersion().getVersion())).isPresent();
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
     static MigrationInfo[] info(EngineSettings s) {
         try {
             return flyway(s).info().all();
@@ -54,7 +65,22 @@ final class FlywaySupport {
     static void verifyApplied(EngineSettings s, boolean acceptEdits) {
         List<String> changed = new ArrayList<>();
         List<String> missing = new ArrayList<>();
-        for (MigrationInfo i : info(s)) {
+        List<String> strangers = new ArrayList<>();
+        MigrationInfo[] all = info(s);
+        for (MigrationInfo i : all) {
+            // Flyway scans the location; the set is its index. A script the set does not list (a stale V, an R__)
+            // would be applied by Flyway behind the engine's back, with no undo script and no expected catalog.
+            if (i.getState().isResolved() && i.getState() != MigrationState.BASELINE && !inSet(s, i)) {
+                strangers.add(i.getScript());
+            }
+        }
+        if (!strangers.isEmpty()) {
+            throw new MigrationException(Code.PRECONDITION_FAILED, "Flyway finds script(s) " + String.join(", ", strangers)
+                    + " in " + String.join(", ", s.locations()) + " that migration set " + s.migrations().name()
+                    + " does not list (every version needs V and U scripts of the set; repeatable migrations are not supported); "
+                    + "nothing was changed");
+        }
+        for (MigrationInfo i : all) {
             // A failed row is repair's business (its checksum may be anything); only applied versions count.
             if (!i.isVersioned() || i.getState() == MigrationState.BASELINE || !i.getState().isApplied()
                     || i.getState() == MigrationState.FAILED) {

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Result;
@@ -31,9 +30,8 @@ import org.jooq.impl.DSL;
  */
 final class ExpectedState {
 
-    // Keyed by the version object, which is bound to its set: two sets never share an entry.
-    private static final Map<SchemaVersion, ExpectedState> CACHE = new ConcurrentHashMap<>();
-    private static final Map<MigrationSet, Map<String, Set<String>>> VARYING = new ConcurrentHashMap<>();
+    // Kept on the set itself (MigrationSet.derived): as long as the set lives, and never shared between sets.
+    private record Key(String what, int version) {}
 
     private final SchemaVersion version;
     private final Catalog catalog;
@@ -47,7 +45,7 @@ final class ExpectedState {
 
     /** The expected state of {@code version}, parsed once per JVM. */
     static ExpectedState of(SchemaVersion version) {
-        return CACHE.computeIfAbsent(version, ExpectedState::load);
+        return version.set().derived(new Key("expected", version.number()), () -> load(version));
     }
 
     private static ExpectedState load(SchemaVersion version) {
@@ -104,7 +102,7 @@ final class ExpectedState {
      * migration adds or drops (tenant_id). Computed from the expected state of every version of the set.
      */
     static Map<String, Set<String>> varyingColumns(MigrationSet set) {
-        return VARYING.computeIfAbsent(set, ExpectedState::computeVarying);
+        return set.derived(new Key("varying", 0), () -> computeVarying(set));
     }
 
     private static Map<String, Set<String>> computeVarying(MigrationSet set) {
