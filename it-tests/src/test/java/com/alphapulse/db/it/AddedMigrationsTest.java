@@ -5,15 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.alphapulse.db.codegen.SchemaCodegen;
 import com.alphapulse.db.engine.DowngradeOptions;
 import com.alphapulse.db.engine.DowngradeResult;
+import com.alphapulse.db.engine.EngineConfig;
 import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.PlanResult;
-import com.alphapulse.db.engine.RehearseOptions;
-import com.alphapulse.db.engine.RehearseResult;
 import com.alphapulse.db.engine.Risk;
 import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.rehearsal.RehearseOptions;
+import com.alphapulse.db.rehearsal.RehearseResult;
+import com.alphapulse.db.rehearsal.Rehearsals;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.testing.AlphaPulseRows;
 import com.alphapulse.db.testing.MigrationSets;
@@ -92,9 +94,13 @@ class AddedMigrationsTest {
         PG.dropDatabase(DB);
     }
 
-    MigrationEngine engine(Database db) {
+    EngineConfig config(Database db) {
         return MigrationEngine.configure().dataSource(db.dataSource()).migrations(set).reason("added migrations")
-                .lockTimeout(Duration.ofSeconds(2)).load();
+                .lockTimeout(Duration.ofSeconds(2));
+    }
+
+    MigrationEngine engine(Database db) {
+        return config(db).load();
     }
 
     @Test
@@ -164,7 +170,7 @@ class AddedMigrationsTest {
     void rehearsal_covers_the_added_versions() {
         Database db = PG.createDatabase("added_rehearsal");
         try {
-            RehearseResult r = engine(db).rehearse(new RehearseOptions(2, 0.05, 7, RehearseOptions.DEFAULT_RECOVERY_TARGET));
+            RehearseResult r = Rehearsals.on(config(db)).rehearse(new RehearseOptions(2, 0.05, 7, RehearseOptions.DEFAULT_RECOVERY_TARGET));
             assertThat(r.rows()).extracting(RehearseResult.Row::migration).contains(columnVersion, tableVersion);
             assertThat(r.rows()).allSatisfy(row -> assertThat(row.passed()).as("%s: %s", row.migration(), row.error()).isTrue());
             assertThat(r.passed()).isTrue();

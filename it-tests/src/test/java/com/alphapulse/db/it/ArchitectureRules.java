@@ -33,6 +33,7 @@ final class ArchitectureRules {
         m.put("schema", "com.alphapulse.db.schema");
         m.put("verification", "com.alphapulse.db.verification");
         m.put("migration-engine", "com.alphapulse.db.engine");
+        m.put("rehearsal", "com.alphapulse.db.rehearsal");
         m.put("tenant-model", "com.alphapulse.tenant");
         m.put("cli", "com.alphapulse.db.cli");
         return m;
@@ -82,12 +83,17 @@ final class ArchitectureRules {
     static final ArchRule tenant_model_needs_no_tooling_modules = noClasses()
             .that().resideInAPackage("com.alphapulse.tenant..")
             .should().dependOnClassesThat().resideInAnyPackage(
-                    "com.alphapulse.db.engine..", "com.alphapulse.db.verification..",
+                    "com.alphapulse.db.engine..", "com.alphapulse.db.rehearsal..", "com.alphapulse.db.verification..",
                     "com.alphapulse.db.postgres..", "org.flywaydb..");
 
     static final ArchRule verification_never_depends_on_the_engine = noClasses()
             .that().resideInAPackage("com.alphapulse.db.verification..")
             .should().dependOnClassesThat().resideInAPackage("com.alphapulse.db.engine..");
+
+    // Rehearsal, demo data and the runbook sit above the engine and verification, never the other way round.
+    static final ArchRule engine_and_verification_never_depend_on_the_rehearsal = noClasses()
+            .that().resideInAnyPackage("com.alphapulse.db.engine..", "com.alphapulse.db.verification..")
+            .should().dependOnClassesThat().resideInAPackage("com.alphapulse.db.rehearsal..");
 
     static final ArchRule internal_packages_are_used_only_by_their_own_module = classes()
             .that(DescribedPredicate.describe("belong to a module", (JavaClass c) -> moduleOf(c).isPresent()))

@@ -1,14 +1,15 @@
 package com.alphapulse.db.engine;
 
-import com.alphapulse.db.engine.internal.Rehearsal;
-import com.alphapulse.db.engine.internal.Runbook;
-import com.alphapulse.db.engine.internal.DemoData;
 import com.alphapulse.db.engine.internal.Downgrader;
+import com.alphapulse.db.engine.internal.EngineConnections;
 import com.alphapulse.db.engine.internal.EngineSettings;
 import com.alphapulse.db.engine.internal.Repairer;
 import com.alphapulse.db.engine.internal.Stamper;
 import com.alphapulse.db.engine.internal.StatusReader;
+import com.alphapulse.db.engine.internal.UndoDescription;
 import com.alphapulse.db.engine.internal.Upgrader;
+import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.Version;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.stream.Collectors;
@@ -29,7 +30,7 @@ import org.postgresql.ds.common.BaseDataSource;
  * engine.upgrade("head");
  * }</pre>
  *
- * <p>Mutating verbs (upgrade, downgrade, stamp, repair, loadDemoData) take a per-database advisory lock for
+ * <p>Mutating verbs (upgrade, downgrade, stamp, repair, and {@link #withLock}) take a per-database advisory lock for
  * the whole run; a second run is refused at once with {@code LOCKED}. The engine keeps its journal and
  * archive in schema {@code alphapulse_migration}, created on first use.
  */
@@ -127,32 +128,52 @@ public final class MigrationEngine {
         return Repairer.run(settings, acceptEditedScripts);
     }
 
-    /** Inserts realistic multi-tenant demo data; the database must be at 007 or later. */
-    public LoadDemoDataResult loadDemoData(DemoDataOptions options) {
-        return DemoData.load(settings, Objects.requireNonNull(options, "options"));
+    /**
+     * The undo of {@code version} of {@code set} as its statements and the expected catalogs describe it:
+     * risk, whether the loss is archived, actions, locks and the SECURITY warnings of the version below.
+     * Needs no database; {@link #plan} says the same with counts on live data. Refused with
+     * {@code UNKNOWN_VERSION} for a version the set does not have.
+     */
+    public static DescribeUndoResult describeUndo(MigrationSet set, Version version) {
+        return UndoDescription.describe(Objects.requireNonNull(set, "set"), Objects.requireNonNull(version, "version"));
+    }
+
+    /** The migration set this engine migrates and rolls back. */
+    public MigrationSet migrations() {
+        return settings.migrations();
     }
 
     /**
-     * Rehearses every rollback on this engine's database, which must be an empty scratch database: migrates
-     * it to head, loads demo data, then for each migration from head down to 005 rolls back one version,
-     * verifies, re-upgrades, verifies and compares data snapshots, then does the same for head to 002 and
-     * back, and runs the isolation probe. Refused with {@code PRECONDITION_FAILED}, before anything runs,
-     * when schema public has any table. Failures of a step (the steps down between rows and the way back up
-     * included) are reported in a row, not thrown.
+     * The data source the engine connects through: the configured one, or the one it built from the URL. For
+     * modules built on the engine that also verify (e.g. {@code Verifier.on(engine.dataSource(), set)}).
      */
-    public RehearseResult rehearse(RehearseOptions options) {
-        return new Rehearsal(this, settings).run(Objects.requireNonNull(options, "options"));
+    public DataSource dataSource() {
+        return settings.dataSource();
+    }
+
+    /** How messages name the database: {@code host:port/database as user}, never a password. */
+    public String database() {
+        return settings.target();
     }
 
     /**
-     * The rollback runbook, from the migrations' own metadata and, when given, a rehearsal's measured times.
-     * Needs no database.
-     *
-     * @param set the migration set to write the runbook of
-     * @param lastRehearsal the rehearsal to quote, or null
+     * Runs {@code work} on one of the engine's connections, for a module built on the engine that needs
+     * plain SQL (a check before it starts, say). A failure becomes a {@link MigrationException} the way the
+     * engine's own do: "cannot {@code verb}: " and PostgreSQL's message, the code from its SQLSTATE, the
+     * password scrubbed.
      */
-    public static RunbookResult runbook(com.alphapulse.db.migrations.MigrationSet set, RehearseResult lastRehearsal) {
-        return Runbook.write(java.util.Objects.requireNonNull(set, "set"), lastRehearsal);
+    public <T> T withConnection(String verb, ConnectionWork<T> work) {
+        return EngineConnections.withConnection(settings, Objects.requireNonNull(verb, "verb"), Objects.requireNonNull(work, "work"));
+    }
+
+    /**
+     * {@link #withConnection} while holding this database's migration lock, as the mutating verbs do, so that
+     * e.g. loading demo data never interleaves with a downgrade; refused with {@code LOCKED} when another run
+     * holds it. The lock is the session's, not the thread's: a mutating verb of any engine called inside
+     * {@code work} is refused with {@code LOCKED}; reading verbs (status, history, plan) are fine.
+     */
+    public <T> T withLock(String verb, ConnectionWork<T> work) {
+        return EngineConnections.withLock(settings, Objects.requireNonNull(verb, "verb"), Objects.requireNonNull(work, "work"));
     }
 
     private static EngineSettings settings(EngineConfig config) {

@@ -1,7 +1,8 @@
 /**
  * The AlphaPulse migration engine. {@link com.alphapulse.db.engine.MigrationEngine} is the facade:
  * {@code status}, {@code history}, {@code upgrade}, {@code plan}, {@code downgrade}, {@code stamp},
- * {@code repair} and {@code loadDemoData}, each returning a {@code <Verb>Result} record with measured
+ * {@code repair} (and, for modules built on it, {@code describeUndo}, {@code withConnection} and
+ * {@code withLock}), each returning a {@code <Verb>Result} record with measured
  * durations or throwing a {@link com.alphapulse.db.engine.MigrationException} whose
  * {@link com.alphapulse.db.engine.MigrationException.Code} is stable.
  *

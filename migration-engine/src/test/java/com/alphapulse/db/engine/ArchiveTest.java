@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.Verifier;
 import java.util.List;
@@ -31,7 +32,7 @@ class ArchiveTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("head");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 61));
+            AlphaPulseRows.load(db, 2, 250);
             exec(db, "CREATE ROLE " + role + " NOLOGIN", "GRANT SELECT ON public.users, public.trades TO " + role,
                     "GRANT UPDATE (email) ON public.users TO " + role);
             DataSnapshot before = Verifier.on(db.dataSource()).snapshot();
@@ -72,7 +73,7 @@ class ArchiveTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("head");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 67));
+            AlphaPulseRows.load(db, 2, 250);
             Map<String, String> checksums = Fixtures.tenantChecksums(db, null);
             DowngradeResult down = engine.downgrade("002", DowngradeOptions.defaults());
             List<String> pending = engine.status().pendingRestores().stream().map(p -> p.version() + " " + p.table() + " " + p.rows())
@@ -113,7 +114,7 @@ class ArchiveTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("head");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 53));
+            AlphaPulseRows.load(db, 2, 250);
             long tenantRows = count(db, "SELECT count(*) FROM public.tenants");
             engine.downgrade("002", DowngradeOptions.defaults());
             assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_columns WHERE table_name = 'users'")).isPositive();
@@ -155,7 +156,7 @@ class ArchiveTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("head");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 59));
+            AlphaPulseRows.load(db, 2, 250);
             long signals = count(db, "SELECT count(*) FROM public.agent_signals");
             assertThat(signals).isGreaterThan(3);
             engine.downgrade("006", DowngradeOptions.defaults());

@@ -9,6 +9,7 @@ import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ class BadInputTest {
     static void at007WithData() {
         engine = Fixtures.engine(DB);
         engine.upgrade("007");
-        engine.loadDemoData(new DemoDataOptions(2, 0.005, 3));
+        AlphaPulseRows.load(DB, 2, 250);
     }
 
     @AfterAll

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import com.alphapulse.db.verification.Verifier;
 import org.junit.jupiter.api.DisplayName;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -21,7 +22,7 @@ class CatalogGuardTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("008");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 13));
+            AlphaPulseRows.load(db, 2, 250);
             exec(db, "DROP INDEX public.idx_trades_tenant_id");
             assertThat(engine.status().catalog().matchesRecorded()).isFalse();
 

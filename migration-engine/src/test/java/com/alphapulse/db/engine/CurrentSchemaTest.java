@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.Verifier;
 import java.sql.Connection;
@@ -51,7 +52,7 @@ class CurrentSchemaTest {
         MigrationEngine engine = MigrationEngine.configure().dataSource(ds).reason(Fixtures.REASON)
                 .lockTimeout(Duration.ofSeconds(2)).retryBackoff(Duration.ofMillis(100)).load();
         assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
-        engine.loadDemoData(new DemoDataOptions(2, 0.005, 17));
+        AlphaPulseRows.load(DB, 2, 250);
         assertThat(Fixtures.count(DB, "SELECT count(*) FROM pg_tables WHERE schemaname = 'reporting'")).isZero();
 
         StatusResult status = engine.status();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -27,7 +28,7 @@ class DependentsTest {
     static void headWithData() {
         engine = Fixtures.engine(DB);
         engine.upgrade("head");
-        engine.loadDemoData(new DemoDataOptions(2, 0.005, 3));
+        AlphaPulseRows.load(DB, 2, 250);
     }
 
     @AfterEach

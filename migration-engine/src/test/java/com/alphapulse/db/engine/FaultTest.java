@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import com.alphapulse.db.verification.Verifier;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -35,7 +36,7 @@ class FaultTest {
         Database db = Fixtures.database("fault_terminate");
         try {
             Fixtures.engine(db).upgrade("head");
-            Fixtures.engine(db).loadDemoData(new DemoDataOptions(3, 0.01, 17));
+            AlphaPulseRows.load(db, 3, 340);
             Map<String, String> checksums = Fixtures.tenantChecksums(db, null);
             MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofMinutes(1)).lockRetries(0).load();
             CompletableFuture<DowngradeResult> run;
@@ -114,7 +115,7 @@ class FaultTest {
         Database db = Fixtures.database("fault_lock_timeout");
         try {
             Fixtures.engine(db).upgrade("head");
-            Fixtures.engine(db).loadDemoData(new DemoDataOptions(2, 0.01, 23));
+            AlphaPulseRows.load(db, 2, 500);
             // Long enough that a read queued for the whole run (about 6 s) is told apart from one that waited at
             // most one lock_timeout, with room for a busy machine in between.
             Duration lockTimeout = Duration.ofMillis(1000);
@@ -207,7 +208,7 @@ class FaultTest {
         Database db = Fixtures.database("fault_commit_while_waiting");
         try {
             Fixtures.engine(db).upgrade("007");
-            Fixtures.engine(db).loadDemoData(new DemoDataOptions(2, 0.005, 29));
+            AlphaPulseRows.load(db, 2, 250);
             List<String> tenants = Fixtures.strings(db, "SELECT id FROM public.tenants WHERE slug LIKE '%-_' ORDER BY slug");
             String tenantA = tenants.get(0);
             String tenantB = tenants.get(1);
@@ -253,7 +254,7 @@ class FaultTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("008");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 43));
+            AlphaPulseRows.load(db, 2, 250);
             MigrationException e;
             try (Connection holder = db.connect()) {
                 // Lets 009 build the two users indexes, then holds it at the first trading_accounts one.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,7 +22,7 @@ class PlanTest {
     static void headWithThreeTenants() {
         engine = Fixtures.engine(DB);
         engine.upgrade("head");
-        engine.loadDemoData(new DemoDataOptions(3, 0.01, 7));
+        AlphaPulseRows.load(DB, 3, 340);
     }
 
     @AfterAll
@@ -118,7 +119,9 @@ class PlanTest {
         try {
             MigrationEngine e = Fixtures.engine(db);
             e.upgrade("head");
-            e.loadDemoData(new DemoDataOptions(3, 0.03, 11).withSharedEmails(2));
+            AlphaPulseRows.load(db, 3, 1000);
+            // The same two addresses in every tenant: fine at head, a blocker for the global unique email of 005.
+            Fixtures.exec(db, "UPDATE public.users SET email = 'shared' || right(username, 1) || '@demo.example' WHERE username ~ '-user-[12]$'");
             PlanResult plan = e.plan("005");
             assertThat(plan.blocked()).isTrue();
             assertThat(plan.blockers()).singleElement().asString()
@@ -142,7 +145,7 @@ class PlanTest {
         try {
             MigrationEngine e = Fixtures.engine(db);
             e.upgrade("head");
-            e.loadDemoData(new DemoDataOptions(2, 0.005, 5));
+            AlphaPulseRows.load(db, 2, 250);
             DowngradeResult down = e.downgrade("002", new DowngradeOptions(false, true));
             assertThat(down.rowsArchived()).isZero();
             assertThat(e.status().pendingRestores()).isEmpty();

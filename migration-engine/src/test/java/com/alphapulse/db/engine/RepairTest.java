@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import com.alphapulse.db.verification.Verifier;
 import com.alphapulse.db.migrations.SchemaVersion;
 import java.io.IOException;
@@ -35,7 +36,7 @@ class RepairTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("008");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 31));
+            AlphaPulseRows.load(db, 2, 250);
             // A unique build on duplicate data fails and leaves its index behind, INVALID.
             Throwable failedBuild = org.assertj.core.api.Assertions.catchThrowable(() -> exec(db,
                     "CREATE UNIQUE INDEX CONCURRENTLY idx_trades_tenant_id_compound ON public.trades (tenant_id)"));
@@ -82,7 +83,7 @@ class RepairTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("008");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 37));
+            AlphaPulseRows.load(db, 2, 250);
             CompletableFuture<Void> build;
             try (Connection old = db.connect()) {
                 // An open snapshot the concurrent build has to wait out, so it can be cancelled mid-way.

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -74,7 +75,7 @@ class RestoreCallbackTest {
         try {
             MigrationEngine engine = Fixtures.engine(db);
             engine.upgrade("head");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 41));
+            AlphaPulseRows.load(db, 2, 250);
             engine.downgrade("006", DowngradeOptions.defaults());
             assertThat(Fixtures.flyway(db).load().migrate().migrationsExecuted).isEqualTo(3);
             StatusResult status = engine.status();

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.Verifier;
 import java.util.List;
@@ -40,9 +41,9 @@ class RoundTripTest {
         MigrationEngine engine = Fixtures.engine(db);
         assertThat(engine.upgrade("head").versions()).extracting(r -> r.version().label())
                 .containsExactly("001", "002", "005", "006", "007", "008", "009");
-        LoadDemoDataResult demo = engine.loadDemoData(new DemoDataOptions(3, 0.02, 42));
-        assertThat(demo.tenantIds()).hasSize(3);
-        assertThat(demo.trades()).isEqualTo(2000);
+        AlphaPulseRows.load(db, 3, 666);
+        assertThat(count(db, "SELECT count(DISTINCT tenant_id) FROM public.trades")).isEqualTo(3);
+        assertThat(count(db, "SELECT count(*) FROM public.trades")).isEqualTo(3 * 666);
         // A tenant row with every column set away from its defaults, so an inexact restore would show.
         exec(db, "UPDATE public.tenants SET metadata = '{\"nested\": {\"a\": [1, 2.50, null]}, \"s\": \"x\"}', max_users = NULL, "
                 + "updated_at = '2024-02-29 12:34:56.789012+00' WHERE slug LIKE '%-1'");

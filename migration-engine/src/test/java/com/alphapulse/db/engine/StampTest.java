@@ -8,6 +8,7 @@ import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.testing.AlphaPulseRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,7 +118,7 @@ class StampTest {
         try {
             MigrationEngine e = Fixtures.engine(db);
             e.upgrade("head");
-            e.loadDemoData(new DemoDataOptions(2, 0.005, 47));
+            AlphaPulseRows.load(db, 2, 250);
             e.downgrade("006", DowngradeOptions.defaults());
             assertThat(e.status().pendingRestores()).isNotEmpty().allMatch(p -> p.version().equals("007"));
             StampResult stamp = e.stamp("006", false);

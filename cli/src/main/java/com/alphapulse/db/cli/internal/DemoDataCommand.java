@@ -1,8 +1,10 @@
 package com.alphapulse.db.cli.internal;
 
 import com.alphapulse.db.cli.ExitCode;
-import com.alphapulse.db.engine.DemoDataOptions;
-import com.alphapulse.db.engine.LoadDemoDataResult;
+import com.alphapulse.db.engine.EngineConfig;
+import com.alphapulse.db.rehearsal.DemoDataOptions;
+import com.alphapulse.db.rehearsal.LoadDemoDataResult;
+import com.alphapulse.db.rehearsal.Rehearsals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -41,12 +43,12 @@ final class DemoDataCommand extends EngineCommand {
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
         DemoDataOptions options = options();
-        var migrations = engine.engine(session.dataSource(), progress);
+        EngineConfig config = engine.config(session.dataSource(), progress);
         if (upgrade || session.isEmbedded()) {
-            migrations.upgrade("head");
+            config.load().upgrade("head");
         }
         progress.say("loading demo data: " + tenants + " tenants, scale " + scale);
-        LoadDemoDataResult r = migrations.loadDemoData(options);
+        LoadDemoDataResult r = Rehearsals.on(config).loadDemoData(options);
         out.emit(r, w -> Text.demoData(w, r));
         return ExitCode.OK;
     }

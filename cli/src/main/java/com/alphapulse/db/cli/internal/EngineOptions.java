@@ -34,6 +34,11 @@ final class EngineOptions {
     }
 
     MigrationEngine engine(DataSource dataSource, Progress progress) {
+        return config(dataSource, progress).load();
+    }
+
+    /** The engine's configuration from these options, for the rehearsal module's facade too. */
+    EngineConfig config(DataSource dataSource, Progress progress) {
         validate();
         EngineConfig config = MigrationEngine.configure()
                 .dataSource(dataSource)
@@ -44,6 +49,6 @@ final class EngineOptions {
         if (reason != null && !reason.isBlank()) {
             config.reason(reason);
         }
-        return config.load();
+        return config;
     }
 }

@@ -1,6 +1,6 @@
 package com.alphapulse.db.cli.internal;
 
-import com.alphapulse.db.engine.RehearseResult;
+import com.alphapulse.db.rehearsal.RehearseResult;
 import java.io.PrintWriter;
 
 /** The seed document's table, with measured figures instead of claims. */

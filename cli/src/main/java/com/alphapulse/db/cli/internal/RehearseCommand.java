@@ -1,8 +1,9 @@
 package com.alphapulse.db.cli.internal;
 
 import com.alphapulse.db.cli.ExitCode;
-import com.alphapulse.db.engine.RehearseOptions;
-import com.alphapulse.db.engine.RehearseResult;
+import com.alphapulse.db.rehearsal.RehearseOptions;
+import com.alphapulse.db.rehearsal.RehearseResult;
+import com.alphapulse.db.rehearsal.Rehearsals;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,11 +59,11 @@ final class RehearseCommand extends EngineCommand {
         RehearseOptions options = options();
         RehearseResult r;
         if (session.isEmbedded()) {
-            r = engine.engine(session.dataSource(), progress).rehearse(options);
+            r = Rehearsals.on(engine.config(session.dataSource(), progress)).rehearse(options);
         } else {
             try (Session.Scratch scratch = session.scratch("alphapulse_rehearsal")) {
                 progress.say("rehearsing on scratch database " + scratch.name() + " (dropped afterwards)");
-                r = engine.engine(scratch.dataSource(), progress).rehearse(options);
+                r = Rehearsals.on(engine.config(scratch.dataSource(), progress)).rehearse(options);
             }
         }
         save(r);

@@ -2,8 +2,10 @@ package com.alphapulse.db.cli.internal;
 
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.MigrationEngine;
-import com.alphapulse.db.engine.RehearseResult;
-import com.alphapulse.db.engine.RunbookResult;
+import com.alphapulse.db.rehearsal.RehearseResult;
+import com.alphapulse.db.rehearsal.Rehearsals;
+import com.alphapulse.db.rehearsal.RunbookResult;
+import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,14 +39,16 @@ final class RunbookCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RehearseResult last = Files.exists(rehearsal) ? read(rehearsal) : null;
-        RunbookResult r = MigrationEngine.runbook(com.alphapulse.db.schema.AlphaPulseSchema.migrations(), last);
+        // The runbook needs no database: a configuration without a data source is enough for the model.
+        RunbookResult r = Rehearsals.on(MigrationEngine.configure().migrations(AlphaPulseSchema.migrations())).runbook(last);
+        String markdown = RunbookMarkdown.render(r);
         Output out = new Output(spec.commandLine().getOut(), output);
         if ("-".equals(target)) {
-            out.emit(r, w -> w.print(r.markdown()));
+            out.emit(r, w -> w.print(markdown));
             return ExitCode.OK.code();
         }
         Path file = Path.of(target);
-        Output.writeFile(file, r.markdown());
+        Output.writeFile(file, markdown);
         out.emit(new Written(file.toString(), r.rehearsalFinishedAt() == null ? null : r.rehearsalFinishedAt().toString()),
                 w -> w.printf("wrote %s (%s)%n", file, last == null ? "no rehearsal found at " + rehearsal
                         + ": times not quoted" : "times of the rehearsal of " + last.finishedAt()));

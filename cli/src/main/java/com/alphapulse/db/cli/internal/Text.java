@@ -2,7 +2,7 @@ package com.alphapulse.db.cli.internal;
 
 import com.alphapulse.db.engine.DowngradeResult;
 import com.alphapulse.db.engine.HistoryResult;
-import com.alphapulse.db.engine.LoadDemoDataResult;
+import com.alphapulse.db.rehearsal.LoadDemoDataResult;
 import com.alphapulse.db.engine.PlanResult;
 import com.alphapulse.db.engine.RepairResult;
 import com.alphapulse.db.engine.StampResult;

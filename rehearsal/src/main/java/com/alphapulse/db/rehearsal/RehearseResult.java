@@ -1,5 +1,6 @@
-package com.alphapulse.db.engine;
+package com.alphapulse.db.rehearsal;
 
+import com.alphapulse.db.engine.Risk;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -1,4 +1,4 @@
-package com.alphapulse.db.engine;
+package com.alphapulse.db.rehearsal;
 
 import java.time.Duration;
 import java.util.List;
@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * What {@link MigrationEngine#loadDemoData(DemoDataOptions)} inserted.
+ * What {@link Rehearsals#loadDemoData(DemoDataOptions)} inserted.
  *
  * @param version the version the data was loaded at
  * @param tenantIds the tenants created

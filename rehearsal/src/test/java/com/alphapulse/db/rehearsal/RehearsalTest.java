@@ -1,7 +1,12 @@
-package com.alphapulse.db.engine;
+package com.alphapulse.db.rehearsal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.alphapulse.db.engine.MigrationEngine;
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.Risk;
+import com.alphapulse.db.engine.UndoScriptSource;
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import java.time.Duration;
@@ -27,7 +32,7 @@ class RehearsalTest {
     @Test
     @DisplayName("on a clean scratch database every rollback of a version above the first, and head -> first -> head, passes, and so does the probe")
     void rehearsal_of_the_real_scripts_passes_row_by_row() {
-        RehearseResult r = Fixtures.engine(CLEAN).rehearse(SMALL);
+        RehearseResult r = Fixtures.rehearsals(CLEAN).rehearse(SMALL);
 
         assertThat(r.rows()).extracting(RehearseResult.Row::migration)
                 .containsExactly("009", "008", "007", "006", "005", "002", "009 -> 001");
@@ -63,7 +68,7 @@ class RehearsalTest {
             return Optional.of(version.number() == 9
                     ? sql.replace("DROP INDEX IF EXISTS idx_trades_tenant_id_compound;", "") : sql);
         };
-        RehearseResult r = Fixtures.config(BROKEN).undoScriptSource(forgetful).load().rehearse(SMALL);
+        RehearseResult r = Rehearsals.on(Fixtures.config(BROKEN).undoScriptSource(forgetful)).rehearse(SMALL);
 
         RehearseResult.Row first = r.rows().get(0);
         assertThat(first.migration()).isEqualTo("009");
@@ -80,7 +85,7 @@ class RehearsalTest {
         try {
             Fixtures.exec(db, "CREATE TABLE public.customer_data (id int PRIMARY KEY)", "INSERT INTO public.customer_data VALUES (1)");
             Fixtures.State before = Fixtures.state(db);
-            MigrationException e = Fixtures.failure(() -> Fixtures.engine(db).rehearse(SMALL));
+            MigrationException e = Fixtures.failure(() -> Fixtures.rehearsals(db).rehearse(SMALL));
             assertThat(e.code()).isEqualTo(MigrationException.Code.PRECONDITION_FAILED);
             assertThat(e.getMessage()).contains("empty scratch database").contains("customer_data");
             Fixtures.assertUnchanged(db, before);
@@ -100,7 +105,7 @@ class RehearsalTest {
                     .map(sql -> version.number() != 8 ? sql : sql + "\nDO $$ BEGIN IF EXISTS (SELECT 1 FROM alphapulse_migration.journal "
                             + "WHERE direction = 'DOWN' AND version = '008' AND outcome = 'SUCCESS') THEN "
                             + "RAISE EXCEPTION 'second undo of 008 refused'; END IF; END $$;\n");
-            RehearseResult r = Fixtures.config(db).undoScriptSource(secondTimeFails).load().rehearse(SMALL);
+            RehearseResult r = Rehearsals.on(Fixtures.config(db).undoScriptSource(secondTimeFails)).rehearse(SMALL);
 
             assertThat(r.rows()).extracting(RehearseResult.Row::migration).containsExactly("009", "008", "step down 008 -> 007");
             assertThat(r.rows().get(1).passed()).isTrue();
@@ -130,42 +135,60 @@ class RehearsalTest {
     }
 
     @Test
-    @DisplayName("the runbook names each migration's undo risk from its statements and quotes the rehearsal's times")
+    @DisplayName("the runbook model names each migration's undo risk, actions and locks from its statements and quotes the rehearsal's rows")
     void runbook_is_written_from_the_scripts_and_the_rehearsal() {
-        String without = MigrationEngine.runbook(AlphaPulseSchema.migrations(), null).markdown();
-        assertThat(without).contains("no rehearsal yet");
-        for (var v : AlphaPulseSchema.migrations().versions()) {
-            assertThat(without).contains("### " + v.label() + " " + v.description());
-        }
-        assertThat(without).contains("| 009 composite indexes | NONE |", "| 008 row level security | NONE |",
-                "| 007 domain tenant id | MEDIUM |", "| 006 users tenant id | MEDIUM |", "| 005 tenants | HIGH |");
-        assertThat(without).contains("SECURITY: at 007");
+        Rehearsals rehearsals = Rehearsals.on(MigrationEngine.configure()); // no database: the runbook needs none
+        RunbookResult without = rehearsals.runbook(null);
+        assertThat(without.rehearsal()).isNull();
+        assertThat(without.rehearsalFinishedAt()).isNull();
+        assertThat(without.fullCycle()).isNull();
+        assertThat(without.head()).isEqualTo(AlphaPulseSchema.migrations().head().version());
+        assertThat(without.fullRollbackTarget()).isEqualTo(AlphaPulseSchema.migrations().first().version());
+        assertThat(without.versions()).extracting(e -> e.version().label())
+                .containsExactly("009", "008", "007", "006", "005", "002", "001");
+        assertThat(without.versions()).extracting(RunbookResult.Entry::risk)
+                .containsExactly(Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH, Risk.HIGH, Risk.HIGH);
+        assertThat(without.versions()).allSatisfy(e -> {
+            assertThat(e.description()).isEqualTo(AlphaPulseSchema.migrations().require(e.version()).description());
+            assertThat(e.header()).isNotBlank();
+            assertThat(e.actions()).isNotEmpty();
+            assertThat(e.measured()).isNull();
+        });
+        assertThat(entry(without, "007").archived()).isTrue();
+        assertThat(entry(without, "007").below().label()).isEqualTo("006");
+        assertThat(entry(without, "001").below()).isEqualTo(Version.BASE);
+        // Stopping at 007 (undoing 008) leaves tenant tables without RLS.
+        assertThat(entry(without, "008").warnings()).singleElement().asString().startsWith("SECURITY: at 007");
         // U006 and U007 drop foreign keys to tenants: that locks tenants exclusively as well.
-        assertThat(section(without, "006")).contains("ACCESS EXCLUSIVE on users").contains("ACCESS EXCLUSIVE on tenants");
-        assertThat(section(without, "007")).contains("ACCESS EXCLUSIVE on trades").contains("ACCESS EXCLUSIVE on tenants");
-        // 002 and 001 drop whole tables: archived like any other, so no --accept-data-loss.
-        for (String v : List.of("002", "001")) {
-            assertThat(section(without, v)).contains("downgrade -1 --url \"$ALPHAPULSE_DB_URL\" --user \"$ALPHAPULSE_DB_USER\" --reason")
-                    .contains("Archived by default and restored exactly").doesNotContain("--accept-data-loss --reason");
+        assertThat(String.join("; ", entry(without, "006").locks())).contains("ACCESS EXCLUSIVE on users")
+                .contains("ACCESS EXCLUSIVE on tenants");
+        assertThat(String.join("; ", entry(without, "007").locks())).contains("ACCESS EXCLUSIVE on trades")
+                .contains("ACCESS EXCLUSIVE on tenants");
+        // 002 and 001 drop whole tables: archived like any other, so no loss to accept.
+        for (String v : List.of("002", "001", "005")) {
+            assertThat(entry(without, v).archived()).as(v).isTrue();
+            assertThat(entry(without, v).unarchivedLoss()).as(v).isFalse();
         }
-        assertThat(section(without, "005")).doesNotContain("--accept-data-loss --reason");
+        assertThat(entry(without, "002").losses()).isNotEmpty().allMatch(l -> l.startsWith("every row of "));
 
         RehearseResult.Row row = new RehearseResult.Row("007", "007", "006", Risk.MEDIUM, Duration.ofMillis(1234),
                 Duration.ofMillis(2345), Duration.ofMillis(4321), true, true, List.of(), true, List.of(), 10, 10, null);
+        RehearseResult.Row full = new RehearseResult.Row("009 -> 001", "009", "001", Risk.HIGH, Duration.ofMillis(3000),
+                Duration.ofMillis(4000), Duration.ofMillis(8000), true, true, List.of(), true, List.of(), 99, 99, null);
         RehearseResult rehearsal = new RehearseResult("localhost:5432/scratch", "009",
-                new LoadDemoDataResult("009", List.of(), java.util.Map.of("trades", 100L), Duration.ZERO), List.of(row),
+                new LoadDemoDataResult("009", List.of(), java.util.Map.of("trades", 100L), Duration.ZERO), List.of(row, full),
                 new RehearseResult.Probe(true, 88, List.of()), Duration.ofMinutes(10), Duration.ofSeconds(9),
                 java.time.Instant.parse("2026-11-24T01:00:00Z"));
-        RunbookResult with = MigrationEngine.runbook(AlphaPulseSchema.migrations(), rehearsal);
+        RunbookResult with = rehearsals.runbook(rehearsal);
         assertThat(with.rehearsalFinishedAt()).isEqualTo(rehearsal.finishedAt());
-        assertThat(with.markdown()).contains("2026-11-24T01:00:00Z", "1234 ms", "2345 ms", "4321 ms");
+        assertThat(with.rehearsal()).isEqualTo(new RunbookResult.Rehearsal(rehearsal.finishedAt(), "localhost:5432/scratch", 100, 0,
+                true, Duration.ofMinutes(10)));
+        assertThat(entry(with, "007").measured()).isEqualTo(row);
+        assertThat(entry(with, "008").measured()).isNull();
+        assertThat(with.fullCycle()).isEqualTo(full);
     }
 
-    /** The runbook's section of one migration, from its heading to the next. */
-    private static String section(String markdown, String version) {
-        int start = markdown.indexOf("### " + version + " ");
-        assertThat(start).as("section of %s", version).isNotNegative();
-        int end = markdown.indexOf("\n### ", start + 1);
-        return markdown.substring(start, end < 0 ? markdown.indexOf("\n## ", start) : end);
+    private static RunbookResult.Entry entry(RunbookResult r, String version) {
+        return r.versions().stream().filter(e -> e.version().label().equals(version)).findFirst().orElseThrow();
     }
 }

@@ -1,9 +1,10 @@
-package com.alphapulse.db.engine;
+package com.alphapulse.db.rehearsal;
 
-import static com.alphapulse.db.engine.Fixtures.count;
-import static com.alphapulse.db.engine.Fixtures.failure;
+import static com.alphapulse.db.rehearsal.Fixtures.count;
+import static com.alphapulse.db.rehearsal.Fixtures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
@@ -26,25 +27,26 @@ class DemoDataTest {
             + "it spreads realistic rows over the tenants, consistently, and reproducibly by seed")
     void loads_multi_tenant_data() {
         MigrationEngine engine = Fixtures.engine(DB);
+        Rehearsals rehearsals = Fixtures.rehearsals(DB);
         engine.upgrade("005");
-        assertThat(failure(() -> engine.loadDemoData(new DemoDataOptions(2, 0.01, 1))).code()).isEqualTo(Code.PRECONDITION_FAILED);
+        assertThat(failure(() -> rehearsals.loadDemoData(new DemoDataOptions(2, 0.01, 1))).code()).isEqualTo(Code.PRECONDITION_FAILED);
         engine.upgrade("006");
-        LoadDemoDataResult at6 = engine.loadDemoData(new DemoDataOptions(2, 0.01, 99));
+        LoadDemoDataResult at6 = rehearsals.loadDemoData(new DemoDataOptions(2, 0.01, 99));
         assertThat(at6.rows()).containsOnlyKeys("tenants", "users");
         assertThat(at6.rows().get("users")).isEqualTo(2 * 5L);
         Fixtures.exec(DB, "DELETE FROM users WHERE tenant_id <> '" + com.alphapulse.db.schema.AlphaPulseSchema.DEFAULT_TENANT_ID
                 + "'", "DELETE FROM tenants WHERE id <> '" + com.alphapulse.db.schema.AlphaPulseSchema.DEFAULT_TENANT_ID + "'");
         engine.upgrade("007");
-        LoadDemoDataResult at7 = engine.loadDemoData(new DemoDataOptions(3, 0.03, 1));
+        LoadDemoDataResult at7 = rehearsals.loadDemoData(new DemoDataOptions(3, 0.03, 1));
         assertThat(at7.version()).isEqualTo("007");
         assertThat(at7.trades()).isEqualTo(3000);
         assertThat(at7.rows()).containsKeys("tenants", "users", "trading_accounts", "positions", "trades", "portfolio_snapshots",
                 "risk_metrics", "agent_signals", "audit_logs");
         assertThat(at7.rows().get("tenants")).isEqualTo(3);
-        assertThat(failure(() -> engine.loadDemoData(new DemoDataOptions(3, 0.03, 1))).getMessage()).contains("already loaded");
+        assertThat(failure(() -> rehearsals.loadDemoData(new DemoDataOptions(3, 0.03, 1))).getMessage()).contains("already loaded");
 
         engine.upgrade("head");
-        LoadDemoDataResult atHead = engine.loadDemoData(new DemoDataOptions(2, 0.01, 2));
+        LoadDemoDataResult atHead = rehearsals.loadDemoData(new DemoDataOptions(2, 0.01, 2));
         assertThat(atHead.version()).isEqualTo("009");
         assertThat(atHead.tenantIds()).doesNotContainAnyElementsOf(at7.tenantIds());
 

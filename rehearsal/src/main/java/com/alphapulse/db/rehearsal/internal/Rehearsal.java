@@ -1,30 +1,31 @@
-package com.alphapulse.db.engine.internal;
+package com.alphapulse.db.rehearsal.internal;
 
-import com.alphapulse.db.engine.DemoDataOptions;
 import com.alphapulse.db.engine.DowngradeOptions;
 import com.alphapulse.db.engine.DowngradeResult;
-import com.alphapulse.db.engine.LoadDemoDataResult;
 import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
-import com.alphapulse.db.engine.RehearseOptions;
-import com.alphapulse.db.engine.RehearseResult;
 import com.alphapulse.db.engine.Risk;
 import com.alphapulse.db.engine.UpgradeResult;
 import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.rehearsal.DemoDataOptions;
+import com.alphapulse.db.rehearsal.LoadDemoDataResult;
+import com.alphapulse.db.rehearsal.RehearseOptions;
+import com.alphapulse.db.rehearsal.RehearseResult;
 import com.alphapulse.db.verification.CompareResult;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.ProbeResult;
 import com.alphapulse.db.verification.SnapshotDifference;
 import com.alphapulse.db.verification.Verifier;
 import com.alphapulse.db.verification.VerifyResult;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 
 /**
  * The seed's test_rollback.py done properly: every rollback rehearsed on real data, verified, compared and
@@ -35,20 +36,18 @@ public final class Rehearsal {
 
     private final MigrationEngine engine;
     private final Verifier verifier;
-    private final EngineSettings settings;
     private final Consumer<String> progress;
 
-    public Rehearsal(MigrationEngine engine, EngineSettings settings) {
+    public Rehearsal(MigrationEngine engine, Consumer<String> progress) {
         this.engine = engine;
-        this.settings = settings;
-        this.verifier = Verifier.on(settings.dataSource(), settings.migrations());
-        this.progress = settings.progress();
+        this.verifier = Verifier.on(engine.dataSource(), engine.migrations());
+        this.progress = progress;
     }
 
     public RehearseResult run(RehearseOptions options) {
         Instant start = Instant.now();
         refuseUnlessEmpty();
-        MigrationSet set = settings.migrations();
+        MigrationSet set = engine.migrations();
         SchemaVersion head = set.head();
         // Every version above the first is rehearsed on its own; the full cycle goes down to the first
         // version, the lowest that still holds tables to compare.
@@ -57,7 +56,7 @@ public final class Rehearsal {
         progress.accept("rehearsal: migrating the scratch database to " + head.label());
         engine.upgrade("head");
         progress.accept("rehearsal: loading demo data (" + options.tenants() + " tenants, scale " + options.scale() + ")");
-        LoadDemoDataResult data = engine.loadDemoData(new DemoDataOptions(options.tenants(), options.scale(), options.seed()));
+        LoadDemoDataResult data = DemoData.load(engine, progress, new DemoDataOptions(options.tenants(), options.scale(), options.seed()));
 
         DataSnapshot initial = verifier.snapshot();
         List<RehearseResult.Row> rows = new ArrayList<>();
@@ -109,19 +108,13 @@ public final class Rehearsal {
 
     /** A rehearsal migrates, fills and rolls back its database: never one that holds anything. */
     private void refuseUnlessEmpty() {
-        Connection c = Connections.open(settings);
-        try {
-            List<String> tables = Sql.ctx(c).fetch("SELECT k.relname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
-                    + "WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p') ORDER BY 1").getValues(0, String.class);
-            if (!tables.isEmpty()) {
-                throw new MigrationException(Code.PRECONDITION_FAILED, "rehearse needs an empty scratch database, but schema "
-                        + "public of " + settings.target() + " has " + tables.size() + " table(s) (e.g. "
-                        + String.join(", ", tables.subList(0, Math.min(3, tables.size()))) + "); nothing was changed");
-            }
-        } catch (RuntimeException e) {
-            throw Errors.translate(settings, "cannot rehearse", e);
-        } finally {
-            Connections.closeQuietly(c);
+        List<String> tables = engine.withConnection("rehearse", c -> DSL.using(c, SQLDialect.POSTGRES)
+                .fetch("SELECT k.relname FROM pg_class k JOIN pg_namespace n ON n.oid = k.relnamespace "
+                        + "WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p') ORDER BY 1").getValues(0, String.class));
+        if (!tables.isEmpty()) {
+            throw new MigrationException(Code.PRECONDITION_FAILED, "rehearse needs an empty scratch database, but schema "
+                    + "public of " + engine.database() + " has " + tables.size() + " table(s) (e.g. "
+                    + String.join(", ", tables.subList(0, Math.min(3, tables.size()))) + "); nothing was changed");
         }
     }
 
@@ -131,7 +124,7 @@ public final class Rehearsal {
                 ? new RehearseResult.Probe(false, 0, List.of("not run: an earlier step failed"))
                 : new RehearseResult.Probe(probe.passed(), probe.checks().size(),
                         probe.failures().stream().map(c -> c.name() + ": " + c.detail()).toList());
-        return new RehearseResult(settings.target(), head.label(), data, rows, p, options.recoveryTarget(),
+        return new RehearseResult(engine.database(), head.label(), data, rows, p, options.recoveryTarget(),
                 Duration.between(start, Instant.now()), Instant.now());
     }
 

@@ -1,9 +1,15 @@
-package com.alphapulse.db.engine.internal;
+package com.alphapulse.db.rehearsal.internal;
 
-import com.alphapulse.db.engine.DemoDataOptions;
-import com.alphapulse.db.engine.LoadDemoDataResult;
+import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
+import com.alphapulse.db.engine.StatusResult;
+import com.alphapulse.db.rehearsal.DemoDataOptions;
+import com.alphapulse.db.rehearsal.LoadDemoDataResult;
+import com.alphapulse.db.verification.FillOptions;
+import com.alphapulse.db.verification.FillResult;
+import com.alphapulse.db.verification.Verifier;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -13,10 +19,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import com.alphapulse.db.verification.FillOptions;
-import com.alphapulse.db.verification.FillResult;
-import com.alphapulse.db.verification.Verifier;
+import java.util.function.Consumer;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
 
 /**
  * Multi-tenant demo data in every tenant table of the live catalog. Where the database has AlphaPulse's
@@ -26,32 +33,36 @@ import org.jooq.DSLContext;
  * from verification's generic generator ({@code Verifier.fill}), in foreign-key order. Each tenant's rows are inserted with
  * {@code app.current_tenant_id} set to that tenant, so the load also works for a table owner under forced
  * row-level security (a superuser bypasses it anyway).
+ *
+ * <p>It runs under the engine's migration lock ({@link MigrationEngine#withLock}), so a load never interleaves
+ * with an upgrade or a downgrade of the same database; failures are translated the engine's way.
  */
 public final class DemoData {
 
+    private static final String VERB = "load demo data";
 
     private static final String[] TABLES = {"users", "user_roles", "trading_accounts", "positions", "trades",
         "portfolio_snapshots", "risk_metrics", "agent_signals", "audit_logs"};
 
+    private static final Settings SETTINGS = new Settings().withExecuteLogging(false).withRenderFormatted(false);
+
     private DemoData() {}
 
-    // The advisory lock is held by scope alone: try-with-resources releases it however the run ends.
-    @SuppressWarnings("try")
-    public static LoadDemoDataResult load(EngineSettings s, DemoDataOptions o) {
+    public static LoadDemoDataResult load(MigrationEngine engine, Consumer<String> progress, DemoDataOptions o) {
         Instant start = Instant.now();
-        Connection c = Connections.open(s);
-        try (AdvisoryLock lock = AdvisoryLock.acquire(s, "load demo data")) {
-            HistoryTable.State state = HistoryTable.state(c);
+        return engine.withLock(VERB, c -> {
+            // status() only reads (no lock), so it is allowed while this run holds the lock.
+            StatusResult state = engine.status();
             List<String> tenantTables = tenantTables(c);
             if (tenantTables.isEmpty() || !state.failed().isEmpty()) {
                 throw new MigrationException(Code.PRECONDITION_FAILED, "demo data needs tenant tables (a tenant_id column) "
-                        + "and no failed version; the database is at " + state.current().label() + "; upgrade first");
+                        + "and no failed version; the database is at " + state.currentVersion().label() + "; upgrade first");
             }
             if (!tenantTables.containsAll(List.of(TABLES).subList(2, TABLES.length)) || !tenantTables.contains("users")) {
-                return generic(s, o, state, tenantTables, start);
+                return generic(engine, progress, o, state, tenantTables, start);
             }
             String prefix = "d" + Long.toUnsignedString(o.seed() & 0xffffffffL, 36);
-            if (Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM public.tenants WHERE slug LIKE ?)",
+            if (Boolean.TRUE.equals(ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM public.tenants WHERE slug LIKE ?)",
                     prefix + "-%"))) {
                 throw new MigrationException(Code.PRECONDITION_FAILED, "demo data with seed " + o.seed()
                         + " is already loaded (tenants " + prefix + "-*); use another seed");
@@ -64,12 +75,12 @@ public final class DemoData {
             List<UUID> tenants = new ArrayList<>();
             c.setAutoCommit(false);
             try {
-                DSLContext ctx = Sql.ctx(c);
+                DSLContext ctx = ctx(c);
                 ctx.fetch("SELECT setseed(?)", (double) (Math.floorMod(o.seed(), 2000L) - 1000L) / 1000.0);
                 ctx.execute("INSERT INTO public.roles (name, description) VALUES ('admin', 'administrator'), "
                         + "('trader', 'places trades'), ('viewer', 'read only') ON CONFLICT (name) DO NOTHING");
                 for (int i = 1; i <= o.tenants(); i++) {
-                    UUID id = UUID.nameUUIDFromBytes((prefix + "-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    UUID id = UUID.nameUUIDFromBytes((prefix + "-" + i).getBytes(StandardCharsets.UTF_8));
                     tenants.add(id);
                     add(rows, "tenants", ctx.execute("INSERT INTO public.tenants (id, name, slug, subscription_tier, status, "
                             + "max_users, max_api_calls_per_day, created_at, updated_at, metadata) VALUES (?::uuid, ?, ?, "
@@ -79,12 +90,12 @@ public final class DemoData {
                             id.toString(), "Demo Tenant " + i + " (" + prefix + ")", prefix + "-" + i, i, i, i, i, i, i, o.seed()));
                 }
                 for (int i = 0; i < tenants.size(); i++) {
-                    s.progress().accept("demo data: tenant " + (i + 1) + " of " + tenants.size());
+                    progress.accept("demo data: tenant " + (i + 1) + " of " + tenants.size());
                     tenant(ctx, o, prefix, i + 1, tenants.get(i), i, rows);
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {
-                Connections.rollbackQuietly(c);
+                rollbackQuietly(c);
                 throw e;
             } finally {
                 c.setAutoCommit(true);
@@ -97,36 +108,47 @@ public final class DemoData {
                 for (String t : others) {
                     extra = extra.withRows(t, perTenant);
                 }
-                s.progress().accept("demo data: " + String.join(", ", others) + " (generic rows, " + perTenant + " per tenant)");
-                FillResult filled = Verifier.on(s.dataSource(), s.migrations()).fill(extra);
+                progress.accept("demo data: " + String.join(", ", others) + " (generic rows, " + perTenant + " per tenant)");
+                FillResult filled = Verifier.on(engine.dataSource(), engine.migrations()).fill(extra);
                 filled.rows().forEach((t, n) -> {
                     if (n > 0) {
                         rows.merge(t, n, Long::sum);
                     }
                 });
             }
-            return new LoadDemoDataResult(state.current().label(), tenants, rows, Duration.between(start, Instant.now()));
-        } catch (SQLException | RuntimeException e) {
-            throw Errors.translate(s, "loading demo data failed", e);
-        } finally {
-            Connections.closeQuietly(c);
+            return new LoadDemoDataResult(state.currentVersion().label(), tenants, rows, Duration.between(start, Instant.now()));
+        });
+    }
+
+    private static DSLContext ctx(Connection c) {
+        return DSL.using(c, SQLDialect.POSTGRES, SETTINGS);
+    }
+
+    /** Rolls back quietly: the caller reports the original failure. */
+    private static void rollbackQuietly(Connection c) {
+        try {
+            if (!c.isClosed() && !c.getAutoCommit()) {
+                c.rollback();
+            }
+        } catch (SQLException ignored) {
+            // a terminated session has nothing left to roll back
         }
     }
 
     /** A set without AlphaPulse's domain tables: new tenants with typed rows in every tenant table. */
-    private static LoadDemoDataResult generic(EngineSettings s, DemoDataOptions o, HistoryTable.State state,
-            List<String> tenantTables, Instant start) {
+    private static LoadDemoDataResult generic(MigrationEngine engine, Consumer<String> progress, DemoDataOptions o,
+            StatusResult state, List<String> tenantTables, Instant start) {
         long perTenant = Math.max(5, Math.round(1000 * o.scale() / o.tenants()));
-        s.progress().accept("demo data: " + o.tenants() + " tenants, " + perTenant + " rows each in " + String.join(", ", tenantTables));
-        FillResult filled = Verifier.on(s.dataSource(), s.migrations())
+        progress.accept("demo data: " + o.tenants() + " tenants, " + perTenant + " rows each in " + String.join(", ", tenantTables));
+        FillResult filled = Verifier.on(engine.dataSource(), engine.migrations())
                 .fill(new FillOptions(o.tenants(), perTenant, Map.of(), o.seed()));
-        return new LoadDemoDataResult(state.current().label(), filled.tenantIds(), filled.rows(),
+        return new LoadDemoDataResult(state.currentVersion().label(), filled.tenantIds(), filled.rows(),
                 Duration.between(start, Instant.now()));
     }
 
     /** The tables of schema public with a tenant_id column, read from the catalog. */
     private static List<String> tenantTables(Connection c) throws SQLException {
-        return Sql.ctx(c).fetch("SELECT k.relname FROM pg_attribute a JOIN pg_class k ON k.oid = a.attrelid "
+        return ctx(c).fetch("SELECT k.relname FROM pg_attribute a JOIN pg_class k ON k.oid = a.attrelid "
                 + "JOIN pg_namespace n ON n.oid = k.relnamespace WHERE n.nspname = 'public' AND k.relkind IN ('r', 'p') "
                 + "AND a.attname = 'tenant_id' AND NOT a.attisdropped ORDER BY 1").getValues(0, String.class);
     }

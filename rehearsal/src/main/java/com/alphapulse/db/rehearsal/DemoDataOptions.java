@@ -1,7 +1,7 @@
-package com.alphapulse.db.engine;
+package com.alphapulse.db.rehearsal;
 
 /**
- * What {@link MigrationEngine#loadDemoData(DemoDataOptions)} inserts.
+ * What {@link Rehearsals#loadDemoData(DemoDataOptions)} inserts.
  *
  * @param tenants how many new tenants to create (at least 1); the data is spread evenly over them
  * @param scale 1.0 gives about 100,000 trades (and proportionate users, accounts, positions, snapshots,

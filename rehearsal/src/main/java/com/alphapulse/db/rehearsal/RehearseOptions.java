@@ -1,4 +1,4 @@
-package com.alphapulse.db.engine;
+package com.alphapulse.db.rehearsal;
 
 import java.time.Duration;
 import java.util.Objects;
