@@ -13,8 +13,9 @@ import picocli.CommandLine.Option;
 @Command(name = "rehearse", mixinStandardHelpOptions = true,
         description = {"Rehearse every rollback on a scratch database (the embedded one by default; with --url a "
                 + "scratch database created and dropped on that server, never the named one): migrate to head, load "
-                + "demo data, then for each migration from head down to 005 roll back one version, verify, re-upgrade, "
-                + "verify and compare data snapshots; then head -> 002 -> head the same way, and the isolation probe.",
+                + "demo data into every tenant table, then for each version above the first roll back one version, verify, "
+                + "re-upgrade, verify and compare data snapshots; then head -> first version -> head the same way, and "
+                + "the isolation probe.",
                 "Prints the table of the seed procedure and the verdict against the recovery target; exit 0 only when "
                         + "every row passes."},
         footer = {"", "Examples:", "  java -jar cli.jar rehearse",
