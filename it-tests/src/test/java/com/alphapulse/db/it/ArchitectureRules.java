@@ -66,6 +66,12 @@ final class ArchitectureRules {
             .that().resideOutsideOfPackage("com.alphapulse.db.cli..")
             .should().dependOnClassesThat().resideInAPackage("com.alphapulse.db.cli..");
 
+    /** One Flyway configuration: a second one would disagree on the location, the history table or the lock. */
+    static final ArchRule flyway_is_configured_in_one_place = noClasses()
+            .that().resideOutsideOfPackage("com.alphapulse.db.migrations")
+            .should().callMethod("org.flywaydb.core.Flyway", "configure")
+            .orShould().callMethod("org.flywaydb.core.Flyway", "configure", "java.lang.ClassLoader");
+
     static final ArchRule picocli_only_in_the_cli = noClasses()
             .that().resideOutsideOfPackage("com.alphapulse.db.cli..")
             .should().dependOnClassesThat().resideInAPackage("picocli..");

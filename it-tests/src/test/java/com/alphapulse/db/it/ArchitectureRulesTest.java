@@ -45,7 +45,9 @@ class ArchitectureRulesTest {
     @Test
     void the_rules_catch_a_violation_when_one_exists() throws ClassNotFoundException {
         JavaClasses offenders = new ClassFileImporter().importClasses(ArchitectureViolations.PrintingLibrary.class,
-                Class.forName("com.alphapulse.tenant.DomainViolationFixture"));
+                ArchitectureViolations.OwnFlyway.class, Class.forName("com.alphapulse.tenant.DomainViolationFixture"));
+        assertThatThrownBy(() -> ArchitectureRules.flyway_is_configured_in_one_place.check(offenders))
+                .hasMessageContaining("OwnFlyway");
         assertThatThrownBy(() -> ArchitectureRules.only_the_cli_prints.check(offenders))
                 .hasMessageContaining("PrintingLibrary");
         assertThatThrownBy(() -> ArchitectureRules.tenant_domain_needs_nothing_but_the_jdk.check(offenders))

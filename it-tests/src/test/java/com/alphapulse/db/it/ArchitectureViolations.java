@@ -11,4 +11,11 @@ final class ArchitectureViolations {
             System.out.println("libraries must not print");
         }
     }
+
+    /** A second Flyway configuration beside the migration set's. */
+    static final class OwnFlyway {
+        Object flyway() {
+            return org.flywaydb.core.Flyway.configure().locations("classpath:db/migration");
+        }
+    }
 }
