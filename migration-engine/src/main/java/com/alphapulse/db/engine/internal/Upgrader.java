@@ -19,9 +19,9 @@ import org.flywaydb.core.api.FlywayException;
 
 /**
  * Upgrades through Flyway's migrate, with {@link RestoreCallback} restoring archived data and
- * journaling each version inside the version's own transaction. A lock timeout in a transactional version
- * rolls only that version back (Flyway commits each version on its own), and the run is retried with
- * backoff from where it stopped.
+ * journaling each version inside the version's own transaction. A lock timeout or a deadlock (55P03, 40P01)
+ * in a transactional version rolls only that version back (Flyway commits each version on its own), and the
+ * run is retried with jittered backoff from where it stopped.
  */
 public final class Upgrader {
 
@@ -80,10 +80,12 @@ public final class Upgrader {
                 // or not Flyway managed to record a failed row (it cannot when its session was terminated).
                 boolean partial = callback.inFlightOutsideTransaction() || !after.failed().isEmpty();
                 if (code == Code.LOCK_TIMEOUT && !partial && attempt <= s.lockRetries() && after.current().isBelow(target)) {
-                    s.progress().accept("  lock not granted within the timeout, rolled back; retrying in "
-                            + s.backoff(attempt).toMillis() + " ms");
+                    Duration wait = s.backoff(attempt);
+                    s.progress().accept("  " + ("deadlock".equals(Errors.lockConflict(e))
+                            ? "deadlock detected (PostgreSQL broke a lock cycle with another session by cancelling this version)"
+                            : "lock not granted within the timeout") + ", rolled back; retrying in " + wait.toMillis() + " ms");
                     callback.clearFailure();
-                    sleep(s.backoff(attempt));
+                    sleep(wait);
                     continue;
                 }
                 Version failed = callback.failedVersion() > 0 ? Version.of(callback.failedVersion())
@@ -93,8 +95,9 @@ public final class Upgrader {
                                 + "the database is not at a whole version); run repair, then upgrade again"
                         : " was rolled back; the database stays at " + after.current().label());
                 if (code == Code.LOCK_TIMEOUT) {
-                    what += " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis()
-                            + " ms for a lock)";
+                    what += Errors.DEADLOCK.equals(Errors.sqlState(e))
+                            ? " (gave up after " + attempt + " attempt(s), the last one ended by a deadlock with another session)"
+                            : " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis() + " ms for a lock)";
                 }
                 MigrationException failure = partial ? Errors.translatePartial(s, what, e) : Errors.translate(s, what, e);
                 Instant started = callback.failedStarted() == null ? attemptStart : callback.failedStarted();
