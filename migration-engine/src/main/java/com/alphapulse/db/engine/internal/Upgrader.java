@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -47,6 +48,7 @@ public final class Upgrader {
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
                 if (!options.force()) {
+                    refuseLeftovers(c, s, state);
                     CatalogCheck.requireMatch(s, "upgrade", from);
                 }
                 EngineSchema.ensure(c);
@@ -106,6 +108,29 @@ public final class Upgrader {
                 throw failure;
             }
         }
+    }
+
+    /**
+     * Refuses with {@code CATALOG_MISMATCH} (nothing changed) while a version that runs outside a transaction
+     * was interrupted and left indexes its script builds: re-running it would fail on the first with "already
+     * exists", part-way again. Repair drops them in one step; resuming here instead would mean telling a
+     * leftover from an index somebody built on purpose, which is repair's job, done where it is reported.
+     */
+    private static void refuseLeftovers(Connection c, EngineSettings s, HistoryTable.State state) throws SQLException {
+        List<Leftovers.Index> found = Leftovers.find(c, s, state);
+        List<String> interrupted = Leftovers.describe(found);
+        List<String> own = found.stream().filter(i -> !i.leftover() && i.buildingPid() == null)
+                .map(i -> i.name() + " (VALID, named like one of " + i.version().label() + "'s)").toList();
+        if (interrupted.isEmpty() && own.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>(interrupted);
+        if (!own.isEmpty()) {
+            parts.add("index(es) a pending version creates already exist, built by hand: " + String.join(", ", own)
+                    + "; drop or rename them (repair keeps them)");
+        }
+        throw new MigrationException(Code.CATALOG_MISMATCH, "upgrade refused: " + String.join("; ", parts)
+                + "; nothing was changed");
     }
 
     private static Version next(EngineSettings s, Version current) {
