@@ -152,7 +152,7 @@ public final class Downgrader {
                 lockDroppedTables(c, step.statements());
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
                 if (options.archive()) {
-                    archived = Archive.archive(c, version, step.statements());
+                    archived = Archive.archive(c, version, step.statements(), s.progress());
                 } else {
                     Archive.discard(c, version);
                 }
