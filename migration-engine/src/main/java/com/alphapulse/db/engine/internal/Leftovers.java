@@ -86,17 +86,4 @@ final class Leftovers {
         }
         return out;
     }
-
-    /** Like {@link #find} on a connection of its own, for callers (status) that hold none. */
-    static List<Index> find(EngineSettings s) {
-        Connection c = Connections.open(s);
-        try {
-            HistoryTable.State state = HistoryTable.state(c);
-            return state.exists() ? find(c, s, state) : List.of();
-        } catch (SQLException e) {
-            throw Errors.translate(s, "cannot read the catalog", e);
-        } finally {
-            Connections.closeQuietly(c);
-        }
-    }
 }
