@@ -5,6 +5,16 @@
 -- Dropping a column fails while an RLS policy (V008) still references it,
 -- which is the intended guard against skipping U008.
 
+-- Locks first, children before parents, in the order the application takes
+-- them: a transaction that inserts a trade holds ROW EXCLUSIVE on trades and
+-- then, through the foreign keys, key-share locks its account (and, from 007
+-- on, its tenant). Taking a parent first and a child later would let such a
+-- transaction sit between the two and deadlock with this script.
+-- tenants last: dropping the tenant foreign keys locks it too.
+LOCK TABLE trades, positions, portfolio_snapshots, risk_metrics, agent_signals, audit_logs,
+    trading_accounts, tenants
+    IN ACCESS EXCLUSIVE MODE;
+
 DROP INDEX IF EXISTS idx_audit_logs_tenant_id;
 ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS fk_audit_logs_tenant;
 ALTER TABLE audit_logs DROP COLUMN IF EXISTS tenant_id;

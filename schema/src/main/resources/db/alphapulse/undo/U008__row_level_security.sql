@@ -12,6 +12,15 @@ BEGIN
 END
 $$;
 
+-- Locks first, children before parents, in the order the application takes
+-- them: a transaction that inserts a trade holds ROW EXCLUSIVE on trades and
+-- then, through the foreign keys, key-share locks its account (and, from 007
+-- on, its tenant). Taking a parent first and a child later would let such a
+-- transaction sit between the two and deadlock with this script.
+LOCK TABLE trades, positions, portfolio_snapshots, risk_metrics, agent_signals, audit_logs,
+    trading_accounts, users
+    IN ACCESS EXCLUSIVE MODE;
+
 DROP POLICY IF EXISTS users_tenant_isolation_select ON users;
 DROP POLICY IF EXISTS users_tenant_isolation_insert ON users;
 DROP POLICY IF EXISTS users_tenant_isolation_update ON users;

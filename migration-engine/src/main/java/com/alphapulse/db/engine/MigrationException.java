@@ -32,7 +32,10 @@ public final class MigrationException extends RuntimeException {
         DATA_LOSS_REFUSED,
         /** A condition checked before anything runs does not hold (e.g. duplicate emails before undoing 006). */
         PRECONDITION_FAILED,
-        /** A lock could not be obtained within lock_timeout, after every retry. */
+        /**
+         * A lock could not be obtained within lock_timeout, or the step was chosen to break a deadlock (SQLSTATE
+         * 40P01), after every retry.
+         */
         LOCK_TIMEOUT,
         /** A statement ran longer than statement_timeout. */
         STATEMENT_TIMEOUT,

@@ -3,6 +3,7 @@ package com.alphapulse.db.engine;
 import static com.alphapulse.db.engine.Fixtures.count;
 import static com.alphapulse.db.engine.Fixtures.failure;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.postgres.Database;
@@ -277,13 +278,104 @@ class FaultTest {
                 assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
             });
 
+            // status does not call this 008: an upgrade would fail on the indexes 009 left with "already exists"
+            StatusResult status = engine.status();
+            assertThat(status.catalog().matchesRecorded()).isFalse();
+            assertThat(status.catalog().identified()).isNull();
+            assertThat(status.catalog().findings().get(0)).startsWith("009 interrupted: 2 index(es) left by CREATE INDEX CONCURRENTLY (0 INVALID)")
+                    .contains("idx_users_tenant_id_compound").contains("run repair");
+            Fixtures.State before = Fixtures.state(db);
+            MigrationException refused = failure(() -> engine.upgrade("head"));
+            assertThat(refused.code()).isEqualTo(Code.CATALOG_MISMATCH);
+            assertThat(refused.getMessage()).contains("upgrade refused: 009 interrupted").contains("idx_users_tenant_created_compound")
+                    .contains("run repair").contains("nothing was changed");
+            Fixtures.assertUnchanged(db, before);
+
             RepairResult repair = engine.repair();
-            assertThat(repair.droppedIndexes()).contains("idx_users_tenant_id_compound", "idx_users_tenant_created_compound");
+            assertThat(repair.droppedIndexes()).containsExactly("idx_users_tenant_id_compound", "idx_users_tenant_created_compound");
+            assertThat(engine.status().catalog().matchesRecorded()).isTrue();
             assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);
         }
+    }
+
+    @Test
+    @DisplayName("009's session is terminated mid-build with no record of the failure (plain Flyway, no failed row, no journal): "
+            + "status says 009 interrupted and is not a match, upgrade refuses naming the indexes, one repair drops exactly them "
+            + "(not an INVALID index no migration names), then the upgrade completes")
+    void interrupted_concurrent_build_without_any_record() throws Exception {
+        Database db = Fixtures.database("fault_kill_009_unrecorded");
+        try {
+            List<String> progress = new CopyOnWriteArrayList<>();
+            MigrationEngine engine = Fixtures.config(db).progress(progress::add).load();
+            engine.upgrade("008");
+            engine.loadDemoData(new DemoDataOptions(2, 0.005, 53));
+            try (Connection holder = db.connect(); Connection snapshot = db.connect()) {
+                // Holds 009 before its third build; an older snapshot then holds that build after it created its
+                // (INVALID) index and before it could mark it valid, where the session is killed.
+                holder.setAutoCommit(false);
+                holder.createStatement().execute("LOCK TABLE public.trading_accounts IN SHARE UPDATE EXCLUSIVE MODE");
+                CompletableFuture<Void> run = CompletableFuture.runAsync(() -> Fixtures.flyway(db).load().migrate());
+                String pid = waitForLockWait(db, "idx_trading_accounts_tenant_id_compound");
+                snapshot.setAutoCommit(false);
+                snapshot.createStatement().execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
+                snapshot.createStatement().execute("SELECT count(*) FROM public.users");
+                holder.rollback();
+                waitForBuildPhase(db, pid, "waiting for old snapshots");
+                Fixtures.exec(db, "SELECT pg_terminate_backend(" + pid + ")");
+                assertThat(catchThrowable(() -> run.get(60, TimeUnit.SECONDS))).isNotNull();
+                snapshot.rollback();
+            }
+            // What a killed CLI leaves: no failed history row (Flyway could not write one on its dead session; removed
+            // here should it have), no journal entry.
+            Fixtures.exec(db, "DELETE FROM public.flyway_schema_history WHERE NOT success");
+            assertThat(engine.history().entries()).noneMatch(h -> h.version().equals("009"));
+            // Somebody's own broken build, which no migration names: repair must leave it alone.
+            assertThat(catchThrowable(() -> Fixtures.exec(db, "CREATE UNIQUE INDEX CONCURRENTLY idx_dba_symbol ON public.trades (symbol)")))
+                    .isNotNull();
+            assertThat(Fixtures.strings(db, "SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid "
+                    + "WHERE NOT i.indisvalid ORDER BY 1")).containsExactly("idx_dba_symbol", "idx_trading_accounts_tenant_id_compound");
+
+            StatusResult status = engine.status();
+            assertThat(status.currentVersion().label()).isEqualTo("008");
+            assertThat(status.failed()).isEmpty();
+            assertThat(status.catalog().matchesRecorded()).isFalse();
+            assertThat(status.catalog().findings().get(0))
+                    .isEqualTo("009 interrupted: 3 index(es) left by CREATE INDEX CONCURRENTLY (1 INVALID): idx_users_tenant_id_compound, "
+                            + "idx_users_tenant_created_compound, idx_trading_accounts_tenant_id_compound (INVALID); "
+                            + "run repair (it drops them), then upgrade");
+            MigrationException refused = failure(() -> engine.upgrade("head"));
+            assertThat(refused.code()).isEqualTo(Code.CATALOG_MISMATCH);
+            assertThat(refused.getMessage()).contains("idx_trading_accounts_tenant_id_compound (INVALID)").contains("run repair");
+
+            RepairResult repair = engine.repair();
+            assertThat(repair.droppedIndexes()).containsExactly("idx_users_tenant_id_compound", "idx_users_tenant_created_compound",
+                    "idx_trading_accounts_tenant_id_compound");
+            assertThat(progress).anySatisfy(l -> assertThat(l).contains("kept INVALID index idx_dba_symbol").contains("no migration creates it"));
+            assertThat(count(db, "SELECT count(*) FROM pg_indexes WHERE indexname = 'idx_dba_symbol'")).isEqualTo(1);
+            assertThat(count(db, "SELECT count(*) FROM pg_indexes WHERE indexname LIKE '%compound'")).isZero();
+
+            Fixtures.exec(db, "DROP INDEX CONCURRENTLY public.idx_dba_symbol");
+            assertThat(engine.status().catalog().matchesRecorded()).isTrue();
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    private static void waitForBuildPhase(Database db, String pid, String phase) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (!Fixtures.strings(db, "SELECT pid FROM pg_stat_progress_create_index WHERE pid = " + pid + " AND phase = '" + phase + "'")
+                    .isEmpty()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the build of session " + pid + " never reached " + phase);
     }
 
     private static String waitForLockWait(Database db, String query) throws InterruptedException {

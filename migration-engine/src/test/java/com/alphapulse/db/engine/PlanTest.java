@@ -50,7 +50,9 @@ class PlanTest {
         assertThat(plan.total()).isPositive();
 
         PlanResult.Step u009 = plan.steps().get(0);
-        assertThat(u009.statements()).hasSize(16).allMatch(s -> s.risk() == Risk.NONE);
+        // the LOCK TABLE that takes every lock up front, children before parents, then the 16 drops
+        assertThat(u009.statements()).hasSize(17).allMatch(s -> s.risk() == Risk.NONE);
+        assertThat(u009.statements().get(0).sql()).startsWith("LOCK TABLE trades, positions");
         assertThat(u009.locks()).extracting(PlanResult.Lock::mode).containsOnly("ACCESS EXCLUSIVE");
         assertThat(u009.locks()).extracting(PlanResult.Lock::object).containsAll(AlphaPulseSchema.TENANT_TABLES);
         assertThat(plan.steps().get(1).statements()).filteredOn(s -> s.sql().startsWith("DROP POLICY")).hasSize(32);

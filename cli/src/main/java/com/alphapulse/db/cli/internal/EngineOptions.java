@@ -14,7 +14,7 @@ final class EngineOptions {
     double lockTimeoutSeconds;
 
     @Option(names = "--lock-retries", defaultValue = "5",
-            description = "attempts per version when a lock is not granted in time, with backoff (default: ${DEFAULT-VALUE})")
+            description = "retries per version when a lock is not granted in time or a deadlock breaks it, with jittered doubling backoff (default: ${DEFAULT-VALUE})")
     int lockRetries;
 
     @Option(names = "--statement-timeout", defaultValue = "600", paramLabel = "SECONDS",

@@ -99,7 +99,8 @@ final class Archive {
      * archive is replaced, as it describes older data. Returns the rows and column values archived. The caller
      * holds ACCESS EXCLUSIVE on every table read here, so no row can change between the archive and the drop.
      */
-    static long archive(Connection c, int version, List<Script.Statement> statements) throws SQLException {
+    static long archive(Connection c, int version, List<Script.Statement> statements, java.util.function.Consumer<String> progress)
+            throws SQLException {
         discard(c, version);
         Set<String> droppedTables = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
@@ -114,10 +115,10 @@ final class Archive {
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
                 if (e.kind() == Script.Kind.DROP_TABLE && Catalog.tableExists(c, e.table()) && done.add(e.table())) {
-                    rows += archiveTable(c, version, e.table());
+                    rows += StepProgress.timed(progress, "archived table " + e.table(), "row(s)", () -> archiveTable(c, version, e.table()));
                 } else if (e.kind() == Script.Kind.DROP_COLUMN && !droppedTables.contains(e.table()) && covers(c, e)
                         && Catalog.columnExists(c, e.table(), e.name()) && done.add(e.table() + "." + e.name())) {
-                    rows += archiveColumn(c, version, e.table(), e.name());
+                    rows += StepProgress.timed(progress, "archived " + e.table() + "." + e.name(), "value(s)", () -> archiveColumn(c, version, e.table(), e.name()));
                 }
             }
         }
@@ -264,10 +265,11 @@ final class Archive {
      * primary key (a row the migration seeded takes its archived values), never a delete, so no ON DELETE
      * CASCADE can fire; plain inserts for a table without a primary key, so run it once per version. Then moves
      * the archived column values of the dropped table over to the new one, for the keys that came back, sets
-     * the sequences above the restored keys and grants the archived privileges again. Counting and retiring are
+     * the sequences above the restored keys and grants the archived privileges again. Returns the rows written, for progress lines; counting and retiring are
      * {@link #settle}'s.
      */
-    static void restoreTable(Connection c, int version, String table) throws SQLException {
+    static long restoreTable(Connection c, int version, String table) throws SQLException {
+        long rows = 0;
         DSLContext ctx = Sql.ctx(c);
         String t = Catalog.regclass(table);
         Object sample = ctx.fetchValue("SELECT row_data::text FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND "
@@ -284,7 +286,7 @@ final class Archive {
                     : " ON CONFLICT (" + columnList(null, pk) + ") DO UPDATE SET (" + columnList(null, insertable) + ") = ROW("
                             + columnList("excluded", insertable) + ")";
             if (!insertable.isEmpty()) {
-                ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
+                rows = ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
                         + " SELECT " + columnList("r", insertable) + " FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN LATERAL "
                         + "jsonb_populate_record(NULL::" + t + ", a.row_data) r WHERE a.version = ? AND a.table_name = ? ORDER BY a.id"
                         + conflict, version, table);
@@ -300,6 +302,7 @@ final class Archive {
             restoreSequences(c, version, table);
         }
         restoreGrants(c, version, table, null);
+        return rows;
     }
 
     /**
@@ -353,17 +356,17 @@ final class Archive {
      * Writes the archived values of {@code table.column} for {@code version} back where they still apply: the
      * same table (same oid), the row still there, and the parent row still there when the column had a foreign
      * key (a parent deleted while rolled back leaves the migration's backfill, so its key holds). Idempotent;
-     * rows already holding the archived value are not written again. Counting is {@link #settle}'s.
+     * rows already holding the archived value are not written again. Returns the rows written, for progress lines; counting is {@link #settle}'s.
      */
-    static void restoreColumn(Connection c, int version, String table, String column) throws SQLException {
+    static long restoreColumn(Connection c, int version, String table, String column) throws SQLException {
         ColumnRestore r = columnRestore(c, version, table, column);
         if (Catalog.columnExists(c, table, column)) {
             restoreGrants(c, version, table, column);
         }
         if (r == null) {
-            return;
+            return 0;
         }
-        Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
+        return Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
                 + " a WHERE " + r.archived() + " AND " + r.keys() + r.parent() + " AND t." + ident(column) + " IS DISTINCT FROM "
                 + r.value(), version, table, column, r.t());
     }

@@ -49,7 +49,8 @@ final class CatalogCheck {
         throw new MigrationException(Code.CATALOG_MISMATCH, verb + " refused: the live catalog is not at "
                 + recorded.label() + ", the version the history records (" + errors.size() + " difference(s), e.g. "
                 + String.join("; ", errors.subList(0, Math.min(3, errors.size()))) + "); "
-                + (invalid ? "run repair to drop INVALID indexes an interrupted build left, or " : "")
+                + (invalid ? "run repair to drop INVALID indexes an interrupted migration left (an INVALID index no migration "
+                        + "names is dropped by hand), or " : "")
                 + "bring the catalog back to " + recorded.label() + " (see verify), stamp the version it is at, or force; "
                 + "nothing was changed");
     }

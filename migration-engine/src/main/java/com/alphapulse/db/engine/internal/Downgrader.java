@@ -32,8 +32,8 @@ import java.util.UUID;
  * </pre>
  *
  * so a crash or a killed session leaves the database at a whole version with history and journal agreeing,
- * and running the command again finishes the job. A lock timeout rolls the version back and retries it
- * with exponential backoff; the version's locks are never held while waiting.
+ * and running the command again finishes the job. A lock timeout or a deadlock (55P03, 40P01) rolls the version
+ * back and retries it with jittered exponential backoff; the version's locks are never held while waiting.
  */
 public final class Downgrader {
 
@@ -131,6 +131,8 @@ public final class Downgrader {
             UUID runId) throws SQLException {
         int version = step.version().number();
         int attempt = 0;
+        // Why each earlier attempt was rolled back ("deadlock", "lock not granted"), for the journal.
+        List<String> retried = new ArrayList<>();
         while (true) {
             attempt++;
             Instant t0 = Instant.now();
@@ -150,7 +152,7 @@ public final class Downgrader {
                 lockDroppedTables(c, step.statements());
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
                 if (options.archive()) {
-                    archived = Archive.archive(c, version, step.statements());
+                    archived = Archive.archive(c, version, step.statements(), s.progress());
                 } else {
                     Archive.discard(c, version);
                 }
@@ -162,7 +164,7 @@ public final class Downgrader {
                 HistoryTable.deleteVersion(c, step.version().version());
                 List<String> message = new ArrayList<>();
                 if (attempt > 1) {
-                    message.add("succeeded at attempt " + attempt);
+                    message.add("succeeded at attempt " + attempt + " (rolled back and retried after: " + String.join(", ", retried) + ")");
                 }
                 if (forgotten > 0) {
                     message.add("discarded " + forgotten + " archived row(s) of the table(s) this undo drops");
@@ -174,17 +176,20 @@ public final class Downgrader {
                 Connections.rollbackQuietly(c);
                 resetAutoCommit(c);
                 Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
+                String conflict = Errors.lockConflict(e);
                 if (code == Code.LOCK_TIMEOUT && attempt <= s.lockRetries()) {
-                    s.progress().accept("  lock not granted within " + s.lockTimeout().toMillis() + " ms, rolled back; retrying in "
-                            + s.backoff(attempt).toMillis() + " ms");
-                    sleep(s.backoff(attempt));
+                    Duration wait = s.backoff(attempt);
+                    retried.add(conflict);
+                    s.progress().accept("  " + conflictLine(s, conflict) + ", rolled back; retrying in " + wait.toMillis() + " ms");
+                    sleep(wait);
                     continue;
                 }
                 String what = "undo of " + step.version().label() + " rolled back";
                 if (code == Code.LOCK_TIMEOUT) {
-                    what += " after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis()
-                            + " ms each for a lock (a long transaction holds one); the database stays at "
-                            + step.version().label();
+                    what += " after " + attempt + " attempt(s) " + (Errors.DEADLOCK.equals(Errors.sqlState(e))
+                            ? "(the last one ended by a deadlock with another session)"
+                            : "waiting " + s.lockTimeout().toMillis() + " ms each for a lock (a long transaction holds one)")
+                            + "; the database stays at " + step.version().label();
                 }
                 MigrationException failure = Errors.translate(s, what, e);
                 Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
@@ -199,11 +204,14 @@ public final class Downgrader {
     }
 
     /**
-     * Takes ACCESS EXCLUSIVE, before anything is archived, on every table whose rows or column the undo drops
-     * (in the script's order, which drops children before parents), then on the tables their dropped foreign
-     * keys reference (the drop takes those too). Archiving under a weaker lock would let a transaction commit
-     * rows between the archive and the drop, and they would be dropped unarchived; and upgrading a read lock
-     * to an exclusive one later can deadlock. Waits at most lock_timeout, like the statements.
+     * Takes ACCESS EXCLUSIVE, before anything is archived, on every table whose rows or column the undo drops,
+     * and on the tables their dropped foreign keys reference (the drop takes those too), children before
+     * parents: the order in which an application that writes a child row takes its locks (ROW EXCLUSIVE on the
+     * child, then, through the foreign key, a key-share lock on the parent's row), so such a transaction can
+     * never hold one of them while it waits for the other. Archiving under a weaker lock would let a
+     * transaction commit rows between the archive and the drop, and they would be dropped unarchived; and
+     * upgrading a read lock to an exclusive one later can deadlock. Waits at most lock_timeout, like the
+     * statements.
      */
     private static void lockDroppedTables(Connection c, List<Script.Statement> statements) throws SQLException {
         Set<String> dropped = new LinkedHashSet<>();
@@ -221,9 +229,41 @@ public final class Downgrader {
         }
         parents.removeAll(dropped);
         dropped.addAll(parents);
-        for (String table : dropped) {
+        for (String table : childrenFirst(c, dropped)) {
             Sql.ctx(c).execute("LOCK TABLE {0} IN ACCESS EXCLUSIVE MODE", Catalog.table(table));
         }
+    }
+
+    /**
+     * {@code tables} ordered so that a table comes before every table of the set it references (the script's
+     * order where the foreign keys leave it free; a reference cycle is broken in that order too).
+     */
+    static List<String> childrenFirst(Connection c, Set<String> tables) throws SQLException {
+        java.util.Map<String, Set<String>> parents = new java.util.LinkedHashMap<>();
+        for (String t : tables) {
+            Set<String> p = new LinkedHashSet<>(Catalog.referencedTables(c, t, null));
+            p.remove(t);
+            p.retainAll(tables);
+            parents.put(t, p);
+        }
+        List<String> order = new ArrayList<>();
+        Set<String> remaining = new LinkedHashSet<>(tables);
+        while (!remaining.isEmpty()) {
+            // the first table no remaining table references: nothing still to lock is its child
+            String next = remaining.stream()
+                    .filter(t -> remaining.stream().noneMatch(o -> parents.get(o).contains(t)))
+                    .findFirst().orElse(remaining.iterator().next());
+            order.add(next);
+            remaining.remove(next);
+        }
+        return order;
+    }
+
+    /** The progress line's start for a retried lock conflict: a deadlock and a lock timeout read differently. */
+    static String conflictLine(EngineSettings s, String conflict) {
+        return "deadlock".equals(conflict)
+                ? "deadlock detected (PostgreSQL broke a lock cycle with another session by cancelling this step)"
+                : "lock not granted within " + s.lockTimeout().toMillis() + " ms";
     }
 
     private static void resetAutoCommit(Connection c) {

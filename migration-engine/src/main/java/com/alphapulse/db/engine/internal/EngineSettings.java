@@ -16,7 +16,7 @@ import javax.sql.DataSource;
  * @param lockTimeout lock_timeout of each version's transaction
  * @param statementTimeout statement_timeout of each version's transaction
  * @param lockRetries retries of a version after a lock timeout
- * @param retryBackoff the wait before the first retry, doubled for each further one
+ * @param retryBackoff the wait before the first retry, doubled for each further one, each wait jittered by ±50 %
  * @param migrations the migration set
  * @param locations Flyway's migration locations
  * @param undoScripts where undo scripts come from
@@ -46,9 +46,22 @@ public record EngineSettings(DataSource dataSource, String target, String secret
         return System.getProperty("user.name", "");
     }
 
-    /** The wait before retry number {@code retry} (1-based): the backoff doubled each time, at most 30 s. */
+    /**
+     * The wait before retry number {@code retry} (1-based): the backoff doubled each time, jittered by ±50 %, at
+     * most 30 s. The jitter keeps two sessions that deadlocked (or timed out on each other's locks) from
+     * retrying in lockstep and meeting again.
+     */
     Duration backoff(int retry) {
-        long ms = retryBackoff.toMillis() << Math.min(retry - 1, 16);
-        return Duration.ofMillis(Math.min(ms, 30_000));
+        return backoff(retry, java.util.concurrent.ThreadLocalRandom.current().nextDouble());
+    }
+
+    /**
+     * {@link #backoff(int)} for a given draw {@code u} in [0, 1): the doubled backoff {@code b} scaled to
+     * {@code b * (0.5 + u)}, so always within [b/2, 3b/2), and never above 30 s.
+     */
+    Duration backoff(int retry, double u) {
+        long ms = Math.min(retryBackoff.toMillis() << Math.min(retry - 1, 16), 30_000);
+        double jitter = 0.5 + Math.max(0, Math.min(u, 1));
+        return Duration.ofMillis(Math.min(Math.round(ms * jitter), 30_000));
     }
 }

@@ -37,11 +37,28 @@ final class Errors {
         }
         return switch (sqlState) {
             case "42501" -> Code.INSUFFICIENT_PRIVILEGE;
-            case "55P03" -> Code.LOCK_TIMEOUT;
+            // A deadlock is a lock conflict too: PostgreSQL cancelled this session's statement to break a cycle with
+            // another session's locks, the transaction rolled back, and a retry after a pause usually gets through.
+            case "55P03", "40P01" -> Code.LOCK_TIMEOUT;
             case "57014" -> message != null && message.contains("statement timeout") ? Code.STATEMENT_TIMEOUT : Code.FAILED;
             case "57P01", "57P02", "57P03", "08006", "08003", "08007" -> Code.INTERRUPTED;
             case "08001", "08004", "28000", "28P01", "3D000" -> Code.CONNECTION_FAILED;
             default -> Code.FAILED;
+        };
+    }
+
+    /** SQLSTATE of "deadlock detected". */
+    static final String DEADLOCK = "40P01";
+
+    /**
+     * What kind of lock conflict {@code t} is, for progress lines and the journal: "deadlock" (40P01), "lock not
+     * granted" (55P03, lock_timeout), or null for anything else.
+     */
+    static String lockConflict(Throwable t) {
+        return switch (sqlState(t)) {
+            case DEADLOCK -> "deadlock";
+            case "55P03" -> "lock not granted";
+            default -> null;
         };
     }
 

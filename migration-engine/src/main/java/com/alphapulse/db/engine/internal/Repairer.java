@@ -16,13 +16,16 @@ import java.util.UUID;
 import org.flywaydb.core.api.output.RepairOutput;
 
 /**
- * Cleans up after a failed non-transactional step. A {@code CREATE INDEX CONCURRENTLY} that was
- * interrupted leaves an INVALID index, and the indexes built before it stay: a re-run then fails with
- * "already exists". Repair drops, with {@code DROP INDEX CONCURRENTLY} outside any transaction, every
- * INVALID index of schema public (except one still being built by a live session), and the VALID indexes
- * that a version which is not applied creates concurrently only when that version did fail: it has a failed
- * history row, or the engine's last attempt at it failed and no repair ran since. A VALID index of the same
- * name is otherwise somebody's own and stays. Then it runs Flyway's repair, which removes failed history rows.
+ * Cleans up after a non-transactional step that stopped part-way. An interrupted {@code CREATE INDEX
+ * CONCURRENTLY} leaves an INVALID index, and the indexes built before it stay: a re-run then fails with
+ * "already exists". Repair drops, with {@code DROP INDEX CONCURRENTLY} outside any transaction, the indexes
+ * {@link Leftovers} attributes to a version that is not applied, by the names its script builds: INVALID
+ * ones, all of a version that failed (failed history row, or the engine's last attempt failed and no repair
+ * ran since), and the VALID ones that are exactly the version's first builds in script order (what a killed
+ * run leaves without any record), so one repair suffices however the run was stopped. Never an index being
+ * built by a live session, a VALID index of such a name out of that order (somebody's own), or any index no
+ * migration names, INVALID or not (reported, kept). Then it runs Flyway's repair, which removes failed history
+ * rows.
  *
  * <p>Refused first, with nothing changed, when an applied script was edited ({@code CHECKSUM_MISMATCH},
  * unless edits are explicitly accepted: then Flyway's repair records the edited checksums) or is missing
@@ -41,37 +44,31 @@ public final class Repairer {
             HistoryTable.State state = Downgrader.requireHistory(c, s);
             FlywaySupport.verifyApplied(s, acceptEditedScripts);
             List<String> actions = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
             Set<String> dropped = new LinkedHashSet<>();
             Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(s.lockTimeout()));
             try {
-                for (SchemaVersion v : s.migrations().versions()) {
-                    boolean applied = !v.version().isAbove(state.current()) && !state.failed().contains(v.version());
-                    if (applied || !(state.failed().contains(v.version()) || Journal.upgradeFailedSinceRepair(c, v.version()))) {
-                        continue;
-                    }
-                    for (Script.Statement st : Script.parse(v.migrationSql())) {
-                        for (Script.Effect e : st.effects()) {
-                            if (e.kind() == Script.Kind.CREATE_INDEX && e.concurrently() && Catalog.indexExists(c, e.name())
-                                    && !building(c, e.name())) {
-                                drop(c, e.name());
-                                dropped.add(e.name());
-                                actions.add("dropped index " + e.name() + " on " + e.table() + ", left by version "
-                                        + v.label() + " which failed part-way");
-                            }
-                        }
+                Set<String> named = new java.util.HashSet<>();
+                for (Leftovers.Index idx : Leftovers.find(c, s, state)) {
+                    named.add(idx.name());
+                    if (idx.buildingPid() != null) {
+                        actions.add("kept index " + idx.name() + ": session " + idx.buildingPid() + " is still building it");
+                    } else if (idx.leftover()) {
+                        drop(c, idx.name());
+                        dropped.add(idx.name());
+                        actions.add("dropped index " + idx.name() + (idx.valid() ? "" : " (INVALID)") + " on " + idx.table()
+                                + ", left by version " + idx.version().label() + " which stopped part-way");
                     }
                 }
+                // An INVALID index no migration names is somebody's own broken build: reported, never dropped.
+                // One an applied version names is that version's, broken: dropping it would take it from the catalog.
                 for (Catalog.InvalidIndex idx : Catalog.invalidIndexes(c)) {
-                    if (dropped.contains(idx.name())) {
+                    if (named.contains(idx.name()) || idx.buildingPid() != null) {
                         continue;
                     }
-                    if (idx.buildingPid() != null) {
-                        actions.add("kept INVALID index " + idx.name() + ": session " + idx.buildingPid() + " is still building it");
-                        continue;
-                    }
-                    drop(c, idx.name());
-                    dropped.add(idx.name());
-                    actions.add("dropped INVALID index " + idx.name() + " on " + idx.table());
+                    notes.add("kept INVALID index " + idx.name() + " on " + idx.table() + (namedByAnyVersion(s, idx.name())
+                            ? ": an applied version creates it; rebuild it with REINDEX INDEX CONCURRENTLY"
+                            : ": no migration creates it; drop it (DROP INDEX CONCURRENTLY) or rebuild it (REINDEX INDEX CONCURRENTLY)"));
                 }
             } finally {
                 Sql.ctx(c).execute("RESET lock_timeout");
@@ -87,6 +84,7 @@ public final class Repairer {
                 Journal.write(c, s, new Journal.Step(UUID.randomUUID(), HistoryTable.state(c).current(), Direction.REPAIR,
                         start, Instant.now(), 0, 0, Outcome.SUCCESS, String.join("; ", actions)));
             }
+            notes.forEach(s.progress());
             return new RepairResult(List.copyOf(dropped), removed, aligned, actions, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "repair failed", e);
@@ -95,9 +93,18 @@ public final class Repairer {
         }
     }
 
-    private static boolean building(Connection c, String index) throws SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_stat_progress_create_index "
-                + "WHERE index_relid = to_regclass(?))", Catalog.regclass(index)));
+    /** Whether any version's script (applied or not) creates an index of this name. */
+    private static boolean namedByAnyVersion(EngineSettings s, String index) {
+        for (SchemaVersion v : s.migrations().versions()) {
+            for (Script.Statement st : Script.parse(v.migrationSql())) {
+                for (Script.Effect e : st.effects()) {
+                    if (e.kind() == Script.Kind.CREATE_INDEX && index.equals(e.name())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     private static void drop(Connection c, String index) throws SQLException {

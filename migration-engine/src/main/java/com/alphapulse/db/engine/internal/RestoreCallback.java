@@ -144,7 +144,7 @@ final class RestoreCallback implements Callback {
 
     private void restorePendingTables(Connection c, int version) throws SQLException {
         for (String table : pendingTables) {
-            Archive.restoreTable(c, version, table);
+            StepProgress.timed(settings.progress(), "restored table " + table, "row(s)", () -> Archive.restoreTable(c, version, table));
             restoredTables.add(table);
         }
         pendingTables.clear();
@@ -159,7 +159,7 @@ final class RestoreCallback implements Callback {
                     && Archive.hasRows(c, version, e.table())) {
                 pendingTables.add(e.table());
             } else if (e.kind() == Script.Kind.ADD_COLUMN) {
-                Archive.restoreColumn(c, version, e.table(), e.name());
+                StepProgress.timed(settings.progress(), "restored " + e.table() + "." + e.name(), "value(s)", () -> Archive.restoreColumn(c, version, e.table(), e.name()));
             }
         }
     }

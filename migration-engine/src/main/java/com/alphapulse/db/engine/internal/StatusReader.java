@@ -42,9 +42,18 @@ public final class StatusReader {
             }
             List<HistoryResult.Entry> rollbacks = Journal.read(c).stream()
                     .filter(e -> e.direction() == Direction.DOWN && e.outcome() == Outcome.SUCCESS).toList();
+            StatusResult.CatalogMatch catalog = CatalogCheck.match(s, state.current());
+            // A version interrupted outside a transaction (V009) leaves indexes that make the catalog neither the
+            // recorded version (an upgrade would fail on them with "already exists") nor the next one.
+            List<String> interrupted = state.exists() ? Leftovers.describe(Leftovers.find(c, s, state)) : List.of();
+            if (!interrupted.isEmpty()) {
+                List<String> findings = new ArrayList<>(interrupted);
+                findings.addAll(catalog.findings());
+                catalog = new StatusResult.CatalogMatch(false, null, catalog.nearest(), findings);
+            }
             return new StatusResult(state.current(), state.exists(), applied, pending,
                     state.failed().stream().map(Version::label).toList(), rollbacks, Archive.pending(c, state.current().number()),
-                    CatalogCheck.match(s, state.current()), Duration.between(start, Instant.now()));
+                    catalog, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "cannot read the status", e);
         } finally {

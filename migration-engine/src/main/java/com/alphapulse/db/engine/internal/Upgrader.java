@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.flywaydb.core.Flyway;
@@ -19,9 +20,9 @@ import org.flywaydb.core.api.FlywayException;
 
 /**
  * Upgrades through Flyway's migrate, with {@link RestoreCallback} restoring archived data and
- * journaling each version inside the version's own transaction. A lock timeout in a transactional version
- * rolls only that version back (Flyway commits each version on its own), and the run is retried with
- * backoff from where it stopped.
+ * journaling each version inside the version's own transaction. A lock timeout or a deadlock (55P03, 40P01)
+ * in a transactional version rolls only that version back (Flyway commits each version on its own), and the
+ * run is retried with jittered backoff from where it stopped.
  */
 public final class Upgrader {
 
@@ -47,6 +48,7 @@ public final class Upgrader {
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
                 if (!options.force()) {
+                    refuseLeftovers(c, s, state);
                     CatalogCheck.requireMatch(s, "upgrade", from);
                 }
                 EngineSchema.ensure(c);
@@ -80,10 +82,12 @@ public final class Upgrader {
                 // or not Flyway managed to record a failed row (it cannot when its session was terminated).
                 boolean partial = callback.inFlightOutsideTransaction() || !after.failed().isEmpty();
                 if (code == Code.LOCK_TIMEOUT && !partial && attempt <= s.lockRetries() && after.current().isBelow(target)) {
-                    s.progress().accept("  lock not granted within the timeout, rolled back; retrying in "
-                            + s.backoff(attempt).toMillis() + " ms");
+                    Duration wait = s.backoff(attempt);
+                    s.progress().accept("  " + ("deadlock".equals(Errors.lockConflict(e))
+                            ? "deadlock detected (PostgreSQL broke a lock cycle with another session by cancelling this version)"
+                            : "lock not granted within the timeout") + ", rolled back; retrying in " + wait.toMillis() + " ms");
                     callback.clearFailure();
-                    sleep(s.backoff(attempt));
+                    sleep(wait);
                     continue;
                 }
                 Version failed = callback.failedVersion() > 0 ? Version.of(callback.failedVersion())
@@ -93,8 +97,9 @@ public final class Upgrader {
                                 + "the database is not at a whole version); run repair, then upgrade again"
                         : " was rolled back; the database stays at " + after.current().label());
                 if (code == Code.LOCK_TIMEOUT) {
-                    what += " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis()
-                            + " ms for a lock)";
+                    what += Errors.DEADLOCK.equals(Errors.sqlState(e))
+                            ? " (gave up after " + attempt + " attempt(s), the last one ended by a deadlock with another session)"
+                            : " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis() + " ms for a lock)";
                 }
                 MigrationException failure = partial ? Errors.translatePartial(s, what, e) : Errors.translate(s, what, e);
                 Instant started = callback.failedStarted() == null ? attemptStart : callback.failedStarted();
@@ -103,6 +108,29 @@ public final class Upgrader {
                 throw failure;
             }
         }
+    }
+
+    /**
+     * Refuses with {@code CATALOG_MISMATCH} (nothing changed) while a version that runs outside a transaction
+     * was interrupted and left indexes its script builds: re-running it would fail on the first with "already
+     * exists", part-way again. Repair drops them in one step; resuming here instead would mean telling a
+     * leftover from an index somebody built on purpose, which is repair's job, done where it is reported.
+     */
+    private static void refuseLeftovers(Connection c, EngineSettings s, HistoryTable.State state) throws SQLException {
+        List<Leftovers.Index> found = Leftovers.find(c, s, state);
+        List<String> interrupted = Leftovers.describe(found);
+        List<String> own = found.stream().filter(i -> !i.leftover() && i.buildingPid() == null)
+                .map(i -> i.name() + " (VALID, named like one of " + i.version().label() + "'s)").toList();
+        if (interrupted.isEmpty() && own.isEmpty()) {
+            return;
+        }
+        List<String> parts = new ArrayList<>(interrupted);
+        if (!own.isEmpty()) {
+            parts.add("index(es) a pending version creates already exist, built by hand: " + String.join(", ", own)
+                    + "; drop or rename them (repair keeps them)");
+        }
+        throw new MigrationException(Code.CATALOG_MISMATCH, "upgrade refused: " + String.join("; ", parts)
+                + "; nothing was changed");
     }
 
     private static Version next(EngineSettings s, Version current) {

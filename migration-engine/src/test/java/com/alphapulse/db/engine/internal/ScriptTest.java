@@ -59,7 +59,17 @@ class ScriptTest {
     @Test
     void every_undo_script_drops_what_the_spec_says() {
         List<Script.Effect> u009 = effects("9");
-        assertThat(u009).hasSize(16).allMatch(e -> e.kind() == Script.Kind.DROP_INDEX && !e.concurrently());
+        // children before parents, as an application inserting a trade locks trades and then its account
+        List<String> lockOrder = List.of("trades", "positions", "portfolio_snapshots", "risk_metrics", "agent_signals", "audit_logs",
+                "trading_accounts", "users");
+        assertThat(u009.stream().filter(e -> e.kind() == Script.Kind.LOCK_TABLE).map(Script.Effect::table)).containsExactlyElementsOf(lockOrder);
+        assertThat(u009.stream().filter(e -> e.kind() != Script.Kind.LOCK_TABLE))
+                .hasSize(16).allMatch(e -> e.kind() == Script.Kind.DROP_INDEX && !e.concurrently());
+        assertThat(effects("8").stream().filter(e -> e.kind() == Script.Kind.LOCK_TABLE).map(Script.Effect::table))
+                .containsExactlyElementsOf(lockOrder);
+        assertThat(effects("7").stream().filter(e -> e.kind() == Script.Kind.LOCK_TABLE).map(Script.Effect::table))
+                .containsExactly("trades", "positions", "portfolio_snapshots", "risk_metrics", "agent_signals", "audit_logs",
+                        "trading_accounts", "tenants");
         List<Script.Effect> u008 = effects("8");
         assertThat(u008.stream().filter(e -> e.kind() == Script.Kind.DROP_POLICY)).hasSize(32);
         assertThat(u008.stream().filter(e -> e.kind() == Script.Kind.ROW_SECURITY)).hasSize(16);
