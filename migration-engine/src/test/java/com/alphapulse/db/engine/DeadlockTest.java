@@ -119,7 +119,7 @@ class DeadlockTest {
         Database db = Fixtures.database("deadlock_app");
         try {
             Fixtures.engine(db).upgrade("head");
-            Fixtures.engine(db).loadDemoData(new DemoDataOptions(2, 0.005, 47));
+            com.alphapulse.db.testing.AlphaPulseRows.load(db, 2, 250);
             String account = Fixtures.text(db, "SELECT min(id) FROM public.trading_accounts");
             String tenant = Fixtures.text(db, "SELECT tenant_id FROM public.trading_accounts WHERE id = " + account);
             // The engine waits for the application's short transactions, never long: a short lock_timeout and a

@@ -311,7 +311,7 @@ class FaultTest {
             List<String> progress = new CopyOnWriteArrayList<>();
             MigrationEngine engine = Fixtures.config(db).progress(progress::add).load();
             engine.upgrade("008");
-            engine.loadDemoData(new DemoDataOptions(2, 0.005, 53));
+            com.alphapulse.db.testing.AlphaPulseRows.load(db, 2, 250);
             try (Connection holder = db.connect(); Connection snapshot = db.connect()) {
                 // Holds 009 before its third build; an older snapshot then holds that build after it created its
                 // (INVALID) index and before it could mark it valid, where the session is killed.

@@ -18,7 +18,7 @@ class ProgressTest {
         Database db = Fixtures.database("progress_lines");
         try {
             Fixtures.engine(db).upgrade("head");
-            Fixtures.engine(db).loadDemoData(new DemoDataOptions(2, 0.005, 59));
+            com.alphapulse.db.testing.AlphaPulseRows.load(db, 2, 250);
             long trades = Fixtures.count(db, "SELECT count(*) FROM public.trades");
             long tenants = Fixtures.count(db, "SELECT count(*) FROM public.tenants");
             List<String> progress = new CopyOnWriteArrayList<>();
