@@ -250,13 +250,18 @@ final class Archive {
     static boolean has(Connection c, int version) throws SQLException {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_ROWS
                 + " WHERE version = ?) OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ?) "
-                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ?)", version, version, version));
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ?) "
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ?)", version, version, version, version));
     }
 
-    /** Whether {@code version} archived rows of {@code table}. */
-    static boolean hasRows(Connection c, int version, String table) throws SQLException {
+    /**
+     * Whether {@code version} archived anything of the dropped table {@code table} itself: rows, or where its
+     * sequences stood (an empty table has no rows, but its ids must still not be handed out again).
+     */
+    static boolean hasTable(Connection c, int version, String table) throws SQLException {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_ROWS
-                + " WHERE version = ? AND table_name = ?)", version, table));
+                + " WHERE version = ? AND table_name = ?) OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_SEQUENCES
+                + " WHERE version = ? AND table_name = ?)", version, table, version, table));
     }
 
     /**
@@ -297,8 +302,9 @@ final class Archive {
                         + "AND a.table_oid = ?::bigint::oid AND EXISTS (SELECT 1 FROM " + t + " t WHERE " + keyMatch(c, table, pk) + ")",
                         t, table, oldOid);
             }
-            restoreSequences(c, version, table);
         }
+        // Also for an empty table: where its sequences stood is archived all the same.
+        restoreSequences(c, version, table);
         restoreGrants(c, version, table, null);
     }
 
@@ -476,6 +482,17 @@ final class Archive {
                 restoreTable(c, version, table);
             }
             restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND table_name = ?", version, table);
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
+        }
+        // Tables dropped empty: no rows, but where their sequences stood. Retired once the table exists again.
+        for (String table : ctx.fetch("SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? "
+                + "ORDER BY 1", version).getValues(0, String.class)) {
+            if (!Catalog.tableExists(c, table)) {
+                continue; // kept, like its rows would be; a stamp or a later drop of the table discards it
+            }
+            if (!restoredTables.contains(table)) {
+                restoreTable(c, version, table);
+            }
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
         }
         for (Record r : ctx.fetch("SELECT table_name, column_name, count(*) FROM " + EngineSchema.ARCHIVE_COLUMNS

@@ -156,7 +156,7 @@ final class RestoreCallback implements Callback {
         }
         for (Script.Effect e : Script.statement(sql).effects()) {
             if (e.kind() == Script.Kind.CREATE_TABLE && !restoredTables.contains(e.table()) && Catalog.tableExists(c, e.table())
-                    && Archive.hasRows(c, version, e.table())) {
+                    && Archive.hasTable(c, version, e.table())) {
                 pendingTables.add(e.table());
             } else if (e.kind() == Script.Kind.ADD_COLUMN) {
                 Archive.restoreColumn(c, version, e.table(), e.name());
