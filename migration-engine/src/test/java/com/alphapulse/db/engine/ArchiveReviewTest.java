@@ -48,4 +48,38 @@ class ArchiveReviewTest {
             Fixtures.drop(db);
         }
     }
+
+    @Test
+    @DisplayName("a re-created table gets its sequence's GRANTs and its owner back: as the app role, INSERT with the serial id "
+            + "works after base -> 001, and the table is owned by its owner again")
+    void sequence_grants_and_owner_come_back() {
+        MigrationSet set = MigrationSets.fixture();
+        Database db = Fixtures.database("review_seqgrant");
+        String app = db.name() + "_app";
+        String owner = db.name() + "_owner";
+        try {
+            MigrationEngine engine = engine(db, set);
+            engine.upgrade("001");
+            exec(db, "CREATE ROLE " + app + " NOLOGIN", "CREATE ROLE " + owner + " NOLOGIN",
+                    "GRANT CREATE ON SCHEMA public TO " + owner, "ALTER TABLE public.accounts OWNER TO " + owner,
+                    "GRANT SELECT, INSERT ON public.accounts TO " + app,
+                    "GRANT USAGE ON SEQUENCE public.accounts_id_seq TO " + app);
+            exec(db, "SET ROLE " + app, "INSERT INTO public.accounts (name) VALUES ('before')", "RESET ROLE");
+            engine.downgrade("base", DowngradeOptions.defaults());
+            engine.upgrade("001");
+            exec(db, "SET ROLE " + app, "INSERT INTO public.accounts (name) VALUES ('x')", "RESET ROLE");
+            assertThat(count(db, "SELECT count(*) FROM public.accounts")).isEqualTo(2);
+            assertThat(text(db, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.accounts'::regclass"))
+                    .isEqualTo(owner);
+            assertThat(text(db, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.accounts_id_seq'::regclass"))
+                    .isEqualTo(owner);
+            assertThat(count(db, "SELECT (SELECT count(*) FROM alphapulse_migration.archive_sequence_grants) "
+                    + "+ (SELECT count(*) FROM alphapulse_migration.archive_owners)")).as("retired").isZero();
+        } finally {
+            exec(db, "DROP TABLE IF EXISTS public.entries, public.accounts");
+            Fixtures.dropRole(db, app);
+            Fixtures.dropRole(db, owner);
+            Fixtures.drop(db);
+        }
+    }
 }

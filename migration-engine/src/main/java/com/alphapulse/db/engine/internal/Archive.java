@@ -138,8 +138,15 @@ final class Archive {
                 Record r = ctx.fetchOne("SELECT last_value, is_called FROM " + seq);
                 ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_SEQUENCES + " (version, table_name, column_name, last_value, "
                         + "is_called) VALUES (?, ?, ?, ?, ?)", version, table, column, r.get(0, Long.class), r.get(1, Boolean.class));
+                ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " (version, table_name, column_name, grantee, "
+                        + "privilege, grantable) SELECT ?, ?, ?, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, "
+                        + "a.privilege_type, bool_or(a.is_grantable) FROM pg_class k CROSS JOIN LATERAL aclexplode(k.relacl) a "
+                        + "WHERE k.oid = ?::regclass AND a.grantee <> k.relowner GROUP BY 4, 5", version, table, column, seq.toString());
             }
         }
+        ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_OWNERS + " (version, table_name, owner) SELECT ?, ?, pg_get_userbyid(relowner) "
+                + "FROM pg_class WHERE oid = to_regclass(?) AND relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user)",
+                version, table, t);
         return rows;
     }
 
@@ -213,6 +220,10 @@ final class Archive {
                         + "AND (column_name = '' OR NOT ?)", e.table(), version, archiving);
                 ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE table_name = ? AND version <> ?",
                         e.table(), version);
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE table_name = ? AND version <> ?",
+                        e.table(), version);
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE table_name = ? AND version <> ?",
+                        e.table(), version);
                 rows += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE table_name = ? AND (NOT ? "
                         + "OR table_oid IS DISTINCT FROM to_regclass(?)::oid)", e.table(), archiving, Catalog.regclass(e.table()));
             }
@@ -238,12 +249,14 @@ final class Archive {
                 + ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version > ?", version);
         ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version > ?", version);
         ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version > ?", version);
+        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE version > ?", version);
+        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version > ?", version);
         return rows;
     }
 
     private static List<String> tables() {
         return List.of(EngineSchema.ARCHIVE_ROWS, EngineSchema.ARCHIVE_COLUMNS, EngineSchema.ARCHIVE_GRANTS,
-                EngineSchema.ARCHIVE_SEQUENCES);
+                EngineSchema.ARCHIVE_SEQUENCES, EngineSchema.ARCHIVE_SEQUENCE_GRANTS, EngineSchema.ARCHIVE_OWNERS);
     }
 
     /** Whether {@code version} has anything archived. */
@@ -251,7 +264,9 @@ final class Archive {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_ROWS
                 + " WHERE version = ?) OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ?) "
                 + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ?) "
-                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ?)", version, version, version, version));
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ?) "
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version = ?)", version, version, version, version,
+                version));
     }
 
     /**
@@ -305,6 +320,7 @@ final class Archive {
         }
         // Also for an empty table: where its sequences stood is archived all the same.
         restoreSequences(c, version, table);
+        restoreSequenceGrants(c, version, table);
         restoreGrants(c, version, table, null);
     }
 
@@ -353,6 +369,70 @@ final class Archive {
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ? AND table_name = ? AND column_name = ? "
                     + "AND grantee = ? AND privilege = ?", version, table, col, grantee, privilege);
         }
+    }
+
+    /**
+     * Grants the archived privileges on the serial/identity sequences of {@code table} again (the sequence the
+     * same column owns now) and retires them; those of roles that no longer exist are left for {@link #settle}.
+     */
+    private static void restoreSequenceGrants(Connection c, int version, String table) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        for (Record g : ctx.fetch("SELECT column_name, grantee, privilege, grantable, pg_get_serial_sequence(?, column_name) FROM "
+                + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " g WHERE version = ? AND table_name = ? AND EXISTS (SELECT 1 FROM pg_attribute "
+                + "WHERE attrelid = to_regclass(?) AND attname = g.column_name AND NOT attisdropped) "
+                + "AND (grantee = 'PUBLIC' OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)) ORDER BY 1, 2, 3",
+                t, version, table, t)) {
+            String seq = g.get(4, String.class);
+            String privilege = g.get(2, String.class);
+            if (seq == null || !PRIVILEGE.matcher(privilege).matches()) {
+                continue;
+            }
+            String grantee = g.get(1, String.class);
+            Sql.execute(c, "GRANT " + privilege + " ON SEQUENCE " + seq + " TO " + ("PUBLIC".equals(grantee) ? "PUBLIC" : ident(grantee))
+                    + (g.get(3, Boolean.class) ? " WITH GRANT OPTION" : ""));
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE version = ? AND table_name = ? AND column_name = ? "
+                    + "AND grantee = ? AND privilege = ?", version, table, g.get(0, String.class), grantee, privilege);
+        }
+    }
+
+    /**
+     * Gives re-created tables back to the owner they had when dropped (ALTER TABLE ... OWNER TO, which moves
+     * their owned sequences too), when that was not the migrating user and the migrating user may: a
+     * superuser, or a member of the owner that holds CREATE on the schema. Otherwise the table stays the
+     * migrating user's and a note says so (for the journal). Retires what it handled; returns the notes.
+     */
+    private static List<String> restoreOwners(Connection c, int version) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        List<String> notes = new ArrayList<>();
+        for (Record r : ctx.fetch("SELECT table_name, owner FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version = ? ORDER BY 1",
+                version)) {
+            String table = r.get(0, String.class);
+            String owner = r.get(1, String.class);
+            if (!Catalog.tableExists(c, table)) {
+                continue;
+            }
+            String t = Catalog.regclass(table);
+            Record now = ctx.fetchOne("SELECT pg_get_userbyid(k.relowner), current_user::text, "
+                    + "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?), "
+                    + "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR (EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) "
+                    + "AND pg_has_role(current_user, ?, 'MEMBER') AND has_schema_privilege(?, k.relnamespace, 'CREATE')) "
+                    + "FROM pg_class k WHERE k.oid = to_regclass(?)", owner, owner, owner, owner, t);
+            if (!owner.equals(now.get(0, String.class))) {
+                if (!now.get(2, Boolean.class)) {
+                    notes.add("table " + table + " not given back to its owner " + owner + ": the role no longer exists; owned by "
+                            + now.get(0, String.class));
+                } else if (now.get(3, Boolean.class)) {
+                    Sql.execute(c, "ALTER TABLE " + t + " OWNER TO " + ident(owner));
+                } else {
+                    notes.add("table " + table + " not given back to its owner " + owner + ": " + now.get(1, String.class)
+                            + " may not (needs membership in " + owner + ", which needs CREATE on the schema); owned by "
+                            + now.get(0, String.class) + ", run ALTER TABLE " + t + " OWNER TO " + ident(owner) + " as a superuser");
+                }
+            }
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version = ? AND table_name = ?", version, table);
+        }
+        return notes;
     }
 
     /**
@@ -549,7 +629,23 @@ final class Archive {
                 restoreGrants(c, version, table, null);
             }
         }
+        for (String table : ctx.fetch("SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE version = ? "
+                + "ORDER BY 1", version).getValues(0, String.class)) {
+            if (Catalog.tableExists(c, table)) {
+                restoreSequenceGrants(c, version, table);
+            }
+        }
+        Record seqGone = ctx.fetchOne("SELECT count(*), string_agg(DISTINCT g.grantee, ', ') FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS
+                + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)",
+                version);
         List<String> notes = new ArrayList<>();
+        if (seqGone.get(0, Long.class) > 0) {
+            notes.add("not granted again: " + seqGone.get(0, Long.class) + " sequence privilege(s) of role(s) that no longer exist ("
+                    + seqGone.get(1, String.class) + ")");
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' "
+                    + "AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)", version);
+        }
+        notes.addAll(restoreOwners(c, version));
         Record gone = ctx.fetchOne("SELECT count(*), string_agg(DISTINCT g.grantee, ', ') FROM " + EngineSchema.ARCHIVE_GRANTS
                 + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee) "
                 + "AND to_regclass(" + "'" + EngineSchema.SCHEMA + ".archive_grants') IS NOT NULL", version);
