@@ -82,4 +82,32 @@ class ArchiveReviewTest {
             Fixtures.drop(db);
         }
     }
+
+    @Test
+    @DisplayName("a column drop on a table without a primary key that the same undo then drops whole is archivable: the plan "
+            + "says so, the downgrade needs no accept-data-loss and every row comes back with the column")
+    void column_drop_before_the_table_drop_is_archived_with_the_rows() throws IOException {
+        Path dir = MigrationSets.copyScripts(MigrationSets.fixture());
+        write(dir, "005__log", "CREATE TABLE log (at timestamptz NOT NULL DEFAULT now(), x text);\n",
+                "ALTER TABLE log DROP COLUMN x;\nDROP TABLE log;\n");
+        MigrationSet set = MigrationSets.generate(dir);
+        Database db = Fixtures.database("review_nopk");
+        try {
+            MigrationEngine engine = engine(db, set);
+            engine.upgrade("head");
+            exec(db, "INSERT INTO public.log (at, x) VALUES ('2024-01-01 00:00+00', 'a'), ('2024-01-01 00:00+00', 'a'), "
+                    + "('2024-01-02 00:00+00', NULL)");
+            String before = text(db, "SELECT string_agg(to_jsonb(l)::text, ',' ORDER BY to_jsonb(l)::text) FROM public.log l");
+            PlanResult plan = engine.plan("004");
+            assertThat(plan.unrecoverableRisk(true)).isEqualTo(Risk.NONE);
+            assertThat(plan.steps().get(0).statements()).filteredOn(st -> st.risk() != Risk.NONE).hasSize(2)
+                    .allMatch(PlanResult.Statement::archivable);
+            engine.downgrade("004", DowngradeOptions.defaults());
+            engine.upgrade("head");
+            assertThat(text(db, "SELECT string_agg(to_jsonb(l)::text, ',' ORDER BY to_jsonb(l)::text) FROM public.log l"))
+                    .isEqualTo(before);
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
 }

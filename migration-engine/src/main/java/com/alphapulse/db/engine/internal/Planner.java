@@ -93,13 +93,23 @@ final class Planner {
                     Sql.millis(s.statementTimeout()));
             for (SchemaVersion v : versions) {
                 List<Script.Statement> statements = Script.parse(scripts.get(v));
+                // The archive takes every row of these whole, before any statement runs: a column of theirs dropped or
+                // converted first is in those rows.
+                Set<String> droppedWhole = new LinkedHashSet<>();
+                for (Script.Statement st : statements) {
+                    for (Script.Effect e : st.effects()) {
+                        if (e.kind() == Script.Kind.DROP_TABLE) {
+                            droppedWhole.add(e.table());
+                        }
+                    }
+                }
                 List<PlanResult.Statement> shown = new ArrayList<>();
                 Risk stepRisk = Risk.NONE;
                 for (Script.Statement st : statements) {
                     if (st.engineSetting()) {
                         continue;
                     }
-                    PlanResult.Statement ps = statement(c, st);
+                    PlanResult.Statement ps = statement(c, st, droppedWhole);
                     shown.add(ps);
                     stepRisk = stepRisk.max(ps.risk());
                     blockers.addAll(preconditions(c, v, st));
@@ -118,7 +128,7 @@ final class Planner {
         return new Plan(current, target, steps, result);
     }
 
-    private static PlanResult.Statement statement(Connection c, Script.Statement st) throws SQLException {
+    private static PlanResult.Statement statement(Connection c, Script.Statement st, Set<String> droppedWhole) throws SQLException {
         Set<PlanResult.Lock> locks = new LinkedHashSet<>();
         Risk risk = Risk.NONE;
         List<String> loss = new ArrayList<>();
@@ -150,7 +160,7 @@ final class Planner {
                         Record r = countColumn(c, e.table(), e.name());
                         if (r == null || r.get(0, Long.class) > 0) {
                             risk = risk.max(Risk.MEDIUM);
-                            String why = Archive.whyNot(c, e);
+                            String why = droppedWhole.contains(e.table()) ? null : Archive.whyNot(c, e);
                             loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
                                     : columnLoss(e, r.get(0, Long.class), r.get(1, Long.class)))
                                     + (why == null ? "" : " (not archivable: " + why + ")"));
@@ -166,10 +176,11 @@ final class Planner {
                         Record r = countColumn(c, e.table(), e.name());
                         if (r == null || r.get(0, Long.class) > 0) {
                             risk = risk.max(Risk.MEDIUM);
+                            boolean whole = droppedWhole.contains(e.table());
                             loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
                                     : e.table() + "." + e.name() + ": " + number(r.get(0, Long.class)) + " values converted")
-                                    + " (not archivable: " + Archive.whyNot(c, e) + ")");
-                            archivable = false;
+                                    + (whole ? "" : " (not archivable: " + Archive.whyNot(c, e) + ")"));
+                            archivable &= whole;
                         }
                     }
                 }
