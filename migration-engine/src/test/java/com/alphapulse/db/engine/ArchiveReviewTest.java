@@ -110,4 +110,40 @@ class ArchiveReviewTest {
             Fixtures.drop(db);
         }
     }
+
+    @Test
+    @DisplayName("undo statements that destroy data without dropping it (DELETE, UPDATE) or whose effect cannot be read (DO with "
+            + "EXECUTE) are shown as data loss, not archivable, and refused without accept-data-loss; a DELETE on a table the undo "
+            + "then drops whole is archived with it")
+    void dml_and_unreadable_statements_are_data_loss() throws IOException {
+        Path dir = MigrationSets.copyScripts(MigrationSets.fixture());
+        write(dir, "005__audit", "CREATE TABLE audit (id bigserial PRIMARY KEY, what text);\n",
+                "DELETE FROM accounts WHERE name = 'old';\nUPDATE entries SET memo = NULL;\n"
+                        + "DO $$ BEGIN EXECUTE 'SELECT 1'; END $$;\nDELETE FROM audit WHERE id < 0;\nDROP TABLE audit;\n");
+        MigrationSet set = MigrationSets.generate(dir);
+        Database db = Fixtures.database("review_dml");
+        try {
+            MigrationEngine engine = engine(db, set);
+            engine.upgrade("head");
+            exec(db, "INSERT INTO public.accounts (name, tenant_id) VALUES ('old', '00000000-0000-0000-0000-000000000001')",
+                    "INSERT INTO public.entries (account_id, amount, memo, tenant_id) SELECT id, 1, 'm', tenant_id FROM public.accounts",
+                    "INSERT INTO public.audit (what) VALUES ('a'), ('b')");
+            PlanResult plan = engine.plan("004");
+            assertThat(plan.steps().get(0).statements()).extracting(PlanResult.Statement::risk, PlanResult.Statement::archivable)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(Risk.HIGH, false),
+                            org.assertj.core.groups.Tuple.tuple(Risk.MEDIUM, false),
+                            org.assertj.core.groups.Tuple.tuple(Risk.MEDIUM, false),
+                            org.assertj.core.groups.Tuple.tuple(Risk.HIGH, true),
+                            org.assertj.core.groups.Tuple.tuple(Risk.HIGH, true));
+            assertThat(plan.steps().get(0).statements().get(0).dataLoss()).contains("accounts").contains("1 rows");
+            assertThat(plan.steps().get(0).statements().get(2).dataLoss()).contains("cannot tell what this statement drops");
+            MigrationException refused = Fixtures.failure(() -> engine.downgrade("004", DowngradeOptions.defaults()));
+            assertThat(refused.code()).isEqualTo(MigrationException.Code.DATA_LOSS_REFUSED);
+            assertThat(engine.status().currentVersion().label()).isEqualTo("005");
+            engine.downgrade("004", DowngradeOptions.defaults().withAcceptDataLoss(true));
+            assertThat(count(db, "SELECT count(*) FROM public.accounts WHERE name = 'old'")).isZero();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
 }

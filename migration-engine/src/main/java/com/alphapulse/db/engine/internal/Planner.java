@@ -184,6 +184,31 @@ final class Planner {
                         }
                     }
                 }
+                case DELETE_ROWS, TRUNCATE, UPDATE_ROWS -> {
+                    if (Catalog.tableExists(c, e.table())) {
+                        locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                        Long rows = count(c, "SELECT count(*) FROM {0}", Catalog.table(e.table()));
+                        if (rows == null || rows > 0) {
+                            boolean update = e.kind() == Script.Kind.UPDATE_ROWS;
+                            risk = risk.max(update ? Risk.MEDIUM : Risk.HIGH);
+                            // Archived only when the same undo drops the table: its rows are archived whole first.
+                            boolean whole = droppedWhole.contains(e.table());
+                            String what = e.kind() == Script.Kind.TRUNCATE ? " rows truncated" : update ? " rows updated in place"
+                                    : " rows deleted";
+                            loss.add((rows == null ? uncountable(c, e.table())
+                                    : e.table() + ": " + (e.kind() == Script.Kind.TRUNCATE ? "" : "up to ") + number(rows) + what)
+                                    + (whole ? "" : " (not archivable: " + (update ? "UPDATE" : e.kind() == Script.Kind.TRUNCATE
+                                            ? "TRUNCATE" : "DELETE") + " changes rows the archive does not keep)"));
+                            archivable &= whole;
+                        }
+                    }
+                }
+                case UNKNOWN -> {
+                    // Conservative: no Risk for "unknown", so the middle one, never archivable, refused unless accepted.
+                    risk = risk.max(Risk.MEDIUM);
+                    loss.add("cannot tell what this statement drops (" + e.name() + "; not archivable)");
+                    archivable = false;
+                }
                 case DROP_INDEX -> {
                     String table = Catalog.indexTable(c, e.name());
                     if (table != null) {
