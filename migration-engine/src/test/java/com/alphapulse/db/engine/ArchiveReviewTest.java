@@ -146,4 +146,43 @@ class ArchiveReviewTest {
             Fixtures.drop(db);
         }
     }
+
+    @Test
+    @DisplayName("a dropped column in a composite foreign key: a value whose (tenant_id, account_id) parent no longer exists "
+            + "when the version is applied again is skipped and kept, the backfill stays and the re-applied version succeeds")
+    void composite_foreign_key_parent_gone_is_skipped() throws IOException {
+        String beta = "0000000b-0000-0000-0000-00000000000b";
+        Path dir = MigrationSets.copyScripts(MigrationSets.fixture());
+        write(dir, "005__ledger", "ALTER TABLE accounts ADD CONSTRAINT uq_accounts_tenant_id UNIQUE (tenant_id, id);\n"
+                + "CREATE TABLE ledger (id bigserial PRIMARY KEY, account_id bigint NOT NULL, amount numeric NOT NULL);\n",
+                "DROP TABLE ledger;\nALTER TABLE accounts DROP CONSTRAINT uq_accounts_tenant_id;\n");
+        write(dir, "006__ledger_tenant", "ALTER TABLE ledger ADD COLUMN tenant_id uuid;\n"
+                + "UPDATE ledger l SET tenant_id = a.tenant_id FROM accounts a WHERE a.id = l.account_id AND l.tenant_id IS NULL;\n"
+                + "ALTER TABLE ledger ALTER COLUMN tenant_id SET NOT NULL;\n"
+                + "ALTER TABLE ledger ADD CONSTRAINT fk_ledger_account FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id);\n",
+                "ALTER TABLE ledger DROP CONSTRAINT fk_ledger_account;\nALTER TABLE ledger DROP COLUMN tenant_id;\n");
+        MigrationSet set = MigrationSets.generate(dir);
+        Database db = Fixtures.database("review_composite");
+        try {
+            MigrationEngine engine = engine(db, set);
+            engine.upgrade("head");
+            exec(db, "INSERT INTO public.tenants (id, name, slug) VALUES ('" + beta + "', 'Beta', 'beta')",
+                    "INSERT INTO public.accounts (name, tenant_id) VALUES ('a', '00000000-0000-0000-0000-000000000001'), "
+                            + "('b', '00000000-0000-0000-0000-000000000001')",
+                    "INSERT INTO public.ledger (account_id, amount, tenant_id) SELECT id, 1, tenant_id FROM public.accounts");
+            engine.downgrade("005", DowngradeOptions.defaults());
+            // While rolled back, account b moves to Beta: (default, b) no longer exists.
+            exec(db, "UPDATE public.accounts SET tenant_id = '" + beta + "' WHERE name = 'b'");
+            UpgradeResult up = engine.upgrade("head");
+            assertThat(up.rowsRestored()).isEqualTo(1);
+            assertThat(up.rowsSkipped()).isEqualTo(1);
+            assertThat(Fixtures.strings(db, "SELECT a.name || ' ' || l.tenant_id FROM public.ledger l JOIN public.accounts a "
+                    + "ON a.id = l.account_id ORDER BY 1")).containsExactly("a 00000000-0000-0000-0000-000000000001", "b " + beta);
+            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_columns")).as("kept").isOne();
+            assertThat(engine.history().entries().get(engine.history().entries().size() - 1).message())
+                    .contains("ledger: 1").contains("accounts row");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
 }

@@ -167,10 +167,21 @@ final class Archive {
                 + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1] "
                 + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND cardinality(k.conkey) = 1 AND a.attname = ? "
                 + "ORDER BY k.conname LIMIT 1", t, column);
+        // Every foreign key c is part of, composite ones too, as [{"table": parent, "columns": {local: referenced}}].
+        Object refKeys = ctx.fetchValue("SELECT jsonb_agg(jsonb_build_object('table', CASE WHEN n.nspname = 'public' THEN r.relname "
+                + "ELSE n.nspname || '.' || r.relname END, 'columns', (SELECT jsonb_object_agg(la.attname, ra.attname) FROM "
+                + "unnest(k.conkey, k.confkey) u (l, f) JOIN pg_attribute la ON la.attrelid = k.conrelid AND la.attnum = u.l "
+                + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = u.f)) ORDER BY k.conname)::text "
+                + "FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND (SELECT attnum FROM pg_attribute WHERE attrelid = k.conrelid "
+                + "AND attname = ? AND NOT attisdropped) = ANY (k.conkey)", t, column);
+        String refTable = ref != null ? ref.get(0, String.class) : refKeys == null ? null
+                : String.valueOf(ctx.fetchValue("SELECT ?::jsonb -> 0 ->> 'table'", refKeys.toString()));
         long rows = ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
-                + "pk, value, ref_table, ref_column) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
-                + ident(column) + "), ?, ? FROM " + t + " t" + (withNulls ? "" : " WHERE t." + ident(column) + " IS NOT NULL"),
-                version, table, column, t, ref == null ? null : ref.get(0, String.class), ref == null ? null : ref.get(1, String.class));
+                + "pk, value, ref_table, ref_column, ref_keys) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
+                + ident(column) + "), ?, ?, ?::jsonb FROM " + t + " t" + (withNulls ? "" : " WHERE t." + ident(column) + " IS NOT NULL"),
+                version, table, column, t, refTable, ref == null ? null : ref.get(1, String.class),
+                refKeys == null ? null : refKeys.toString());
         archiveGrants(c, version, table, column);
         return rows;
     }
@@ -474,7 +485,7 @@ final class Archive {
         if (!Catalog.tableExists(c, table) || !Catalog.columnExists(c, table, column)) {
             return null;
         }
-        Record meta = ctx.fetchOne("SELECT pk::text, ref_table, ref_column FROM " + EngineSchema.ARCHIVE_COLUMNS
+        Record meta = ctx.fetchOne("SELECT pk::text, ref_table, ref_column, ref_keys::text FROM " + EngineSchema.ARCHIVE_COLUMNS
                 + " WHERE version = ? AND table_name = ? AND column_name = ? LIMIT 1", version, table, column);
         if (meta == null) {
             return null;
@@ -488,7 +499,36 @@ final class Archive {
         String value = typed(c, table, column, "a.value");
         String refTable = meta.get(1, String.class);
         String parent = "";
-        if (refTable != null) {
+        String refKeys = meta.get(3, String.class);
+        if (refKeys != null) {
+            // Each foreign key must hold with the value and the row's other key columns (MATCH SIMPLE: a NULL in
+            // them lets it hold); one whose other columns are not there (yet) cannot be checked and is left out.
+            for (Record k : ctx.fetch("SELECT e ->> 'table', (e -> 'columns')::text FROM jsonb_array_elements(?::jsonb) e", refKeys)) {
+                String parentTable = k.get(0, String.class);
+                if (!Catalog.tableExists(c, parentTable)) {
+                    return null;
+                }
+                List<String> match = new ArrayList<>();
+                List<String> nulls = new ArrayList<>();
+                boolean checkable = true;
+                for (Record col : ctx.fetch("SELECT key, value FROM jsonb_each_text(?::jsonb)", k.get(1, String.class))) {
+                    String local = col.get(0, String.class);
+                    String referenced = col.get(1, String.class);
+                    if (local.equals(column)) {
+                        match.add("x." + ident(referenced) + " = " + value);
+                    } else if (Catalog.columnExists(c, table, local)) {
+                        match.add("x." + ident(referenced) + " = t." + ident(local));
+                        nulls.add("t." + ident(local) + " IS NULL");
+                    } else {
+                        checkable = false;
+                    }
+                }
+                if (checkable) {
+                    parent += " AND (a.value IS NULL" + (nulls.isEmpty() ? "" : " OR " + String.join(" OR ", nulls))
+                            + " OR EXISTS (SELECT 1 FROM " + Catalog.regclass(parentTable) + " x WHERE " + String.join(" AND ", match) + "))";
+                }
+            }
+        } else if (refTable != null) {
             if (!Catalog.tableExists(c, refTable)) {
                 return null;
             }

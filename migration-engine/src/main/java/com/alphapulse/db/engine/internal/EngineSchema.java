@@ -76,6 +76,9 @@ final class EngineSchema {
             + " ref_column text,"
             + " archived_at timestamptz NOT NULL DEFAULT now(),"
             + " PRIMARY KEY (version, table_name, column_name, pk))",
+        // Every foreign key the column was part of, composite ones too: [{"table": t, "columns": {local: referenced}}].
+        // A value goes back only when each of them still holds with it (MATCH SIMPLE: unless a key column is NULL).
+        "ALTER TABLE " + ARCHIVE_COLUMNS + " ADD COLUMN IF NOT EXISTS ref_keys jsonb",
         // Table privileges (column_name '') and column privileges, as aclexplode reports them.
         "CREATE TABLE IF NOT EXISTS " + ARCHIVE_GRANTS + " ("
             + " version integer NOT NULL,"
@@ -148,7 +151,8 @@ final class EngineSchema {
                         + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL "
                         + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NULL AND to_regclass(?) IS NULL",
                 JOURNAL, ARCHIVE_ROWS, ARCHIVE_COLUMNS, ARCHIVE_GRANTS, ARCHIVE_SEQUENCES, ARCHIVE_SEQUENCE_GRANTS, ARCHIVE_OWNERS,
-                LEGACY_TENANTS, LEGACY_TENANT_IDS));
+                LEGACY_TENANTS, LEGACY_TENANT_IDS)) && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM "
+                        + "pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'ref_keys' AND NOT attisdropped)", ARCHIVE_COLUMNS));
     }
 
     static boolean relationExists(Connection c, String qualified) throws SQLException {
