@@ -9,6 +9,8 @@ import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.testing.MigrationSets;
 import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
@@ -21,7 +23,27 @@ class ArchiveReviewTest {
         return MigrationEngine.configure().dataSource(db.dataSource()).migrations(set).reason(Fixtures.REASON).load();
     }
 
-    private static void write(Path dir, String name, String migration, String undo) throws IOException {
+    /**
+     * A copy of the fixture set's scripts, read from test-support's resources: not {@link MigrationSets#fixture()},
+     * whose set is generated once per JVM and whose expected catalog records whether the cluster-wide
+     * rls_bypass_role existed at that moment; generating it here, early, would make later tests depend on that.
+     */
+    static Path fixtureScripts() throws IOException {
+        Path dir = Files.createTempDirectory("review-set");
+        dir.toFile().deleteOnExit();
+        for (String f : List.of("migration/V001__accounts.sql", "undo/U001__accounts.sql", "migration/V002__tenants.sql",
+                "undo/U002__tenants.sql", "migration/V003__notes_and_tenant_columns.sql", "undo/U003__notes_and_tenant_columns.sql",
+                "migration/V004__row_level_security.sql", "undo/U004__row_level_security.sql")) {
+            try (InputStream in = MigrationSets.class.getClassLoader()
+                    .getResourceAsStream("com/alphapulse/db/testing/fixture-set/" + f)) {
+                Files.createDirectories(dir.resolve(f).getParent());
+                Files.copy(in, dir.resolve(f));
+            }
+        }
+        return dir;
+    }
+
+    static void write(Path dir, String name, String migration, String undo) throws IOException {
         Files.writeString(dir.resolve("migration").resolve("V" + name + ".sql"), migration);
         Files.writeString(dir.resolve("undo").resolve("U" + name + ".sql"), undo);
     }
@@ -29,8 +51,8 @@ class ArchiveReviewTest {
     @Test
     @DisplayName("an empty dropped table keeps its sequence position: 1000 rows inserted and deleted, base, 001 -> next id 1001; "
             + "archive_sequences retired")
-    void empty_table_keeps_its_sequence() {
-        MigrationSet set = MigrationSets.fixture();
+    void empty_table_keeps_its_sequence() throws IOException {
+        MigrationSet set = MigrationSets.generate(fixtureScripts());
         Database db = Fixtures.database("review_seq");
         try {
             MigrationEngine engine = engine(db, set);
@@ -52,8 +74,8 @@ class ArchiveReviewTest {
     @Test
     @DisplayName("a re-created table gets its sequence's GRANTs and its owner back: as the app role, INSERT with the serial id "
             + "works after base -> 001, and the table is owned by its owner again")
-    void sequence_grants_and_owner_come_back() {
-        MigrationSet set = MigrationSets.fixture();
+    void sequence_grants_and_owner_come_back() throws IOException {
+        MigrationSet set = MigrationSets.generate(fixtureScripts());
         Database db = Fixtures.database("review_seqgrant");
         String app = db.name() + "_app";
         String owner = db.name() + "_owner";
@@ -87,7 +109,7 @@ class ArchiveReviewTest {
     @DisplayName("a column drop on a table without a primary key that the same undo then drops whole is archivable: the plan "
             + "says so, the downgrade needs no accept-data-loss and every row comes back with the column")
     void column_drop_before_the_table_drop_is_archived_with_the_rows() throws IOException {
-        Path dir = MigrationSets.copyScripts(MigrationSets.fixture());
+        Path dir = fixtureScripts();
         write(dir, "005__log", "CREATE TABLE log (at timestamptz NOT NULL DEFAULT now(), x text);\n",
                 "ALTER TABLE log DROP COLUMN x;\nDROP TABLE log;\n");
         MigrationSet set = MigrationSets.generate(dir);
@@ -116,7 +138,7 @@ class ArchiveReviewTest {
             + "EXECUTE) are shown as data loss, not archivable, and refused without accept-data-loss; a DELETE on a table the undo "
             + "then drops whole is archived with it")
     void dml_and_unreadable_statements_are_data_loss() throws IOException {
-        Path dir = MigrationSets.copyScripts(MigrationSets.fixture());
+        Path dir = fixtureScripts();
         write(dir, "005__audit", "CREATE TABLE audit (id bigserial PRIMARY KEY, what text);\n",
                 "DELETE FROM accounts WHERE name = 'old';\nUPDATE entries SET memo = NULL;\n"
                         + "DO $$ BEGIN EXECUTE 'SELECT 1'; END $$;\nDELETE FROM audit WHERE id < 0;\nDROP TABLE audit;\n");
@@ -152,7 +174,7 @@ class ArchiveReviewTest {
             + "when the version is applied again is skipped and kept, the backfill stays and the re-applied version succeeds")
     void composite_foreign_key_parent_gone_is_skipped() throws IOException {
         String beta = "0000000b-0000-0000-0000-00000000000b";
-        Path dir = MigrationSets.copyScripts(MigrationSets.fixture());
+        Path dir = fixtureScripts();
         write(dir, "005__ledger", "ALTER TABLE accounts ADD CONSTRAINT uq_accounts_tenant_id UNIQUE (tenant_id, id);\n"
                 + "CREATE TABLE ledger (id bigserial PRIMARY KEY, account_id bigint NOT NULL, amount numeric NOT NULL);\n",
                 "DROP TABLE ledger;\nALTER TABLE accounts DROP CONSTRAINT uq_accounts_tenant_id;\n");
@@ -181,6 +203,32 @@ class ArchiveReviewTest {
             assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_columns")).as("kept").isOne();
             assertThat(engine.history().entries().get(engine.history().entries().size() - 1).message())
                     .contains("ledger: 1").contains("accounts row");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a seed by a natural key (a new uuid, UNIQUE slug) does not collide with the archived row of that slug: the "
+            + "archived row wins, the table holds exactly the archived rows and the journal says the seed was replaced")
+    void seed_by_natural_key_is_replaced_by_the_archived_row() throws IOException {
+        Path dir = fixtureScripts();
+        write(dir, "005__regions", "CREATE TABLE regions (id uuid PRIMARY KEY, slug text NOT NULL, name text NOT NULL, "
+                + "CONSTRAINT uq_regions_slug UNIQUE (slug));\n"
+                + "INSERT INTO regions (id, slug, name) VALUES (gen_random_uuid(), 'default', 'Default');\n", "DROP TABLE regions;\n");
+        MigrationSet set = MigrationSets.generate(dir);
+        Database db = Fixtures.database("review_seed");
+        try {
+            MigrationEngine engine = engine(db, set);
+            engine.upgrade("head");
+            exec(db, "UPDATE public.regions SET name = 'Renamed'", "INSERT INTO public.regions VALUES (gen_random_uuid(), 'eu', 'EU')");
+            String before = text(db, "SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY slug) FROM public.regions r");
+            engine.downgrade("004", DowngradeOptions.defaults());
+            UpgradeResult up = engine.upgrade("head");
+            assertThat(up.rowsRestored()).isEqualTo(2);
+            assertThat(text(db, "SELECT string_agg(to_jsonb(r)::text, ',' ORDER BY slug) FROM public.regions r")).isEqualTo(before);
+            assertThat(engine.history().entries().get(engine.history().entries().size() - 1).message())
+                    .contains("regions: 1 seeded row(s) replaced by the archived row(s) of the same uq_regions_slug");
         } finally {
             Fixtures.drop(db);
         }

@@ -26,7 +26,7 @@ class MoreDependentsTest {
 
     @BeforeAll
     static void head() throws Exception {
-        Path dir = MigrationSets.copyScripts(MigrationSets.fixture());
+        Path dir = ArchiveReviewTest.fixtureScripts();
         Files.writeString(dir.resolve("migration").resolve("V005__note_extra.sql"), "ALTER TABLE notes ADD COLUMN extra text;\n");
         Files.writeString(dir.resolve("undo").resolve("U005__note_extra.sql"), "ALTER TABLE notes DROP COLUMN extra, "
                 + "ADD CONSTRAINT fk_notes_account_cascade FOREIGN KEY (account_id) REFERENCES accounts (id) ON DELETE CASCADE;\n");

@@ -298,9 +298,10 @@ final class Archive {
      * the sequences above the restored keys and grants the archived privileges again. Counting and retiring are
      * {@link #settle}'s.
      */
-    static void restoreTable(Connection c, int version, String table) throws SQLException {
+    static List<String> restoreTable(Connection c, int version, String table) throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         String t = Catalog.regclass(table);
+        List<String> notes = new ArrayList<>();
         Object sample = ctx.fetchValue("SELECT row_data::text FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND "
                 + "table_name = ? LIMIT 1", version, table);
         if (sample != null) {
@@ -315,6 +316,7 @@ final class Archive {
                     : " ON CONFLICT (" + columnList(null, pk) + ") DO UPDATE SET (" + columnList(null, insertable) + ") = ROW("
                             + columnList("excluded", insertable) + ")";
             if (!insertable.isEmpty()) {
+                replaceSeeds(c, version, table, pk, archivedKeys, notes);
                 ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
                         + " SELECT " + columnList("r", insertable) + " FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN LATERAL "
                         + "jsonb_populate_record(NULL::" + t + ", a.row_data) r WHERE a.version = ? AND a.table_name = ? ORDER BY a.id"
@@ -333,6 +335,42 @@ final class Archive {
         restoreSequences(c, version, table);
         restoreSequenceGrants(c, version, table);
         restoreGrants(c, version, table, null);
+        return notes;
+    }
+
+    /**
+     * The archived rows win over rows the script seeded with the same natural key: a seeded row that has the
+     * values of another unique constraint (or unique index without predicate or expression) of an archived row,
+     * under another primary key, is deleted before the archived rows go in (it would make the insert fail). The
+     * table was created by this very version and the restore runs before the script moves past building and
+     * seeding it, so nothing references a seeded row yet and no ON DELETE CASCADE reaches another table's rows.
+     */
+    private static void replaceSeeds(Connection c, int version, String table, List<String> pk, Set<String> archivedKeys,
+            List<String> notes) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        for (Record u : ctx.fetch("SELECT coalesce(k.conname, x.relname)::text, (SELECT array_agg(a.attname::text ORDER BY o.n) "
+                + "FROM unnest(i.indkey::int2[]) WITH ORDINALITY o (attnum, n) JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                + "AND a.attnum = o.attnum) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid LEFT JOIN pg_constraint k "
+                + "ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid WHERE i.indrelid = to_regclass(?) AND i.indisunique "
+                + "AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL ORDER BY 1", t)) {
+            String[] cols = u.get(1, String[].class);
+            if (cols == null || !archivedKeys.containsAll(List.of(cols))) {
+                continue;
+            }
+            List<String> match = new ArrayList<>();
+            for (String col : cols) {
+                match.add("t." + ident(col) + " = r." + ident(col));
+            }
+            String otherKey = pk.isEmpty() ? "" : " AND (" + columnList("t", pk) + ") IS DISTINCT FROM (" + columnList("r", pk) + ")";
+            long replaced = ctx.execute("DELETE FROM " + t + " t USING (SELECT r.* FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN "
+                    + "LATERAL jsonb_populate_record(NULL::" + t + ", a.row_data) r WHERE a.version = ? AND a.table_name = ?) r WHERE "
+                    + String.join(" AND ", match) + otherKey, version, table);
+            if (replaced > 0) {
+                notes.add(table + ": " + replaced + " seeded row(s) replaced by the archived row(s) of the same "
+                        + u.get(0, String.class) + " (" + String.join(", ", cols) + ")");
+            }
+        }
     }
 
     /**
@@ -581,8 +619,10 @@ final class Archive {
      * that overwrote them cannot win), retires what was restored and counts what could not be, which stays
      * archived.
      */
-    static Settled settle(Connection c, int version, Collection<String> restoredTables) throws SQLException {
+    static Settled settle(Connection c, int version, Collection<String> restoredTables, List<String> earlierNotes)
+            throws SQLException {
         DSLContext ctx = Sql.ctx(c);
+        List<String> notes = new ArrayList<>(earlierNotes);
         long restored = 0;
         long skipped = 0;
         Map<String, List<String>> why = new LinkedHashMap<>();
@@ -599,7 +639,7 @@ final class Archive {
                 continue;
             }
             if (!restoredTables.contains(table)) {
-                restoreTable(c, version, table);
+                notes.addAll(restoreTable(c, version, table));
             }
             restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND table_name = ?", version, table);
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
@@ -611,7 +651,7 @@ final class Archive {
                 continue; // kept, like its rows would be; a stamp or a later drop of the table discards it
             }
             if (!restoredTables.contains(table)) {
-                restoreTable(c, version, table);
+                notes.addAll(restoreTable(c, version, table));
             }
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
         }
@@ -678,7 +718,6 @@ final class Archive {
         Record seqGone = ctx.fetchOne("SELECT count(*), string_agg(DISTINCT g.grantee, ', ') FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS
                 + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)",
                 version);
-        List<String> notes = new ArrayList<>();
         if (seqGone.get(0, Long.class) > 0) {
             notes.add("not granted again: " + seqGone.get(0, Long.class) + " sequence privilege(s) of role(s) that no longer exist ("
                     + seqGone.get(1, String.class) + ")");

@@ -51,6 +51,8 @@ final class RestoreCallback implements Callback {
     /** Tables the version re-created whose archived rows wait for the script to move past their seed. */
     private final Set<String> pendingTables = new LinkedHashSet<>();
     private boolean hasArchive;
+    /** What the statement-by-statement restore of the current version had to say, for its journal entry. */
+    private final List<String> notes = new ArrayList<>();
     private int inFlight = -1;
     private boolean inFlightOutsideTransaction;
     private final java.util.Map<Integer, Integer> failures = new java.util.HashMap<>();
@@ -95,6 +97,7 @@ final class RestoreCallback implements Callback {
                     started = Instant.now();
                     restoredTables.clear();
                     pendingTables.clear();
+                    notes.clear();
                     hasArchive = Archive.has(c, version);
                     inFlight = version;
                     // Flyway runs a non-transactional migration (V009) in autocommit: a failure leaves it part-done.
@@ -144,7 +147,7 @@ final class RestoreCallback implements Callback {
 
     private void restorePendingTables(Connection c, int version) throws SQLException {
         for (String table : pendingTables) {
-            Archive.restoreTable(c, version, table);
+            notes.addAll(Archive.restoreTable(c, version, table));
             restoredTables.add(table);
         }
         pendingTables.clear();
@@ -168,7 +171,7 @@ final class RestoreCallback implements Callback {
         if (hasArchive) {
             restorePendingTables(c, version);
         }
-        Archive.Settled settled = hasArchive ? Archive.settle(c, version, restoredTables)
+        Archive.Settled settled = hasArchive ? Archive.settle(c, version, restoredTables, notes)
                 : new Archive.Settled(0, 0, List.of(), List.of());
         Instant finished = Instant.now();
         Instant from = started == null ? finished : started;
