@@ -233,4 +233,31 @@ class ArchiveReviewTest {
             Fixtures.drop(db);
         }
     }
+
+    @Test
+    @DisplayName("a re-created table's archived rows win over the version's own later statements: an UPDATE and a DELETE after "
+            + "the restore (which the first run applied to its seed only) leave the rows exactly as archived")
+    void archived_rows_win_over_the_scripts_later_data_fixes() throws IOException {
+        Path dir = fixtureScripts();
+        write(dir, "005__labels", "CREATE TABLE labels (id bigserial PRIMARY KEY, name text NOT NULL);\n"
+                + "INSERT INTO labels (name) VALUES ('seed');\nALTER TABLE accounts ADD COLUMN label_id bigint REFERENCES labels (id);\n"
+                + "UPDATE labels SET name = name || '!';\nDELETE FROM labels WHERE name LIKE 'old%';\n",
+                "ALTER TABLE accounts DROP COLUMN label_id;\nDROP TABLE labels;\n");
+        MigrationSet set = MigrationSets.generate(dir);
+        Database db = Fixtures.database("review_fix");
+        try {
+            MigrationEngine engine = engine(db, set);
+            engine.upgrade("head");
+            exec(db, "INSERT INTO public.labels (name) VALUES ('a'), ('old b')");
+            String before = text(db, "SELECT string_agg(to_jsonb(l)::text, ',' ORDER BY id) FROM public.labels l");
+            assertThat(before).contains("seed!").contains("old b");
+            engine.downgrade("004", DowngradeOptions.defaults());
+            UpgradeResult up = engine.upgrade("head");
+            assertThat(text(db, "SELECT string_agg(to_jsonb(l)::text, ',' ORDER BY id) FROM public.labels l")).isEqualTo(before);
+            assertThat(up.rowsRestored()).isEqualTo(3);
+            assertThat(up.rowsSkipped()).isZero();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
 }
