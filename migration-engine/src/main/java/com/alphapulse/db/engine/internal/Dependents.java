@@ -217,7 +217,7 @@ final class Dependents {
                 + "x.refobjsubid, x.deptype FROM pg_catalog.pg_depend x LEFT JOIN LATERAL (SELECT 'pg_catalog.pg_class'::regclass AS cls, "
                 + "a.adrelid, a.adnum FROM pg_catalog.pg_attrdef a WHERE x.classid = 'pg_catalog.pg_attrdef'::regclass AND a.oid = x.objid) ad "
                 + "ON true) d WHERE " + ref
-                + " AND d.deptype IN ('n', 'a') AND (d.classid IN ('pg_catalog.pg_policy'::regclass, 'pg_catalog.pg_trigger'::regclass, "
+                + " AND (d.deptype = 'n' OR (d.deptype = 'a' AND d.classid = 'pg_catalog.pg_class'::regclass)) AND (d.classid IN ('pg_catalog.pg_policy'::regclass, 'pg_catalog.pg_trigger'::regclass, "
                 + "'pg_catalog.pg_proc'::regclass) OR (d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid > 0))" + same
                 + " ORDER BY 4", table, table, table, table, table)) {
             String kind = r.get(0, String.class);

@@ -35,11 +35,13 @@ import org.flywaydb.core.api.callback.Event;
  * the statement that adds it, before the script's own backfill; the backfill only fills NULLs, so rows that
  * were inserted while the version was rolled back get the spec's backfill, derived from already-restored
  * parents. A re-created table gets its archived rows just before the first later statement that does more
- * than build or seed that table ({@code CREATE INDEX}/{@code ALTER TABLE} on it, {@code INSERT INTO} it): a
+ * than build, seed or fix that table ({@code CREATE INDEX}/{@code ALTER TABLE}/{@code UPDATE}/{@code DELETE} on it,
+ * {@code INSERT INTO} it): a
  * seed such as {@code INSERT INTO tenants ... VALUES (default tenant)} without {@code ON CONFLICT} then still
  * runs on an empty table, and the restore's upsert gives the seeded row its archived values; everything that
  * reads the table (a backfill, a foreign key of the next table) sees the restored rows. The end of the version
- * restores whatever is left, so a table created last is restored too.
+ * restores whatever is left, so a table created last is restored too, and re-asserts the restored rows and
+ * column values, so the script's own later statements (which the first time saw only the seeds) do not win.
  */
 final class RestoreCallback implements Callback {
 
