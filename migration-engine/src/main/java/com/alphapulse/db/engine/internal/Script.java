@@ -165,7 +165,9 @@ final class Script {
 
     private static List<Effect> analyse(String sql) {
         List<Effect> effects = effects(strip(sql, true));
-        String unknown = sql.contains(NO_DATA_MARKER) ? null : unreadable(sql);
+        // The marker counts in a comment of the statement itself, not in a string or a DO block's body.
+        boolean marked = sql.contains(NO_DATA_MARKER) && !strip(sql, false).contains(NO_DATA_MARKER);
+        String unknown = marked ? null : unreadable(sql);
         if (unknown == null) {
             return effects;
         }

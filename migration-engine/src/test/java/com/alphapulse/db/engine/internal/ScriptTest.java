@@ -129,6 +129,8 @@ class ScriptTest {
         assertThat(kinds("DROP TYPE mood; DROP SCHEMA reporting;")).isEmpty();
         // Checked by hand and marked: the marker says the statement destroys no data.
         assertThat(kinds("-- alphapulse:no-data\nDO $$ BEGIN PERFORM refresh_caches(); END $$;")).isEmpty();
+        assertThat(kinds("DO $$ BEGIN PERFORM log('alphapulse:no-data'); END $$;")).as("in a string: no marker")
+                .contains(Script.Kind.UNKNOWN);
         // A DO block of statements the engine reads (control flow, RAISE, SELECT INTO, DDL, GRANT/REVOKE, roles) is classified.
         assertThat(kinds("DO $$ DECLARE n bigint; BEGIN SELECT count(*) INTO n FROM t; IF n > 0 THEN RAISE EXCEPTION 'x %', n; "
                 + "ELSIF n < 0 THEN n := 0; ELSE RAISE NOTICE 'ok'; END IF; FOR r IN SELECT 1 LOOP NULL; END LOOP; END $$;")).isEmpty();
