@@ -260,4 +260,38 @@ class ArchiveReviewTest {
             Fixtures.drop(db);
         }
     }
+
+    @Test
+    @DisplayName("a table whose owner the migrating user may not give it back to stays the migrating user's, and the version's "
+            + "journal message says so (downgraded by a superuser, upgraded by a plain migrating user)")
+    void owner_not_given_back_is_journaled() throws IOException {
+        MigrationSet set = MigrationSets.generate(fixtureScripts());
+        Database db = Fixtures.database("review_owner");
+        String owner = db.name() + "_owner";
+        String migrator = db.name() + "_migrator";
+        try {
+            MigrationEngine admin = engine(db, set);
+            admin.upgrade("001");
+            exec(db, "CREATE ROLE " + owner + " NOLOGIN", "CREATE ROLE " + migrator + " LOGIN PASSWORD 'pw'",
+                    "GRANT CREATE ON DATABASE \"" + db.name() + "\" TO " + migrator, "GRANT CREATE ON SCHEMA public TO " + migrator,
+                    "ALTER TABLE public.flyway_schema_history OWNER TO " + migrator, "ALTER TABLE public.accounts OWNER TO " + owner);
+            admin.downgrade("base", DowngradeOptions.defaults());
+            exec(db, "ALTER SCHEMA alphapulse_migration OWNER TO " + migrator,
+                    "GRANT ALL ON ALL TABLES IN SCHEMA alphapulse_migration TO " + migrator);
+            MigrationEngine plain = MigrationEngine.configure().dataSource(db.dataSource(migrator, "pw")).migrations(set)
+                    .reason(Fixtures.REASON).load();
+            plain.upgrade("001");
+            assertThat(text(db, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = 'public.accounts'::regclass"))
+                    .isEqualTo(migrator);
+            assertThat(plain.history().entries().get(plain.history().entries().size() - 1).message())
+                    .contains("table accounts not given back to its owner " + owner).contains(migrator + " may not");
+            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.archive_owners")).as("retired").isZero();
+        } finally {
+            exec(db, "DROP TABLE IF EXISTS public.entries, public.accounts, public.flyway_schema_history",
+                    "DROP SCHEMA IF EXISTS alphapulse_migration CASCADE");
+            Fixtures.dropRole(db, owner);
+            Fixtures.dropRole(db, migrator);
+            Fixtures.drop(db);
+        }
+    }
 }
