@@ -139,8 +139,15 @@ final class Archive {
                 Record r = ctx.fetchOne("SELECT last_value, is_called FROM " + seq);
                 ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_SEQUENCES + " (version, table_name, column_name, last_value, "
                         + "is_called) VALUES (?, ?, ?, ?, ?)", version, table, column, r.get(0, Long.class), r.get(1, Boolean.class));
+                ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " (version, table_name, column_name, grantee, "
+                        + "privilege, grantable) SELECT ?, ?, ?, CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE pg_get_userbyid(a.grantee) END, "
+                        + "a.privilege_type, bool_or(a.is_grantable) FROM pg_class k CROSS JOIN LATERAL aclexplode(k.relacl) a "
+                        + "WHERE k.oid = ?::regclass AND a.grantee <> k.relowner GROUP BY 4, 5", version, table, column, seq.toString());
             }
         }
+        ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_OWNERS + " (version, table_name, owner) SELECT ?, ?, pg_get_userbyid(relowner) "
+                + "FROM pg_class WHERE oid = to_regclass(?) AND relowner <> (SELECT oid FROM pg_roles WHERE rolname = current_user)",
+                version, table, t);
         return rows;
     }
 
@@ -161,10 +168,21 @@ final class Archive {
                 + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1] "
                 + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND cardinality(k.conkey) = 1 AND a.attname = ? "
                 + "ORDER BY k.conname LIMIT 1", t, column);
+        // Every foreign key c is part of, composite ones too, as [{"table": parent, "columns": {local: referenced}}].
+        Object refKeys = ctx.fetchValue("SELECT jsonb_agg(jsonb_build_object('table', CASE WHEN n.nspname = 'public' THEN r.relname "
+                + "ELSE n.nspname || '.' || r.relname END, 'columns', (SELECT jsonb_object_agg(la.attname, ra.attname) FROM "
+                + "unnest(k.conkey, k.confkey) u (l, f) JOIN pg_attribute la ON la.attrelid = k.conrelid AND la.attnum = u.l "
+                + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = u.f)) ORDER BY k.conname)::text "
+                + "FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND (SELECT attnum FROM pg_attribute WHERE attrelid = k.conrelid "
+                + "AND attname = ? AND NOT attisdropped) = ANY (k.conkey)", t, column);
+        String refTable = ref != null ? ref.get(0, String.class) : refKeys == null ? null
+                : String.valueOf(ctx.fetchValue("SELECT ?::jsonb -> 0 ->> 'table'", refKeys.toString()));
         long rows = ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
-                + "pk, value, ref_table, ref_column) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
-                + ident(column) + "), ?, ? FROM " + t + " t" + (withNulls ? "" : " WHERE t." + ident(column) + " IS NOT NULL"),
-                version, table, column, t, ref == null ? null : ref.get(0, String.class), ref == null ? null : ref.get(1, String.class));
+                + "pk, value, ref_table, ref_column, ref_keys) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
+                + ident(column) + "), ?, ?, ?::jsonb FROM " + t + " t" + (withNulls ? "" : " WHERE t." + ident(column) + " IS NOT NULL"),
+                version, table, column, t, refTable, ref == null ? null : ref.get(1, String.class),
+                refKeys == null ? null : refKeys.toString());
         archiveGrants(c, version, table, column);
         return rows;
     }
@@ -214,6 +232,10 @@ final class Archive {
                         + "AND (column_name = '' OR NOT ?)", e.table(), version, archiving);
                 ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE table_name = ? AND version <> ?",
                         e.table(), version);
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE table_name = ? AND version <> ?",
+                        e.table(), version);
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE table_name = ? AND version <> ?",
+                        e.table(), version);
                 rows += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE table_name = ? AND (NOT ? "
                         + "OR table_oid IS DISTINCT FROM to_regclass(?)::oid)", e.table(), archiving, Catalog.regclass(e.table()));
             }
@@ -239,25 +261,34 @@ final class Archive {
                 + ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version > ?", version);
         ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version > ?", version);
         ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version > ?", version);
+        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE version > ?", version);
+        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version > ?", version);
         return rows;
     }
 
     private static List<String> tables() {
         return List.of(EngineSchema.ARCHIVE_ROWS, EngineSchema.ARCHIVE_COLUMNS, EngineSchema.ARCHIVE_GRANTS,
-                EngineSchema.ARCHIVE_SEQUENCES);
+                EngineSchema.ARCHIVE_SEQUENCES, EngineSchema.ARCHIVE_SEQUENCE_GRANTS, EngineSchema.ARCHIVE_OWNERS);
     }
 
     /** Whether {@code version} has anything archived. */
     static boolean has(Connection c, int version) throws SQLException {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_ROWS
                 + " WHERE version = ?) OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ?) "
-                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ?)", version, version, version));
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ?) "
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ?) "
+                + "OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version = ?)", version, version, version, version,
+                version));
     }
 
-    /** Whether {@code version} archived rows of {@code table}. */
-    static boolean hasRows(Connection c, int version, String table) throws SQLException {
+    /**
+     * Whether {@code version} archived anything of the dropped table {@code table} itself: rows, or where its
+     * sequences stood (an empty table has no rows, but its ids must still not be handed out again).
+     */
+    static boolean hasTable(Connection c, int version, String table) throws SQLException {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_ROWS
-                + " WHERE version = ? AND table_name = ?)", version, table));
+                + " WHERE version = ? AND table_name = ?) OR EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_SEQUENCES
+                + " WHERE version = ? AND table_name = ?)", version, table, version, table));
     }
 
     /**
@@ -268,10 +299,10 @@ final class Archive {
      * the sequences above the restored keys and grants the archived privileges again. Returns the rows written, for progress lines; counting and retiring are
      * {@link #settle}'s.
      */
-    static long restoreTable(Connection c, int version, String table) throws SQLException {
-        long rows = 0;
+    static List<String> restoreTable(Connection c, int version, String table) throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         String t = Catalog.regclass(table);
+        List<String> notes = new ArrayList<>();
         Object sample = ctx.fetchValue("SELECT row_data::text FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND "
                 + "table_name = ? LIMIT 1", version, table);
         if (sample != null) {
@@ -286,7 +317,8 @@ final class Archive {
                     : " ON CONFLICT (" + columnList(null, pk) + ") DO UPDATE SET (" + columnList(null, insertable) + ") = ROW("
                             + columnList("excluded", insertable) + ")";
             if (!insertable.isEmpty()) {
-                rows = ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
+                replaceSeeds(c, version, table, pk, archivedKeys, notes);
+                ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
                         + " SELECT " + columnList("r", insertable) + " FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN LATERAL "
                         + "jsonb_populate_record(NULL::" + t + ", a.row_data) r WHERE a.version = ? AND a.table_name = ? ORDER BY a.id"
                         + conflict, version, table);
@@ -299,10 +331,101 @@ final class Archive {
                         + "AND a.table_oid = ?::bigint::oid AND EXISTS (SELECT 1 FROM " + t + " t WHERE " + keyMatch(c, table, pk) + ")",
                         t, table, oldOid);
             }
-            restoreSequences(c, version, table);
         }
+        // Also for an empty table: where its sequences stood is archived all the same.
+        restoreSequences(c, version, table);
+        restoreSequenceGrants(c, version, table);
         restoreGrants(c, version, table, null);
-        return rows;
+        return notes;
+    }
+
+    /**
+     * The archived rows win over rows the script seeded with the same natural key: a seeded row that has the
+     * values of another unique constraint (or unique index without predicate or expression) of an archived row,
+     * under another primary key, is deleted before the archived rows go in (it would make the insert fail). The
+     * table was created by this very version and the restore runs before the script moves past building and
+     * seeding it, so nothing references a seeded row yet and no ON DELETE CASCADE reaches another table's rows.
+     */
+    private static void replaceSeeds(Connection c, int version, String table, List<String> pk, Set<String> archivedKeys,
+            List<String> notes) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        for (Record u : ctx.fetch("SELECT coalesce(k.conname, x.relname)::text, (SELECT array_agg(a.attname::text ORDER BY o.n) "
+                + "FROM unnest(i.indkey::int2[]) WITH ORDINALITY o (attnum, n) JOIN pg_attribute a ON a.attrelid = i.indrelid "
+                + "AND a.attnum = o.attnum) FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid LEFT JOIN pg_constraint k "
+                + "ON k.conindid = i.indexrelid AND k.conrelid = i.indrelid WHERE i.indrelid = to_regclass(?) AND i.indisunique "
+                + "AND NOT i.indisprimary AND i.indpred IS NULL AND i.indexprs IS NULL ORDER BY 1", t)) {
+            String[] cols = u.get(1, String[].class);
+            if (cols == null || !archivedKeys.containsAll(List.of(cols))) {
+                continue;
+            }
+            List<String> match = new ArrayList<>();
+            for (String col : cols) {
+                match.add("t." + ident(col) + " = r." + ident(col));
+            }
+            String otherKey = pk.isEmpty() ? "" : " AND (" + columnList("t", pk) + ") IS DISTINCT FROM (" + columnList("r", pk) + ")";
+            long replaced = ctx.execute("DELETE FROM " + t + " t USING (SELECT r.* FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN "
+                    + "LATERAL jsonb_populate_record(NULL::" + t + ", a.row_data) r WHERE a.version = ? AND a.table_name = ?) r WHERE "
+                    + String.join(" AND ", match) + otherKey, version, table);
+            if (replaced > 0) {
+                notes.add(table + ": " + replaced + " seeded row(s) replaced by the archived row(s) of the same "
+                        + u.get(0, String.class) + " (" + String.join(", ", cols) + ")");
+            }
+        }
+    }
+
+    /**
+     * The archived rows of a re-created table win over the version's own later statements: the first time the
+     * version ran, every statement after CREATE TABLE saw only the seeded rows (the archived ones came later, or
+     * are those seeds as they were left), so a data fix of the script applied again to restored rows would apply
+     * twice. Rows whose archived values differ are updated back (only those; generated and GENERATED ALWAYS
+     * columns are not written), rows the script deleted are inserted again (a conflict with a row of the
+     * script leaves it out; {@link #settle} counts it as skipped). Needs a primary key.
+     */
+    private static void reassertRows(Connection c, int version, String table) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        List<String> pk = primaryKey(c, table);
+        Object sample = ctx.fetchValue("SELECT row_data::text FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND "
+                + "table_name = ? LIMIT 1", version, table);
+        if (pk.isEmpty() || sample == null) {
+            return;
+        }
+        Set<String> archivedKeys = new LinkedHashSet<>(ctx.fetch("SELECT jsonb_object_keys(?::jsonb)", sample.toString())
+                .getValues(0, String.class));
+        if (!archivedKeys.containsAll(pk)) {
+            return;
+        }
+        Map<String, Character> cols = columns(c, table);
+        List<String> settable = cols.entrySet().stream().filter(en -> en.getValue() == ' ' && archivedKeys.contains(en.getKey())
+                && !pk.contains(en.getKey())).map(Map.Entry::getKey).toList();
+        List<String> insertable = cols.entrySet().stream().filter(en -> en.getValue() != 's' && archivedKeys.contains(en.getKey()))
+                .map(Map.Entry::getKey).toList();
+        String archived = "(SELECT r.* FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN LATERAL jsonb_populate_record(NULL::" + t
+                + ", a.row_data) r WHERE a.version = ? AND a.table_name = ?) r";
+        List<String> match = new ArrayList<>();
+        for (String k : pk) {
+            match.add("t." + ident(k) + " = r." + ident(k));
+        }
+        if (!settable.isEmpty()) {
+            // Compared as jsonb: json columns have no equality operator.
+            ctx.execute("UPDATE " + t + " t SET (" + columnList(null, settable) + ") = ROW(" + columnList("r", settable) + ") FROM "
+                    + archived + " WHERE " + String.join(" AND ", match) + " AND jsonb_build_array(" + columnList("t", settable)
+                    + ") IS DISTINCT FROM jsonb_build_array(" + columnList("r", settable) + ")", version, table);
+        }
+        boolean always = cols.values().stream().anyMatch(v -> v == 'a');
+        ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
+                + " SELECT " + columnList("r", insertable) + " FROM " + archived + " WHERE NOT EXISTS (SELECT 1 FROM " + t + " t WHERE "
+                + String.join(" AND ", match) + ") ON CONFLICT DO NOTHING", version, table);
+    }
+
+    /** The archived row {@code a} matched to row {@code t} on the primary key, read from the archived row itself. */
+    private static String rowKeyMatch(Connection c, String table, List<String> pk) throws SQLException {
+        List<String> parts = new ArrayList<>();
+        for (String k : pk) {
+            parts.add("t." + ident(k) + " = " + typed(c, table, k, "(a.row_data -> " + literal(k) + ")"));
+        }
+        return String.join(" AND ", parts);
     }
 
     /**
@@ -353,6 +476,70 @@ final class Archive {
     }
 
     /**
+     * Grants the archived privileges on the serial/identity sequences of {@code table} again (the sequence the
+     * same column owns now) and retires them; those of roles that no longer exist are left for {@link #settle}.
+     */
+    private static void restoreSequenceGrants(Connection c, int version, String table) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String t = Catalog.regclass(table);
+        for (Record g : ctx.fetch("SELECT column_name, grantee, privilege, grantable, pg_get_serial_sequence(?, column_name) FROM "
+                + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " g WHERE version = ? AND table_name = ? AND EXISTS (SELECT 1 FROM pg_attribute "
+                + "WHERE attrelid = to_regclass(?) AND attname = g.column_name AND NOT attisdropped) "
+                + "AND (grantee = 'PUBLIC' OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)) ORDER BY 1, 2, 3",
+                t, version, table, t)) {
+            String seq = g.get(4, String.class);
+            String privilege = g.get(2, String.class);
+            if (seq == null || !PRIVILEGE.matcher(privilege).matches()) {
+                continue;
+            }
+            String grantee = g.get(1, String.class);
+            Sql.execute(c, "GRANT " + privilege + " ON SEQUENCE " + seq + " TO " + ("PUBLIC".equals(grantee) ? "PUBLIC" : ident(grantee))
+                    + (g.get(3, Boolean.class) ? " WITH GRANT OPTION" : ""));
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE version = ? AND table_name = ? AND column_name = ? "
+                    + "AND grantee = ? AND privilege = ?", version, table, g.get(0, String.class), grantee, privilege);
+        }
+    }
+
+    /**
+     * Gives re-created tables back to the owner they had when dropped (ALTER TABLE ... OWNER TO, which moves
+     * their owned sequences too), when that was not the migrating user and the migrating user may: a
+     * superuser, or a member of the owner that holds CREATE on the schema. Otherwise the table stays the
+     * migrating user's and a note says so (for the journal). Retires what it handled; returns the notes.
+     */
+    private static List<String> restoreOwners(Connection c, int version) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        List<String> notes = new ArrayList<>();
+        for (Record r : ctx.fetch("SELECT table_name, owner FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version = ? ORDER BY 1",
+                version)) {
+            String table = r.get(0, String.class);
+            String owner = r.get(1, String.class);
+            if (!Catalog.tableExists(c, table)) {
+                continue;
+            }
+            String t = Catalog.regclass(table);
+            Record now = ctx.fetchOne("SELECT pg_get_userbyid(k.relowner), current_user::text, "
+                    + "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?), "
+                    + "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user) OR (EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?) "
+                    + "AND pg_has_role(current_user, ?, 'MEMBER') AND has_schema_privilege(?, k.relnamespace, 'CREATE')) "
+                    + "FROM pg_class k WHERE k.oid = to_regclass(?)", owner, owner, owner, owner, t);
+            if (!owner.equals(now.get(0, String.class))) {
+                if (!now.get(2, Boolean.class)) {
+                    notes.add("table " + table + " not given back to its owner " + owner + ": the role no longer exists; owned by "
+                            + now.get(0, String.class));
+                } else if (now.get(3, Boolean.class)) {
+                    Sql.execute(c, "ALTER TABLE " + t + " OWNER TO " + ident(owner));
+                } else {
+                    notes.add("table " + table + " not given back to its owner " + owner + ": " + now.get(1, String.class)
+                            + " may not (needs membership in " + owner + ", which needs CREATE on the schema); owned by "
+                            + now.get(0, String.class) + ", run ALTER TABLE " + t + " OWNER TO " + ident(owner) + " as a superuser");
+                }
+            }
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version = ? AND table_name = ?", version, table);
+        }
+        return notes;
+    }
+
+    /**
      * Writes the archived values of {@code table.column} for {@code version} back where they still apply: the
      * same table (same oid), the row still there, and the parent row still there when the column had a foreign
      * key (a parent deleted while rolled back leaves the migration's backfill, so its key holds). Idempotent;
@@ -391,7 +578,7 @@ final class Archive {
         if (!Catalog.tableExists(c, table) || !Catalog.columnExists(c, table, column)) {
             return null;
         }
-        Record meta = ctx.fetchOne("SELECT pk::text, ref_table, ref_column FROM " + EngineSchema.ARCHIVE_COLUMNS
+        Record meta = ctx.fetchOne("SELECT pk::text, ref_table, ref_column, ref_keys::text FROM " + EngineSchema.ARCHIVE_COLUMNS
                 + " WHERE version = ? AND table_name = ? AND column_name = ? LIMIT 1", version, table, column);
         if (meta == null) {
             return null;
@@ -405,7 +592,36 @@ final class Archive {
         String value = typed(c, table, column, "a.value");
         String refTable = meta.get(1, String.class);
         String parent = "";
-        if (refTable != null) {
+        String refKeys = meta.get(3, String.class);
+        if (refKeys != null) {
+            // Each foreign key must hold with the value and the row's other key columns (MATCH SIMPLE: a NULL in
+            // them lets it hold); one whose other columns are not there (yet) cannot be checked and is left out.
+            for (Record k : ctx.fetch("SELECT e ->> 'table', (e -> 'columns')::text FROM jsonb_array_elements(?::jsonb) e", refKeys)) {
+                String parentTable = k.get(0, String.class);
+                if (!Catalog.tableExists(c, parentTable)) {
+                    return null;
+                }
+                List<String> match = new ArrayList<>();
+                List<String> nulls = new ArrayList<>();
+                boolean checkable = true;
+                for (Record col : ctx.fetch("SELECT key, value FROM jsonb_each_text(?::jsonb)", k.get(1, String.class))) {
+                    String local = col.get(0, String.class);
+                    String referenced = col.get(1, String.class);
+                    if (local.equals(column)) {
+                        match.add("x." + ident(referenced) + " = " + value);
+                    } else if (Catalog.columnExists(c, table, local)) {
+                        match.add("x." + ident(referenced) + " = t." + ident(local));
+                        nulls.add("t." + ident(local) + " IS NULL");
+                    } else {
+                        checkable = false;
+                    }
+                }
+                if (checkable) {
+                    parent += " AND (a.value IS NULL" + (nulls.isEmpty() ? "" : " OR " + String.join(" OR ", nulls))
+                            + " OR EXISTS (SELECT 1 FROM " + Catalog.regclass(parentTable) + " x WHERE " + String.join(" AND ", match) + "))";
+                }
+            }
+        } else if (refTable != null) {
             if (!Catalog.tableExists(c, refTable)) {
                 return null;
             }
@@ -458,8 +674,10 @@ final class Archive {
      * that overwrote them cannot win), retires what was restored and counts what could not be, which stays
      * archived.
      */
-    static Settled settle(Connection c, int version, Collection<String> restoredTables) throws SQLException {
+    static Settled settle(Connection c, int version, Collection<String> restoredTables, List<String> earlierNotes)
+            throws SQLException {
         DSLContext ctx = Sql.ctx(c);
+        List<String> notes = new ArrayList<>(earlierNotes);
         long restored = 0;
         long skipped = 0;
         Map<String, List<String>> why = new LinkedHashMap<>();
@@ -476,9 +694,36 @@ final class Archive {
                 continue;
             }
             if (!restoredTables.contains(table)) {
-                restoreTable(c, version, table);
+                notes.addAll(restoreTable(c, version, table));
+            } else {
+                reassertRows(c, version, table);
             }
-            restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND table_name = ?", version, table);
+            List<String> pk = primaryKey(c, table);
+            if (pk.isEmpty()) {
+                restored += ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? AND table_name = ?", version, table);
+            } else {
+                // Retired when the row is there; one that is not (it conflicted with a row of the script) stays archived.
+                long back = ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_ROWS + " a WHERE a.version = ? AND a.table_name = ? "
+                        + "AND EXISTS (SELECT 1 FROM " + Catalog.regclass(table) + " t WHERE " + rowKeyMatch(c, table, pk) + ")", version, table);
+                restored += back;
+                if (back < n) {
+                    skipped += n - back;
+                    skippedPerTable.merge(table, n - back, Long::sum);
+                    why.computeIfAbsent(table, k -> new ArrayList<>()).add((n - back)
+                            + " row(s) not in the table at the end of the version (in conflict with the script's own rows)");
+                }
+            }
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
+        }
+        // Tables dropped empty: no rows, but where their sequences stood. Retired once the table exists again.
+        for (String table : ctx.fetch("SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? "
+                + "ORDER BY 1", version).getValues(0, String.class)) {
+            if (!Catalog.tableExists(c, table)) {
+                continue; // kept, like its rows would be; a stamp or a later drop of the table discards it
+            }
+            if (!restoredTables.contains(table)) {
+                notes.addAll(restoreTable(c, version, table));
+            }
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
         }
         for (Record r : ctx.fetch("SELECT table_name, column_name, count(*) FROM " + EngineSchema.ARCHIVE_COLUMNS
@@ -535,7 +780,22 @@ final class Archive {
                 restoreGrants(c, version, table, null);
             }
         }
-        List<String> notes = new ArrayList<>();
+        for (String table : ctx.fetch("SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE version = ? "
+                + "ORDER BY 1", version).getValues(0, String.class)) {
+            if (Catalog.tableExists(c, table)) {
+                restoreSequenceGrants(c, version, table);
+            }
+        }
+        Record seqGone = ctx.fetchOne("SELECT count(*), string_agg(DISTINCT g.grantee, ', ') FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS
+                + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)",
+                version);
+        if (seqGone.get(0, Long.class) > 0) {
+            notes.add("not granted again: " + seqGone.get(0, Long.class) + " sequence privilege(s) of role(s) that no longer exist ("
+                    + seqGone.get(1, String.class) + ")");
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' "
+                    + "AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee)", version);
+        }
+        notes.addAll(restoreOwners(c, version));
         Record gone = ctx.fetchOne("SELECT count(*), string_agg(DISTINCT g.grantee, ', ') FROM " + EngineSchema.ARCHIVE_GRANTS
                 + " g WHERE g.version = ? AND g.grantee <> 'PUBLIC' AND NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = g.grantee) "
                 + "AND to_regclass(" + "'" + EngineSchema.SCHEMA + ".archive_grants') IS NOT NULL", version);

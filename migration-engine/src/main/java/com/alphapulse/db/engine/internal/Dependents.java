@@ -30,7 +30,16 @@ final class Dependents {
     private static final String QN = "(?:" + ID + "\\s*\\.\\s*)?" + ID;
     private static final Pattern DROP_VIEW = Pattern.compile("\\bDROP\\s+(?:MATERIALIZED\\s+)?VIEW\\s+(?:IF\\s+EXISTS\\s+)?("
             + QN + "(?:\\s*,\\s*" + QN + ")*)", Pattern.CASE_INSENSITIVE);
-    private static final Pattern CASCADE = Pattern.compile("\\bDROP\\b.*\\bCASCADE\\b", Pattern.CASE_INSENSITIVE);
+    /** A DROP TABLE clause ending in CASCADE: its tables' dependents go with them. */
+    private static final Pattern TABLE_CASCADE = Pattern.compile("\\bDROP\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(" + QN
+            + "(?:\\s*,\\s*" + QN + ")*)\\s+CASCADE\\b", Pattern.CASE_INSENSITIVE);
+    /** An ALTER TABLE's DROP [COLUMN] clause ending in CASCADE (an ON DELETE CASCADE elsewhere in the statement is not one). */
+    private static final Pattern COLUMN_CASCADE = Pattern.compile("\\bDROP\\s+(?:COLUMN\\s+)?(?:IF\\s+EXISTS\\s+)?(" + ID
+            + ")\\s+CASCADE\\b", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP_TRIGGER = Pattern.compile("\\bDROP\\s+TRIGGER\\s+(?:IF\\s+EXISTS\\s+)?(" + ID + ")\\s+ON\\s+("
+            + QN + ")", Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROP_FUNCTION = Pattern.compile("\\bDROP\\s+(?:FUNCTION|PROCEDURE|ROUTINE)\\s+(?:IF\\s+EXISTS\\s+)?("
+            + QN + "(?:\\s*(?:\\([^)]*\\))?\\s*,\\s*" + QN + ")*)", Pattern.CASE_INSENSITIVE);
 
     /** A table column, by oid and attribute number. */
     private record Column(long table, int attnum) {}
@@ -39,6 +48,8 @@ final class Dependents {
     private final Set<Column> droppedColumns = new HashSet<>();
     private final Set<Long> droppedConstraints = new HashSet<>();
     private final Set<Long> droppedViews = new HashSet<>();
+    /** Policies, triggers and functions the plan drops itself, by pg_policy, pg_trigger and pg_proc oid. */
+    private final Set<Long> droppedOthers = new HashSet<>();
 
     /**
      * The blockers of {@code st} (a statement of the undo of {@code v}): one per table or column it drops that
@@ -57,9 +68,46 @@ final class Dependents {
                 }
             }
         }
+        m = DROP_TRIGGER.matcher(scan);
+        while (m.find()) {
+            Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(?) "
+                    + "AND tgname = ?", Catalog.regclass(Script.name(m.group(2))), Script.name(m.group(1)));
+            if (oid != null) {
+                droppedOthers.add(((Number) oid).longValue());
+            }
+        }
+        m = DROP_FUNCTION.matcher(scan);
+        while (m.find()) {
+            for (String fn : m.group(1).replaceAll("\\([^)]*\\)", "").split("\\s*,\\s*")) {
+                String name = Script.name(fn);
+                String schema = name.contains(".") ? name.substring(0, name.indexOf('.')) : "public";
+                String proname = name.contains(".") ? name.substring(name.indexOf('.') + 1) : name;
+                // Every overload of the name: the plan is textual, an approximation on the safe side of silence.
+                droppedOthers.addAll(Sql.ctx(c).fetch("SELECT p.oid::bigint FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+                        + "ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?", schema, proname).getValues(0, Long.class));
+            }
+        }
+        Set<String> cascadedTables = new HashSet<>();
+        m = TABLE_CASCADE.matcher(scan);
+        while (m.find()) {
+            for (String table : m.group(1).split("\\s*,\\s*")) {
+                cascadedTables.add(Script.name(table));
+            }
+        }
+        Set<String> cascadedColumns = new HashSet<>();
+        m = COLUMN_CASCADE.matcher(scan);
+        while (m.find()) {
+            cascadedColumns.add(Script.name(m.group(1)));
+        }
         List<Long> tables = new ArrayList<>(); // per DROP_TABLE effect, null when there is no such table
         for (Script.Effect e : st.effects()) {
-            if (e.kind() == Script.Kind.DROP_CONSTRAINT) {
+            if (e.kind() == Script.Kind.DROP_POLICY) {
+                Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_policy WHERE polrelid = to_regclass(?) "
+                        + "AND polname = ?", Catalog.regclass(e.table()), e.name());
+                if (oid != null) {
+                    droppedOthers.add(((Number) oid).longValue());
+                }
+            } else if (e.kind() == Script.Kind.DROP_CONSTRAINT) {
                 Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_constraint WHERE conrelid = "
                         + "to_regclass(?) AND conname = ?", Catalog.regclass(e.table()), e.name());
                 if (oid != null) {
@@ -73,14 +121,14 @@ final class Dependents {
                 }
             }
         }
-        // A drop with CASCADE takes its dependents along: nothing would refuse it.
-        boolean cascade = CASCADE.matcher(scan).find();
+        // A drop with CASCADE takes its dependents along: nothing would refuse it. Only the DROP clause's own CASCADE
+        // counts, not an ON DELETE CASCADE of an ADD clause or a CASCADE elsewhere in a DO block.
         List<String> out = new ArrayList<>();
         int t = 0;
         for (Script.Effect e : st.effects()) {
             if (e.kind() == Script.Kind.DROP_TABLE) {
                 Long oid = tables.get(t++);
-                if (oid != null && !cascade) {
+                if (oid != null && !cascadedTables.contains(e.table())) {
                     blocker(v, "table " + e.table(), dependents(c, oid, null)).ifPresent(out::add);
                 }
             } else if (e.kind() == Script.Kind.DROP_COLUMN) {
@@ -91,7 +139,7 @@ final class Dependents {
                     continue;
                 }
                 Column dropped = new Column(col.get(0, Long.class), col.get(1, Integer.class));
-                if (!cascade) {
+                if (!cascadedColumns.contains(e.name())) {
                     blocker(v, "column " + e.table() + "." + e.name(), dependents(c, dropped.table(), dropped.attnum()))
                             .ifPresent(out::add);
                 }
@@ -144,6 +192,40 @@ final class Dependents {
             }
             if (!gone) {
                 out.add("foreign key " + r.get(1, String.class) + " on " + r.get(2, String.class) + "." + r.get(3, String.class));
+            }
+        }
+        // Other objects recorded in pg_depend: a generated column reading the column (same table; recorded on the
+        // column or on its pg_attrdef entry, depending on the PostgreSQL version), a policy reading the
+        // table or column (a policy of the table itself only for a column: it goes with its table), a trigger on the
+        // column (UPDATE OF, WHEN), a SQL-body function reading either, a column or function of the table's row type.
+        String same = attnum == null
+                ? " AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = ?::oid)"
+                        + " AND NOT (d.classid = 'pg_catalog.pg_policy'::regclass AND EXISTS (SELECT 1 FROM pg_catalog.pg_policy p "
+                        + "WHERE p.oid = d.objid AND p.polrelid = ?::oid))"
+                        + " AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g "
+                        + "WHERE g.oid = d.objid AND g.tgrelid = ?::oid))"
+                : " AND NOT (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = ?::oid AND d.objsubid = " + attnum + ")"
+                        + " AND ?::oid IS NOT NULL AND ?::oid IS NOT NULL";
+        String ref = attnum == null
+                ? "((d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ?::oid) OR (d.refclassid = "
+                        + "'pg_catalog.pg_type'::regclass AND d.refobjid = (SELECT reltype FROM pg_catalog.pg_class WHERE oid = ?::oid)))"
+                : "(d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ?::oid AND d.refobjsubid = " + attnum
+                        + " AND ?::oid IS NOT NULL)";
+        for (Record r : Sql.ctx(c).fetch("SELECT DISTINCT d.classid::regclass::text, d.objid::bigint, d.objsubid, "
+                + "pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) FROM (SELECT coalesce(ad.cls, x.classid) AS classid, "
+                + "coalesce(ad.adrelid, x.objid) AS objid, coalesce(ad.adnum::int, x.objsubid) AS objsubid, x.refclassid, x.refobjid, "
+                + "x.refobjsubid, x.deptype FROM pg_catalog.pg_depend x LEFT JOIN LATERAL (SELECT 'pg_catalog.pg_class'::regclass AS cls, "
+                + "a.adrelid, a.adnum FROM pg_catalog.pg_attrdef a WHERE x.classid = 'pg_catalog.pg_attrdef'::regclass AND a.oid = x.objid) ad "
+                + "ON true) d WHERE " + ref
+                + " AND (d.deptype = 'n' OR (d.deptype = 'a' AND d.classid = 'pg_catalog.pg_class'::regclass)) AND (d.classid IN ('pg_catalog.pg_policy'::regclass, 'pg_catalog.pg_trigger'::regclass, "
+                + "'pg_catalog.pg_proc'::regclass) OR (d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid > 0))" + same
+                + " ORDER BY 4", table, table, table, table, table)) {
+            String kind = r.get(0, String.class);
+            long objid = r.get(1, Long.class);
+            boolean gone = kind.endsWith("pg_class") ? droppedTables.contains(objid)
+                    || droppedColumns.contains(new Column(objid, r.get(2, Integer.class))) : droppedOthers.contains(objid);
+            if (!gone) {
+                out.add(r.get(3, String.class));
             }
         }
         return List.copyOf(out);

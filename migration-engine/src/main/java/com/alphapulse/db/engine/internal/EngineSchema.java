@@ -9,7 +9,9 @@ import java.sql.SQLException;
  *
  * <p>The archive is generic: {@code archive_rows} keeps whole rows of dropped tables, {@code archive_columns}
  * the values of dropped columns keyed by their row's primary key, {@code archive_grants} the privileges of
- * dropped tables and columns and {@code archive_sequences} where the sequences of dropped tables stood.
+ * dropped tables and columns, {@code archive_sequences} where the sequences of dropped tables stood,
+ * {@code archive_sequence_grants} the privileges on those sequences and {@code archive_owners} a dropped table's
+ * owner when it was not the migrating user.
  * Databases archived by an older engine have {@code archive_tenants} (whole tenant rows) and
  * {@code archive_tenant_ids} (each row's tenant_id); {@link #ensure} moves their rows into the generic tables,
  * where they are two cases like any other, and drops them.
@@ -22,6 +24,8 @@ final class EngineSchema {
     static final String ARCHIVE_COLUMNS = SCHEMA + ".archive_columns";
     static final String ARCHIVE_GRANTS = SCHEMA + ".archive_grants";
     static final String ARCHIVE_SEQUENCES = SCHEMA + ".archive_sequences";
+    static final String ARCHIVE_SEQUENCE_GRANTS = SCHEMA + ".archive_sequence_grants";
+    static final String ARCHIVE_OWNERS = SCHEMA + ".archive_owners";
     /** Written by engines before the generic archive; read by status, migrated by {@link #ensure}. */
     static final String LEGACY_TENANTS = SCHEMA + ".archive_tenants";
     static final String LEGACY_TENANT_IDS = SCHEMA + ".archive_tenant_ids";
@@ -72,6 +76,9 @@ final class EngineSchema {
             + " ref_column text,"
             + " archived_at timestamptz NOT NULL DEFAULT now(),"
             + " PRIMARY KEY (version, table_name, column_name, pk))",
+        // Every foreign key the column was part of, composite ones too: [{"table": t, "columns": {local: referenced}}].
+        // A value goes back only when each of them still holds with it (MATCH SIMPLE: unless a key column is NULL).
+        "ALTER TABLE " + ARCHIVE_COLUMNS + " ADD COLUMN IF NOT EXISTS ref_keys jsonb",
         // Table privileges (column_name '') and column privileges, as aclexplode reports them.
         "CREATE TABLE IF NOT EXISTS " + ARCHIVE_GRANTS + " ("
             + " version integer NOT NULL,"
@@ -90,7 +97,25 @@ final class EngineSchema {
             + " last_value bigint NOT NULL,"
             + " is_called boolean NOT NULL,"
             + " archived_at timestamptz NOT NULL DEFAULT now(),"
-            + " PRIMARY KEY (version, table_name, column_name))"
+            + " PRIMARY KEY (version, table_name, column_name))",
+        // The privileges others hold on a dropped table's serial/identity sequences (column_name: the column
+        // owning the sequence), as aclexplode reports them: without USAGE an INSERT taking the next id fails.
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_SEQUENCE_GRANTS + " ("
+            + " version integer NOT NULL,"
+            + " table_name text NOT NULL,"
+            + " column_name text NOT NULL,"
+            + " grantee text NOT NULL,"
+            + " privilege text NOT NULL,"
+            + " grantable boolean NOT NULL,"
+            + " archived_at timestamptz NOT NULL DEFAULT now(),"
+            + " PRIMARY KEY (version, table_name, column_name, grantee, privilege))",
+        // The owner of a dropped table, when it was not the user who ran the downgrade.
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_OWNERS + " ("
+            + " version integer NOT NULL,"
+            + " table_name text NOT NULL,"
+            + " owner text NOT NULL,"
+            + " archived_at timestamptz NOT NULL DEFAULT now(),"
+            + " PRIMARY KEY (version, table_name))"
     };
 
     /**
@@ -123,9 +148,11 @@ final class EngineSchema {
     static boolean exists(Connection c) throws SQLException {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
                 "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL "
-                        + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NULL "
-                        + "AND to_regclass(?) IS NULL",
-                JOURNAL, ARCHIVE_ROWS, ARCHIVE_COLUMNS, ARCHIVE_GRANTS, ARCHIVE_SEQUENCES, LEGACY_TENANTS, LEGACY_TENANT_IDS));
+                        + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL "
+                        + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NULL AND to_regclass(?) IS NULL",
+                JOURNAL, ARCHIVE_ROWS, ARCHIVE_COLUMNS, ARCHIVE_GRANTS, ARCHIVE_SEQUENCES, ARCHIVE_SEQUENCE_GRANTS, ARCHIVE_OWNERS,
+                LEGACY_TENANTS, LEGACY_TENANT_IDS)) && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM "
+                        + "pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'ref_keys' AND NOT attisdropped)", ARCHIVE_COLUMNS));
     }
 
     static boolean relationExists(Connection c, String qualified) throws SQLException {

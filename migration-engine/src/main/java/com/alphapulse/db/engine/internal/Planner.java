@@ -93,13 +93,23 @@ final class Planner {
                     Sql.millis(s.statementTimeout()));
             for (SchemaVersion v : versions) {
                 List<Script.Statement> statements = Script.parse(scripts.get(v));
+                // The archive takes every row of these whole, before any statement runs: a column of theirs dropped or
+                // converted first is in those rows.
+                Set<String> droppedWhole = new LinkedHashSet<>();
+                for (Script.Statement st : statements) {
+                    for (Script.Effect e : st.effects()) {
+                        if (e.kind() == Script.Kind.DROP_TABLE) {
+                            droppedWhole.add(e.table());
+                        }
+                    }
+                }
                 List<PlanResult.Statement> shown = new ArrayList<>();
                 Risk stepRisk = Risk.NONE;
                 for (Script.Statement st : statements) {
                     if (st.engineSetting()) {
                         continue;
                     }
-                    PlanResult.Statement ps = statement(c, st);
+                    PlanResult.Statement ps = statement(c, st, droppedWhole);
                     shown.add(ps);
                     stepRisk = stepRisk.max(ps.risk());
                     blockers.addAll(preconditions(c, v, st));
@@ -118,7 +128,7 @@ final class Planner {
         return new Plan(current, target, steps, result);
     }
 
-    private static PlanResult.Statement statement(Connection c, Script.Statement st) throws SQLException {
+    private static PlanResult.Statement statement(Connection c, Script.Statement st, Set<String> droppedWhole) throws SQLException {
         Set<PlanResult.Lock> locks = new LinkedHashSet<>();
         Risk risk = Risk.NONE;
         List<String> loss = new ArrayList<>();
@@ -150,7 +160,7 @@ final class Planner {
                         Record r = countColumn(c, e.table(), e.name());
                         if (r == null || r.get(0, Long.class) > 0) {
                             risk = risk.max(Risk.MEDIUM);
-                            String why = Archive.whyNot(c, e);
+                            String why = droppedWhole.contains(e.table()) ? null : Archive.whyNot(c, e);
                             loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
                                     : columnLoss(e, r.get(0, Long.class), r.get(1, Long.class)))
                                     + (why == null ? "" : " (not archivable: " + why + ")"));
@@ -166,12 +176,38 @@ final class Planner {
                         Record r = countColumn(c, e.table(), e.name());
                         if (r == null || r.get(0, Long.class) > 0) {
                             risk = risk.max(Risk.MEDIUM);
+                            boolean whole = droppedWhole.contains(e.table());
                             loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
                                     : e.table() + "." + e.name() + ": " + number(r.get(0, Long.class)) + " values converted")
-                                    + " (not archivable: " + Archive.whyNot(c, e) + ")");
-                            archivable = false;
+                                    + (whole ? "" : " (not archivable: " + Archive.whyNot(c, e) + ")"));
+                            archivable &= whole;
                         }
                     }
+                }
+                case DELETE_ROWS, TRUNCATE, UPDATE_ROWS -> {
+                    if (Catalog.tableExists(c, e.table())) {
+                        locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
+                        Long rows = count(c, "SELECT count(*) FROM {0}", Catalog.table(e.table()));
+                        if (rows == null || rows > 0) {
+                            boolean update = e.kind() == Script.Kind.UPDATE_ROWS;
+                            risk = risk.max(update ? Risk.MEDIUM : Risk.HIGH);
+                            // Archived only when the same undo drops the table: its rows are archived whole first.
+                            boolean whole = droppedWhole.contains(e.table());
+                            String what = e.kind() == Script.Kind.TRUNCATE ? " rows truncated" : update ? " rows updated in place"
+                                    : " rows deleted";
+                            loss.add((rows == null ? uncountable(c, e.table())
+                                    : e.table() + ": " + (e.kind() == Script.Kind.TRUNCATE ? "" : "up to ") + number(rows) + what)
+                                    + (whole ? "" : " (not archivable: " + (update ? "UPDATE" : e.kind() == Script.Kind.TRUNCATE
+                                            ? "TRUNCATE" : "DELETE") + " changes rows the archive does not keep)"));
+                            archivable &= whole;
+                        }
+                    }
+                }
+                case UNKNOWN -> {
+                    // Conservative: no Risk for "unknown", so the middle one, never archivable, refused unless accepted.
+                    risk = risk.max(Risk.MEDIUM);
+                    loss.add("cannot tell what this statement drops (" + e.name() + "; not archivable)");
+                    archivable = false;
                 }
                 case DROP_INDEX -> {
                     String table = Catalog.indexTable(c, e.name());

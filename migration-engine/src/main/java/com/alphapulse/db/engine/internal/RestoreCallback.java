@@ -35,11 +35,13 @@ import org.flywaydb.core.api.callback.Event;
  * the statement that adds it, before the script's own backfill; the backfill only fills NULLs, so rows that
  * were inserted while the version was rolled back get the spec's backfill, derived from already-restored
  * parents. A re-created table gets its archived rows just before the first later statement that does more
- * than build or seed that table ({@code CREATE INDEX}/{@code ALTER TABLE} on it, {@code INSERT INTO} it): a
+ * than build, seed or fix that table ({@code CREATE INDEX}/{@code ALTER TABLE}/{@code UPDATE}/{@code DELETE} on it,
+ * {@code INSERT INTO} it): a
  * seed such as {@code INSERT INTO tenants ... VALUES (default tenant)} without {@code ON CONFLICT} then still
  * runs on an empty table, and the restore's upsert gives the seeded row its archived values; everything that
  * reads the table (a backfill, a foreign key of the next table) sees the restored rows. The end of the version
- * restores whatever is left, so a table created last is restored too.
+ * restores whatever is left, so a table created last is restored too, and re-asserts the restored rows and
+ * column values, so the script's own later statements (which the first time saw only the seeds) do not win.
  */
 final class RestoreCallback implements Callback {
 
@@ -51,6 +53,8 @@ final class RestoreCallback implements Callback {
     /** Tables the version re-created whose archived rows wait for the script to move past their seed. */
     private final Set<String> pendingTables = new LinkedHashSet<>();
     private boolean hasArchive;
+    /** What the statement-by-statement restore of the current version had to say, for its journal entry. */
+    private final List<String> notes = new ArrayList<>();
     private int inFlight = -1;
     private boolean inFlightOutsideTransaction;
     private final java.util.Map<Integer, Integer> failures = new java.util.HashMap<>();
@@ -95,6 +99,7 @@ final class RestoreCallback implements Callback {
                     started = Instant.now();
                     restoredTables.clear();
                     pendingTables.clear();
+                    notes.clear();
                     hasArchive = Archive.has(c, version);
                     inFlight = version;
                     // Flyway runs a non-transactional migration (V009) in autocommit: a failure leaves it part-done.
@@ -144,7 +149,9 @@ final class RestoreCallback implements Callback {
 
     private void restorePendingTables(Connection c, int version) throws SQLException {
         for (String table : pendingTables) {
-            StepProgress.timed(settings.progress(), "restored table " + table, "row(s)", () -> Archive.restoreTable(c, version, table));
+            long t0 = System.nanoTime();
+            notes.addAll(Archive.restoreTable(c, version, table));
+            settings.progress().accept("  restored table " + table + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
             restoredTables.add(table);
         }
         pendingTables.clear();
@@ -156,7 +163,7 @@ final class RestoreCallback implements Callback {
         }
         for (Script.Effect e : Script.statement(sql).effects()) {
             if (e.kind() == Script.Kind.CREATE_TABLE && !restoredTables.contains(e.table()) && Catalog.tableExists(c, e.table())
-                    && Archive.hasRows(c, version, e.table())) {
+                    && Archive.hasTable(c, version, e.table())) {
                 pendingTables.add(e.table());
             } else if (e.kind() == Script.Kind.ADD_COLUMN) {
                 StepProgress.timed(settings.progress(), "restored " + e.table() + "." + e.name(), "value(s)", () -> Archive.restoreColumn(c, version, e.table(), e.name()));
@@ -168,7 +175,7 @@ final class RestoreCallback implements Callback {
         if (hasArchive) {
             restorePendingTables(c, version);
         }
-        Archive.Settled settled = hasArchive ? Archive.settle(c, version, restoredTables)
+        Archive.Settled settled = hasArchive ? Archive.settle(c, version, restoredTables, notes)
                 : new Archive.Settled(0, 0, List.of(), List.of());
         Instant finished = Instant.now();
         Instant from = started == null ? finished : started;

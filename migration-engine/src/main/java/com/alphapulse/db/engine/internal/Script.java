@@ -23,8 +23,25 @@ final class Script {
         DROP_TABLE, DROP_INDEX, DROP_POLICY, DROP_COLUMN, DROP_CONSTRAINT, ADD_UNIQUE, ADD_FOREIGN_KEY, ADD_COLUMN,
         ROW_SECURITY, ALTER_TABLE, CREATE_TABLE, CREATE_INDEX, LOCK_TABLE, DROP_ROLE, CREATE_ROLE,
         /** {@code ALTER TABLE t ALTER COLUMN c TYPE ...}: converts the values in place, which no archive can undo. */
-        ALTER_COLUMN_TYPE
+        ALTER_COLUMN_TYPE,
+        /** {@code DELETE FROM t}: rows deleted, not archived. */
+        DELETE_ROWS,
+        /** {@code UPDATE t SET ...}: values changed in place, not archived. */
+        UPDATE_ROWS,
+        /** {@code TRUNCATE t}: every row deleted, not archived. */
+        TRUNCATE,
+        /**
+         * A statement whose effect on data cannot be read from its text ({@code name} says why): {@code EXECUTE} of
+         * dynamic SQL or of a prepared statement, {@code CALL}, {@code PERFORM}, a {@code DO} block with a statement
+         * the engine does not know, {@code DROP OWNED}, {@code DROP SCHEMA|TYPE|DOMAIN|EXTENSION|FUNCTION ... CASCADE}
+         * (which drop tables or columns that depend on them). Not given when the statement carries the comment
+         * {@value #NO_DATA_MARKER} (checked by hand: it destroys no data).
+         */
+        UNKNOWN
     }
+
+    /** A comment on a statement declaring, after a human check, that it destroys no data: no UNKNOWN effect. */
+    static final String NO_DATA_MARKER = "alphapulse:no-data";
 
     /**
      * One effect of a statement.
@@ -58,6 +75,7 @@ final class Script {
     static final String SHARE_ROW_EXCLUSIVE = "SHARE ROW EXCLUSIVE";
     static final String SHARE_UPDATE_EXCLUSIVE = "SHARE UPDATE EXCLUSIVE";
     static final String SHARE = "SHARE";
+    static final String ROW_EXCLUSIVE = "ROW EXCLUSIVE";
 
     private static final String ID = "(?:\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)";
     private static final String QN = "(?:" + ID + "\\s*\\.\\s*)?" + ID;
@@ -84,6 +102,27 @@ final class Script {
                     + "\\s*(?:SHARE|EXCLUSIVE))\\s+MODE", FLAGS);
     private static final Pattern DROP_ROLE = Pattern.compile("\\bDROP\\s+ROLE\\s+(?:IF\\s+EXISTS\\s+)?(" + ID + ")", FLAGS);
     private static final Pattern CREATE_ROLE = Pattern.compile("\\bCREATE\\s+ROLE\\s+(" + ID + ")", FLAGS);
+
+    private static final Pattern DELETE_FROM = Pattern.compile("\\bDELETE\\s+FROM\\s+(?:ONLY\\s+)?(" + QN + ")", FLAGS);
+    private static final Pattern UPDATE_SET = Pattern.compile(
+            "\\bUPDATE\\s+(?:ONLY\\s+)?(?!SET\\b)(" + QN + ")\\s*\\*?\\s+(?:AS\\s+)?(?:(?!SET\\b)" + ID + "\\s+)?SET\\b", FLAGS);
+    private static final Pattern TRUNCATE = Pattern.compile(
+            "\\bTRUNCATE\\s+(?:TABLE\\s+)?(?:ONLY\\s+)?(?!ON\\b)(" + QN + "(?:\\s*,\\s*" + QN + ")*)", FLAGS);
+    private static final Pattern UNREADABLE = Pattern.compile("\\b(EXECUTE|PERFORM|CALL)\\b(?!\\s+(?:FUNCTION|PROCEDURE|ON)\\b)", FLAGS);
+    private static final Pattern DROP_CASCADE = Pattern.compile("\\bDROP\\s+(SCHEMA|TYPE|DOMAIN|EXTENSION|FUNCTION|PROCEDURE|ROUTINE)"
+            + "\\b[^;]*?\\bCASCADE\\b", FLAGS);
+    private static final Pattern DROP_OWNED = Pattern.compile("\\bDROP\\s+OWNED\\b", FLAGS);
+    private static final Pattern DO_BLOCK = Pattern.compile("^DO\\b", FLAGS);
+    private static final Pattern DO_LANGUAGE = Pattern.compile("\\bLANGUAGE\\s+'?(\\w+)", FLAGS);
+    /** PL/pgSQL control flow in front of a statement of a DO block. */
+    private static final Pattern PL_PREFIX = Pattern.compile("^(?:<<\\w+>>\\s*|BEGIN\\b\\s*|END\\s+(?:IF|LOOP|CASE)\\b\\s*|END\\b\\s*"
+            + "|ELSE\\b\\s*|EXCEPTION\\s+WHEN\\b.*?\\bTHEN\\b\\s*|WHEN\\b.*?\\bTHEN\\b\\s*|CASE\\b\\s*"
+            + "|(?:IF|ELSIF|ELSEIF)\\b.*?\\bTHEN\\b\\s*|(?:FOR|FOREACH|WHILE)\\b.*?\\bLOOP\\b\\s*|LOOP\\b\\s*)", FLAGS);
+    /** Statements of a DO block that change nothing, or whose effects the scan reads like those of any statement. */
+    private static final Pattern PL_KNOWN = Pattern.compile("^(?:$|NULL$|RETURN\\b|RAISE\\b|ASSERT\\b|EXIT\\b|CONTINUE\\b"
+            + "|GET\\s+(?:STACKED\\s+|CURRENT\\s+)?DIAGNOSTICS\\b|SELECT\\b.*\\bINTO\\b|" + ID + "\\s*:?=[^=]"
+            + "|(?:ALTER|CREATE|DROP|GRANT|REVOKE|COMMENT|LOCK|INSERT|DELETE|UPDATE|TRUNCATE|SET|RESET|ANALYZE|REINDEX|REFRESH)\\b)",
+            FLAGS);
 
     private static final Pattern A_DROP_CONSTRAINT =
             Pattern.compile("^DROP\\s+CONSTRAINT\\s+(?:IF\\s+EXISTS\\s+)?(" + ID + ")", FLAGS);
@@ -114,14 +153,106 @@ final class Script {
             if (display.isEmpty()) {
                 continue;
             }
-            out.add(new Statement(sql, display, effects(strip(sql, true)), ENGINE_SETTING.matcher(display).matches()));
+            out.add(new Statement(sql, display, analyse(sql), ENGINE_SETTING.matcher(display).matches()));
         }
         return out;
     }
 
     /** The analysis of one statement (as Flyway hands it to a callback). */
     static Statement statement(String sql) {
-        return new Statement(sql, strip(sql, false), effects(strip(sql, true)), false);
+        return new Statement(sql, strip(sql, false), analyse(sql), false);
+    }
+
+    private static List<Effect> analyse(String sql) {
+        List<Effect> effects = effects(strip(sql, true));
+        // The marker counts in a comment of the statement itself, not in a string or a DO block's body.
+        boolean marked = sql.contains(NO_DATA_MARKER) && !strip(sql, false).contains(NO_DATA_MARKER);
+        String unknown = marked ? null : unreadable(sql);
+        if (unknown == null) {
+            return effects;
+        }
+        List<Effect> out = new ArrayList<>(effects);
+        out.add(new Effect(Kind.UNKNOWN, null, unknown, List.of(), null, false));
+        return List.copyOf(out);
+    }
+
+    /**
+     * Why the effect of {@code sql} on data cannot be read from its text, null when it can. A DO block is read
+     * statement by statement: PL/pgSQL control flow, RAISE, assignments, {@code SELECT ... INTO} and statements
+     * the scan reads anywhere (DDL, DML, GRANT/REVOKE, roles) are known; anything else is not.
+     */
+    private static String unreadable(String sql) {
+        String scan = strip(sql, true);
+        Matcher m = UNREADABLE.matcher(scan);
+        if (m.find()) {
+            return m.group(1).toUpperCase(Locale.ROOT) + " runs code the engine cannot read";
+        }
+        if ((m = DROP_CASCADE.matcher(scan)).find()) {
+            return "DROP " + m.group(1).toUpperCase(Locale.ROOT) + " ... CASCADE drops whatever depends on it, tables and columns too";
+        }
+        if (DROP_OWNED.matcher(scan).find()) {
+            return "DROP OWNED drops every object the role owns";
+        }
+        String display = strip(sql, false);
+        if (!DO_BLOCK.matcher(display).find()) {
+            return null;
+        }
+        Matcher lang = DO_LANGUAGE.matcher(scan);
+        if (lang.find() && !"plpgsql".equalsIgnoreCase(lang.group(1))) {
+            return "a DO block in " + lang.group(1);
+        }
+        String body = doBody(sql);
+        if (body == null) {
+            return "a DO block whose body is not dollar-quoted";
+        }
+        boolean declaring = false;
+        for (String piece : split(body)) {
+            String st = strip(piece, true);
+            if (st.regionMatches(true, 0, "DECLARE", 0, 7) || (st.startsWith("<<") && st.toUpperCase(Locale.ROOT).contains("DECLARE"))) {
+                declaring = true;
+            }
+            if (declaring) {
+                Matcher begin = Pattern.compile("\\bBEGIN\\b", FLAGS).matcher(st);
+                if (!begin.find()) {
+                    continue; // a declaration
+                }
+                st = st.substring(begin.start());
+                declaring = false;
+            }
+            String before;
+            do {
+                before = st;
+                Matcher p = PL_PREFIX.matcher(st);
+                if (p.lookingAt()) {
+                    st = st.substring(p.end()).trim();
+                }
+            } while (!st.equals(before));
+            if (!PL_KNOWN.matcher(st).find()) {
+                String head = st.split("\\s+")[0].toUpperCase(Locale.ROOT);
+                return "a DO block with a " + head + " statement";
+            }
+        }
+        return null;
+    }
+
+    /** The body of the DO block {@code sql}: the content of its first dollar-quoted string, null when none. */
+    private static String doBody(String sql) {
+        int n = sql.length();
+        int i = 0;
+        while (i < n) {
+            char c = sql.charAt(i);
+            if (c == '$' && (i == 0 || !identifierChar(sql.charAt(i - 1)))) {
+                Matcher m = DOLLAR.matcher(sql).region(i, n);
+                if (m.lookingAt()) {
+                    String tag = m.group();
+                    int close = sql.indexOf(tag, m.end());
+                    return close < 0 ? sql.substring(m.end()) : sql.substring(m.end(), close);
+                }
+            }
+            int end = tokenEnd(sql, i);
+            i = end > i ? end : i + 1;
+        }
+        return null;
     }
 
     /** The table a statement starting with {@code INSERT INTO} writes to, else null. */
@@ -306,6 +437,20 @@ final class Script {
             String mode = m.group(2).trim().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
             for (String t : m.group(1).split("\\s*,\\s*")) {
                 found.add(new Found(m.start(), new Effect(Kind.LOCK_TABLE, name(t), null, List.of(), mode, false)));
+            }
+        }
+        m = DELETE_FROM.matcher(scan);
+        while (m.find()) {
+            found.add(new Found(m.start(), new Effect(Kind.DELETE_ROWS, name(m.group(1)), null, List.of(), ROW_EXCLUSIVE, false)));
+        }
+        m = UPDATE_SET.matcher(scan);
+        while (m.find()) {
+            found.add(new Found(m.start(), new Effect(Kind.UPDATE_ROWS, name(m.group(1)), null, List.of(), ROW_EXCLUSIVE, false)));
+        }
+        m = TRUNCATE.matcher(scan);
+        while (m.find()) {
+            for (String t : m.group(1).split("\\s*,\\s*")) {
+                found.add(new Found(m.start(), new Effect(Kind.TRUNCATE, name(t), null, List.of(), ACCESS_EXCLUSIVE, false)));
             }
         }
         m = DROP_ROLE.matcher(scan);

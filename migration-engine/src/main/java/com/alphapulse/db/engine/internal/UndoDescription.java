@@ -45,7 +45,12 @@ public final class UndoDescription {
         List<Record> foreignKeys = foreignKeys(v);
         int policies = 0;
         int indexes = 0;
-        for (Script.Statement st : Script.parse(v.undoSql())) {
+        List<Script.Statement> statements = Script.parse(v.undoSql());
+        // A table the undo drops whole is archived whole first: what other statements do to it is covered too.
+        Set<String> droppedWhole = new LinkedHashSet<>();
+        statements.forEach(st -> st.effects().stream().filter(e -> e.kind() == Script.Kind.DROP_TABLE)
+                .forEach(e -> droppedWhole.add(e.table())));
+        for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
                 switch (e.kind()) {
                     case DROP_TABLE -> {
@@ -62,14 +67,31 @@ public final class UndoDescription {
                         risk = risk.max(Risk.MEDIUM);
                         losses.add(e.table() + "." + e.name());
                         // archived by primary key, so only on a table that has one (not including the column)
-                        covered &= primaryKeyWithout(v, e.table(), e.name());
+                        covered &= droppedWhole.contains(e.table()) || primaryKeyWithout(v, e.table(), e.name());
                         actions.add("drops column " + e.table() + "." + e.name());
                     }
                     case ALTER_COLUMN_TYPE -> {
                         risk = risk.max(Risk.MEDIUM);
                         losses.add(e.table() + "." + e.name() + " (type change)");
-                        covered = false;
+                        covered &= droppedWhole.contains(e.table());
                         actions.add("changes the type of " + e.table() + "." + e.name());
+                    }
+                    case DELETE_ROWS, TRUNCATE -> {
+                        risk = risk.max(Risk.HIGH);
+                        losses.add("rows of " + e.table() + " (" + (e.kind() == Script.Kind.TRUNCATE ? "TRUNCATE" : "DELETE") + ")");
+                        covered &= droppedWhole.contains(e.table());
+                        actions.add((e.kind() == Script.Kind.TRUNCATE ? "empties " : "deletes rows of ") + e.table());
+                    }
+                    case UPDATE_ROWS -> {
+                        risk = risk.max(Risk.MEDIUM);
+                        losses.add("values of " + e.table() + " (UPDATE)");
+                        covered &= droppedWhole.contains(e.table());
+                        actions.add("updates rows of " + e.table());
+                    }
+                    case UNKNOWN -> {
+                        risk = risk.max(Risk.MEDIUM);
+                        losses.add("cannot tell what this statement drops (" + e.name() + ")");
+                        covered = false;
                     }
                     case DROP_POLICY -> policies++;
                     case DROP_INDEX -> indexes++;

@@ -104,4 +104,53 @@ class ScriptTest {
     private static List<Script.Effect> effects(String version) {
         return Script.parse(AlphaPulseSchema.migrations().version(version).undoSql()).stream().flatMap(s -> s.effects().stream()).toList();
     }
+
+    private static List<Script.Kind> kinds(String sql) {
+        return Script.parse(sql).stream().flatMap(s -> s.effects().stream()).map(Script.Effect::kind).toList();
+    }
+
+    @Test
+    void dml_and_truncate_are_recognised_on_their_tables_and_look_alikes_are_not() {
+        List<Script.Effect> effects = Script.parse("DELETE FROM public.accounts WHERE id > 3; UPDATE ONLY entries e SET memo = NULL; "
+                + "TRUNCATE TABLE notes, tenants; DO $$ BEGIN DELETE FROM audit; END $$;")
+                .stream().flatMap(s -> s.effects().stream()).toList();
+        assertThat(effects).extracting(Script.Effect::kind, Script.Effect::table).containsExactly(
+                org.assertj.core.groups.Tuple.tuple(Script.Kind.DELETE_ROWS, "accounts"),
+                org.assertj.core.groups.Tuple.tuple(Script.Kind.UPDATE_ROWS, "entries"),
+                org.assertj.core.groups.Tuple.tuple(Script.Kind.TRUNCATE, "notes"),
+                org.assertj.core.groups.Tuple.tuple(Script.Kind.TRUNCATE, "tenants"),
+                org.assertj.core.groups.Tuple.tuple(Script.Kind.DELETE_ROWS, "audit"));
+        assertThat(kinds("ALTER TABLE a ADD CONSTRAINT fk FOREIGN KEY (b) REFERENCES b (id) ON DELETE CASCADE ON UPDATE CASCADE; "
+                + "GRANT UPDATE, DELETE, TRUNCATE ON a TO x; CREATE POLICY p ON a FOR UPDATE USING (true); "
+                + "CREATE TRIGGER t BEFORE TRUNCATE ON a FOR EACH STATEMENT EXECUTE FUNCTION f(); "
+                + "INSERT INTO a VALUES (1) ON CONFLICT (id) DO UPDATE SET b = excluded.b; SELECT 1 FROM a FOR UPDATE;"))
+                .doesNotContain(Script.Kind.DELETE_ROWS, Script.Kind.UPDATE_ROWS, Script.Kind.TRUNCATE, Script.Kind.UNKNOWN);
+    }
+
+    @Test
+    void statements_whose_effect_cannot_be_read_are_unknown() {
+        assertThat(kinds("DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'x'; END $$;")).contains(Script.Kind.UNKNOWN);
+        assertThat(kinds("DO $$ BEGIN PERFORM cleanup(); END $$;")).contains(Script.Kind.UNKNOWN);
+        assertThat(kinds("CALL cleanup();")).containsExactly(Script.Kind.UNKNOWN);
+        assertThat(kinds("EXECUTE purge_plan;")).containsExactly(Script.Kind.UNKNOWN);
+        assertThat(kinds("DROP SCHEMA reporting CASCADE;")).containsExactly(Script.Kind.UNKNOWN);
+        assertThat(kinds("DROP TYPE mood CASCADE;")).containsExactly(Script.Kind.UNKNOWN);
+        assertThat(kinds("DROP OWNED BY app;")).containsExactly(Script.Kind.UNKNOWN);
+        assertThat(kinds("DROP TYPE mood; DROP SCHEMA reporting;")).isEmpty();
+        // Checked by hand and marked: the marker says the statement destroys no data.
+        assertThat(kinds("-- alphapulse:no-data\nDO $$ BEGIN PERFORM refresh_caches(); END $$;")).isEmpty();
+        assertThat(kinds("DO $$ BEGIN PERFORM log('alphapulse:no-data'); END $$;")).as("in a string: no marker")
+                .contains(Script.Kind.UNKNOWN);
+        // A DO block of statements the engine reads (control flow, RAISE, SELECT INTO, DDL, GRANT/REVOKE, roles) is classified.
+        assertThat(kinds("DO $$ DECLARE n bigint; BEGIN SELECT count(*) INTO n FROM t; IF n > 0 THEN RAISE EXCEPTION 'x %', n; "
+                + "ELSIF n < 0 THEN n := 0; ELSE RAISE NOTICE 'ok'; END IF; FOR r IN SELECT 1 LOOP NULL; END LOOP; END $$;")).isEmpty();
+    }
+
+    @Test
+    void alphapulse_undo_scripts_have_no_unknown_or_dml_statement() {
+        for (var v : AlphaPulseSchema.migrations().versions()) {
+            assertThat(kinds(v.undoSql())).as("undo of %s", v.label())
+                    .doesNotContain(Script.Kind.UNKNOWN, Script.Kind.DELETE_ROWS, Script.Kind.UPDATE_ROWS, Script.Kind.TRUNCATE);
+        }
+    }
 }
