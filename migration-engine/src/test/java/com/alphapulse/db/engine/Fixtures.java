@@ -108,7 +108,7 @@ final class Fixtures {
     static State state(Database db) {
         StringBuilder catalog = new StringBuilder();
         try (Connection c = db.connect()) {
-            for (Map.Entry<String, String> q : com.alphapulse.db.migrations.CatalogQueries.sql().entrySet()) {
+            for (Map.Entry<String, String> q : com.alphapulse.db.migrations.CatalogQueries.sql(AlphaPulseSchema.migrations()).entrySet()) {
                 catalog.append(q.getKey()).append('=').append(DSL.using(c).fetch(q.getValue()).formatCSV()).append('\n');
             }
         } catch (SQLException e) {

@@ -25,8 +25,25 @@ public final class CatalogQueries {
 
     private CatalogQueries() {}
 
-    /** The SQL of each query, by name, in {@link #NAMES} order. */
-    public static Map<String, String> sql() {
+    /**
+     * The SQL of each query for {@code set}, by name, in {@link #NAMES} order: the roles query looks at the roles
+     * the set's scripts create, so another set's roles on the same cluster never enter its catalog.
+     */
+    public static Map<String, String> sql(MigrationSet set) {
+        return set.derived(CatalogQueries.class, () -> {
+            StringBuilder roles = new StringBuilder("'{");
+            for (String r : set.roles()) {
+                roles.append(roles.length() > 2 ? "," : "").append('"').append(r.replace("'", "''").replace("\"", "")).append('"');
+            }
+            String array = roles.append("}'").toString();
+            Map<String, String> out = new LinkedHashMap<>();
+            SQL.forEach((name, text) -> out.put(name, text.replace("{{roles}}", array)));
+            return java.util.Collections.unmodifiableMap(out);
+        });
+    }
+
+    /** The query templates as shipped ({@code {{roles}}} not yet replaced), e.g. for an input hash. */
+    public static Map<String, String> templates() {
         return SQL;
     }
 

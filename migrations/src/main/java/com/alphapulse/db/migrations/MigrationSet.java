@@ -95,6 +95,26 @@ public final class MigrationSet {
         return (T) derived.computeIfAbsent(key, k -> compute.get());
     }
 
+    private static final java.util.regex.Pattern CREATE_ROLE = java.util.regex.Pattern.compile(
+            "(?i)\\bCREATE\\s+ROLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?([A-Za-z_][A-Za-z0-9_$]*)\"?");
+
+    /**
+     * The roles the set's forward scripts create ({@code CREATE ROLE name}, also inside DO blocks), sorted:
+     * the only cluster-wide objects a version's expected catalog describes.
+     */
+    public java.util.SortedSet<String> roles() {
+        return derived("roles", () -> {
+            java.util.SortedSet<String> names = new java.util.TreeSet<>();
+            for (SchemaVersion v : versions) {
+                java.util.regex.Matcher m = CREATE_ROLE.matcher(v.migrationSql());
+                while (m.find()) {
+                    names.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+                }
+            }
+            return java.util.Collections.unmodifiableSortedSet(names);
+        });
+    }
+
     /** A name for messages: the resource root or the directory. */
     public String name() {
         return name;

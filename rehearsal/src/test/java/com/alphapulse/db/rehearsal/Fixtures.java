@@ -91,7 +91,7 @@ final class Fixtures {
     static State state(Database db) {
         StringBuilder catalog = new StringBuilder();
         try (Connection c = db.connect()) {
-            for (Map.Entry<String, String> q : CatalogQueries.sql().entrySet()) {
+            for (Map.Entry<String, String> q : CatalogQueries.sql(com.alphapulse.db.schema.AlphaPulseSchema.migrations()).entrySet()) {
                 catalog.append(q.getKey()).append('=').append(DSL.using(c).fetch(q.getValue()).formatCSV()).append('\n');
             }
         } catch (SQLException e) {

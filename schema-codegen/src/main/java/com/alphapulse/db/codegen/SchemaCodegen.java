@@ -103,7 +103,7 @@ public final class SchemaCodegen {
                     jooq(db, request.headPackage(), request.javaOut());
                 }
             }
-            dumpCatalog(db, request.resourcesOut().resolve("expected/V" + e.label()));
+            dumpCatalog(db, set, request.resourcesOut().resolve("expected/V" + e.label()));
         } finally {
             pg.dropDatabase(db);
         }
@@ -135,13 +135,13 @@ public final class SchemaCodegen {
                                 .withClean(true))));
     }
 
-    private static void dumpCatalog(Database db, Path out) throws IOException, SQLException {
+    private static void dumpCatalog(Database db, MigrationSet set, Path out) throws IOException, SQLException {
         Files.createDirectories(out);
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             DSLContext ctx = DSL.using(c);
             ctx.execute("SELECT set_config('search_path', ?, true)", CatalogQueries.SEARCH_PATH);
-            for (Map.Entry<String, String> q : CatalogQueries.sql().entrySet()) {
+            for (Map.Entry<String, String> q : CatalogQueries.sql(set).entrySet()) {
                 Files.writeString(out.resolve(q.getKey() + ".json"), ctx.fetch(q.getValue()).formatJSON());
             }
             c.rollback();
@@ -159,7 +159,7 @@ public final class SchemaCodegen {
         // an external server (see PostgresProvider) may be another major than the embedded binaries
         digest.update(System.getProperty("alphapulse.pg.url", "").getBytes(StandardCharsets.UTF_8));
         digest.update(String.valueOf(System.getenv("ALPHAPULSE_PG_URL")).getBytes(StandardCharsets.UTF_8));
-        for (String q : CatalogQueries.sql().values()) {
+        for (String q : CatalogQueries.templates().values()) {
             digest.update(q.getBytes(StandardCharsets.UTF_8));
         }
         for (String dir : List.of("migration", "undo")) {

@@ -32,8 +32,8 @@ class SchemaVersionTest {
             TestDatabases.undo(undone, version);
             TestDatabases.migrate(previous, version.set(), version.set().previous(version.version()));
 
-            Map<String, List<String>> expected = TestDatabases.catalog(previous);
-            Map<String, List<String>> actual = TestDatabases.catalog(undone);
+            Map<String, List<String>> expected = TestDatabases.catalog(previous, version.set());
+            Map<String, List<String>> actual = TestDatabases.catalog(undone, version.set());
             for (String query : com.alphapulse.db.migrations.CatalogQueries.NAMES) {
                 if (query.equals("roles")) {
                     // roles are cluster-wide: another database of this server may hold rls_bypass_role
@@ -56,7 +56,7 @@ class SchemaVersionTest {
         Database db = pg.createDatabase("expected_" + version.label());
         try {
             TestDatabases.migrate(db, version);
-            Map<String, List<String>> live = TestDatabases.catalog(db);
+            Map<String, List<String>> live = TestDatabases.catalog(db, version.set());
             for (String query : List.of("tables", "columns", "indexes", "constraints", "policies")) {
                 String json = version.expectedCatalogJson(query);
                 assertThat(json).as("%s.json of %s", query, version.label()).contains("\"records\"");

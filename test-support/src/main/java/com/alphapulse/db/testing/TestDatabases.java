@@ -64,13 +64,13 @@ public final class TestDatabases {
         }
     }
 
-    /** Every catalog query's rows, each row rendered as one line, per query name. */
-    public static Map<String, List<String>> catalog(Database db) throws SQLException {
+    /** Every catalog query's rows for {@code set}, each row rendered as one line, per query name. */
+    public static Map<String, List<String>> catalog(Database db, MigrationSet set) throws SQLException {
         Map<String, List<String>> out = new LinkedHashMap<>();
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             s.execute("SET LOCAL search_path = " + CatalogQueries.SEARCH_PATH);
-            for (Map.Entry<String, String> q : CatalogQueries.sql().entrySet()) {
+            for (Map.Entry<String, String> q : CatalogQueries.sql(set).entrySet()) {
                 List<String> rows = new ArrayList<>();
                 try (ResultSet rs = s.executeQuery(q.getValue())) {
                     ResultSetMetaData md = rs.getMetaData();

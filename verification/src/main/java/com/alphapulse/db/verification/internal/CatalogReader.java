@@ -1,6 +1,7 @@
 package com.alphapulse.db.verification.internal;
 
 import com.alphapulse.db.migrations.CatalogQueries;
+import com.alphapulse.db.migrations.MigrationSet;
 import java.sql.Savepoint;
 
 import java.sql.Connection;
@@ -23,17 +24,17 @@ final class CatalogReader {
      * Runs every catalog query in one round trip (one multi-statement string, several result sets) and
      * leaves the connection's transaction state alone, so it can run inside a caller's transaction.
      */
-    static Catalog read(Connection c) {
+    static Catalog read(Connection c, MigrationSet set) {
         // pg_get_*def qualifies every name that is not on search_path: read with the path the expected
         // catalog was generated with, whatever currentSchema or SET the caller's session has.
         try {
             if (c.getAutoCommit()) {
-                return read(c, "SET LOCAL search_path = " + CatalogQueries.SEARCH_PATH + ";\n");
+                return read(c, set, "SET LOCAL search_path = " + CatalogQueries.SEARCH_PATH + ";\n");
             }
             Savepoint sp = c.setSavepoint();
             try (Statement s = c.createStatement()) {
                 s.execute("SET LOCAL search_path = " + CatalogQueries.SEARCH_PATH);
-                return read(c, "");
+                return read(c, set, "");
             } finally {
                 c.rollback(sp);
             }
@@ -42,8 +43,8 @@ final class CatalogReader {
         }
     }
 
-    private static Catalog read(Connection c, String prefix) {
-        Map<String, String> queries = CatalogQueries.sql();
+    private static Catalog read(Connection c, MigrationSet set, String prefix) {
+        Map<String, String> queries = CatalogQueries.sql(set);
         List<String> names = new ArrayList<>(queries.keySet());
         StringBuilder sql = new StringBuilder(prefix);
         for (String q : names) {

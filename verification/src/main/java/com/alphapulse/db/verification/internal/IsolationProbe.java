@@ -81,7 +81,7 @@ public final class IsolationProbe {
         long start = System.nanoTime();
         Catalog head = ExpectedState.of(set.head()).catalog();
         try (Connection admin = Jdbc.open(ds)) {
-            live = CatalogReader.read(admin);
+            live = CatalogReader.read(admin, set);
             tables = TenancyRules.tenantTables(live, head);
             requireTenantTables(tables);
             TempRole role = TempRole.create(ds, admin, "alphapulse_probe_", tables, "SELECT, INSERT, UPDATE, DELETE");

@@ -73,7 +73,7 @@ public final class TenancyRules {
         long start = System.nanoTime();
         Catalog head = ExpectedState.of(set.head()).catalog();
         try (Connection c = Jdbc.open(ds)) {
-            Catalog live = CatalogReader.read(c);
+            Catalog live = CatalogReader.read(c, set);
             TenancyRules rules = new TenancyRules(registry(live, head));
             List<String> tenantTables = tenantTables(live, head);
             Map<String, List<TenantIndexes.Index>> indexes = TenantIndexes.read(c);

@@ -24,14 +24,14 @@ public final class Versions {
         Objects.requireNonNull(version, "version");
         long start = System.nanoTime();
         ExpectedState expected = ExpectedState.of(version);
-        Catalog live = read(ds);
+        Catalog live = read(ds, version.set());
         CatalogDiff.Outcome outcome = CatalogDiff.diff(expected, live);
         return new VerifyResult(version, outcome.findings(), Duration.ofNanos(System.nanoTime() - start));
     }
 
     public static IdentifyResult identify(DataSource ds, MigrationSet set) {
         long start = System.nanoTime();
-        Catalog live = read(ds);
+        Catalog live = read(ds, set);
         Map<SchemaVersion, Integer> distances = new LinkedHashMap<>();
         SchemaVersion nearest = null;
         CatalogDiff.Outcome best = null;
@@ -53,9 +53,9 @@ public final class Versions {
                 best.findings(), distances, took);
     }
 
-    private static Catalog read(DataSource ds) {
+    private static Catalog read(DataSource ds, MigrationSet set) {
         try (Connection c = Jdbc.open(ds)) {
-            return CatalogReader.read(c);
+            return CatalogReader.read(c, set);
         } catch (SQLException e) {
             throw Jdbc.queryFailed("cannot read the catalog", e);
         }

@@ -31,7 +31,7 @@ class CatalogDiffTest {
     static void migrate() throws SQLException {
         TestDatabases.migrate(DB, AlphaPulseSchema.migrations().head());
         try (Connection c = DB.connect()) {
-            live = CatalogReader.read(c);
+            live = CatalogReader.read(c, AlphaPulseSchema.migrations());
         }
     }
 
