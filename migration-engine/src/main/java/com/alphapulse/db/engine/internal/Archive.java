@@ -291,6 +291,12 @@ final class Archive {
                 + " WHERE version = ? AND table_name = ?)", version, table, version, table));
     }
 
+    /** How many rows of {@code table} version {@code version} archived whole (what a restore of the table writes). */
+    static long archivedRows(Connection c, int version, String table) throws SQLException {
+        return ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM " + EngineSchema.ARCHIVE_ROWS
+                + " WHERE version = ? AND table_name = ?", version, table)).longValue();
+    }
+
     /**
      * Puts the archived rows of {@code table} for {@code version} back into the re-created table: upsert on the
      * primary key (a row the migration seeded takes its archived values), never a delete, so no ON DELETE

@@ -149,9 +149,11 @@ final class RestoreCallback implements Callback {
 
     private void restorePendingTables(Connection c, int version) throws SQLException {
         for (String table : pendingTables) {
-            long t0 = System.nanoTime();
-            notes.addAll(Archive.restoreTable(c, version, table));
-            settings.progress().accept("  restored table " + table + " in " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+            long archived = Archive.archivedRows(c, version, table);
+            StepProgress.timed(settings.progress(), "restored table " + table, "row(s)", () -> {
+                notes.addAll(Archive.restoreTable(c, version, table));
+                return archived;
+            });
             restoredTables.add(table);
         }
         pendingTables.clear();
