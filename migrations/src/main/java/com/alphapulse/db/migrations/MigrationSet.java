@@ -92,7 +92,18 @@ public final class MigrationSet {
      */
     @SuppressWarnings("unchecked")
     public <T> T derived(Object key, java.util.function.Supplier<T> compute) {
-        return (T) derived.computeIfAbsent(key, k -> compute.get());
+        // Not computeIfAbsent: a computation may ask for other derived data (roles inside the catalog queries,
+        // each version's expected state inside the varying columns), which ConcurrentHashMap refuses as a
+        // recursive update. Two threads may compute the same value once each; the first one stored wins.
+        Object value = derived.get(key);
+        if (value == null) {
+            Object computed = compute.get();
+            value = derived.putIfAbsent(key, computed);
+            if (value == null) {
+                value = computed;
+            }
+        }
+        return (T) value;
     }
 
     private static final java.util.regex.Pattern CREATE_ROLE = java.util.regex.Pattern.compile(
