@@ -91,8 +91,12 @@ final class Errors {
     }
 
     private static final java.util.regex.Pattern FAILING_ROW = java.util.regex.Pattern.compile("Failing row contains \\(.*\\)\\.?");
+    // The value group ends where the verb begins, so a key or value with parentheses in it (lower(email::text))
+    // is withheld whole.
     private static final java.util.regex.Pattern KEY_VALUE = java.util.regex.Pattern.compile(
-            "(Key \\([^)]*\\))=\\(.*?\\)( already exists| is not present| is still referenced| conflicts| is duplicated)");
+            "(Key \\(.+?\\))=\\(.*?\\)( already exists| is not present| is still referenced| is duplicated| conflicts with)");
+    private static final java.util.regex.Pattern EXISTING_KEY = java.util.regex.Pattern.compile(
+            "(existing key \\(.+?\\))=\\(.*\\)");
 
     /**
      * A DETAIL without the row values PostgreSQL quotes ("Failing row contains (…)", "Key (email)=(…)"): they
@@ -100,7 +104,8 @@ final class Errors {
      */
     static String withoutRowValues(String detail) {
         String d = FAILING_ROW.matcher(detail).replaceAll("Failing row contains (values withheld).");
-        return KEY_VALUE.matcher(d).replaceAll("$1=(value withheld)$2");
+        d = KEY_VALUE.matcher(d).replaceAll("$1=(value withheld)$2");
+        return EXISTING_KEY.matcher(d).replaceAll("$1=(value withheld)");
     }
 
     /** {@code text}'s lines joined with "; ", for server texts that may span lines (a DETAIL per dependent object). */

@@ -76,6 +76,16 @@ class ErrorsTest {
             assertThat(Errors.describe(dup)).contains("Key (email)=(value withheld) already exists", "[SQLSTATE 23505]")
                     .doesNotContain("alice");
             assertThat(Errors.describe(nul)).contains("api_key", "Failing row contains (values withheld)").doesNotContain("bob");
+            st.execute("CREATE UNIQUE INDEX secrets_email_lower ON secrets (lower(email))");
+            java.sql.SQLException expr = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> st.execute("INSERT INTO secrets VALUES (4, 'ALICE@tenant-a.example', 'k')"), java.sql.SQLException.class);
+            assertThat(Errors.describe(expr)).contains("Key (lower(email))=(value withheld) already exists").doesNotContain("alice");
+            st.execute("CREATE TABLE slots (during tstzrange, EXCLUDE USING gist (during WITH &&))");
+            st.execute("INSERT INTO slots VALUES ('[2024-01-01, 2024-01-02)')");
+            java.sql.SQLException excl = org.assertj.core.api.Assertions.catchThrowableOfType(
+                    () -> st.execute("INSERT INTO slots VALUES ('[2024-01-01 12:00, 2024-01-03)')"), java.sql.SQLException.class);
+            assertThat(Errors.describe(excl)).contains("conflicts with existing key (during)=(value withheld)")
+                    .doesNotContain("2024");
         }
     }
 
