@@ -31,9 +31,12 @@ public final class CatalogQueries {
      */
     public static Map<String, String> sql(MigrationSet set) {
         return set.derived(CatalogQueries.class, () -> {
+            // An array literal inside a string literal: backslash and double quote escaped for the array, the
+            // single quote doubled for the string; role names come from script text.
             StringBuilder roles = new StringBuilder("'{");
             for (String r : set.roles()) {
-                roles.append(roles.length() > 2 ? "," : "").append('"').append(r.replace("'", "''").replace("\"", "")).append('"');
+                String element = r.replace("\\", "\\\\").replace("\"", "\\\"").replace("'", "''");
+                roles.append(roles.length() > 2 ? "," : "").append('"').append(element).append('"');
             }
             String array = roles.append("}'").toString();
             Map<String, String> out = new LinkedHashMap<>();

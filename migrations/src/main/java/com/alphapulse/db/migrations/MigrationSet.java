@@ -107,19 +107,22 @@ public final class MigrationSet {
     }
 
     private static final java.util.regex.Pattern CREATE_ROLE = java.util.regex.Pattern.compile(
-            "(?i)\\bCREATE\\s+ROLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?\"?([A-Za-z_][A-Za-z0-9_$]*)\"?");
+            "(?i)\\bCREATE\\s+(?:ROLE|USER)\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(?:\"((?:[^\"]|\"\")+)\"|([A-Za-z_][A-Za-z0-9_$]*))");
+    private static final java.util.regex.Pattern COMMENTS = java.util.regex.Pattern.compile("(?s)/\\*.*?\\*/|--[^\\n]*");
 
     /**
-     * The roles the set's forward scripts create ({@code CREATE ROLE name}, also inside DO blocks), sorted:
-     * the only cluster-wide objects a version's expected catalog describes.
+     * The roles the set's forward scripts create ({@code CREATE ROLE|USER name}, also inside DO blocks; not in
+     * comments), sorted, as PostgreSQL names them (unquoted names folded to lower case, quoted ones kept): the
+     * only cluster-wide objects a version's expected catalog describes.
      */
     public java.util.SortedSet<String> roles() {
         return derived("roles", () -> {
             java.util.SortedSet<String> names = new java.util.TreeSet<>();
             for (SchemaVersion v : versions) {
-                java.util.regex.Matcher m = CREATE_ROLE.matcher(v.migrationSql());
+                java.util.regex.Matcher m = CREATE_ROLE.matcher(COMMENTS.matcher(v.migrationSql()).replaceAll(" "));
                 while (m.find()) {
-                    names.add(m.group(1).toLowerCase(java.util.Locale.ROOT));
+                    names.add(m.group(1) != null ? m.group(1).replace("\"\"", "\"")
+                            : m.group(2).toLowerCase(java.util.Locale.ROOT));
                 }
             }
             return java.util.Collections.unmodifiableSortedSet(names);

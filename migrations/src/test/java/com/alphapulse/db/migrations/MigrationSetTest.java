@@ -22,7 +22,8 @@ class MigrationSetTest {
     void directory_set_is_discovered_from_the_files(@TempDir Path dir) throws IOException {
         write(dir, "migration/V010__notes.sql", "CREATE TABLE notes (id int PRIMARY KEY);");
         write(dir, "undo/U010__notes.sql", "DROP TABLE notes;");
-        write(dir, "migration/V2__roles.sql", "DO $$ BEGIN CREATE ROLE \"Reporting_Role\" NOLOGIN; END $$;\ncreate role auditor;");
+        write(dir, "migration/V2__roles.sql", "DO $$ BEGIN CREATE ROLE \"Reporting_Role\" NOLOGIN; END $$;\ncreate role auditor;\n"
+                + "CREATE USER App_Reader;\n-- CREATE ROLE not_really\n/* CREATE ROLE nor_this */");
         write(dir, "undo/U2__roles.sql", "DROP ROLE auditor;");
         MigrationSet set = MigrationSet.directory(dir);
 
@@ -33,8 +34,8 @@ class MigrationSetTest {
         assertThat(set.between(Version.BASE, Version.of(9))).extracting(SchemaVersion::label).containsExactly("002");
         assertThat(set.version("V10").undoSql()).isEqualTo("DROP TABLE notes;");
         assertThat(set.flywayLocation()).isEqualTo("filesystem:" + dir.toAbsolutePath().normalize().resolve("migration"));
-        assertThat(set.roles()).containsExactly("auditor", "reporting_role");
-        assertThat(CatalogQueries.sql(set).get("roles")).contains("'{\"auditor\",\"reporting_role\"}'");
+        assertThat(set.roles()).containsExactly("Reporting_Role", "app_reader", "auditor");
+        assertThat(CatalogQueries.sql(set).get("roles")).contains("'{\"Reporting_Role\",\"app_reader\",\"auditor\"}'");
         assertThat(MigrationSet.directory(dir).indexText()).contains("versions=002,010");
     }
 
