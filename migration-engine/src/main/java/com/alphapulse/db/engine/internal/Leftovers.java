@@ -61,12 +61,50 @@ final class Leftovers {
             List<String> presentNames = present.stream().map(Index::name).toList();
             boolean footprint = presentNames.equals(new ArrayList<>(names.keySet()).subList(0, presentNames.size()));
             boolean failed = state.failed().contains(v.version()) || Journal.upgradeFailedSinceRepair(c, v.version());
+            Map<String, String> expected = expectedDefinitions(v);
             for (Index i : present) {
-                boolean leftover = i.buildingPid() == null && (!i.valid() || failed || footprint);
+                // Without a record of the failure, a VALID index is taken for the run's only if it is exactly the one
+                // the version builds: then dropping it costs a rebuild and nothing else; a DBA's own index of that
+                // name with another definition is never dropped (it is reported, and blocks the upgrade).
+                boolean same = i.valid() && definition(c, i.name()).equals(expected.get(i.name()));
+                boolean leftover = i.buildingPid() == null && (!i.valid() || failed || (footprint && same));
                 out.add(new Index(i.version(), i.name(), i.table(), i.valid(), i.buildingPid(), leftover));
             }
         }
         return out;
+    }
+
+    /** The definitions the version's expected catalog gives its indexes, by name. */
+    private static Map<String, String> expectedDefinitions(SchemaVersion v) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Record r : org.jooq.impl.DSL.using(org.jooq.SQLDialect.POSTGRES).fetchFromJSON(v.expectedCatalogJson("indexes"))) {
+            out.put(r.get("name", String.class), r.get("definition", String.class));
+        }
+        return out;
+    }
+
+    /** pg_get_indexdef as the expected catalog prints it (with its search_path, so names are not qualified). */
+    private static String definition(Connection c, String index) throws SQLException {
+        // The setting must not outlive the read: its own transaction, or a savepoint inside the caller's.
+        boolean auto = c.getAutoCommit();
+        java.sql.Savepoint sp = null;
+        if (auto) {
+            c.setAutoCommit(false);
+        } else {
+            sp = c.setSavepoint();
+        }
+        try {
+            Sql.ctx(c).fetch("SELECT set_config('search_path', ?, true)", com.alphapulse.db.migrations.CatalogQueries.SEARCH_PATH);
+            Object d = Sql.ctx(c).fetchValue("SELECT pg_get_indexdef(to_regclass(?))", Catalog.regclass(index));
+            return d == null ? "" : d.toString();
+        } finally {
+            if (auto) {
+                Connections.rollbackQuietly(c);
+                c.setAutoCommit(true);
+            } else {
+                c.rollback(sp);
+            }
+        }
     }
 
     /**
