@@ -306,6 +306,17 @@ final class Archive {
      * {@link #settle}'s.
      */
     static List<String> restoreTable(Connection c, int version, String table) throws SQLException {
+        return restoreTable(c, version, table, true);
+    }
+
+    /**
+     * As {@link #restoreTable(Connection, int, String)}; {@code beforeTheScriptMovesOn} false (the end-of-version
+     * pass) keeps seeded rows: by then later statements of the script may reference them, and deleting one could
+     * cascade to other tables' rows. A seed that collides with an archived row on another unique key then fails
+     * the version's transaction, which rolls back whole.
+     */
+    static List<String> restoreTable(Connection c, int version, String table, boolean beforeTheScriptMovesOn)
+            throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         String t = Catalog.regclass(table);
         List<String> notes = new ArrayList<>();
@@ -323,7 +334,9 @@ final class Archive {
                     : " ON CONFLICT (" + columnList(null, pk) + ") DO UPDATE SET (" + columnList(null, insertable) + ") = ROW("
                             + columnList("excluded", insertable) + ")";
             if (!insertable.isEmpty()) {
-                replaceSeeds(c, version, table, pk, archivedKeys, notes);
+                if (beforeTheScriptMovesOn) {
+                    replaceSeeds(c, version, table, pk, archivedKeys, notes);
+                }
                 ctx.execute("INSERT INTO " + t + " (" + columnList(null, insertable) + ")" + (always ? " OVERRIDING SYSTEM VALUE" : "")
                         + " SELECT " + columnList("r", insertable) + " FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN LATERAL "
                         + "jsonb_populate_record(NULL::" + t + ", a.row_data) r WHERE a.version = ? AND a.table_name = ? ORDER BY a.id"
@@ -700,7 +713,7 @@ final class Archive {
                 continue;
             }
             if (!restoredTables.contains(table)) {
-                notes.addAll(restoreTable(c, version, table));
+                notes.addAll(restoreTable(c, version, table, false));
             } else {
                 reassertRows(c, version, table);
             }
@@ -728,7 +741,7 @@ final class Archive {
                 continue; // kept, like its rows would be; a stamp or a later drop of the table discards it
             }
             if (!restoredTables.contains(table)) {
-                notes.addAll(restoreTable(c, version, table));
+                notes.addAll(restoreTable(c, version, table, false));
             }
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCES + " WHERE version = ? AND table_name = ?", version, table);
         }
