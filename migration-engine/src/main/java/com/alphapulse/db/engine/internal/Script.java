@@ -109,9 +109,33 @@ final class Script {
     private static final Pattern TRUNCATE = Pattern.compile(
             "\\bTRUNCATE\\s+(?:TABLE\\s+)?(?:ONLY\\s+)?(?!ON\\b)(" + QN + "(?:\\s*,\\s*" + QN + ")*)", FLAGS);
     private static final Pattern UNREADABLE = Pattern.compile("\\b(EXECUTE|PERFORM|CALL)\\b(?!\\s+(?:FUNCTION|PROCEDURE|ON)\\b)", FLAGS);
-    private static final Pattern DROP_CASCADE = Pattern.compile("\\bDROP\\s+(SCHEMA|TYPE|DOMAIN|EXTENSION|FUNCTION|PROCEDURE|ROUTINE)"
+    private static final Pattern DROP_CASCADE = Pattern.compile("\\bDROP\\s+(SCHEMA|TYPE|DOMAIN|EXTENSION|FUNCTION|PROCEDURE|ROUTINE|TABLE|VIEW)"
             + "\\b[^;]*?\\bCASCADE\\b", FLAGS);
     private static final Pattern DROP_OWNED = Pattern.compile("\\bDROP\\s+OWNED\\b", FLAGS);
+    private static final Pattern MERGE = Pattern.compile("\\bMERGE\\s+INTO\\b", FLAGS);
+    /** The exact marker comment, alone on its line. */
+    private static final Pattern MARKER = Pattern.compile("(?m)^\\s*--\\s*" + Pattern.quote("alphapulse:no-data") + "\\s*$");
+    private static final Pattern SELECT_HEAD = Pattern.compile("^SELECT\\b", FLAGS);
+    private static final Pattern CALL_OF = Pattern.compile("\\b([A-Za-z_][A-Za-z0-9_.]*)\\s*\\(");
+    /** Functions and keywords a SELECT may use without running code that could change data. */
+    private static final java.util.Set<String> HARMLESS = java.util.Set.of("count", "sum", "min", "max", "avg", "coalesce",
+            "nullif", "greatest", "least", "lower", "upper", "length", "string_agg", "array_agg", "jsonb_agg", "bool_or",
+            "bool_and", "current_setting", "format", "quote_ident", "quote_literal", "to_regclass", "to_regrole", "exists",
+            "in", "from", "as", "values", "any", "all", "over", "filter", "cast", "row", "array", "not", "and", "or", "where",
+            "on", "join", "using", "select", "having", "by", "when", "then", "else", "is", "into", "with");
+
+    /** A SELECT that calls a function outside {@link #HARMLESS}: it may run code that changes data. */
+    private static String callsCode(String select) {
+        Matcher m = CALL_OF.matcher(select);
+        while (m.find()) {
+            String name = m.group(1).toLowerCase(Locale.ROOT);
+            String last = name.substring(name.lastIndexOf('.') + 1);
+            if (!HARMLESS.contains(last) && !name.startsWith("pg_catalog.")) {
+                return last;
+            }
+        }
+        return null;
+    }
     private static final Pattern DO_BLOCK = Pattern.compile("^DO\\b", FLAGS);
     private static final Pattern DO_LANGUAGE = Pattern.compile("\\bLANGUAGE\\s+'?(\\w+)", FLAGS);
     /** PL/pgSQL control flow in front of a statement of a DO block. */
@@ -166,7 +190,7 @@ final class Script {
     private static List<Effect> analyse(String sql) {
         List<Effect> effects = effects(strip(sql, true));
         // The marker counts in a comment of the statement itself, not in a string or a DO block's body.
-        boolean marked = sql.contains(NO_DATA_MARKER) && !strip(sql, false).contains(NO_DATA_MARKER);
+        boolean marked = MARKER.matcher(sql).find() && !strip(sql, false).contains(NO_DATA_MARKER);
         String unknown = marked ? null : unreadable(sql);
         if (unknown == null) {
             return effects;
@@ -193,7 +217,13 @@ final class Script {
         if (DROP_OWNED.matcher(scan).find()) {
             return "DROP OWNED drops every object the role owns";
         }
+        if (MERGE.matcher(scan).find()) {
+            return "MERGE inserts, updates or deletes rows the engine does not archive";
+        }
         String display = strip(sql, false);
+        if (SELECT_HEAD.matcher(display).find() && callsCode(scan) != null) {
+            return "SELECT calls " + callsCode(scan) + "(), which may change data";
+        }
         if (!DO_BLOCK.matcher(display).find()) {
             return null;
         }
@@ -230,6 +260,9 @@ final class Script {
             if (!PL_KNOWN.matcher(st).find()) {
                 String head = st.split("\\s+")[0].toUpperCase(Locale.ROOT);
                 return "a DO block with a " + head + " statement";
+            }
+            if (SELECT_HEAD.matcher(st).find() && callsCode(st) != null) {
+                return "a DO block whose SELECT calls " + callsCode(st) + "()";
             }
         }
         return null;
