@@ -49,6 +49,29 @@ class ArchiveReviewTest {
     }
 
     @Test
+    @DisplayName("a DELETE on a table the undo drops whole is not archivable when ON DELETE CASCADE reaches a table it keeps")
+    void delete_cascading_to_a_kept_table_is_not_archivable() throws IOException {
+        MigrationSet set = MigrationSets.generate(fixtureScripts());
+        Database db = Fixtures.database("review_cascade");
+        try {
+            engine(db, set).upgrade("head");
+            exec(db, "CREATE TABLE public.batches (id bigserial PRIMARY KEY)",
+                    "CREATE TABLE public.batch_items (id bigserial PRIMARY KEY, batch_id bigint REFERENCES public.batches ON DELETE CASCADE)",
+                    "INSERT INTO public.batches DEFAULT VALUES", "INSERT INTO public.batch_items (batch_id) VALUES (1)");
+            com.alphapulse.db.engine.UndoScriptSource undo = v -> java.util.Optional.of(
+                    "DELETE FROM batches;\nDROP TABLE batches CASCADE;\n" + v.undoSql());
+            MigrationEngine planning = MigrationEngine.configure().dataSource(db.dataSource()).migrations(set)
+                    .undoScriptSource(undo).load();
+            PlanResult.Statement delete = planning.plan("-1").steps().get(0).statements().stream()
+                    .filter(st -> st.sql().startsWith("DELETE FROM batches")).findFirst().orElseThrow();
+            assertThat(delete.archivable()).isFalse();
+            assertThat(delete.dataLoss()).contains("cascading to batch_items");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
     @DisplayName("an empty dropped table keeps its sequence position: 1000 rows inserted and deleted, base, 001 -> next id 1001; "
             + "archive_sequences retired")
     void empty_table_keeps_its_sequence() throws IOException {

@@ -191,14 +191,19 @@ final class Planner {
                         if (rows == null || rows > 0) {
                             boolean update = e.kind() == Script.Kind.UPDATE_ROWS;
                             risk = risk.max(update ? Risk.MEDIUM : Risk.HIGH);
-                            // Archived only when the same undo drops the table: its rows are archived whole first.
-                            boolean whole = droppedWhole.contains(e.table());
+                            // Archived only when the same undo drops the table: its rows are archived whole first. A DELETE
+                            // or TRUNCATE also reaches the rows ON DELETE CASCADE / TRUNCATE CASCADE takes with it, in tables
+                            // the undo may not drop: then it is not covered.
+                            List<String> cascading = update ? new ArrayList<>() : cascadingChildren(c, e.table());
+                            cascading.removeAll(droppedWhole);
+                            boolean whole = droppedWhole.contains(e.table()) && cascading.isEmpty();
                             String what = e.kind() == Script.Kind.TRUNCATE ? " rows truncated" : update ? " rows updated in place"
                                     : " rows deleted";
                             loss.add((rows == null ? uncountable(c, e.table())
                                     : e.table() + ": " + (e.kind() == Script.Kind.TRUNCATE ? "" : "up to ") + number(rows) + what)
                                     + (whole ? "" : " (not archivable: " + (update ? "UPDATE" : e.kind() == Script.Kind.TRUNCATE
-                                            ? "TRUNCATE" : "DELETE") + " changes rows the archive does not keep)"));
+                                            ? "TRUNCATE" : "DELETE") + " changes rows the archive does not keep"
+                                            + (cascading.isEmpty() ? "" : ", cascading to " + String.join(", ", cascading)) + ")"));
                             archivable &= whole;
                         }
                     }
@@ -241,6 +246,13 @@ final class Planner {
         }
         return new PlanResult.Statement(st.display(), List.copyOf(locks), risk, String.join("; ", loss),
                 risk != Risk.NONE && archivable);
+    }
+
+    /** Tables whose foreign keys to {@code table} delete with it (ON DELETE CASCADE), other than itself. */
+    private static List<String> cascadingChildren(Connection c, String table) throws SQLException {
+        return new ArrayList<>(Sql.ctx(c).fetch("SELECT DISTINCT r.relname::text FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid WHERE k.contype = 'f' "
+                + "AND k.confdeltype = 'c' AND k.confrelid = to_regclass(?) AND k.conrelid <> k.confrelid ORDER BY 1",
+                Catalog.regclass(table)).getValues(0, String.class));
     }
 
     /** The unique constraints a statement re-creates, checked against the live data. */
