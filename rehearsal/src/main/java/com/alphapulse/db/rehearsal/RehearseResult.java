@@ -37,9 +37,11 @@ public record RehearseResult(String database, String headVersion, LoadDemoDataRe
      * The application load that ran during a rehearsal.
      *
      * @param clients client threads run
-     * @param tables the tables they read and wrote (those at every version with the same single-column key)
+     * @param tables the tables they read and wrote (those whose single-column primary key is the same at every
+     *     version that has them, those present at every version first)
      * @param transactions transactions committed or rolled back
-     * @param missing statements that failed because their table, column or row was absent at the version of the moment
+     * @param missing statements that found their table, column or row absent at the version of the moment (or whose
+     *     cached plan the migration had just invalidated); expected while rolled back, not errors
      * @param errors statements that failed otherwise
      * @param errorSamples the first few of those errors, one line each
      * @param maxWait the longest transaction of the whole rehearsal
