@@ -18,12 +18,40 @@ import java.util.List;
  * @param recoveryTarget the target each row's recovery time is held against
  * @param total the whole rehearsal, loading included
  * @param finishedAt when it ended
+ * @param load the application load that ran during the rehearsal, or null when none ran
  */
 public record RehearseResult(String database, String headVersion, LoadDemoDataResult data, List<Row> rows,
-        Probe probe, Duration recoveryTarget, Duration total, Instant finishedAt) {
+        Probe probe, Duration recoveryTarget, Duration total, Instant finishedAt, Load load) {
 
     public RehearseResult {
         rows = List.copyOf(rows);
+    }
+
+    /** A rehearsal without application load. */
+    public RehearseResult(String database, String headVersion, LoadDemoDataResult data, List<Row> rows,
+            Probe probe, Duration recoveryTarget, Duration total, Instant finishedAt) {
+        this(database, headVersion, data, rows, probe, recoveryTarget, total, finishedAt, null);
+    }
+
+    /**
+     * The application load that ran during a rehearsal.
+     *
+     * @param clients client threads run
+     * @param tables the tables they read and wrote (those whose single-column primary key is the same at every
+     *     version that has them, those present at every version first)
+     * @param transactions transactions committed or rolled back
+     * @param missing statements that found their table, column or row absent at the version of the moment (or whose
+     *     cached plan the migration had just invalidated); expected while rolled back, not errors
+     * @param errors statements that failed otherwise
+     * @param errorSamples the first few of those errors, one line each
+     * @param maxWait the longest transaction of the whole rehearsal
+     */
+    public record Load(int clients, List<String> tables, long transactions, long missing, long errors,
+            List<String> errorSamples, Duration maxWait) {
+        public Load {
+            tables = List.copyOf(tables);
+            errorSamples = List.copyOf(errorSamples);
+        }
     }
 
     /**
@@ -44,14 +72,26 @@ public record RehearseResult(String database, String headVersion, LoadDemoDataRe
      * @param rowsArchived rows the downgrade archived
      * @param rowsRestored rows the upgrade restored
      * @param error the failure that stopped this row, or null
+     * @param maxAppWait the longest application transaction that overlapped the rollback and re-upgrade, or null
+     *     when no load ran
+     * @param p99AppWait the 99th percentile of those transactions, or null when no load ran
      */
     public record Row(String migration, String from, String to, Risk risk, Duration rollback, Duration upgrade,
             Duration recovery, boolean verifiedAfterRollback, boolean verifiedAfterUpgrade, List<String> findings,
-            boolean dataIntact, List<String> differences, long rowsArchived, long rowsRestored, String error) {
+            boolean dataIntact, List<String> differences, long rowsArchived, long rowsRestored, String error,
+            Duration maxAppWait, Duration p99AppWait) {
 
         public Row {
             findings = List.copyOf(findings);
             differences = List.copyOf(differences);
+        }
+
+        /** A row measured without application load. */
+        public Row(String migration, String from, String to, Risk risk, Duration rollback, Duration upgrade,
+                Duration recovery, boolean verifiedAfterRollback, boolean verifiedAfterUpgrade, List<String> findings,
+                boolean dataIntact, List<String> differences, long rowsArchived, long rowsRestored, String error) {
+            this(migration, from, to, risk, rollback, upgrade, recovery, verifiedAfterRollback, verifiedAfterUpgrade,
+                    findings, dataIntact, differences, rowsArchived, rowsRestored, error, null, null);
         }
 
         /** Verified both ways, nothing lost, no error. */

@@ -21,12 +21,64 @@ class RehearsalTest {
 
     static final Database CLEAN = Fixtures.database("rehearse_clean");
     static final Database BROKEN = Fixtures.database("rehearse_broken");
+    static final Database LOADED = Fixtures.database("rehearse_loaded");
     static final RehearseOptions SMALL = new RehearseOptions(3, 0.02, 7, RehearseOptions.DEFAULT_RECOVERY_TARGET);
 
     @AfterAll
     static void dropDatabases() {
         Fixtures.drop(CLEAN);
         Fixtures.drop(BROKEN);
+        Fixtures.drop(LOADED);
+    }
+
+    @Test
+    @DisplayName("with two application clients running, every row passes and reports the longest application wait it caused")
+    void rehearsal_under_application_load_measures_the_wait_of_every_row() {
+        RehearseResult r = Fixtures.rehearsals(LOADED).rehearse(SMALL.withLoad(2));
+
+        assertThat(r.load()).isNotNull();
+        assertThat(r.load().errors()).as(r.load().toString()).isZero();
+        assertThat(r.rows()).hasSize(7);
+        for (RehearseResult.Row row : r.rows()) {
+            assertThat(row.passed()).as(row.migration() + ": " + row.error() + " " + row.differences()).isTrue();
+            assertThat(row.maxAppWait()).as(row.migration()).isNotNull().isPositive();
+            assertThat(row.p99AppWait()).as(row.migration()).isNotNull().isLessThanOrEqualTo(row.maxAppWait());
+        }
+        assertThat(r.load()).isNotNull();
+        assertThat(r.load().clients()).isEqualTo(2);
+        assertThat(r.load().tables()).isNotEmpty();
+        assertThat(r.load().transactions()).isPositive();
+        assertThat(r.load().errors()).as(String.join("\n", r.load().errorSamples())).isZero();
+        assertThat(r.passed()).isTrue();
+    }
+
+    @Test
+    @DisplayName("the window statistics count exactly the transactions that overlapped the window, running ones included")
+    void latency_window_takes_max_and_p99_of_overlapping_transactions() {
+        com.alphapulse.db.rehearsal.internal.LatencyLog log = new com.alphapulse.db.rehearsal.internal.LatencyLog();
+        log.add(0, 50);          // ends before the window
+        log.add(900, 1_000);     // starts after it
+        for (int i = 0; i < 99; i++) {
+            log.add(100 + i, 110 + i); // 10 each, inside
+        }
+        log.add(90, 400);        // 310, overlaps the start
+        var w = log.window(100, 300, new long[] {250, 800}, 1_000); // 250 running: 750 so far; 800 starts after
+        assertThat(w.transactions()).isEqualTo(101);
+        assertThat(w.max()).isEqualTo(Duration.ofNanos(750));
+        // nearest rank: the 100th of 101 sorted latencies is the 310 one
+        assertThat(w.p99()).isEqualTo(Duration.ofNanos(310));
+        assertThat(log.window(2_000, 3_000, new long[0], 3_000).transactions()).isZero();
+        assertThat(new RehearseOptions(3, 0.02, 7, RehearseOptions.DEFAULT_RECOVERY_TARGET).loadClients()).isZero();
+        assertThat(catchIllegal(() -> SMALL.withLoad(65))).contains("between 0 and 64");
+    }
+
+    private static String catchIllegal(Runnable r) {
+        try {
+            r.run();
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+        return "";
     }
 
     @Test

@@ -12,18 +12,28 @@ final class RehearsalTable {
         w.printf("Rollback rehearsal on %s: %s trades, %d tenants, head %s%n%n", r.database(),
                 r.data() == null ? "?" : Output.count(r.data().trades()),
                 r.data() == null ? 0 : r.data().tenantIds().size(), r.headVersion());
-        String format = "| %-11s | %-6s | %9s | %9s | %9s | %-12s | %-14s | %-6s |%n";
-        w.printf(format, "migration", "risk", "rollback", "upgrade", "recovery", "verification", "data integrity", "result");
-        w.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%n", "-".repeat(13), "-".repeat(8), "-".repeat(11), "-".repeat(11),
-                "-".repeat(11), "-".repeat(14), "-".repeat(16), "-".repeat(8));
+        boolean load = r.load() != null;
+        String format = "| %-11s | %-6s | %9s | %9s | %9s | %-12s | %-14s | %-6s |" + (load ? " %13s |" : "%s") + "%n";
+        w.printf(format, "migration", "risk", "rollback", "upgrade", "recovery", "verification", "data integrity", "result",
+                load ? "max app wait" : "");
+        w.printf("|%s|%s|%s|%s|%s|%s|%s|%s|%s%n", "-".repeat(13), "-".repeat(8), "-".repeat(11), "-".repeat(11),
+                "-".repeat(11), "-".repeat(14), "-".repeat(16), "-".repeat(8), load ? "-".repeat(15) + "|" : "");
         for (RehearseResult.Row row : r.rows()) {
             w.printf(format, row.migration(), row.risk(), Output.ms(row.rollback()), Output.ms(row.upgrade()),
                     Output.ms(row.recovery()),
                     row.verifiedAfterRollback() && row.verifiedAfterUpgrade() ? "exact" : "DIFFERS",
                     row.dataIntact() ? "identical" : "DIFFERS",
-                    row.passed() && row.recovery() != null && row.recovery().compareTo(r.recoveryTarget()) <= 0 ? "PASS" : "FAIL");
+                    row.passed() && row.recovery() != null && row.recovery().compareTo(r.recoveryTarget()) <= 0 ? "PASS" : "FAIL",
+                    load ? Output.ms(row.maxAppWait()) : "");
         }
         w.println();
+        if (load) {
+            RehearseResult.Load l = r.load();
+            w.printf("application load: %d client(s) on %d table(s), %s transactions, %d on a missing row or table, "
+                    + "%d error(s), longest wait %s%n", l.clients(), l.tables().size(), Output.count(l.transactions()),
+                    l.missing(), l.errors(), Output.ms(l.maxWait()));
+            l.errorSamples().forEach(e -> w.printf("  load error: %s%n", e));
+        }
         for (RehearseResult.Row row : r.rows()) {
             if (row.error() != null) {
                 w.printf("%s: error: %s%n", row.migration(), row.error());

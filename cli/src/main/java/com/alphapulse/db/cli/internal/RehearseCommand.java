@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
                 + "the isolation probe.",
                 "Prints the table of the seed procedure and the verdict against the recovery target; exit 0 only when "
                         + "every row passes."},
-        footer = {"", "Examples:", "  java -jar cli.jar rehearse",
+        footer = {"", "Examples:", "  java -jar cli.jar rehearse", "  java -jar cli.jar rehearse --load 8",
                 "  java -jar cli.jar rehearse --scale 2 --junit target/rehearsal.xml --url jdbc:postgresql://staging:5432/postgres --user admin"})
 final class RehearseCommand extends EngineCommand {
 
@@ -33,6 +33,11 @@ final class RehearseCommand extends EngineCommand {
 
     @Option(names = "--target-minutes", defaultValue = "10", description = "recovery target per rollback (default: ${DEFAULT-VALUE})")
     double targetMinutes;
+
+    @Option(names = "--load", paramLabel = "N", defaultValue = "0",
+            description = "run N application clients (0-64) during the rehearsal, reading and writing rows of every tenant, "
+                    + "and show each rollback's longest application wait (default: ${DEFAULT-VALUE}, no load)")
+    int load;
 
     @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report, one test case per check")
     Path junit;
@@ -49,7 +54,10 @@ final class RehearseCommand extends EngineCommand {
 
     private RehearseOptions options() {
         try {
-            return new RehearseOptions(tenants, scale, seed, Duration.ofMillis((long) (targetMinutes * 60_000)));
+            if (load < 0 || load > RehearseOptions.MAX_LOAD_CLIENTS) {
+                throw new UsageException("--load must be between 0 and " + RehearseOptions.MAX_LOAD_CLIENTS + ", not " + load);
+            }
+            return new RehearseOptions(tenants, scale, seed, Duration.ofMillis((long) (targetMinutes * 60_000)), load);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

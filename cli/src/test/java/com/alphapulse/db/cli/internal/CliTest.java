@@ -121,6 +121,11 @@ class CliTest {
         assertThat(noHost.exit()).isEqualTo(ExitCode.USAGE.code());
         assertThat(noHost.err()).contains("no host");
 
+        Run badLoad = run("rehearse", "--load", "99");
+        assertThat(badLoad.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(badLoad.err()).contains("--load must be between 0 and 64");
+        assertThat(badLoad.err().strip().lines()).hasSize(1);
+
         Run badScale = run("demo-data", "--scale", "-1");
         assertThat(badScale.exit()).isEqualTo(ExitCode.USAGE.code());
         assertThat(badScale.err()).as("refused before any server starts").doesNotContain("embedded");

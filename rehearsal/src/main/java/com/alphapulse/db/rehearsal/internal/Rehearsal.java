@@ -37,6 +37,8 @@ public final class Rehearsal {
     private final MigrationEngine engine;
     private final Verifier verifier;
     private final Consumer<String> progress;
+    /** The application load of the running rehearsal, or null. */
+    private AppLoad load;
 
     public Rehearsal(MigrationEngine engine, Consumer<String> progress) {
         this.engine = engine;
@@ -58,8 +60,28 @@ public final class Rehearsal {
         progress.accept("rehearsal: loading demo data (" + options.tenants() + " tenants, scale " + options.scale() + ")");
         LoadDemoDataResult data = DemoData.load(engine, progress, new DemoDataOptions(options.tenants(), options.scale(), options.seed()));
 
-        DataSnapshot initial = verifier.snapshot();
+        AppLoad started = null;
+        if (options.loadClients() > 0) {
+            progress.accept("rehearsal: starting " + options.loadClients() + " application client(s)");
+            started = AppLoad.start(engine.dataSource(), set, data.tenantIds(), options.loadClients(), options.seed());
+        }
+        load = started;
         List<RehearseResult.Row> rows = new ArrayList<>();
+        ProbeResult probe;
+        try {
+            probe = rows(set, head, lowestSingle, full, rows);
+        } finally {
+            if (started != null) {
+                started.close();
+            }
+        }
+        return finish(start, head, data, rows, probe, options);
+    }
+
+    /** Every row, into {@code rows}; the probe, or null when a row failed first. */
+    private ProbeResult rows(MigrationSet set, SchemaVersion head, SchemaVersion lowestSingle, SchemaVersion full,
+            List<RehearseResult.Row> rows) {
+        DataSnapshot initial = verifier.snapshot();
         List<SchemaVersion> versions = new ArrayList<>(set.versions());
         java.util.Collections.reverse(versions);
         // Walk down one version at a time: rehearse v -> v-1 -> v, then step down to v-1 for the next row.
@@ -71,7 +93,7 @@ public final class Rehearsal {
             RehearseResult.Row row = cycle(v.label(), v, below, null);
             rows.add(row);
             if (row.error() != null) {
-                return finish(start, head, data, rows, null, options);
+                return null;
             }
             if (below.compareTo(lowestSingle) >= 0) {
                 progress.accept("rehearsal: stepping down to " + below.label());
@@ -79,7 +101,7 @@ public final class Rehearsal {
                     engine.downgrade(below.label(), DowngradeOptions.defaults());
                 } catch (RuntimeException e) {
                     rows.add(failed("step down " + v.label() + " -> " + below.label(), v, below, e));
-                    return finish(start, head, data, rows, null, options);
+                    return null;
                 }
             }
         }
@@ -88,16 +110,15 @@ public final class Rehearsal {
             engine.upgrade("head");
         } catch (RuntimeException e) {
             rows.add(failed("back up " + lowestSingle.label() + " -> " + head.label(), lowestSingle, head, e));
-            return finish(start, head, data, rows, null, options);
+            return null;
         }
         RehearseResult.Row fullRow = cycle(head.label() + " -> " + full.label(), head, full, initial);
         rows.add(fullRow);
-        ProbeResult probe = null;
-        if (fullRow.error() == null) {
-            progress.accept("rehearsal: isolation probe at " + head.label());
-            probe = verifier.probe();
+        if (fullRow.error() != null) {
+            return null;
         }
-        return finish(start, head, data, rows, probe, options);
+        progress.accept("rehearsal: isolation probe at " + head.label());
+        return verifier.probe();
     }
 
     /** A row for a move between rows that failed: nothing measured, nothing verified, the failure named. */
@@ -125,7 +146,7 @@ public final class Rehearsal {
                 : new RehearseResult.Probe(probe.passed(), probe.checks().size(),
                         probe.failures().stream().map(c -> c.name() + ": " + c.detail()).toList());
         return new RehearseResult(engine.database(), head.label(), data, rows, p, options.recoveryTarget(),
-                Duration.between(start, Instant.now()), Instant.now());
+                Duration.between(start, Instant.now()), Instant.now(), load == null ? null : load.summary());
     }
 
     /**
@@ -145,6 +166,8 @@ public final class Rehearsal {
         long restored = 0;
         String error = null;
         boolean intact = false;
+        long windowStart = load == null ? 0 : load.now();
+        long windowEnd = 0;
         try {
             DataSnapshot before = verifier.snapshot();
             Instant t0 = Instant.now();
@@ -161,6 +184,7 @@ public final class Rehearsal {
             Instant t1 = Instant.now();
             UpgradeResult u = engine.upgrade(high.label());
             upgrade = Duration.between(t1, Instant.now());
+            windowEnd = load == null ? 0 : load.now();
             restored = u.rowsRestored();
             up = verifier.verify(high);
             recovery = Duration.between(t0, Instant.now());
@@ -180,9 +204,10 @@ public final class Rehearsal {
         if (up != null) {
             up.findings().forEach(f -> findings.add("at " + high.label() + ": " + f));
         }
+        LatencyLog.Window w = load == null ? null : load.window(windowStart, windowEnd == 0 ? load.now() : windowEnd);
         return new RehearseResult.Row(label, high.label(), low.label(), risk, rollback, upgrade, recovery,
                 down != null && down.exact(), up != null && up.exact(), findings, intact, differences, archived,
-                restored, error);
+                restored, error, w == null ? null : w.max(), w == null ? null : w.p99());
     }
 
     private static void describe(String when, CompareResult r, List<String> out) {
