@@ -38,14 +38,7 @@ final class Leftovers {
             if (applied) {
                 continue;
             }
-            Map<String, String> names = new LinkedHashMap<>();
-            for (Script.Statement st : Script.parse(v.migrationSql())) {
-                for (Script.Effect e : st.effects()) {
-                    if (e.kind() == Script.Kind.CREATE_INDEX && e.concurrently() && e.name() != null) {
-                        names.putIfAbsent(e.name(), e.table());
-                    }
-                }
-            }
+            Map<String, String> names = concurrentIndexes(v);
             List<Index> present = new ArrayList<>();
             for (Map.Entry<String, String> n : names.entrySet()) {
                 Record r = Sql.ctx(c).fetchOne("SELECT i.indisvalid, p.pid FROM pg_index i LEFT JOIN pg_stat_progress_create_index p "
@@ -66,7 +59,7 @@ final class Leftovers {
                 // Without a record of the failure, a VALID index is taken for the run's only if it is exactly the one
                 // the version builds: then dropping it costs a rebuild and nothing else; a DBA's own index of that
                 // name with another definition is never dropped (it is reported, and blocks the upgrade).
-                boolean same = i.valid() && definition(c, i.name()).equals(expected.get(i.name()));
+                boolean same = i.valid() && footprint && !failed && definition(c, i.name()).equals(expected.get(i.name()));
                 boolean leftover = i.buildingPid() == null && (!i.valid() || failed || (footprint && same));
                 out.add(new Index(i.version(), i.name(), i.table(), i.valid(), i.buildingPid(), leftover));
             }
@@ -74,13 +67,33 @@ final class Leftovers {
         return out;
     }
 
+    /**
+     * The indexes {@code v}'s script builds concurrently (name to table), in script order; parsed once per set,
+     * not on every status, upgrade and repair.
+     */
+    private static Map<String, String> concurrentIndexes(SchemaVersion v) {
+        return v.set().derived("concurrent-indexes:" + v.label(), () -> {
+            Map<String, String> names = new LinkedHashMap<>();
+            for (Script.Statement st : Script.parse(v.migrationSql())) {
+                for (Script.Effect e : st.effects()) {
+                    if (e.kind() == Script.Kind.CREATE_INDEX && e.concurrently() && e.name() != null) {
+                        names.putIfAbsent(e.name(), e.table());
+                    }
+                }
+            }
+            return java.util.Collections.unmodifiableMap(names);
+        });
+    }
+
     /** The definitions the version's expected catalog gives its indexes, by name. */
     private static Map<String, String> expectedDefinitions(SchemaVersion v) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (Record r : org.jooq.impl.DSL.using(org.jooq.SQLDialect.POSTGRES).fetchFromJSON(v.expectedCatalogJson("indexes"))) {
-            out.put(r.get("name", String.class), r.get("definition", String.class));
-        }
-        return out;
+        return v.set().derived("index-definitions:" + v.label(), () -> {
+            Map<String, String> out = new LinkedHashMap<>();
+            for (Record r : org.jooq.impl.DSL.using(org.jooq.SQLDialect.POSTGRES).fetchFromJSON(v.expectedCatalogJson("indexes"))) {
+                out.put(r.get("name", String.class), r.get("definition", String.class));
+            }
+            return java.util.Collections.unmodifiableMap(out);
+        });
     }
 
     /** pg_get_indexdef as the expected catalog prints it (with its search_path, so names are not qualified). */
