@@ -1,176 +1,214 @@
 -- V007: tenant_id (NOT NULL, FK to tenants ON DELETE CASCADE, indexed) on the
--- seven domain tables.
--- trading_accounts is done first because trades, positions,
--- portfolio_snapshots and risk_metrics inherit their account's tenant; audit
--- logs inherit their user's tenant (users.tenant_id exists since V006).
--- Backfills are a constant DEFAULT (dropped at once) or plain UPDATEs: no row
--- is ever deleted. The rollback engine restores archived tenant_ids after this
--- script when the version is re-applied. Any row
--- the backfill cannot place makes VALIDATE of the NOT NULL check fail loudly
--- instead of being dropped or silently defaulted.
--- NOT NULL goes through a validated CHECK (lets SET NOT NULL skip its scan on
--- PostgreSQL 12+), FKs are added NOT VALID then validated; the columns keep no
--- DEFAULT so application inserts must name their tenant.
+-- seven domain tables, online: expand, backfill in batches, contract.
+-- alphapulse:online
+--
+-- The script runs outside a transaction (V007__domain_tenant_id.sql.conf) so
+-- that no lock is held longer than one short statement, and every statement
+-- can run again: after a kill or a lock timeout the engine re-runs the version
+-- and it carries on where it stopped (the marker above says so; the engine
+-- then also takes each statement's table lock itself, with a short
+-- lock_timeout and jittered retries, and repeats each `alphapulse:batch`
+-- UPDATE in primary-key batches). Plain Flyway runs the same statements once
+-- each, which gives the same end state.
+--
+-- Phases, in order:
+-- 1. expand: nullable columns (catalog only), trading_accounts and
+--    agent_signals with their constant tenant as a DEFAULT (catalog only too);
+--    NOT VALID checks and foreign keys, which hold for every row written from
+--    now on; triggers that derive tenant_id for rows the application writes
+--    without one, exactly as the backfill does.
+-- 2. backfill: children take their account's tenant, audit logs their user's
+--    (system events the default tenant). Only NULLs are filled: the rollback
+--    engine restores archived tenant_ids right after each column is added.
+-- 3. contract: VALIDATE (SHARE UPDATE EXCLUSIVE: reads and writes go on),
+--    SET NOT NULL through the validated check (no scan under the exclusive
+--    lock), indexes CONCURRENTLY, then the transitional triggers and defaults
+--    go: from 007 on, the application names the tenant of what it inserts.
+-- Any row the backfill cannot place makes a VALIDATE fail loudly instead of
+-- being dropped or silently defaulted.
 -- Undo (U007) data-loss risk: MEDIUM - tenant_id values of all seven tables
 -- are lost.
 
--- LOCAL: the setting ends with the migration's transaction instead of staying on a pooled connection
-SET LOCAL lock_timeout = '5s';
+-- 1. expand
+ALTER TABLE trading_accounts ADD COLUMN IF NOT EXISTS tenant_id uuid DEFAULT '00000000-0000-0000-0000-000000000001';
+ALTER TABLE trades ADD COLUMN IF NOT EXISTS tenant_id uuid;
+ALTER TABLE positions ADD COLUMN IF NOT EXISTS tenant_id uuid;
+ALTER TABLE portfolio_snapshots ADD COLUMN IF NOT EXISTS tenant_id uuid;
+ALTER TABLE risk_metrics ADD COLUMN IF NOT EXISTS tenant_id uuid;
+ALTER TABLE agent_signals ADD COLUMN IF NOT EXISTS tenant_id uuid DEFAULT '00000000-0000-0000-0000-000000000001';
+ALTER TABLE audit_logs ADD COLUMN IF NOT EXISTS tenant_id uuid;
 
--- All seven tables are altered in this one transaction. Taking their locks up
--- front, children before their parent, keeps an application transaction that
--- writes a child (and then key-share locks its account) from deadlocking
--- with this script halfway through.
-LOCK TABLE trades, positions, portfolio_snapshots, risk_metrics, audit_logs, agent_signals, trading_accounts
-    IN ACCESS EXCLUSIVE MODE;
+-- SECURITY DEFINER: the application role that inserts may not read users or
+-- accounts of another tenant later, but during 007 the derivation must see them.
+CREATE OR REPLACE FUNCTION alphapulse_v007_tenant_from_account() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    SELECT ta.tenant_id INTO NEW.tenant_id FROM trading_accounts ta WHERE ta.id = NEW.account_id;
+    RETURN NEW;
+END
+$$;
 
--- trading_accounts
--- constant backfill through a DEFAULT dropped at once: no table rewrite
-ALTER TABLE trading_accounts ADD COLUMN tenant_id uuid DEFAULT '00000000-0000-0000-0000-000000000001';
-ALTER TABLE trading_accounts ALTER COLUMN tenant_id DROP DEFAULT;
+CREATE OR REPLACE FUNCTION alphapulse_v007_tenant_from_user() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+    IF NEW.user_id IS NULL THEN
+        NEW.tenant_id := '00000000-0000-0000-0000-000000000001';
+    ELSE
+        SELECT u.tenant_id INTO NEW.tenant_id FROM users u WHERE u.id = NEW.user_id;
+    END IF;
+    RETURN NEW;
+END
+$$;
 
-ALTER TABLE trading_accounts
+CREATE OR REPLACE TRIGGER alphapulse_v007_trades_tenant BEFORE INSERT OR UPDATE ON trades
+    FOR EACH ROW WHEN (NEW.tenant_id IS NULL) EXECUTE FUNCTION alphapulse_v007_tenant_from_account();
+CREATE OR REPLACE TRIGGER alphapulse_v007_positions_tenant BEFORE INSERT OR UPDATE ON positions
+    FOR EACH ROW WHEN (NEW.tenant_id IS NULL) EXECUTE FUNCTION alphapulse_v007_tenant_from_account();
+CREATE OR REPLACE TRIGGER alphapulse_v007_portfolio_snapshots_tenant BEFORE INSERT OR UPDATE ON portfolio_snapshots
+    FOR EACH ROW WHEN (NEW.tenant_id IS NULL) EXECUTE FUNCTION alphapulse_v007_tenant_from_account();
+CREATE OR REPLACE TRIGGER alphapulse_v007_risk_metrics_tenant BEFORE INSERT OR UPDATE ON risk_metrics
+    FOR EACH ROW WHEN (NEW.tenant_id IS NULL) EXECUTE FUNCTION alphapulse_v007_tenant_from_account();
+CREATE OR REPLACE TRIGGER alphapulse_v007_audit_logs_tenant BEFORE INSERT OR UPDATE ON audit_logs
+    FOR EACH ROW WHEN (NEW.tenant_id IS NULL) EXECUTE FUNCTION alphapulse_v007_tenant_from_user();
+
+-- Dropped and added again so that a re-run finds them as this script leaves
+-- them (PostgreSQL has no ADD CONSTRAINT IF NOT EXISTS); catalog only.
+ALTER TABLE trading_accounts DROP CONSTRAINT IF EXISTS chk_trading_accounts_tenant_id_not_null,
     ADD CONSTRAINT chk_trading_accounts_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
-ALTER TABLE trading_accounts VALIDATE CONSTRAINT chk_trading_accounts_tenant_id_not_null;
-ALTER TABLE trading_accounts ALTER COLUMN tenant_id SET NOT NULL;
-ALTER TABLE trading_accounts DROP CONSTRAINT chk_trading_accounts_tenant_id_not_null;
-
-ALTER TABLE trading_accounts
+ALTER TABLE trading_accounts DROP CONSTRAINT IF EXISTS fk_trading_accounts_tenant,
     ADD CONSTRAINT fk_trading_accounts_tenant FOREIGN KEY (tenant_id)
         REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
-ALTER TABLE trading_accounts VALIDATE CONSTRAINT fk_trading_accounts_tenant;
+ALTER TABLE trades DROP CONSTRAINT IF EXISTS chk_trades_tenant_id_not_null,
+    ADD CONSTRAINT chk_trades_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
+ALTER TABLE trades DROP CONSTRAINT IF EXISTS fk_trades_tenant,
+    ADD CONSTRAINT fk_trades_tenant FOREIGN KEY (tenant_id)
+        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
+ALTER TABLE positions DROP CONSTRAINT IF EXISTS chk_positions_tenant_id_not_null,
+    ADD CONSTRAINT chk_positions_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
+ALTER TABLE positions DROP CONSTRAINT IF EXISTS fk_positions_tenant,
+    ADD CONSTRAINT fk_positions_tenant FOREIGN KEY (tenant_id)
+        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
+ALTER TABLE portfolio_snapshots DROP CONSTRAINT IF EXISTS chk_portfolio_snapshots_tenant_id_not_null,
+    ADD CONSTRAINT chk_portfolio_snapshots_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
+ALTER TABLE portfolio_snapshots DROP CONSTRAINT IF EXISTS fk_portfolio_snapshots_tenant,
+    ADD CONSTRAINT fk_portfolio_snapshots_tenant FOREIGN KEY (tenant_id)
+        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
+ALTER TABLE risk_metrics DROP CONSTRAINT IF EXISTS chk_risk_metrics_tenant_id_not_null,
+    ADD CONSTRAINT chk_risk_metrics_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
+ALTER TABLE risk_metrics DROP CONSTRAINT IF EXISTS fk_risk_metrics_tenant,
+    ADD CONSTRAINT fk_risk_metrics_tenant FOREIGN KEY (tenant_id)
+        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
+ALTER TABLE agent_signals DROP CONSTRAINT IF EXISTS chk_agent_signals_tenant_id_not_null,
+    ADD CONSTRAINT chk_agent_signals_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
+ALTER TABLE agent_signals DROP CONSTRAINT IF EXISTS fk_agent_signals_tenant,
+    ADD CONSTRAINT fk_agent_signals_tenant FOREIGN KEY (tenant_id)
+        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
+ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS chk_audit_logs_tenant_id_not_null,
+    ADD CONSTRAINT chk_audit_logs_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
+ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS fk_audit_logs_tenant,
+    ADD CONSTRAINT fk_audit_logs_tenant FOREIGN KEY (tenant_id)
+        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
 
-CREATE INDEX idx_trading_accounts_tenant_id ON trading_accounts (tenant_id);
-
--- trades
-ALTER TABLE trades ADD COLUMN tenant_id uuid;
-
+-- 2. backfill
+-- alphapulse:batch
 UPDATE trades AS c
    SET tenant_id = ta.tenant_id
   FROM trading_accounts AS ta
  WHERE ta.id = c.account_id
    AND c.tenant_id IS NULL;
 
-ALTER TABLE trades
-    ADD CONSTRAINT chk_trades_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
-ALTER TABLE trades VALIDATE CONSTRAINT chk_trades_tenant_id_not_null;
-ALTER TABLE trades ALTER COLUMN tenant_id SET NOT NULL;
-ALTER TABLE trades DROP CONSTRAINT chk_trades_tenant_id_not_null;
-
-ALTER TABLE trades
-    ADD CONSTRAINT fk_trades_tenant FOREIGN KEY (tenant_id)
-        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
-ALTER TABLE trades VALIDATE CONSTRAINT fk_trades_tenant;
-
-CREATE INDEX idx_trades_tenant_id ON trades (tenant_id);
-
--- positions
-ALTER TABLE positions ADD COLUMN tenant_id uuid;
-
+-- alphapulse:batch
 UPDATE positions AS c
    SET tenant_id = ta.tenant_id
   FROM trading_accounts AS ta
  WHERE ta.id = c.account_id
    AND c.tenant_id IS NULL;
 
-ALTER TABLE positions
-    ADD CONSTRAINT chk_positions_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
-ALTER TABLE positions VALIDATE CONSTRAINT chk_positions_tenant_id_not_null;
-ALTER TABLE positions ALTER COLUMN tenant_id SET NOT NULL;
-ALTER TABLE positions DROP CONSTRAINT chk_positions_tenant_id_not_null;
-
-ALTER TABLE positions
-    ADD CONSTRAINT fk_positions_tenant FOREIGN KEY (tenant_id)
-        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
-ALTER TABLE positions VALIDATE CONSTRAINT fk_positions_tenant;
-
-CREATE INDEX idx_positions_tenant_id ON positions (tenant_id);
-
--- portfolio_snapshots
-ALTER TABLE portfolio_snapshots ADD COLUMN tenant_id uuid;
-
+-- alphapulse:batch
 UPDATE portfolio_snapshots AS c
    SET tenant_id = ta.tenant_id
   FROM trading_accounts AS ta
  WHERE ta.id = c.account_id
    AND c.tenant_id IS NULL;
 
-ALTER TABLE portfolio_snapshots
-    ADD CONSTRAINT chk_portfolio_snapshots_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
-ALTER TABLE portfolio_snapshots VALIDATE CONSTRAINT chk_portfolio_snapshots_tenant_id_not_null;
-ALTER TABLE portfolio_snapshots ALTER COLUMN tenant_id SET NOT NULL;
-ALTER TABLE portfolio_snapshots DROP CONSTRAINT chk_portfolio_snapshots_tenant_id_not_null;
-
-ALTER TABLE portfolio_snapshots
-    ADD CONSTRAINT fk_portfolio_snapshots_tenant FOREIGN KEY (tenant_id)
-        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
-ALTER TABLE portfolio_snapshots VALIDATE CONSTRAINT fk_portfolio_snapshots_tenant;
-
-CREATE INDEX idx_portfolio_snapshots_tenant_id ON portfolio_snapshots (tenant_id);
-
--- risk_metrics
-ALTER TABLE risk_metrics ADD COLUMN tenant_id uuid;
-
+-- alphapulse:batch
 UPDATE risk_metrics AS c
    SET tenant_id = ta.tenant_id
   FROM trading_accounts AS ta
  WHERE ta.id = c.account_id
    AND c.tenant_id IS NULL;
 
-ALTER TABLE risk_metrics
-    ADD CONSTRAINT chk_risk_metrics_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
-ALTER TABLE risk_metrics VALIDATE CONSTRAINT chk_risk_metrics_tenant_id_not_null;
-ALTER TABLE risk_metrics ALTER COLUMN tenant_id SET NOT NULL;
-ALTER TABLE risk_metrics DROP CONSTRAINT chk_risk_metrics_tenant_id_not_null;
-
-ALTER TABLE risk_metrics
-    ADD CONSTRAINT fk_risk_metrics_tenant FOREIGN KEY (tenant_id)
-        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
-ALTER TABLE risk_metrics VALIDATE CONSTRAINT fk_risk_metrics_tenant;
-
-CREATE INDEX idx_risk_metrics_tenant_id ON risk_metrics (tenant_id);
-
--- agent_signals
--- constant backfill through a DEFAULT dropped at once: no table rewrite
-ALTER TABLE agent_signals ADD COLUMN tenant_id uuid DEFAULT '00000000-0000-0000-0000-000000000001';
-ALTER TABLE agent_signals ALTER COLUMN tenant_id DROP DEFAULT;
-
-ALTER TABLE agent_signals
-    ADD CONSTRAINT chk_agent_signals_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
-ALTER TABLE agent_signals VALIDATE CONSTRAINT chk_agent_signals_tenant_id_not_null;
-ALTER TABLE agent_signals ALTER COLUMN tenant_id SET NOT NULL;
-ALTER TABLE agent_signals DROP CONSTRAINT chk_agent_signals_tenant_id_not_null;
-
-ALTER TABLE agent_signals
-    ADD CONSTRAINT fk_agent_signals_tenant FOREIGN KEY (tenant_id)
-        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
-ALTER TABLE agent_signals VALIDATE CONSTRAINT fk_agent_signals_tenant;
-
-CREATE INDEX idx_agent_signals_tenant_id ON agent_signals (tenant_id);
-
--- audit_logs
-ALTER TABLE audit_logs ADD COLUMN tenant_id uuid;
-
+-- alphapulse:batch
 UPDATE audit_logs AS a
    SET tenant_id = u.tenant_id
   FROM users AS u
  WHERE u.id = a.user_id
    AND a.tenant_id IS NULL;
--- System events have no user; they belong to the default tenant.
-UPDATE audit_logs
-   SET tenant_id = '00000000-0000-0000-0000-000000000001'
- WHERE user_id IS NULL
-   AND tenant_id IS NULL;
 
-ALTER TABLE audit_logs
-    ADD CONSTRAINT chk_audit_logs_tenant_id_not_null CHECK (tenant_id IS NOT NULL) NOT VALID;
+-- System events have no user; they belong to the default tenant.
+-- alphapulse:batch
+UPDATE audit_logs AS a
+   SET tenant_id = '00000000-0000-0000-0000-000000000001'
+ WHERE a.user_id IS NULL
+   AND a.tenant_id IS NULL;
+
+-- 3. contract
+-- trading_accounts
+ALTER TABLE trading_accounts VALIDATE CONSTRAINT chk_trading_accounts_tenant_id_not_null;
+ALTER TABLE trading_accounts ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE trading_accounts DROP CONSTRAINT IF EXISTS chk_trading_accounts_tenant_id_not_null;
+ALTER TABLE trading_accounts VALIDATE CONSTRAINT fk_trading_accounts_tenant;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_trading_accounts_tenant_id ON trading_accounts (tenant_id);
+
+-- trades
+ALTER TABLE trades VALIDATE CONSTRAINT chk_trades_tenant_id_not_null;
+ALTER TABLE trades ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE trades DROP CONSTRAINT IF EXISTS chk_trades_tenant_id_not_null;
+ALTER TABLE trades VALIDATE CONSTRAINT fk_trades_tenant;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_trades_tenant_id ON trades (tenant_id);
+
+-- positions
+ALTER TABLE positions VALIDATE CONSTRAINT chk_positions_tenant_id_not_null;
+ALTER TABLE positions ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE positions DROP CONSTRAINT IF EXISTS chk_positions_tenant_id_not_null;
+ALTER TABLE positions VALIDATE CONSTRAINT fk_positions_tenant;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_positions_tenant_id ON positions (tenant_id);
+
+-- portfolio_snapshots
+ALTER TABLE portfolio_snapshots VALIDATE CONSTRAINT chk_portfolio_snapshots_tenant_id_not_null;
+ALTER TABLE portfolio_snapshots ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE portfolio_snapshots DROP CONSTRAINT IF EXISTS chk_portfolio_snapshots_tenant_id_not_null;
+ALTER TABLE portfolio_snapshots VALIDATE CONSTRAINT fk_portfolio_snapshots_tenant;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_portfolio_snapshots_tenant_id ON portfolio_snapshots (tenant_id);
+
+-- risk_metrics
+ALTER TABLE risk_metrics VALIDATE CONSTRAINT chk_risk_metrics_tenant_id_not_null;
+ALTER TABLE risk_metrics ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE risk_metrics DROP CONSTRAINT IF EXISTS chk_risk_metrics_tenant_id_not_null;
+ALTER TABLE risk_metrics VALIDATE CONSTRAINT fk_risk_metrics_tenant;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_risk_metrics_tenant_id ON risk_metrics (tenant_id);
+
+-- agent_signals
+ALTER TABLE agent_signals VALIDATE CONSTRAINT chk_agent_signals_tenant_id_not_null;
+ALTER TABLE agent_signals ALTER COLUMN tenant_id SET NOT NULL;
+ALTER TABLE agent_signals DROP CONSTRAINT IF EXISTS chk_agent_signals_tenant_id_not_null;
+ALTER TABLE agent_signals VALIDATE CONSTRAINT fk_agent_signals_tenant;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_agent_signals_tenant_id ON agent_signals (tenant_id);
+
+-- audit_logs
 ALTER TABLE audit_logs VALIDATE CONSTRAINT chk_audit_logs_tenant_id_not_null;
 ALTER TABLE audit_logs ALTER COLUMN tenant_id SET NOT NULL;
-ALTER TABLE audit_logs DROP CONSTRAINT chk_audit_logs_tenant_id_not_null;
-
-ALTER TABLE audit_logs
-    ADD CONSTRAINT fk_audit_logs_tenant FOREIGN KEY (tenant_id)
-        REFERENCES tenants (id) ON DELETE CASCADE NOT VALID;
+ALTER TABLE audit_logs DROP CONSTRAINT IF EXISTS chk_audit_logs_tenant_id_not_null;
 ALTER TABLE audit_logs VALIDATE CONSTRAINT fk_audit_logs_tenant;
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_audit_logs_tenant_id ON audit_logs (tenant_id);
 
-CREATE INDEX idx_audit_logs_tenant_id ON audit_logs (tenant_id);
+-- the transition is over
+ALTER TABLE trading_accounts ALTER COLUMN tenant_id DROP DEFAULT;
+ALTER TABLE agent_signals ALTER COLUMN tenant_id DROP DEFAULT;
+DROP TRIGGER IF EXISTS alphapulse_v007_trades_tenant ON trades;
+DROP TRIGGER IF EXISTS alphapulse_v007_positions_tenant ON positions;
+DROP TRIGGER IF EXISTS alphapulse_v007_portfolio_snapshots_tenant ON portfolio_snapshots;
+DROP TRIGGER IF EXISTS alphapulse_v007_risk_metrics_tenant ON risk_metrics;
+DROP TRIGGER IF EXISTS alphapulse_v007_audit_logs_tenant ON audit_logs;
+DROP FUNCTION IF EXISTS alphapulse_v007_tenant_from_account();
+DROP FUNCTION IF EXISTS alphapulse_v007_tenant_from_user();

@@ -16,11 +16,34 @@ import java.util.List;
  * @param rollbacks the engine's successful downgrades, from the journal, oldest first
  * @param pendingRestores archived rows and column values waiting for their version to be applied again
  * @param catalog whether the live catalog really is at {@code currentVersion}
+ * @param inProgress an online version that started and is not applied yet (running, or stopped part-way:
+ *     {@code upgrade} resumes it), empty when none
  * @param total how long reading took
  */
 public record StatusResult(Version currentVersion, boolean historyTable, List<AppliedVersion> applied,
         List<String> pending, List<String> failed, List<HistoryResult.Entry> rollbacks,
-        List<PendingRestore> pendingRestores, CatalogMatch catalog, Duration total) {
+        List<PendingRestore> pendingRestores, CatalogMatch catalog, java.util.Optional<InProgress> inProgress, Duration total) {
+
+    /**
+     * Where an online version stands.
+     *
+     * @param version the version
+     * @param phase the statement it is at, e.g. {@code "backfill trades"} or the statement's text
+     * @param table the table of a batched phase, null otherwise
+     * @param rowsDone rows of a batched phase done so far (0 for other phases)
+     * @param rowsTotal rows of the table when the phase started (an estimate), null when not batched
+     * @param updatedAt when the phase last moved
+     * @param running whether an engine is running it now (it holds the migration lock)
+     */
+    public record InProgress(Version version, String phase, String table, long rowsDone, Long rowsTotal, Instant updatedAt,
+            boolean running) {
+
+        /** E.g. {@code "007 in progress: backfill trades 430,000 / 1,000,000"}. */
+        public String describe() {
+            return version.label() + " in progress: " + phase + (rowsTotal == null ? ""
+                    : String.format(java.util.Locale.US, " %,d / %,d", rowsDone, Math.max(rowsDone, rowsTotal)));
+        }
+    }
 
     public StatusResult {
         applied = List.copyOf(applied);

@@ -14,6 +14,8 @@ final class StatusCommand extends EngineCommand {
     ExitCode run(Session session, Output out, Progress progress) {
         StatusResult r = engine.engine(session.dataSource(), progress).status();
         out.emit(r, w -> Text.status(w, r));
-        return r.catalog() == null || r.catalog().matchesRecorded() ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
+        // A version part-way is no whole version, whatever the catalog looks like.
+        return r.inProgress().isEmpty() && (r.catalog() == null || r.catalog().matchesRecorded()) ? ExitCode.OK
+                : ExitCode.VERIFICATION_FAILED;
     }
 }

@@ -28,7 +28,9 @@ final class Text {
         r.applied().forEach(a -> w.printf("  applied %-4s %-24s %s by %s (%s)%n", a.version(), a.description(),
                 a.installedOn(), a.installedBy(), Output.ms(a.executionTime())));
         w.printf("pending: %s%n", r.pending().isEmpty() ? "none" : String.join(", ", r.pending()));
-        if (!r.failed().isEmpty()) {
+        r.inProgress().ifPresent(p -> w.printf("%s (%s; last moved %s)%n", p.describe(),
+                p.running() ? "an engine is running it now" : "stopped part-way: upgrade resumes it", p.updatedAt()));
+        if (!r.failed().isEmpty() && r.inProgress().map(p -> !r.failed().contains(p.version().label())).orElse(true)) {
             w.printf("FAILED in history: %s (run repair)%n", String.join(", ", r.failed()));
         }
         if (!r.rollbacks().isEmpty()) {

@@ -292,6 +292,12 @@ final class Archive {
     }
 
     /** How many rows of {@code table} version {@code version} archived whole (what a restore of the table writes). */
+    /** The archived values of {@code table.column} for {@code version}. */
+    static long archivedValues(Connection c, int version, String table, String column) throws SQLException {
+        return ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM " + EngineSchema.ARCHIVE_COLUMNS
+                + " WHERE version = ? AND table_name = ? AND column_name = ?", version, table, column)).longValue();
+    }
+
     static long archivedRows(Connection c, int version, String table) throws SQLException {
         return ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM " + EngineSchema.ARCHIVE_ROWS
                 + " WHERE version = ? AND table_name = ?", version, table)).longValue();
@@ -575,6 +581,44 @@ final class Archive {
         return Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
                 + " a WHERE " + r.archived() + " AND " + r.keys() + r.parent() + " AND t." + ident(column) + " IS DISTINCT FROM "
                 + r.value(), version, table, column, r.t());
+    }
+
+    /**
+     * {@link #restoreColumn} for a version that runs outside a transaction: in ranges of the archive's own
+     * key, one short statement (its own transaction, in autocommit) each, so that no row lock is held long and
+     * the application's writes go on. {@code progress} gets the archived values passed so far after each range.
+     */
+    static long restoreColumnInBatches(Connection c, int version, String table, String column,
+            java.util.function.LongConsumer progress) throws SQLException {
+        ColumnRestore r = columnRestore(c, version, table, column);
+        if (Catalog.columnExists(c, table, column)) {
+            restoreGrants(c, version, table, column);
+        }
+        if (r == null) {
+            return 0;
+        }
+        DSLContext ctx = Sql.ctx(c);
+        String lo = null;
+        int size = Online.FIRST_BATCH;
+        long written = 0;
+        long passed = 0;
+        while (true) {
+            String hi = (String) ctx.fetchValue("SELECT pk::text FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? "
+                    + "AND table_name = ? AND column_name = ? AND pk > coalesce(?::jsonb, 'null'::jsonb) ORDER BY pk OFFSET "
+                    + (size - 1) + " LIMIT 1", version, table, column, lo);
+            long t0 = System.nanoTime();
+            written += ctx.execute("UPDATE " + r.t() + " t SET " + ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
+                    + " a WHERE " + r.archived() + " AND a.pk > coalesce(?::jsonb, 'null'::jsonb) AND (?::jsonb IS NULL OR a.pk <= ?::jsonb) AND "
+                    + r.keys() + r.parent() + " AND t." + ident(column) + " IS DISTINCT FROM " + r.value(),
+                    version, table, column, r.t(), lo, hi, hi);
+            passed += size;
+            if (hi == null) {
+                return written;
+            }
+            progress.accept(passed);
+            lo = hi;
+            size = Online.adapt(size, System.nanoTime() - t0);
+        }
     }
 
     /**

@@ -26,6 +26,10 @@ final class EngineSchema {
     static final String ARCHIVE_SEQUENCES = SCHEMA + ".archive_sequences";
     static final String ARCHIVE_SEQUENCE_GRANTS = SCHEMA + ".archive_sequence_grants";
     static final String ARCHIVE_OWNERS = SCHEMA + ".archive_owners";
+    /** Where an online version (one that runs outside a transaction) stands, statement by statement. */
+    static final String ONLINE_PROGRESS = SCHEMA + ".online_progress";
+    /** Rows of a table that changed while a downgrade archived it in batches, archived again under the lock. */
+    static final String ARCHIVE_DELTA = SCHEMA + ".archive_delta";
     /** Written by engines before the generic archive; read by status, migrated by {@link #ensure}. */
     static final String LEGACY_TENANTS = SCHEMA + ".archive_tenants";
     static final String LEGACY_TENANT_IDS = SCHEMA + ".archive_tenant_ids";
@@ -115,7 +119,33 @@ final class EngineSchema {
             + " table_name text NOT NULL,"
             + " owner text NOT NULL,"
             + " archived_at timestamptz NOT NULL DEFAULT now(),"
-            + " PRIMARY KEY (version, table_name))"
+            + " PRIMARY KEY (version, table_name))",
+        // One row per statement an online version reached (step: its ordinal in the script); a batched one also
+        // records the last primary key it finished, so that a re-run resumes after it. Cleared when the version is done.
+        "CREATE TABLE IF NOT EXISTS " + ONLINE_PROGRESS + " ("
+            + " version integer NOT NULL,"
+            + " step integer NOT NULL,"
+            + " phase text NOT NULL,"
+            + " table_name text,"
+            + " last_key text,"
+            + " rows_done bigint NOT NULL DEFAULT 0,"
+            + " rows_total bigint,"
+            + " started_at timestamptz NOT NULL DEFAULT now(),"
+            + " updated_at timestamptz NOT NULL DEFAULT now(),"
+            + " PRIMARY KEY (version, step))",
+        "CREATE TABLE IF NOT EXISTS " + ARCHIVE_DELTA + " ("
+            + " table_oid oid NOT NULL,"
+            + " pk jsonb NOT NULL,"
+            + " PRIMARY KEY (table_oid, pk))",
+        // Written by the trigger the application's own writes fire: definer's rights, fixed search_path, so
+        // the application role needs no privilege on this schema.
+        "CREATE OR REPLACE FUNCTION " + SCHEMA + ".record_delta() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+            + "SET search_path = pg_catalog, pg_temp AS $$ DECLARE k jsonb; BEGIN "
+            + "IF TG_OP IN ('UPDATE', 'DELETE') THEN k := (SELECT jsonb_object_agg(key, value) FROM jsonb_each(to_jsonb(OLD)) "
+            + "WHERE key = ANY (TG_ARGV)); INSERT INTO " + ARCHIVE_DELTA + " VALUES (TG_RELID, k) ON CONFLICT DO NOTHING; END IF; "
+            + "IF TG_OP IN ('UPDATE', 'INSERT') THEN k := (SELECT jsonb_object_agg(key, value) FROM jsonb_each(to_jsonb(NEW)) "
+            + "WHERE key = ANY (TG_ARGV)); INSERT INTO " + ARCHIVE_DELTA + " VALUES (TG_RELID, k) ON CONFLICT DO NOTHING; END IF; "
+            + "RETURN NULL; END $$"
     };
 
     /**
@@ -149,9 +179,10 @@ final class EngineSchema {
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
                 "SELECT to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL "
                         + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL "
-                        + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NULL AND to_regclass(?) IS NULL",
+                        + "AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL AND to_regclass(?) IS NOT NULL "
+                        + "AND to_regclass(?) IS NULL AND to_regclass(?) IS NULL",
                 JOURNAL, ARCHIVE_ROWS, ARCHIVE_COLUMNS, ARCHIVE_GRANTS, ARCHIVE_SEQUENCES, ARCHIVE_SEQUENCE_GRANTS, ARCHIVE_OWNERS,
-                LEGACY_TENANTS, LEGACY_TENANT_IDS)) && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM "
+                ONLINE_PROGRESS, ARCHIVE_DELTA, LEGACY_TENANTS, LEGACY_TENANT_IDS)) && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM "
                         + "pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'ref_keys' AND NOT attisdropped)", ARCHIVE_COLUMNS));
     }
 

@@ -49,6 +49,8 @@ final class Errors {
 
     /** SQLSTATE of "deadlock detected". */
     static final String DEADLOCK = "40P01";
+    /** A lock not granted within lock_timeout, or a deadlock: what a retry may cure. */
+    static final java.util.Set<String> LOCK_STATES = java.util.Set.of("55P03", DEADLOCK);
 
     /**
      * What kind of lock conflict {@code t} is, for progress lines and the journal: "deadlock" (40P01), "lock not

@@ -61,6 +61,12 @@ final class RestoreCallback implements Callback {
     private int failedVersion = -1;
     private Instant failedAt;
     private Instant failedStarted;
+    /** The running version when it is online ({@link Online}), else null. */
+    private com.alphapulse.db.migrations.SchemaVersion online;
+    private int cursor;
+    private Online.Step step;
+    private boolean holding;
+    private boolean patient;
 
     RestoreCallback(EngineSettings settings, UUID runId) {
         this.settings = settings;
@@ -71,6 +77,7 @@ final class RestoreCallback implements Callback {
     public boolean supports(Event event, Context context) {
         return event == Event.BEFORE_EACH_MIGRATE || event == Event.BEFORE_EACH_MIGRATE_STATEMENT
                 || event == Event.AFTER_EACH_MIGRATE_STATEMENT
+                || event == Event.AFTER_EACH_MIGRATE_STATEMENT_ERROR
                 || event == Event.AFTER_EACH_MIGRATE || event == Event.AFTER_EACH_MIGRATE_ERROR;
     }
 
@@ -104,14 +111,30 @@ final class RestoreCallback implements Callback {
                     inFlight = version;
                     // Flyway runs a non-transactional migration (V009) in autocommit: a failure leaves it part-done.
                     inFlightOutsideTransaction = c.getAutoCommit();
-                    if (!inFlightOutsideTransaction) {
-                        // Transaction-local, like a downgrade step's; the scripts may still set their own lock_timeout.
-                        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)",
-                                Sql.millis(settings.lockTimeout()), Sql.millis(settings.statementTimeout()));
+                    // Transaction-local, like a downgrade step's, or for the session while a version runs outside a
+                    // transaction (reset when it is done); the scripts may still set their own lock_timeout.
+                    Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, ?), set_config('statement_timeout', ?, ?)",
+                            Sql.millis(settings.lockTimeout()), !inFlightOutsideTransaction,
+                            Sql.millis(settings.statementTimeout()), !inFlightOutsideTransaction);
+                    online = null;
+                    if (inFlightOutsideTransaction) {
+                        com.alphapulse.db.migrations.SchemaVersion v = settings.migrations()
+                                .get(com.alphapulse.db.migrations.Version.of(version)).orElse(null);
+                        online = v != null && Online.online(v) ? v : null;
+                        cursor = 0;
                     }
                 }
-                case BEFORE_EACH_MIGRATE_STATEMENT -> beforeStatement(c, version, context.getStatement().getSql());
-                case AFTER_EACH_MIGRATE_STATEMENT -> afterStatement(c, version, context.getStatement().getSql());
+                case BEFORE_EACH_MIGRATE_STATEMENT -> {
+                    beforeStatement(c, version, context.getStatement().getSql());
+                    if (online != null) {
+                        beforeOnlineStatement(c, version, context.getStatement().getSql());
+                    }
+                }
+                case AFTER_EACH_MIGRATE_STATEMENT -> {
+                    afterOnlineStatement(c, true);
+                    afterStatement(c, version, context.getStatement().getSql());
+                }
+                case AFTER_EACH_MIGRATE_STATEMENT_ERROR -> afterOnlineStatement(c, false);
                 case AFTER_EACH_MIGRATE -> afterVersion(c, version, info);
                 case AFTER_EACH_MIGRATE_ERROR -> {
                     failures.merge(version, 1, Integer::sum);
@@ -126,6 +149,40 @@ final class RestoreCallback implements Callback {
         } catch (SQLException | RuntimeException e) {
             throw new FlywayException("restoring archived data of version " + Targets.label(version)
                     + " failed: " + Errors.describe(e), e);
+        }
+    }
+
+    /** Records the step, then batches it, or takes its locks, or lets it wait patiently: see {@link Online}. */
+    private void beforeOnlineStatement(Connection c, int version, String sql) throws SQLException {
+        step = Online.step(online, sql, cursor);
+        if (step == null) {
+            return;
+        }
+        cursor = step.ordinal();
+        Online.reached(c, version, step, null);
+        settings.progress().accept("  " + Targets.label(version) + " step " + step.ordinal() + "/" + Online.steps(online).size()
+                + ": " + step.phase());
+        if (step.batch()) {
+            Online.batches(c, settings, version, step);
+        } else if (!step.locks().isEmpty()) {
+            Online.lock(c, settings, step.locks());
+            holding = true;
+        } else if (step.patient()) {
+            Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(settings.statementTimeout()));
+            patient = true;
+        }
+    }
+
+    private void afterOnlineStatement(Connection c, boolean succeeded) throws SQLException {
+        if (holding) {
+            holding = false;
+            Online.release(c, succeeded);
+        }
+        if (patient) {
+            patient = false;
+            if (succeeded) {
+                Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(settings.lockTimeout()));
+            }
         }
     }
 
@@ -167,6 +224,27 @@ final class RestoreCallback implements Callback {
             if (e.kind() == Script.Kind.CREATE_TABLE && !restoredTables.contains(e.table()) && Catalog.tableExists(c, e.table())
                     && Archive.hasTable(c, version, e.table())) {
                 pendingTables.add(e.table());
+            } else if (e.kind() == Script.Kind.ADD_COLUMN && online != null) {
+                String what = "restore " + e.table() + "." + e.name();
+                long total = Archive.archivedValues(c, version, e.table(), e.name());
+                if (total == 0) {
+                    continue;
+                }
+                long t0 = System.nanoTime();
+                long[] last = {t0};
+                Sql.ctx(c).execute("UPDATE " + EngineSchema.ONLINE_PROGRESS + " SET phase = ?, rows_total = ?, rows_done = 0, "
+                        + "updated_at = now() WHERE version = ? AND step = ?", what, total, version, step == null ? 0 : step.ordinal());
+                int ordinal = step == null ? 0 : step.ordinal();
+                Archive.restoreColumnInBatches(c, version, e.table(), e.name(), passed -> {
+                    Sql.ctx(c).execute("UPDATE " + EngineSchema.ONLINE_PROGRESS + " SET rows_done = ?, updated_at = now() "
+                            + "WHERE version = ? AND step = ?", Math.min(passed, total), version, ordinal);
+                    long now = System.nanoTime();
+                    if (last[0] == t0 || now - last[0] > 2_000_000_000L) {
+                        last[0] = now;
+                        settings.progress().accept(Online.line(what, Math.min(passed, total), total, passed, now - t0, false));
+                    }
+                });
+                settings.progress().accept(Online.line(what, total, total, total, System.nanoTime() - t0, true));
             } else if (e.kind() == Script.Kind.ADD_COLUMN) {
                 StepProgress.timed(settings.progress(), "restored " + e.table() + "." + e.name(), "value(s)", () -> Archive.restoreColumn(c, version, e.table(), e.name()));
             }
@@ -179,6 +257,14 @@ final class RestoreCallback implements Callback {
         }
         Archive.Settled settled = hasArchive ? Archive.settle(c, version, restoredTables, notes)
                 : new Archive.Settled(0, 0, List.of(), List.of());
+        if (online != null) {
+            Online.finished(c, version);
+            Sql.execute(c, "RESET lock_timeout");
+            Sql.execute(c, "RESET statement_timeout");
+        } else if (inFlightOutsideTransaction) {
+            Sql.execute(c, "RESET lock_timeout");
+            Sql.execute(c, "RESET statement_timeout");
+        }
         Instant finished = Instant.now();
         Instant from = started == null ? finished : started;
         List<String> message = new ArrayList<>();

@@ -385,6 +385,35 @@ final class Script {
         return i;
     }
 
+    /**
+     * Where the keyword {@code word} (e.g. {@code WHERE}) first stands in {@code sql} outside parentheses,
+     * comments, strings and quoted identifiers, at or after {@code from}; -1 when it does not.
+     */
+    static int topLevel(String sql, String word, int from) {
+        int depth = 0;
+        int n = sql.length();
+        int i = from;
+        while (i < n) {
+            int end = tokenEnd(sql, i);
+            if (end > i) {
+                i = end;
+                continue;
+            }
+            char c = sql.charAt(i);
+            if (c == '(') {
+                depth++;
+            } else if (c == ')') {
+                depth--;
+            } else if (depth == 0 && sql.regionMatches(true, i, word, 0, word.length())
+                    && (i == 0 || !identifierChar(sql.charAt(i - 1)))
+                    && (i + word.length() >= n || !identifierChar(sql.charAt(i + word.length())))) {
+                return i;
+            }
+            i++;
+        }
+        return -1;
+    }
+
     private static boolean identifierChar(char c) {
         return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }

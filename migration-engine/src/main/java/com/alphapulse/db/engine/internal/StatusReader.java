@@ -53,7 +53,7 @@ public final class StatusReader {
             }
             return new StatusResult(state.current(), state.exists(), applied, pending,
                     state.failed().stream().map(Version::label).toList(), rollbacks, Archive.pending(c, state.current().number()),
-                    catalog, Duration.between(start, Instant.now()));
+                    catalog, Online.inProgress(c, s, state), Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "cannot read the status", e);
         } finally {

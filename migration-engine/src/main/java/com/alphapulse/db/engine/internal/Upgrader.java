@@ -47,6 +47,8 @@ public final class Upgrader {
                 Version from = state.current();
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
+                resumeOnline(c, s, state);
+                state = HistoryTable.state(c);
                 if (!options.force()) {
                     refuseLeftovers(c, s, state);
                     CatalogCheck.requireMatch(s, "upgrade", from);
@@ -81,7 +83,12 @@ public final class Upgrader {
                 // A version run outside a transaction (V009) keeps whatever it did before the failure, whether
                 // or not Flyway managed to record a failed row (it cannot when its session was terminated).
                 boolean partial = callback.inFlightOutsideTransaction() || !after.failed().isEmpty();
-                if (code == Code.LOCK_TIMEOUT && !partial && attempt <= s.lockRetries() && after.current().isBelow(target)) {
+                boolean resumable = partial && after.failed().stream().allMatch(v -> online(s, v))
+                        && (callback.inFlight() <= 0 || online(s, Version.of(callback.inFlight())));
+                if (code == Code.LOCK_TIMEOUT && (!partial || resumable) && attempt <= s.lockRetries() && after.current().isBelow(target)) {
+                    if (resumable) {
+                        resumeOnline(c, s, after);
+                    }
                     Duration wait = s.backoff(attempt);
                     s.progress().accept("  " + ("deadlock".equals(Errors.lockConflict(e))
                             ? "deadlock detected (PostgreSQL broke a lock cycle with another session by cancelling this version)"
@@ -92,7 +99,10 @@ public final class Upgrader {
                 }
                 Version failed = callback.failedVersion() > 0 ? Version.of(callback.failedVersion())
                         : callback.inFlight() > 0 ? Version.of(callback.inFlight()) : next(s, after.current());
-                String what = "upgrade of " + failed.label() + (partial
+                String what = "upgrade of " + failed.label() + (resumable
+                        ? " stopped part-way; it runs online and resumes where it stopped: run upgrade again once the cause "
+                                + "is fixed (status shows where it stands)"
+                        : partial
                         ? " stopped part-way (it runs outside a transaction, so what it did before the failure stays; "
                                 + "the database is not at a whole version); run repair, then upgrade again"
                         : " was rolled back; the database stays at " + after.current().label());
@@ -117,7 +127,7 @@ public final class Upgrader {
      * leftover from an index somebody built on purpose, which is repair's job, done where it is reported.
      */
     private static void refuseLeftovers(Connection c, EngineSettings s, HistoryTable.State state) throws SQLException {
-        List<Leftovers.Index> found = Leftovers.find(c, s, state);
+        List<Leftovers.Index> found = Leftovers.find(c, s, state).stream().filter(i -> !online(s, i.version())).toList();
         List<String> interrupted = Leftovers.describe(found);
         List<String> own = found.stream().filter(i -> !i.leftover() && i.buildingPid() == null)
                 .map(i -> i.name() + " (VALID, named like one of " + i.version().label() + "'s)").toList();
@@ -131,6 +141,31 @@ public final class Upgrader {
         }
         throw new MigrationException(Code.CATALOG_MISMATCH, "upgrade refused: " + String.join("; ", parts)
                 + "; nothing was changed");
+    }
+
+    private static boolean online(EngineSettings s, Version v) {
+        return s.migrations().get(v).map(Online::online).orElse(false);
+    }
+
+    /**
+     * Makes an online version that stopped part-way ready to run again: its failed history row goes (Flyway
+     * would refuse to migrate past it) and so do the INVALID indexes an interrupted {@code CREATE INDEX
+     * CONCURRENTLY IF NOT EXISTS} of it left (IF NOT EXISTS would keep them); everything else it did stays,
+     * and its re-run carries on from there.
+     */
+    private static void resumeOnline(Connection c, EngineSettings s, HistoryTable.State state) throws SQLException {
+        for (Version v : state.failed()) {
+            if (online(s, v)) {
+                HistoryTable.deleteVersion(c, v);
+                s.progress().accept("resuming " + v.label() + ", which stopped part-way");
+            }
+        }
+        for (Leftovers.Index i : Leftovers.find(c, s, state)) {
+            if (online(s, i.version()) && !i.valid() && i.buildingPid() == null) {
+                Sql.execute(c, "DROP INDEX CONCURRENTLY IF EXISTS " + Catalog.regclass(i.name()));
+                s.progress().accept("  dropped INVALID index " + i.name() + " left by an interrupted build; it is built again");
+            }
+        }
     }
 
     private static Version next(EngineSettings s, Version current) {
@@ -149,7 +184,7 @@ public final class Upgrader {
                         + HistoryTable.QUALIFIED + "; stamp the version the database is at before upgrading");
             }
         }
-        if (!state.failed().isEmpty()) {
+        if (!state.failed().stream().allMatch(v -> online(s, v))) {
             throw new MigrationException(Code.PRECONDITION_FAILED, "version(s) "
                     + String.join(", ", state.failed().stream().map(Version::label).toList())
                     + " failed part-way and are recorded as failed; run repair, then upgrade again");
