@@ -14,7 +14,7 @@ import javax.sql.DataSource;
  * <pre>{@code
  * MigrationEngine engine = MigrationEngine.configure()
  *         .url("jdbc:postgresql://db:5432/alphapulse", "migrator", password)
- *         .lockTimeout(Duration.ofSeconds(3))
+ *         .lockTimeout(Duration.ofMillis(500))
  *         .reason("INC-42: RLS overhead")
  *         .load();
  * }</pre>
@@ -28,9 +28,9 @@ public final class EngineConfig {
     private String url;
     private String user;
     private String password;
-    private Duration lockTimeout = Duration.ofSeconds(3);
+    private Duration lockTimeout = Duration.ofMillis(500);
     private Duration statementTimeout = Duration.ofMinutes(10);
-    private int lockRetries = 5;
+    private int lockRetries = 10;
     private Duration retryBackoff = Duration.ofMillis(500);
     private MigrationSet migrations = AlphaPulseSchema.migrations();
     private List<String> migrationLocations;

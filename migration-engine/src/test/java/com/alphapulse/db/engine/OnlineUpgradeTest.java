@@ -165,6 +165,13 @@ class OnlineUpgradeTest {
         assertThat(p.phase()).startsWith(phase);
         assertThat(p.running()).isFalse();
         assertThat(p.describe()).startsWith("007 in progress: " + phase);
+        // verification tells the same from the catalog alone: at 006, with part of 007 there
+        var verify = Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("6"));
+        assertThat(verify.clean()).isTrue();
+        assertThat(verify.partial()).hasValueSatisfying(part -> assertThat(part.version().label()).isEqualTo("007"));
+        var identify = Verifier.on(db.dataSource()).identify();
+        assertThat(identify.match()).hasValueSatisfying(v -> assertThat(v.label()).isEqualTo("006"));
+        assertThat(identify.partial()).hasValueSatisfying(part -> assertThat(part.version().label()).isEqualTo("007"));
         return p;
     }
 

@@ -25,20 +25,24 @@ class ProgressTest {
             MigrationEngine engine = Fixtures.config(db).progress(progress::add).load();
 
             engine.downgrade("002", DowngradeOptions.defaults());
+            // archived online in batches, then caught up under the lock
             assertThat(progress).anySatisfy(l -> assertThat(l).matches(
-                    "  archived trades\\.tenant_id: " + String.format(Locale.US, "%,d", trades) + " value\\(s\\) in \\d+ ms.*"));
+                    "  archive trades\\.tenant_id \\(online\\): " + String.format(Locale.US, "%,d / %,d", trades, trades)
+                            + " row\\(s\\), [\\d,]+/s, done in [\\d.]+ s"));
+            assertThat(progress).anySatisfy(l -> assertThat(l).startsWith("  caught up trades (1 column(s) archived online"));
             assertThat(progress).anySatisfy(l -> assertThat(l).startsWith(
                     "  archived table tenants: " + String.format(Locale.US, "%,d", tenants) + " row(s) in "));
             int undo007 = indexOf(progress, "undo 007");
             int undo006 = indexOf(progress, "undo 006");
-            assertThat(progress.subList(undo007, undo006)).filteredOn(l -> l.startsWith("  archived ")).hasSize(7);
+            assertThat(progress.subList(undo007, undo006)).filteredOn(l -> l.startsWith("  caught up ")).hasSize(7);
 
             progress.clear();
             engine.upgrade("head");
             assertThat(progress).anySatisfy(l -> assertThat(l).startsWith(
                     "  restored table tenants: " + String.format(Locale.US, "%,d", tenants) + " row(s) in "));
             assertThat(progress).anySatisfy(l -> assertThat(l).matches(
-                    "  restored trades\\.tenant_id: [\\d,]+ value\\(s\\) in \\d+ ms.*"));
+                    "  restore trades\\.tenant_id: " + String.format(Locale.US, "%,d / %,d", trades, trades)
+                            + " row\\(s\\), [\\d,]+/s, done in [\\d.]+ s"));
         } finally {
             Fixtures.drop(db);
         }

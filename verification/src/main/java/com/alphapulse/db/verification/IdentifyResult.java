@@ -26,10 +26,11 @@ import java.util.Optional;
  * @param emptyDatabase whether the database has no table at all (it is before the first version)
  * @param findings the differences from {@code nearest}, errors first; empty for an empty database
  * @param distances the distance to each version, oldest version first
+ * @param partial the version after {@code match} when part of it is there too, else empty
  * @param duration how long reading and comparing took
  */
 public record IdentifyResult(Optional<SchemaVersion> match, Optional<SchemaVersion> nearest, boolean emptyDatabase,
-        List<Finding> findings, Map<SchemaVersion, Integer> distances, Duration duration) {
+        List<Finding> findings, Map<SchemaVersion, Integer> distances, Optional<PartialVersion> partial, Duration duration) {
 
     public IdentifyResult {
         findings = List.copyOf(findings);

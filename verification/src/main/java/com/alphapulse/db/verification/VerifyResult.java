@@ -9,9 +9,11 @@ import java.util.List;
  *
  * @param version the version the database was compared with
  * @param findings every difference, errors first; empty for a database exactly at {@code version}
+ * @param partial the next version when part of it is there too, else empty
  * @param duration how long reading and comparing took
  */
-public record VerifyResult(SchemaVersion version, List<Finding> findings, Duration duration) {
+public record VerifyResult(SchemaVersion version, List<Finding> findings, java.util.Optional<PartialVersion> partial,
+        Duration duration) {
 
     public VerifyResult {
         findings = List.copyOf(findings);

@@ -9,11 +9,11 @@ import picocli.CommandLine.Option;
 /** How patient a schema change is with other sessions' locks, and why it runs. */
 final class EngineOptions {
 
-    @Option(names = "--lock-timeout", defaultValue = "3", paramLabel = "SECONDS",
+    @Option(names = "--lock-timeout", defaultValue = "0.5", paramLabel = "SECONDS",
             description = "give up waiting for a table lock after this long, then retry (default: ${DEFAULT-VALUE})")
     double lockTimeoutSeconds;
 
-    @Option(names = "--lock-retries", defaultValue = "5",
+    @Option(names = "--lock-retries", defaultValue = "10",
             description = "retries per version when a lock is not granted in time or a deadlock breaks it, with jittered doubling backoff (default: ${DEFAULT-VALUE})")
     int lockRetries;
 

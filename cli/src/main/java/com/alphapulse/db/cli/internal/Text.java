@@ -138,8 +138,16 @@ final class Text {
                 w.printf("          expected: %s%n          actual:   %s%n", f.expected(), f.actual());
             }
         }
+        r.partial().ifPresent(p -> {
+            w.printf("  %s%n", p.describe());
+            p.missing().forEach(f -> w.printf("    still missing for %s: %s %s (%s)%n", p.version().label(), f.objectType(), f.object(),
+                    f.message()));
+        });
         if (!r.clean()) {
             w.println("FAIL: the database is not at " + r.version().label());
+        } else if (r.partial().isPresent()) {
+            w.println("FAIL: the database is at " + r.version().label() + " with part of " + r.partial().get().version().label()
+                    + " (see status: upgrade resumes an online version, repair cleans up an interrupted one)");
         } else if (strict && !r.warnings().isEmpty()) {
             w.println("FAIL (--strict): the database is at " + r.version().label() + " with " + r.warnings().size()
                     + " warning(s): objects the version does not have");

@@ -48,7 +48,7 @@ final class VerifyCommand extends DatabaseCommand {
             junit(r).write(junit);
         }
         out.emit(r, w -> Text.verify(w, r, strict));
-        return r.clean() && !(strict && !r.warnings().isEmpty()) ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
+        return r.clean() && r.partial().isEmpty() && !(strict && !r.warnings().isEmpty()) ? ExitCode.OK : ExitCode.VERIFICATION_FAILED;
     }
 
     private SchemaVersion recorded(Session session, Progress progress) {

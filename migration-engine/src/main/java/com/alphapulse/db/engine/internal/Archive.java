@@ -101,7 +101,17 @@ final class Archive {
      */
     static long archive(Connection c, int version, List<Script.Statement> statements, java.util.function.Consumer<String> progress)
             throws SQLException {
-        discard(c, version);
+        return archive(c, version, statements, progress, new Prearchived(java.util.Map.of(), null));
+    }
+
+    /** {@link #archive} where {@code pre} was archived ahead of the transaction: only caught up here. */
+    static long archive(Connection c, int version, List<Script.Statement> statements, java.util.function.Consumer<String> progress,
+            Prearchived pre) throws SQLException {
+        if (pre.columns().isEmpty()) {
+            discard(c, version);
+        } else {
+            discardExcept(c, version, pre);
+        }
         Set<String> droppedTables = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
@@ -116,6 +126,13 @@ final class Archive {
             for (Script.Effect e : st.effects()) {
                 if (e.kind() == Script.Kind.DROP_TABLE && Catalog.tableExists(c, e.table()) && done.add(e.table())) {
                     rows += StepProgress.timed(progress, "archived table " + e.table(), "row(s)", () -> archiveTable(c, version, e.table()));
+                } else if (e.kind() == Script.Kind.DROP_COLUMN && pre.covers(e.table(), e.name())) {
+                    if (done.add(e.table() + "." + e.name()) && done.add("catch-up:" + e.table())) {
+                        long n = pre.columns().get(e.table()).size();
+                        rows += StepProgress.timed(progress, "caught up " + e.table() + " (" + n + " column(s) archived online, "
+                                + "rows changed since re-archived under the lock)", "value(s)",
+                                () -> catchUp(c, version, new Prearchived(java.util.Map.of(e.table(), pre.columns().get(e.table())), pre.since())));
+                    }
                 } else if (e.kind() == Script.Kind.DROP_COLUMN && !droppedTables.contains(e.table()) && covers(c, e)
                         && Catalog.columnExists(c, e.table(), e.name()) && done.add(e.table() + "." + e.name())) {
                     rows += StepProgress.timed(progress, "archived " + e.table() + "." + e.name(), "value(s)", () -> archiveColumn(c, version, e.table(), e.name()));
@@ -152,6 +169,18 @@ final class Archive {
     }
 
     private static long archiveColumn(Connection c, int version, String table, String column) throws SQLException {
+        long rows = archiveColumnRows(c, version, table, column, null, null);
+        archiveGrants(c, version, table, column);
+        return rows;
+    }
+
+    /**
+     * Copies {@code table.column}'s values into the archive: every row, or with {@code join} only the rows it
+     * joins ({@code t} the table), and with {@code where} only those it selects; rows archived before are
+     * overwritten. Returns the values written.
+     */
+    private static long archiveColumnRows(Connection c, int version, String table, String column, String join, String where)
+            throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         String t = Catalog.regclass(table);
         List<String> pk = primaryKey(c, table);
@@ -178,13 +207,179 @@ final class Archive {
                 + "AND attname = ? AND NOT attisdropped) = ANY (k.conkey)", t, column);
         String refTable = ref != null ? ref.get(0, String.class) : refKeys == null ? null
                 : String.valueOf(ctx.fetchValue("SELECT ?::jsonb -> 0 ->> 'table'", refKeys.toString()));
-        long rows = ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
+        List<String> conditions = new ArrayList<>();
+        if (!withNulls) {
+            conditions.add("t." + ident(column) + " IS NOT NULL");
+        }
+        if (where != null) {
+            conditions.add(where);
+        }
+        return ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
                 + "pk, value, ref_table, ref_column, ref_keys) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
-                + ident(column) + "), ?, ?, ?::jsonb FROM " + t + " t" + (withNulls ? "" : " WHERE t." + ident(column) + " IS NOT NULL"),
+                + ident(column) + "), ?, ?, ?::jsonb FROM " + (join == null ? t + " t" : join)
+                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                + " ON CONFLICT (version, table_name, column_name, pk) DO UPDATE SET table_oid = EXCLUDED.table_oid, "
+                + "value = EXCLUDED.value, ref_table = EXCLUDED.ref_table, ref_column = EXCLUDED.ref_column, "
+                + "ref_keys = EXCLUDED.ref_keys, archived_at = now()",
                 version, table, column, t, refTable, ref == null ? null : ref.get(1, String.class),
                 refKeys == null ? null : refKeys.toString());
-        archiveGrants(c, version, table, column);
+    }
+
+    /** Columns a downgrade archived ahead of its transaction, and since when (see {@link #prearchive}). */
+    record Prearchived(java.util.Map<String, List<String>> columns, String since, long rows) {
+
+        Prearchived(java.util.Map<String, List<String>> columns, String since) {
+            this(columns, since, 0);
+        }
+
+        boolean covers(String table, String column) {
+            return columns.getOrDefault(table, List.of()).contains(column);
+        }
+    }
+
+    static final String DELTA_TRIGGER = "alphapulse_archive_delta";
+
+    /**
+     * The online part of a downgrade's archive, before its exclusive locks: for every column the undo drops
+     * (and the engine can archive), a trigger first records the key of each row the application inserts,
+     * updates or deletes from now on; then the column's values are copied in primary-key ranges, one short
+     * autocommit statement each, which block nobody. Under the lock, {@link #archive} then only has to
+     * re-archive the rows the trigger recorded: the exclusive window is proportional to the rows changed
+     * meanwhile, not to the table. Tables without a single-column primary key are left to {@link #archive}.
+     * The trigger is taken with {@link Online#lock}: SHARE UPDATE EXCLUSIVE first, then its SHARE ROW
+     * EXCLUSIVE with the short lock timeout.
+     */
+    static Prearchived prearchive(Connection c, EngineSettings s, int version, List<Script.Statement> statements)
+            throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        String since = (String) ctx.fetchValue("SELECT statement_timestamp()::text");
+        java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
+        Set<String> droppedTables = new LinkedHashSet<>();
+        for (Script.Statement st : statements) {
+            for (Script.Effect e : st.effects()) {
+                if (e.kind() == Script.Kind.DROP_TABLE) {
+                    droppedTables.add(e.table());
+                }
+            }
+        }
+        for (Script.Statement st : statements) {
+            for (Script.Effect e : st.effects()) {
+                if (e.kind() == Script.Kind.DROP_COLUMN && !droppedTables.contains(e.table()) && Catalog.columnExists(c, e.table(), e.name())
+                        && covers(c, e) && primaryKey(c, e.table()).size() == 1
+                        && !columns.getOrDefault(e.table(), List.of()).contains(e.name())) {
+                    columns.computeIfAbsent(e.table(), k -> new ArrayList<>()).add(e.name());
+                }
+            }
+        }
+        for (java.util.Map.Entry<String, List<String>> t : columns.entrySet()) {
+            String table = Catalog.regclass(t.getKey());
+            List<String> pk = primaryKey(c, t.getKey());
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_DELTA + " WHERE table_oid = to_regclass(?)::oid", table);
+            Online.lock(c, s, java.util.Map.of(t.getKey(), Script.SHARE_ROW_EXCLUSIVE));
+            try {
+                List<String> watched = new ArrayList<>(pk);
+                watched.addAll(t.getValue());
+                Sql.execute(c, "CREATE OR REPLACE TRIGGER " + DELTA_TRIGGER + " AFTER INSERT OR DELETE OR UPDATE OF "
+                        + columnList(null, watched) + " ON " + table + " FOR EACH ROW EXECUTE FUNCTION " + EngineSchema.SCHEMA
+                        + ".record_delta(" + pk.stream().map(Archive::literal).collect(java.util.stream.Collectors.joining(", ")) + ")");
+                Online.release(c, true);
+            } catch (SQLException | RuntimeException e) {
+                Online.release(c, false);
+                throw e;
+            }
+        }
+        long copied = 0;
+        for (java.util.Map.Entry<String, List<String>> t : columns.entrySet()) {
+            String table = Catalog.regclass(t.getKey());
+            String key = "t." + ident(primaryKey(c, t.getKey()).get(0));
+            long total = Online.estimate(c, table);
+            for (String column : t.getValue()) {
+                String what = "archive " + t.getKey() + "." + column + " (online)";
+                long t0 = System.nanoTime();
+                long last = t0;
+                String lo = null;
+                int size = Online.FIRST_BATCH;
+                long passed = 0;
+                while (true) {
+                    String hi = (String) ctx.fetchValue("SELECT " + key.substring(2) + "::text FROM " + table + " t"
+                            + (lo == null ? "" : " WHERE " + key + " > " + typedLiteral(c, t.getKey(), lo))
+                            + " ORDER BY " + key + " OFFSET " + (size - 1) + " LIMIT 1");
+                    String range = (lo == null ? "true" : key + " > " + typedLiteral(c, t.getKey(), lo))
+                            + (hi == null ? "" : " AND " + key + " <= " + typedLiteral(c, t.getKey(), hi));
+                    long b0 = System.nanoTime();
+                    copied += archiveColumnRows(c, version, t.getKey(), column, null, range);
+                    passed += size;
+                    long now = System.nanoTime();
+                    if (hi == null) {
+                        s.progress().accept(Online.line(what, total, total, total, now - t0, true));
+                        break;
+                    }
+                    if (last == t0 || now - last > 2_000_000_000L) {
+                        s.progress().accept(Online.line(what, Math.min(passed, total), Math.max(total, passed), passed, now - t0, false));
+                        last = now;
+                    }
+                    lo = hi;
+                    size = Online.adapt(size, now - b0);
+                }
+            }
+        }
+        return new Prearchived(columns, since, copied);
+    }
+
+    /**
+     * Under the exclusive lock: brings the pre-archived columns up to date with what changed since (the rows
+     * the trigger recorded), forgets archived values older than the pre-archive (rows gone before it began),
+     * and drops the trigger. Returns the archived values of those columns.
+     */
+    static long catchUp(Connection c, int version, Prearchived p) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        long rows = 0;
+        for (java.util.Map.Entry<String, List<String>> t : p.columns().entrySet()) {
+            String table = Catalog.regclass(t.getKey());
+            List<String> pk = primaryKey(c, t.getKey());
+            Sql.execute(c, "DROP TRIGGER IF EXISTS " + DELTA_TRIGGER + " ON " + table);
+            String delta = EngineSchema.ARCHIVE_DELTA + " a JOIN " + table + " t ON " + keyMatch(c, t.getKey(), pk)
+                    + " AND a.table_oid = " + "to_regclass(" + literal(table) + ")::oid";
+            for (String column : t.getValue()) {
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " x USING " + EngineSchema.ARCHIVE_DELTA + " a "
+                        + "WHERE x.version = ? AND x.table_name = ? AND x.column_name = ? AND a.table_oid = to_regclass(?)::oid "
+                        + "AND x.pk = a.pk", version, t.getKey(), column, table);
+                archiveColumnRows(c, version, t.getKey(), column, delta, null);
+                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? AND table_name = ? AND column_name = ? "
+                        + "AND archived_at < ?::timestamptz", version, t.getKey(), column, p.since());
+                archiveGrants(c, version, t.getKey(), column);
+                rows += ((Number) ctx.fetchValue("SELECT count(*) FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? "
+                        + "AND table_name = ? AND column_name = ?", version, t.getKey(), column)).longValue();
+            }
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_DELTA + " WHERE table_oid = to_regclass(?)::oid", table);
+        }
         return rows;
+    }
+
+    /** Drops what {@link #prearchive} left when the downgrade did not get to {@link #catchUp}: triggers and deltas. */
+    static void abandonPrearchive(Connection c, EngineSettings s, Prearchived p) throws SQLException {
+        for (String t : p.columns().keySet()) {
+            String table = Catalog.regclass(t);
+            if (!Catalog.tableExists(c, t)) {
+                continue;
+            }
+            Online.lock(c, s, java.util.Map.of(t, Script.ACCESS_EXCLUSIVE));
+            try {
+                Sql.execute(c, "DROP TRIGGER IF EXISTS " + DELTA_TRIGGER + " ON " + table);
+                Sql.ctx(c).execute("DELETE FROM " + EngineSchema.ARCHIVE_DELTA + " WHERE table_oid = to_regclass(?)::oid", table);
+                Online.release(c, true);
+            } catch (SQLException | RuntimeException e) {
+                Online.release(c, false);
+                throw e;
+            }
+        }
+    }
+
+    private static String typedLiteral(Connection c, String table, String value) throws SQLException {
+        String type = String.valueOf(Sql.ctx(c).fetchValue("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
+                + "JOIN pg_index i ON i.indrelid = a.attrelid AND a.attnum = i.indkey[0] WHERE i.indisprimary "
+                + "AND a.attrelid = to_regclass(?)", Catalog.regclass(table)));
+        return literal(value) + "::" + type;
     }
 
     /** The privileges others hold on the table and its columns (only on {@code column} when given). */
@@ -241,6 +436,21 @@ final class Archive {
             }
         }
         return rows;
+    }
+
+    /** {@link #discard}, keeping the column values {@code pre} archived ahead of the transaction. */
+    private static void discardExcept(Connection c, int version, Prearchived pre) throws SQLException {
+        DSLContext ctx = Sql.ctx(c);
+        for (String table : tables()) {
+            if (table.equals(EngineSchema.ARCHIVE_COLUMNS)) {
+                List<String> keep = new ArrayList<>();
+                pre.columns().forEach((t, cols) -> cols.forEach(col -> keep.add(t + "." + col)));
+                ctx.execute("DELETE FROM " + table + " WHERE version = ? AND NOT (table_name || '.' || column_name = ANY (?::text[]))",
+                        version, keep.toArray(String[]::new));
+            } else {
+                ctx.execute("DELETE FROM " + table + " WHERE version = ?", version);
+            }
+        }
     }
 
     /** Drops the archive of {@code version} (a downgrade without archiving must not leave older values). */
@@ -884,7 +1094,11 @@ final class Archive {
             parts.add("SELECT version, table_name FROM " + EngineSchema.ARCHIVE_ROWS);
         }
         if (EngineSchema.relationExists(c, EngineSchema.ARCHIVE_COLUMNS)) {
-            parts.add("SELECT version, table_name FROM " + EngineSchema.ARCHIVE_COLUMNS);
+            // Values archived after their version was applied are an interrupted downgrade's online archive (the
+            // version never went): nothing waits for a restore, and the next downgrade of it replaces them.
+            parts.add("SELECT version, table_name FROM " + EngineSchema.ARCHIVE_COLUMNS + " a"
+                    + (HistoryTable.exists(c) ? " WHERE NOT EXISTS (SELECT 1 FROM " + HistoryTable.QUALIFIED + " h WHERE h.success "
+                            + "AND h.version ~ '^[0-9]+$' AND h.version::int = a.version AND h.installed_on < a.archived_at)" : ""));
         }
         if (EngineSchema.relationExists(c, EngineSchema.LEGACY_TENANTS)) {
             parts.add("SELECT version, 'tenants' FROM " + EngineSchema.LEGACY_TENANTS);

@@ -72,7 +72,9 @@ final class CatalogCheck {
             } else {
                 errors = errorsAgainst(s, recorded);
             }
-            return new StatusResult.CatalogMatch(errors.isEmpty(), identified, nearest, errors);
+            List<String> findings = new java.util.ArrayList<>(errors);
+            id.partial().ifPresent(p -> findings.add(p.describe()));
+            return new StatusResult.CatalogMatch(errors.isEmpty(), identified, nearest, findings);
         } catch (VerificationException e) {
             throw translate(s, e);
         }

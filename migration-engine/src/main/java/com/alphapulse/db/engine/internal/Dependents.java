@@ -219,6 +219,9 @@ final class Dependents {
                 + "ON true) d WHERE " + ref
                 + " AND (d.deptype = 'n' OR (d.deptype = 'a' AND d.classid = 'pg_catalog.pg_class'::regclass)) AND (d.classid IN ('pg_catalog.pg_policy'::regclass, 'pg_catalog.pg_trigger'::regclass, "
                 + "'pg_catalog.pg_proc'::regclass) OR (d.classid = 'pg_catalog.pg_class'::regclass AND d.objsubid > 0))" + same
+                // the engine's own delta trigger (an interrupted online archive's) is dropped by the downgrade itself
+                + " AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g "
+                + "WHERE g.oid = d.objid AND g.tgname = '" + Archive.DELTA_TRIGGER + "'))"
                 + " ORDER BY 4", table, table, table, table, table)) {
             String kind = r.get(0, String.class);
             long objid = r.get(1, Long.class);

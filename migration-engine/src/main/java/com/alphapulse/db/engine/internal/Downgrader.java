@@ -75,6 +75,13 @@ public final class Downgrader {
                 if (!options.force() && state.failed().isEmpty()) {
                     CatalogCheck.requireMatch(s, "downgrade", state.current());
                 }
+                java.util.Optional<com.alphapulse.db.engine.StatusResult.InProgress> running = Online.inProgress(c, s, state);
+                if (running.isPresent()) {
+                    throw new MigrationException(Code.PRECONDITION_FAILED, "downgrade refused: " + running.get().describe()
+                            + "; the database is between " + state.current().label() + " and " + running.get().version().label()
+                            + ", and no undo script is written for that; run upgrade " + running.get().version().label()
+                            + " to finish it, then downgrade; nothing was changed");
+                }
                 Planner.Plan plan = Planner.plan(c, s, state.current(), target, state.failed(), start);
                 refuseIfNeeded(plan, options);
                 List<VersionRun> runs = new ArrayList<>();
@@ -133,11 +140,17 @@ public final class Downgrader {
         int attempt = 0;
         // Why each earlier attempt was rolled back ("deadlock", "lock not granted"), for the journal.
         List<String> retried = new ArrayList<>();
+        List<VersionRun.Phase> phases = new ArrayList<>();
+        // The bulk of the archive is copied before the exclusive locks, while the application goes on; under them
+        // only what changed since is archived again.
+        Archive.Prearchived pre = options.archive() ? prearchive(c, s, step, phases) : new Archive.Prearchived(java.util.Map.of(), null);
         while (true) {
             attempt++;
             Instant t0 = Instant.now();
             List<String> notices = new ArrayList<>();
             long archived = 0;
+            long lockedFrom = System.nanoTime();
+            Duration lockedFor;
             s.progress().accept("undo " + step.version().label() + " " + step.version().description()
                     + (attempt > 1 ? " (attempt " + attempt + " of " + (s.lockRetries() + 1) + ")" : ""));
             try {
@@ -149,10 +162,11 @@ public final class Downgrader {
                         + "set_config('search_path', ?, true)",
                         Sql.millis(s.lockTimeout()), Sql.millis(s.statementTimeout()),
                         APPLICATION + " undo " + step.version().label(), HistoryTable.SCHEMA);
+                lockedFrom = System.nanoTime();
                 lockDroppedTables(c, step.statements());
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
                 if (options.archive()) {
-                    archived = Archive.archive(c, version, step.statements(), s.progress());
+                    archived = Archive.archive(c, version, step.statements(), s.progress(), pre);
                 } else {
                     Archive.discard(c, version);
                 }
@@ -172,6 +186,7 @@ public final class Downgrader {
                 Journal.write(c, s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), archived, 0,
                         Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
                 c.commit();
+                lockedFor = Duration.ofNanos(System.nanoTime() - lockedFrom);
             } catch (SQLException | RuntimeException e) {
                 Connections.rollbackQuietly(c);
                 resetAutoCommit(c);
@@ -191,6 +206,7 @@ public final class Downgrader {
                             : "waiting " + s.lockTimeout().toMillis() + " ms each for a lock (a long transaction holds one)")
                             + "; the database stays at " + step.version().label();
                 }
+                abandon(c, s, pre);
                 MigrationException failure = Errors.translate(s, what, e);
                 Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
                         Outcome.FAILED, failure.getMessage()), failure);
@@ -199,7 +215,37 @@ public final class Downgrader {
             // Committed: whatever happens from here must not be reported (or journaled) as a failed undo.
             resetAutoCommit(c);
             return new VersionRun(step.version().version(), step.version().description(), Direction.DOWN,
-                    Duration.between(t0, Instant.now()), archived, 0, attempt, notices);
+                    Duration.between(t0, Instant.now()), archived, 0, attempt, notices, 0, lockedFor, phases);
+        }
+    }
+
+    private static Archive.Prearchived prearchive(Connection c, EngineSettings s, Planner.Step step, List<VersionRun.Phase> phases)
+            throws SQLException {
+        long t0 = System.nanoTime();
+        // Named like the version's transaction, so that pg_stat_activity tells what waits.
+        String name = (String) Sql.ctx(c).fetchValue("SELECT current_setting('application_name')");
+        Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", APPLICATION + " undo " + step.version().label());
+        Archive.Prearchived pre;
+        try {
+            pre = Archive.prearchive(c, s, step.version().number(), step.statements());
+        } finally {
+            Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", name);
+        }
+        if (!pre.columns().isEmpty()) {
+            phases.add(new VersionRun.Phase("archive " + String.join(", ", pre.columns().keySet()) + " (online)",
+                    pre.rows(), Duration.ofNanos(System.nanoTime() - t0)));
+        }
+        return pre;
+    }
+
+    /** Best effort: the failure being reported matters more than a trigger left behind, which the next run replaces. */
+    private static void abandon(Connection c, EngineSettings s, Archive.Prearchived pre) {
+        try {
+            if (!pre.columns().isEmpty() && !c.isClosed()) {
+                Archive.abandonPrearchive(c, s, pre);
+            }
+        } catch (SQLException | RuntimeException ignored) {
+            // reported through the original failure; repair and the next downgrade drop the trigger
         }
     }
 

@@ -223,7 +223,8 @@ final class Online {
      * transaction of its own with its progress row, from where an earlier run stopped. Returns the rows it
      * changed, -1 when the statement cannot be batched (no single-column primary key): Flyway then runs it whole.
      */
-    static long batches(Connection c, EngineSettings s, int version, Step step) throws SQLException {
+    static long batches(Connection c, EngineSettings s, int version, Step step, List<com.alphapulse.db.engine.VersionRun.Phase> phases)
+            throws SQLException {
         Matcher head = UPDATE_HEAD.matcher(step.statement().display());
         if (!head.find()) {
             return -1;
@@ -294,6 +295,7 @@ final class Online {
             long now = System.nanoTime();
             if (hi == null) {
                 s.progress().accept(line(phase, done, Math.max(done, total), done - startDone, now - t0, true));
+                phases.add(new com.alphapulse.db.engine.VersionRun.Phase(phase, done - startDone, Duration.ofNanos(now - t0)));
                 return changed;
             }
             lo = hi;

@@ -53,6 +53,9 @@ public final class Repairer {
                     named.add(idx.name());
                     if (idx.buildingPid() != null) {
                         actions.add("kept index " + idx.name() + ": session " + idx.buildingPid() + " is still building it");
+                    } else if (idx.valid() && s.migrations().get(idx.version()).map(Online::online).orElse(false)) {
+                        // an online version resumes with its VALID indexes (CREATE INDEX CONCURRENTLY IF NOT EXISTS)
+                        continue;
                     } else if (idx.leftover()) {
                         drop(c, idx.name());
                         dropped.add(idx.name());
@@ -70,6 +73,12 @@ public final class Repairer {
                             ? ": an applied version creates it; rebuild it with REINDEX INDEX CONCURRENTLY"
                             : ": no migration creates it; drop it (DROP INDEX CONCURRENTLY) or rebuild it (REINDEX INDEX CONCURRENTLY)"));
                 }
+                for (String table : Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1",
+                        Archive.DELTA_TRIGGER).getValues(0, String.class)) {
+                    Archive.abandonPrearchive(c, s, new Archive.Prearchived(java.util.Map.of(Script.name(table), List.of()), null));
+                    actions.add("dropped trigger " + Archive.DELTA_TRIGGER + " on " + table + ", left by a downgrade that stopped "
+                            + "while it archived online");
+                }
             } finally {
                 Sql.ctx(c).execute("RESET lock_timeout");
             }
@@ -84,6 +93,8 @@ public final class Repairer {
                 Journal.write(c, s, new Journal.Step(UUID.randomUUID(), HistoryTable.state(c).current(), Direction.REPAIR,
                         start, Instant.now(), 0, 0, Outcome.SUCCESS, String.join("; ", actions)));
             }
+            Online.inProgress(c, s, HistoryTable.state(c)).ifPresent(p -> notes.add(p.describe()
+                    + ": left as it is (what it did stays); run upgrade to resume it"));
             notes.forEach(s.progress());
             return new RepairResult(List.copyOf(dropped), removed, aligned, actions, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {

@@ -67,6 +67,9 @@ final class RestoreCallback implements Callback {
     private Online.Step step;
     private boolean holding;
     private boolean patient;
+    private final List<VersionRun.Phase> phases = new ArrayList<>();
+    private long holdStart;
+    private long longestHold;
 
     RestoreCallback(EngineSettings settings, UUID runId) {
         this.settings = settings;
@@ -117,6 +120,8 @@ final class RestoreCallback implements Callback {
                             Sql.millis(settings.lockTimeout()), !inFlightOutsideTransaction,
                             Sql.millis(settings.statementTimeout()), !inFlightOutsideTransaction);
                     online = null;
+                    phases.clear();
+                    longestHold = 0;
                     if (inFlightOutsideTransaction) {
                         com.alphapulse.db.migrations.SchemaVersion v = settings.migrations()
                                 .get(com.alphapulse.db.migrations.Version.of(version)).orElse(null);
@@ -131,6 +136,12 @@ final class RestoreCallback implements Callback {
                     }
                 }
                 case AFTER_EACH_MIGRATE_STATEMENT -> {
+                    if (!inFlightOutsideTransaction && Script.isEngineSetting(context.getStatement().getSql())) {
+                        // A script's own SET LOCAL lock_timeout (written for plain Flyway) would let this version
+                        // queue ahead of the application for longer than the engine allows; the engine's wins.
+                        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)",
+                                Sql.millis(settings.lockTimeout()), Sql.millis(settings.statementTimeout()));
+                    }
                     afterOnlineStatement(c, true);
                     afterStatement(c, version, context.getStatement().getSql());
                 }
@@ -163,10 +174,11 @@ final class RestoreCallback implements Callback {
         settings.progress().accept("  " + Targets.label(version) + " step " + step.ordinal() + "/" + Online.steps(online).size()
                 + ": " + step.phase());
         if (step.batch()) {
-            Online.batches(c, settings, version, step);
+            Online.batches(c, settings, version, step, phases);
         } else if (!step.locks().isEmpty()) {
             Online.lock(c, settings, step.locks());
             holding = true;
+            holdStart = System.nanoTime();
         } else if (step.patient()) {
             Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(settings.statementTimeout()));
             patient = true;
@@ -177,6 +189,7 @@ final class RestoreCallback implements Callback {
         if (holding) {
             holding = false;
             Online.release(c, succeeded);
+            longestHold = Math.max(longestHold, System.nanoTime() - holdStart);
         }
         if (patient) {
             patient = false;
@@ -245,6 +258,7 @@ final class RestoreCallback implements Callback {
                     }
                 });
                 settings.progress().accept(Online.line(what, total, total, total, System.nanoTime() - t0, true));
+                phases.add(new VersionRun.Phase(what, total, Duration.ofNanos(System.nanoTime() - t0)));
             } else if (e.kind() == Script.Kind.ADD_COLUMN) {
                 StepProgress.timed(settings.progress(), "restored " + e.table() + "." + e.name(), "value(s)", () -> Archive.restoreColumn(c, version, e.table(), e.name()));
             }
@@ -277,7 +291,8 @@ final class RestoreCallback implements Callback {
                 Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
         runs.add(new VersionRun(com.alphapulse.db.migrations.Version.of(version), info.getDescription(), Direction.UP,
                 Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
-                List.of(), settled.skipped()));
+                List.of(), settled.skipped(), online != null ? Duration.ofNanos(longestHold) : Duration.between(from, finished),
+                phases));
         inFlight = -1;
     }
 

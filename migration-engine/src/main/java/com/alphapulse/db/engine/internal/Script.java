@@ -186,6 +186,11 @@ final class Script {
         return out;
     }
 
+    /** Whether {@code sql} is a {@code SET [LOCAL] lock_timeout|statement_timeout}, the engine's to decide. */
+    static boolean isEngineSetting(String sql) {
+        return ENGINE_SETTING.matcher(strip(sql, false).replaceAll("\\s*;$", "")).matches();
+    }
+
     /** The analysis of one statement (as Flyway hands it to a callback). */
     static Statement statement(String sql) {
         return new Statement(sql, strip(sql, false), analyse(sql), false);

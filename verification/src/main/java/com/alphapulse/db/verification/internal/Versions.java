@@ -2,7 +2,9 @@ package com.alphapulse.db.verification.internal;
 
 import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.verification.Finding;
 import com.alphapulse.db.verification.IdentifyResult;
+import com.alphapulse.db.verification.PartialVersion;
 import com.alphapulse.db.verification.Severity;
 import com.alphapulse.db.verification.VerifyResult;
 import java.sql.Connection;
@@ -26,18 +28,21 @@ public final class Versions {
         ExpectedState expected = ExpectedState.of(version);
         Catalog live = read(ds, version.set());
         CatalogDiff.Outcome outcome = CatalogDiff.diff(expected, live);
-        return new VerifyResult(version, outcome.findings(), Duration.ofNanos(System.nanoTime() - start));
+        return new VerifyResult(version, outcome.findings(), partial(version, live, outcome),
+                Duration.ofNanos(System.nanoTime() - start));
     }
 
     public static IdentifyResult identify(DataSource ds, MigrationSet set) {
         long start = System.nanoTime();
         Catalog live = read(ds, set);
         Map<SchemaVersion, Integer> distances = new LinkedHashMap<>();
+        Map<SchemaVersion, CatalogDiff.Outcome> outcomes = new LinkedHashMap<>();
         SchemaVersion nearest = null;
         CatalogDiff.Outcome best = null;
         for (SchemaVersion v : set.versions()) {
             CatalogDiff.Outcome o = CatalogDiff.diff(ExpectedState.of(v), live);
             distances.put(v, o.distance());
+            outcomes.put(v, o);
             // Strictly smaller: on a tie the lower version stays, the state a repair rolls forward from.
             if (best == null || o.distance() < best.distance()) {
                 best = o;
@@ -46,11 +51,48 @@ public final class Versions {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         if (live.tables().isEmpty()) {
-            return new IdentifyResult(Optional.empty(), Optional.empty(), true, List.of(), distances, took);
+            return new IdentifyResult(Optional.empty(), Optional.empty(), true, List.of(), distances, Optional.empty(), took);
         }
         boolean matches = best.findings().stream().noneMatch(f -> f.severity() == Severity.ERROR);
+        if (!matches) {
+            // More than half-way through the next version (a long online one, say), the nearest is that version, with
+            // errors; the one before it still matches, with part of the next one there.
+            Optional<SchemaVersion> before = set.get(set.previous(nearest.version()));
+            if (before.isPresent() && outcomes.get(before.get()).findings().stream().noneMatch(Finding::isError)) {
+                Optional<PartialVersion> p = partial(before.get(), live, outcomes.get(before.get()));
+                if (p.isPresent()) {
+                    return new IdentifyResult(before, before, false, outcomes.get(before.get()).findings(), distances, p, took);
+                }
+            }
+        }
         return new IdentifyResult(matches ? Optional.of(nearest) : Optional.empty(), Optional.of(nearest), false,
-                best.findings(), distances, took);
+                best.findings(), distances, matches ? partial(nearest, live, best) : Optional.empty(), took);
+    }
+
+    /**
+     * The next version when some of what the live catalog has beyond {@code version} belongs to it: objects
+     * extra against {@code version} that are not extra against the next one.
+     */
+    private static Optional<PartialVersion> partial(SchemaVersion version, Catalog live, CatalogDiff.Outcome outcome) {
+        Optional<SchemaVersion> next = version.set().next(version.version());
+        if (next.isEmpty()) {
+            return Optional.empty();
+        }
+        CatalogDiff.Outcome against = CatalogDiff.diff(ExpectedState.of(next.get()), live);
+        java.util.Set<String> extraThere = new java.util.HashSet<>();
+        for (Finding f : against.findings()) {
+            if (!f.isError()) {
+                extraThere.add(f.objectType() + " " + f.object());
+            }
+        }
+        int present = 0;
+        for (Finding f : outcome.findings()) {
+            if (!f.isError() && !extraThere.contains(f.objectType() + " " + f.object())) {
+                present++;
+            }
+        }
+        List<Finding> missing = against.findings().stream().filter(Finding::isError).toList();
+        return present == 0 || missing.isEmpty() ? Optional.empty() : Optional.of(new PartialVersion(next.get(), present, missing));
     }
 
     private static Catalog read(DataSource ds, MigrationSet set) {
