@@ -20,6 +20,8 @@ import javax.sql.DataSource;
 /** {@code verify} and {@code identify}: the live catalog against the expected state of versions. */
 public final class Versions {
 
+    private static final String INVALID = "INVALID";
+
     private Versions() {}
 
     public static VerifyResult verify(DataSource ds, SchemaVersion version) {
@@ -54,15 +56,22 @@ public final class Versions {
             return new IdentifyResult(Optional.empty(), Optional.empty(), true, List.of(), distances, Optional.empty(), took);
         }
         boolean matches = best.findings().stream().noneMatch(f -> f.severity() == Severity.ERROR);
-        if (!matches) {
-            // More than half-way through the next version (a long online one, say), the nearest is that version, with
-            // errors; the one before it still matches, with part of the next one there.
+        // Part of the next version there: the nearest version, or, more than half-way through a long online version,
+        // the one before it (the nearest is then the next version, with errors). An INVALID index (an interrupted
+        // concurrent build) is an error against every version: it keeps a version from matching, not from being
+        // where the database stands.
+        SchemaVersion at = nearest;
+        if (!onlyInvalidIndexes(best)) {
             Optional<SchemaVersion> before = set.get(set.previous(nearest.version()));
-            if (before.isPresent() && outcomes.get(before.get()).findings().stream().noneMatch(Finding::isError)) {
-                Optional<PartialVersion> p = partial(before.get(), live, outcomes.get(before.get()));
-                if (p.isPresent()) {
-                    return new IdentifyResult(before, before, false, outcomes.get(before.get()).findings(), distances, p, took);
-                }
+            at = before.filter(b -> onlyInvalidIndexes(outcomes.get(b))).orElse(null);
+        }
+        if (at != null) {
+            CatalogDiff.Outcome o = outcomes.get(at);
+            Optional<PartialVersion> p = partial(at, live, o);
+            if (p.isPresent()) {
+                boolean clean = o.findings().stream().noneMatch(Finding::isError);
+                return new IdentifyResult(clean ? Optional.of(at) : Optional.empty(), Optional.of(at), false, o.findings(),
+                        distances, p, took);
             }
         }
         return new IdentifyResult(matches ? Optional.of(nearest) : Optional.empty(), Optional.of(nearest), false,
@@ -93,6 +102,11 @@ public final class Versions {
         }
         List<Finding> missing = against.findings().stream().filter(Finding::isError).toList();
         return present == 0 || missing.isEmpty() ? Optional.empty() : Optional.of(new PartialVersion(next.get(), present, missing));
+    }
+
+    private static boolean onlyInvalidIndexes(CatalogDiff.Outcome o) {
+        return o.findings().stream().filter(Finding::isError)
+                .allMatch(f -> Finding.INDEX.equals(f.objectType()) && INVALID.equals(f.actual()));
     }
 
     private static Catalog read(DataSource ds, MigrationSet set) {
