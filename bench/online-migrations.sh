@@ -313,6 +313,9 @@ phase() {   # name, floor-kind (fwd|undo), floor-arg, CLI args...
     local steps
     steps=$(grep -E '^ +(UP|DOWN) +[0-9]+' "$dir/cli.log" | sed -E 's/^ +//; s/ +/ /g; s/ (archived .*)$/ (\1)/' | paste -sd ';' | sed 's/;/; /g')
 
+    # the engine's own figure: the longest it held a lock that makes application statements wait, per version
+    local block
+    block=$(grep -oE 'blocking lock [0-9.]+ (ms|s)' "$dir/cli.log" | awk '{ v = $3; if ($4 == "s") v = v * 1000; if (v > m) m = v } END { printf "%d", m }')
     local cnt amax p99 over rmax wmax
     read -r cnt amax p99 over rmax wmax < <(app_stats "$dir/app" "$s" "$e")
     local ticks appticks eps maxd oeps
@@ -328,7 +331,7 @@ phase() {   # name, floor-kind (fwd|undo), floor-arg, CLI args...
     q -d postgres -c "DROP DATABASE $floor"
     log "phase $n: offline ${ftook}s ($per)"
 
-    ROWS+=("| $name | ${took} s | ${amax} ms | ${p99} ms | $eps waits in $appticks of $ticks samples (longest seen ${maxd} s) | ${ftook} s |")
+    ROWS+=("| $name | ${took} s | ${amax} ms | ${p99} ms | ${block} ms | $eps waits in $appticks of $ticks samples (longest seen ${maxd} s) | ${ftook} s |")
     DETAILS+=("- **$name**: $cnt app transactions overlapped the phase; $over took > 1 s; max read ${rmax} ms, max write ${wmax} ms; CLI sessions waiting on a lock: $oeps; app clients running through the whole phase: $alive of $APP_CLIENTS. CLI steps: $steps. Offline scripts: $per")
     # the longest app waits and who blocked them
     awk -F '|' -v s="$s" -v e="$e" -v app="$APP_ROLE" '$2 == "wait" && $4 == app && $1 >= s && $1 <= e {
@@ -357,8 +360,8 @@ names() { sed -e "$RELNAMES"; }
          "$("$PGBIN/postgres" --version | sed 's/postgres (PostgreSQL) /PostgreSQL /'), $TENANTS tenants, database $DBSIZE at 006," \
          "app load: $APP_CLIENTS pgbench clients, ${APP_RATE/#0/unthrottled} tps total (read latest 20 trades of an account / update a position's price, 1:1)."
     echo
-    echo "| phase | CLI took | app max wait | app p99 | lock waits sampled (100 ms) | offline psql took |"
-    echo "|---|---|---|---|---|---|"
+    echo "| phase | CLI took | app max wait | app p99 | longest blocking lock (engine) | lock waits sampled (100 ms) | offline psql took |"
+    echo "|---|---|---|---|---|---|---|"
     printf '%s\n' "${ROWS[@]}"
     echo
     printf '%s\n' "${DETAILS[@]}"

@@ -26,7 +26,9 @@ import java.util.Optional;
  * @param emptyDatabase whether the database has no table at all (it is before the first version)
  * @param findings the differences from {@code nearest}, errors first; empty for an empty database
  * @param distances the distance to each version, oldest version first
- * @param partial the version after {@code match} when part of it is there too, else empty
+ * @param partial the version partly there: the one after the nearest version when part of it is there too, or
+ *     the nearest one itself when it is not all there but the version before it is (INVALID indexes of an
+ *     interrupted concurrent build aside, which are an error against every version); else empty
  * @param duration how long reading and comparing took
  */
 public record IdentifyResult(Optional<SchemaVersion> match, Optional<SchemaVersion> nearest, boolean emptyDatabase,

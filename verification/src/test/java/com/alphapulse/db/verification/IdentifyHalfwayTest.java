@@ -140,6 +140,10 @@ class IdentifyHalfwayTest {
             assertThat(id.nearest()).contains(V009);
             assertThat(id.match()).isEmpty();
             assertThat(id.distances()).containsEntry(V008, 12).containsEntry(V009, 5);
+            assertThat(id.partial()).as("008 is all there, 009 in part").hasValueSatisfying(p -> {
+                assertThat(p.version()).isEqualTo(V009);
+                assertThat(p.present()).isEqualTo(12);
+            });
             List<Tuple> expected = new ArrayList<>();
             for (String missing : names.subList(12, 16)) {
                 expected.add(tuple(Severity.ERROR, missing, Finding.MISSING));

@@ -81,9 +81,11 @@ final class Text {
 
     private static void runs(PrintWriter w, List<VersionRun> runs) {
         for (VersionRun v : runs) {
-            w.printf("  %-4s %-5s %-26s %9s  archived %s, restored %s%s%n", v.direction(), v.version(), v.description(),
-                    Output.ms(v.duration()), Output.count(v.rowsArchived()), Output.count(v.rowsRestored()),
-                    v.attempts() > 1 ? ", " + v.attempts() + " attempts" : "");
+            w.printf("  %-4s %-5s %-26s %9s  archived %s, restored %s, blocking lock %s%s%n", v.direction(), v.version(),
+                    v.description(), Output.ms(v.duration()), Output.count(v.rowsArchived()), Output.count(v.rowsRestored()),
+                    Output.ms(v.blockingLock()), v.attempts() > 1 ? ", " + v.attempts() + " attempts" : "");
+            v.phases().forEach(p -> w.printf("       %s: %s rows in %s (%s/s)%n", p.name(), Output.count(p.rows()),
+                    Output.ms(p.duration()), Output.count(p.rowsPerSecond())));
             v.notices().forEach(n -> w.printf("       %s%n", n));
         }
     }

@@ -65,17 +65,9 @@ public final class Versions {
             Optional<SchemaVersion> before = set.get(set.previous(nearest.version()));
             at = before.filter(b -> onlyInvalidIndexes(outcomes.get(b))).orElse(null);
         }
-        if (at != null) {
-            CatalogDiff.Outcome o = outcomes.get(at);
-            Optional<PartialVersion> p = partial(at, live, o);
-            if (p.isPresent()) {
-                boolean clean = o.findings().stream().noneMatch(Finding::isError);
-                return new IdentifyResult(clean ? Optional.of(at) : Optional.empty(), Optional.of(at), false, o.findings(),
-                        distances, p, took);
-            }
-        }
+        Optional<PartialVersion> partial = at == null ? Optional.empty() : partial(at, live, outcomes.get(at));
         return new IdentifyResult(matches ? Optional.of(nearest) : Optional.empty(), Optional.of(nearest), false,
-                best.findings(), distances, matches ? partial(nearest, live, best) : Optional.empty(), took);
+                best.findings(), distances, partial, took);
     }
 
     /**
