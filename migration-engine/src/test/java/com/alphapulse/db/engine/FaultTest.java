@@ -58,9 +58,12 @@ class FaultTest {
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("7")).errors()).isEmpty();
             StatusResult status = engine.status();
             assertThat(status.currentVersion().label()).isEqualTo("007");
-            assertThat(status.catalog().matchesRecorded()).isTrue();
+            // The killed step had archived online before its transaction: the delta triggers it put up stay, and
+            // status names them (the next downgrade replaces them); what it archived is no pending restore.
+            assertThat(status.catalog().findings()).isNotEmpty()
+                    .allSatisfy(f -> assertThat(f).startsWith("trigger alphapulse_archive_delta on "));
             assertThat(status.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("009", "008");
-            assertThat(status.pendingRestores()).as("the killed step's archive rolled back with it").isEmpty();
+            assertThat(status.pendingRestores()).as("the killed step's online archive waits for no restore").isEmpty();
             assertThat(engine.history().entries()).last().satisfies(last -> {
                 assertThat(last.direction()).isEqualTo(Direction.DOWN);
                 assertThat(last.version()).isEqualTo("007");

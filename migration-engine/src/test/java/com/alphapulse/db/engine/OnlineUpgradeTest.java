@@ -109,7 +109,7 @@ class OnlineUpgradeTest {
             // The application inserts (without a tenant, as a 006 application does) right after the backfill of
             // trades started, and right after the not-null check of trades became enforced for new rows.
             List<String> lines = new CopyOnWriteArrayList<>();
-            Predicate<String> insertAt = l -> l.contains("ALTER TABLE trades DROP CONSTRAINT IF EXISTS chk_trades_tenant_id_not_null, ADD")
+            Predicate<String> insertAt = l -> l.contains("ALTER TABLE trades ADD CONSTRAINT chk_trades_tenant_id_not_null")
                     || l.contains("UPDATE audit_logs AS a SET tenant_id = u.tenant_id");
             config(db, lines).progress(line -> {
                 lines.add(line);

@@ -110,7 +110,7 @@ final class Archive {
         if (pre.columns().isEmpty()) {
             discard(c, version);
         } else {
-            discardExcept(c, version, pre);
+            discardExcept(c, version, pre, statements);
         }
         Set<String> droppedTables = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
@@ -131,7 +131,8 @@ final class Archive {
                         long n = pre.columns().get(e.table()).size();
                         rows += StepProgress.timed(progress, "caught up " + e.table() + " (" + n + " column(s) archived online, "
                                 + "rows changed since re-archived under the lock)", "value(s)",
-                                () -> catchUp(c, version, new Prearchived(java.util.Map.of(e.table(), pre.columns().get(e.table())), pre.since())));
+                                () -> catchUp(c, version, new Prearchived(java.util.Map.of(e.table(), pre.columns().get(e.table())),
+                                        pre.since(), 0, pre.values())));
                     }
                 } else if (e.kind() == Script.Kind.DROP_COLUMN && !droppedTables.contains(e.table()) && covers(c, e)
                         && Catalog.columnExists(c, e.table(), e.name()) && done.add(e.table() + "." + e.name())) {
@@ -226,10 +227,11 @@ final class Archive {
     }
 
     /** Columns a downgrade archived ahead of its transaction, and since when (see {@link #prearchive}). */
-    record Prearchived(java.util.Map<String, List<String>> columns, String since, long rows) {
+    record Prearchived(java.util.Map<String, List<String>> columns, String since, long rows,
+            java.util.Map<String, Long> values) {
 
         Prearchived(java.util.Map<String, List<String>> columns, String since) {
-            this(columns, since, 0);
+            this(columns, since, 0, java.util.Map.of());
         }
 
         boolean covers(String table, String column) {
@@ -289,6 +291,7 @@ final class Archive {
             }
         }
         long copied = 0;
+        java.util.Map<String, Long> values = new java.util.HashMap<>();
         for (java.util.Map.Entry<String, List<String>> t : columns.entrySet()) {
             String table = Catalog.regclass(t.getKey());
             String key = "t." + ident(primaryKey(c, t.getKey()).get(0));
@@ -301,13 +304,15 @@ final class Archive {
                 int size = Online.FIRST_BATCH;
                 long passed = 0;
                 while (true) {
-                    String hi = (String) ctx.fetchValue("SELECT " + key.substring(2) + "::text FROM " + table + " t"
+                    String hi = (String) ctx.fetchValue("SELECT " + key + "::text AS k FROM " + table + " t"
                             + (lo == null ? "" : " WHERE " + key + " > " + typedLiteral(c, t.getKey(), lo))
                             + " ORDER BY " + key + " OFFSET " + (size - 1) + " LIMIT 1");
                     String range = (lo == null ? "true" : key + " > " + typedLiteral(c, t.getKey(), lo))
                             + (hi == null ? "" : " AND " + key + " <= " + typedLiteral(c, t.getKey(), hi));
                     long b0 = System.nanoTime();
-                    copied += archiveColumnRows(c, version, t.getKey(), column, null, range);
+                    long n = archiveColumnRows(c, version, t.getKey(), column, null, range);
+                    copied += n;
+                    values.merge(t.getKey() + "." + column, n, Long::sum);
                     passed += size;
                     long now = System.nanoTime();
                     if (hi == null) {
@@ -323,7 +328,14 @@ final class Archive {
                 }
             }
         }
-        return new Prearchived(columns, since, copied);
+        // What this version archived before (a previous rollback's values that could not be restored, an
+        // interrupted downgrade's copy) describes older data: gone here, where it scans without blocking anyone,
+        // rather than under the lock.
+        if (!columns.isEmpty()) {
+            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? AND archived_at < ?::timestamptz",
+                    version, since);
+        }
+        return new Prearchived(columns, since, copied, values);
     }
 
     /**
@@ -341,15 +353,13 @@ final class Archive {
             String delta = EngineSchema.ARCHIVE_DELTA + " a JOIN " + table + " t ON " + keyMatch(c, t.getKey(), pk)
                     + " AND a.table_oid = " + "to_regclass(" + literal(table) + ")::oid";
             for (String column : t.getValue()) {
-                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " x USING " + EngineSchema.ARCHIVE_DELTA + " a "
+                // Only the rows the trigger recorded, by key: nothing here scans the table or the archive.
+                long gone = ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " x USING " + EngineSchema.ARCHIVE_DELTA + " a "
                         + "WHERE x.version = ? AND x.table_name = ? AND x.column_name = ? AND a.table_oid = to_regclass(?)::oid "
                         + "AND x.pk = a.pk", version, t.getKey(), column, table);
-                archiveColumnRows(c, version, t.getKey(), column, delta, null);
-                ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? AND table_name = ? AND column_name = ? "
-                        + "AND archived_at < ?::timestamptz", version, t.getKey(), column, p.since());
+                long again = archiveColumnRows(c, version, t.getKey(), column, delta, null);
                 archiveGrants(c, version, t.getKey(), column);
-                rows += ((Number) ctx.fetchValue("SELECT count(*) FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? "
-                        + "AND table_name = ? AND column_name = ?", version, t.getKey(), column)).longValue();
+                rows += p.values().getOrDefault(t.getKey() + "." + column, 0L) - gone + again;
             }
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_DELTA + " WHERE table_oid = to_regclass(?)::oid", table);
         }
@@ -373,6 +383,16 @@ final class Archive {
                 throw e;
             }
         }
+    }
+
+    /** Drops every delta trigger an interrupted online archive left; returns the tables it was on. */
+    static List<String> dropDeltaTriggers(Connection c, EngineSettings s) throws SQLException {
+        List<String> tables = Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1",
+                DELTA_TRIGGER).getValues(0, String.class);
+        for (String table : tables) {
+            abandonPrearchive(c, s, new Prearchived(java.util.Map.of(Script.name(table), List.of()), null));
+        }
+        return tables;
     }
 
     private static String typedLiteral(Connection c, String table, String value) throws SQLException {
@@ -438,17 +458,27 @@ final class Archive {
         return rows;
     }
 
-    /** {@link #discard}, keeping the column values {@code pre} archived ahead of the transaction. */
-    private static void discardExcept(Connection c, int version, Prearchived pre) throws SQLException {
+    /**
+     * {@link #discard}, keeping the column values {@code pre} archived ahead of the transaction (whose older
+     * entries {@link #prearchive} already dropped): only what this transaction archives again is deleted, by
+     * its key prefix, so nothing here reads the pre-archived values.
+     */
+    private static void discardExcept(Connection c, int version, Prearchived pre, List<Script.Statement> statements)
+            throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         for (String table : tables()) {
-            if (table.equals(EngineSchema.ARCHIVE_COLUMNS)) {
-                List<String> keep = new ArrayList<>();
-                pre.columns().forEach((t, cols) -> cols.forEach(col -> keep.add(t + "." + col)));
-                ctx.execute("DELETE FROM " + table + " WHERE version = ? AND NOT (table_name || '.' || column_name = ANY (?::text[]))",
-                        version, keep.toArray(String[]::new));
-            } else {
+            if (!table.equals(EngineSchema.ARCHIVE_COLUMNS)) {
                 ctx.execute("DELETE FROM " + table + " WHERE version = ?", version);
+            }
+        }
+        for (Script.Statement st : statements) {
+            for (Script.Effect e : st.effects()) {
+                if (e.kind() == Script.Kind.DROP_TABLE) {
+                    ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? AND table_name = ?", version, e.table());
+                } else if (e.kind() == Script.Kind.DROP_COLUMN && !pre.covers(e.table(), e.name())) {
+                    ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? AND table_name = ? "
+                            + "AND column_name = ?", version, e.table(), e.name());
+                }
             }
         }
     }
@@ -813,7 +843,8 @@ final class Archive {
         long written = 0;
         long passed = 0;
         while (true) {
-            String hi = (String) ctx.fetchValue("SELECT pk::text FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? "
+            // named k: "ORDER BY pk" would otherwise sort the text output column, not the jsonb key the ranges use
+            String hi = (String) ctx.fetchValue("SELECT pk::text AS k FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? "
                     + "AND table_name = ? AND column_name = ? AND pk > coalesce(?::jsonb, 'null'::jsonb) ORDER BY pk OFFSET "
                     + (size - 1) + " LIMIT 1", version, table, column, lo);
             long t0 = System.nanoTime();

@@ -143,7 +143,14 @@ public final class Downgrader {
         List<VersionRun.Phase> phases = new ArrayList<>();
         // The bulk of the archive is copied before the exclusive locks, while the application goes on; under them
         // only what changed since is archived again.
-        Archive.Prearchived pre = options.archive() ? prearchive(c, s, step, phases) : new Archive.Prearchived(java.util.Map.of(), null);
+        Archive.Prearchived pre;
+        if (options.archive()) {
+            pre = prearchive(c, s, step, phases);
+        } else {
+            // an interrupted online archive's trigger depends on the column the undo drops
+            Archive.dropDeltaTriggers(c, s);
+            pre = new Archive.Prearchived(java.util.Map.of(), null);
+        }
         while (true) {
             attempt++;
             Instant t0 = Instant.now();
@@ -176,6 +183,8 @@ public final class Downgrader {
                     }
                 }
                 HistoryTable.deleteVersion(c, step.version().version());
+                // Progress rows an online run of it left (finished by plain Flyway afterwards) would read as "in progress"
+                Sql.ctx(c).execute("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version = ?", version);
                 List<String> message = new ArrayList<>();
                 if (attempt > 1) {
                     message.add("succeeded at attempt " + attempt + " (rolled back and retried after: " + String.join(", ", retried) + ")");
@@ -224,12 +233,15 @@ public final class Downgrader {
         long t0 = System.nanoTime();
         // Named like the version's transaction, so that pg_stat_activity tells what waits.
         String name = (String) Sql.ctx(c).fetchValue("SELECT current_setting('application_name')");
-        Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", APPLICATION + " undo " + step.version().label());
+        Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false), set_config('row_security', 'off', false)",
+                APPLICATION + " undo " + step.version().label());
         Archive.Prearchived pre;
         try {
             pre = Archive.prearchive(c, s, step.version().number(), step.statements());
         } finally {
+            // row_security off: a policy must never silently hide rows from the archive (it fails instead)
             Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", name);
+            Sql.execute(c, "RESET row_security");
         }
         if (!pre.columns().isEmpty()) {
             phases.add(new VersionRun.Phase("archive " + String.join(", ", pre.columns().keySet()) + " (online)",

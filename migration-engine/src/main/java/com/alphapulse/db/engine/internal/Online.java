@@ -48,6 +48,7 @@ final class Online {
             "^CREATE\\s+(?:OR\\s+REPLACE\\s+)?(?:CONSTRAINT\\s+)?TRIGGER\\s+" + ID + "\\s.*?\\bON\\s+(" + QN + ")", FLAGS);
     private static final Pattern DROP_TRIGGER = Pattern.compile(
             "^DROP\\s+TRIGGER\\s+(?:IF\\s+EXISTS\\s+)?" + ID + "\\s+ON\\s+(" + QN + ")", FLAGS);
+    private static final Pattern GUARDED = Pattern.compile("\\b((?:ALTER|CREATE|DROP|UPDATE|INSERT|DELETE)\\s[^;]*);", FLAGS);
     private static final List<String> MODES = List.of("ACCESS SHARE", "ROW SHARE", Script.ROW_EXCLUSIVE,
             Script.SHARE_UPDATE_EXCLUSIVE, Script.SHARE, Script.SHARE_ROW_EXCLUSIVE, "EXCLUSIVE", Script.ACCESS_EXCLUSIVE);
 
@@ -68,9 +69,13 @@ final class Online {
      */
     record Step(int ordinal, Script.Statement statement, boolean batch, Map<String, String> locks, boolean patient) {
 
-        /** What {@code status} shows while the statement runs. */
+        /** What {@code status} shows while the statement runs: a DO block by the first statement it guards. */
         String phase() {
             String d = statement.display();
+            Matcher inner = GUARDED.matcher(d);
+            if (d.regionMatches(true, 0, "DO ", 0, 3) && inner.find()) {
+                d = inner.group(1).trim() + " (if needed)";
+            }
             return d.length() <= 100 ? d : d.substring(0, 97) + "...";
         }
     }
@@ -158,6 +163,13 @@ final class Online {
                 com.alphapulse.db.migrations.Version.of(r.get(0, Integer.class)), r.get(1, String.class), r.get(2, String.class),
                 r.get(3, Long.class), r.get(4, Long.class), r.get(5, java.time.OffsetDateTime.class).toInstant(),
                 AdvisoryLock.held(c, s)));
+    }
+
+    /** Forgets the progress of versions the history records as applied (finished by plain Flyway, or stamped). */
+    static void forgetApplied(Connection c, HistoryTable.State state) throws SQLException {
+        if (EngineSchema.relationExists(c, EngineSchema.ONLINE_PROGRESS)) {
+            Sql.ctx(c).execute("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version <= ?", state.current().number());
+        }
     }
 
     /** Forgets where {@code version} stood: it is done. */
@@ -262,7 +274,8 @@ final class Online {
         long startDone = done;
         int retry = 0;
         while (true) {
-            String hi = (String) Sql.ctx(c).fetchValue("SELECT " + Archive.ident(pk.get(0)) + "::text FROM " + t
+            // The text is named k: "ORDER BY id" would otherwise sort the output column, as text.
+            String hi = (String) Sql.ctx(c).fetchValue("SELECT " + Archive.ident(pk.get(0)) + "::text AS k FROM " + t
                     + (lo == null ? "" : " WHERE " + Archive.ident(pk.get(0)) + " > " + literal(lo, type))
                     + " ORDER BY " + Archive.ident(pk.get(0)) + " OFFSET " + (size - 1) + " LIMIT 1");
             String range = (lo == null ? "true" : key + " > " + literal(lo, type))
@@ -272,8 +285,9 @@ final class Online {
             int rows;
             c.setAutoCommit(false);
             try {
+                long passed = hi != null ? size : ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM " + t
+                        + (lo == null ? "" : " WHERE " + Archive.ident(pk.get(0)) + " > " + literal(lo, type)))).longValue();
                 rows = executeUpdate(c, batch);
-                long passed = hi == null ? rows : size;
                 Sql.ctx(c).execute("UPDATE " + EngineSchema.ONLINE_PROGRESS + " SET last_key = ?, rows_done = rows_done + ?, "
                         + "updated_at = now() WHERE version = ? AND step = ?", hi == null ? lo : hi, passed, version, step.ordinal());
                 c.commit();

@@ -73,9 +73,7 @@ public final class Repairer {
                             ? ": an applied version creates it; rebuild it with REINDEX INDEX CONCURRENTLY"
                             : ": no migration creates it; drop it (DROP INDEX CONCURRENTLY) or rebuild it (REINDEX INDEX CONCURRENTLY)"));
                 }
-                for (String table : Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1",
-                        Archive.DELTA_TRIGGER).getValues(0, String.class)) {
-                    Archive.abandonPrearchive(c, s, new Archive.Prearchived(java.util.Map.of(Script.name(table), List.of()), null));
+                for (String table : Archive.dropDeltaTriggers(c, s)) {
                     actions.add("dropped trigger " + Archive.DELTA_TRIGGER + " on " + table + ", left by a downgrade that stopped "
                             + "while it archived online");
                 }

@@ -70,6 +70,7 @@ final class RestoreCallback implements Callback {
     private final List<VersionRun.Phase> phases = new ArrayList<>();
     private long holdStart;
     private long longestHold;
+    private long statementStart;
 
     RestoreCallback(EngineSettings settings, UUID runId) {
         this.settings = settings;
@@ -130,12 +131,18 @@ final class RestoreCallback implements Callback {
                     }
                 }
                 case BEFORE_EACH_MIGRATE_STATEMENT -> {
+                    statementStart = System.nanoTime();
                     beforeStatement(c, version, context.getStatement().getSql());
                     if (online != null) {
                         beforeOnlineStatement(c, version, context.getStatement().getSql());
                     }
                 }
                 case AFTER_EACH_MIGRATE_STATEMENT -> {
+                    if (inFlightOutsideTransaction && online == null
+                            && !Online.locks(Script.statement(context.getStatement().getSql())).isEmpty()) {
+                        // outside a transaction each statement's locks end with it: the longest such statement is the window
+                        longestHold = Math.max(longestHold, System.nanoTime() - statementStart);
+                    }
                     if (!inFlightOutsideTransaction && Script.isEngineSetting(context.getStatement().getSql())) {
                         // A script's own SET LOCAL lock_timeout (written for plain Flyway) would let this version
                         // queue ahead of the application for longer than the engine allows; the engine's wins.
@@ -148,6 +155,9 @@ final class RestoreCallback implements Callback {
                 case AFTER_EACH_MIGRATE_STATEMENT_ERROR -> afterOnlineStatement(c, false);
                 case AFTER_EACH_MIGRATE -> afterVersion(c, version, info);
                 case AFTER_EACH_MIGRATE_ERROR -> {
+                    if (inFlightOutsideTransaction) {
+                        resetSessionTimeouts(c);
+                    }
                     failures.merge(version, 1, Integer::sum);
                     failedVersion = version;
                     failedStarted = started == null ? Instant.now() : started;
@@ -158,8 +168,8 @@ final class RestoreCallback implements Callback {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            throw new FlywayException("restoring archived data of version " + Targets.label(version)
-                    + " failed: " + Errors.describe(e), e);
+            throw new FlywayException((online != null ? "running online version " : "restoring archived data of version ")
+                    + Targets.label(version) + " failed: " + Errors.describe(e), e);
         }
     }
 
@@ -182,6 +192,21 @@ final class RestoreCallback implements Callback {
         } else if (step.patient()) {
             Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(settings.statementTimeout()));
             patient = true;
+        }
+    }
+
+    /**
+     * The session-level timeouts a version outside a transaction ran with go, whatever happened: Flyway's
+     * connection may be a pooled one that the application gets next.
+     */
+    private static void resetSessionTimeouts(Connection c) {
+        try {
+            if (!c.isClosed()) {
+                Sql.execute(c, "RESET lock_timeout");
+                Sql.execute(c, "RESET statement_timeout");
+            }
+        } catch (SQLException ignored) {
+            // a broken session takes its settings with it
         }
     }
 
@@ -273,11 +298,9 @@ final class RestoreCallback implements Callback {
                 : new Archive.Settled(0, 0, List.of(), List.of());
         if (online != null) {
             Online.finished(c, version);
-            Sql.execute(c, "RESET lock_timeout");
-            Sql.execute(c, "RESET statement_timeout");
-        } else if (inFlightOutsideTransaction) {
-            Sql.execute(c, "RESET lock_timeout");
-            Sql.execute(c, "RESET statement_timeout");
+        }
+        if (inFlightOutsideTransaction) {
+            resetSessionTimeouts(c);
         }
         Instant finished = Instant.now();
         Instant from = started == null ? finished : started;
@@ -291,7 +314,7 @@ final class RestoreCallback implements Callback {
                 Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
         runs.add(new VersionRun(com.alphapulse.db.migrations.Version.of(version), info.getDescription(), Direction.UP,
                 Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
-                List.of(), settled.skipped(), online != null ? Duration.ofNanos(longestHold) : Duration.between(from, finished),
+                List.of(), settled.skipped(), inFlightOutsideTransaction ? Duration.ofNanos(longestHold) : Duration.between(from, finished),
                 phases));
         inFlight = -1;
     }

@@ -47,6 +47,7 @@ public final class Upgrader {
                 Version from = state.current();
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
+                Online.forgetApplied(c, state);
                 resumeOnline(c, s, state);
                 state = HistoryTable.state(c);
                 if (!options.force()) {
