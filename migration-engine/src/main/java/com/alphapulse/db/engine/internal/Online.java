@@ -184,37 +184,71 @@ final class Online {
     static void lock(Connection c, EngineSettings s, Map<String, String> locks) throws SQLException {
         c.setAutoCommit(false);
         try {
-            String tables = String.join(", ", locks.keySet().stream().map(Catalog::regclass).toList());
-            Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.statementTimeout()));
-            Sql.execute(c, "LOCK TABLE " + tables + " IN SHARE UPDATE EXCLUSIVE MODE");
-            Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.lockTimeout()));
-            for (int attempt = 1; ; attempt++) {
-                Sql.execute(c, "SAVEPOINT alphapulse_lock");
-                try {
-                    for (Map.Entry<String, String> l : locks.entrySet()) {
-                        if (!Script.SHARE_UPDATE_EXCLUSIVE.equals(l.getValue())) {
-                            Sql.execute(c, "LOCK TABLE " + Catalog.regclass(l.getKey()) + " IN " + l.getValue() + " MODE");
-                        }
-                    }
-                    Sql.execute(c, "RELEASE SAVEPOINT alphapulse_lock");
-                    return;
-                } catch (SQLException e) {
-                    if (!Errors.LOCK_STATES.contains(e.getSQLState()) || attempt > s.lockRetries()) {
-                        throw e;
-                    }
-                    Sql.execute(c, "ROLLBACK TO SAVEPOINT alphapulse_lock");
-                    Duration wait = s.backoff(attempt);
-                    s.progress().accept("  " + (Errors.DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock on " + tables
-                            + " not granted within " + s.lockTimeout().toMillis() + " ms") + "; holding SHARE UPDATE EXCLUSIVE "
-                            + "(blocks no one), retrying in " + wait.toMillis() + " ms");
-                    sleep(wait);
-                }
-            }
+            lockInTransaction(c, s, locks);
         } catch (SQLException | RuntimeException e) {
             Connections.rollbackQuietly(c);
             c.setAutoCommit(true);
             throw e;
         }
+    }
+
+    /**
+     * {@link #lock} inside the caller's transaction (a transactional version's, before its first statement):
+     * SHARE UPDATE EXCLUSIVE on every table first, patiently, then all strong modes at once in a savepoint with
+     * the short timeout; a failed try releases only the strong locks it got, so the application is never
+     * queued behind this transaction for longer than one lock timeout per try. The transaction-local
+     * lock_timeout is the engine's again afterwards.
+     */
+    static void lockInTransaction(Connection c, EngineSettings s, Map<String, String> locks) throws SQLException {
+        String tables = String.join(", ", locks.keySet().stream().map(Catalog::regclass).toList());
+        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.statementTimeout()));
+        Sql.execute(c, "LOCK TABLE " + tables + " IN SHARE UPDATE EXCLUSIVE MODE");
+        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.lockTimeout()));
+        for (int attempt = 1; ; attempt++) {
+            Sql.execute(c, "SAVEPOINT alphapulse_lock");
+            try {
+                for (Map.Entry<String, String> l : locks.entrySet()) {
+                    if (!Script.SHARE_UPDATE_EXCLUSIVE.equals(l.getValue())) {
+                        Sql.execute(c, "LOCK TABLE " + Catalog.regclass(l.getKey()) + " IN " + l.getValue() + " MODE");
+                    }
+                }
+                Sql.execute(c, "RELEASE SAVEPOINT alphapulse_lock");
+                return;
+            } catch (SQLException e) {
+                if (!Errors.LOCK_STATES.contains(e.getSQLState()) || attempt > s.lockRetries()) {
+                    throw e;
+                }
+                Sql.execute(c, "ROLLBACK TO SAVEPOINT alphapulse_lock");
+                Duration wait = s.backoff(attempt);
+                s.progress().accept("  " + (Errors.DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock on " + tables
+                        + " not granted within " + s.lockTimeout().toMillis() + " ms") + "; holding SHARE UPDATE EXCLUSIVE "
+                        + "(blocks no one), retrying in " + wait.toMillis() + " ms");
+                sleep(wait);
+            }
+        }
+    }
+
+    /**
+     * The existing tables a transactional version will lock in a mode that blocks application writes, with the
+     * strongest mode each, children before parents (the order the application takes them).
+     */
+    static Map<String, String> versionLocks(Connection c, SchemaVersion v) throws SQLException {
+        Map<String, String> all = new LinkedHashMap<>();
+        for (Script.Statement st : Script.parse(v.migrationSql())) {
+            locks(st).forEach((t, m) -> stronger(all, t, m));
+        }
+        all.keySet().removeIf(t -> {
+            try {
+                return !Catalog.tableExists(c, t);
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Map<String, String> ordered = new LinkedHashMap<>();
+        for (String t : Downgrader.childrenFirst(c, new java.util.LinkedHashSet<>(all.keySet()))) {
+            ordered.put(t, all.get(t));
+        }
+        return ordered;
     }
 
     /** Ends the transaction {@link #lock} opened: commits what the statement did. */

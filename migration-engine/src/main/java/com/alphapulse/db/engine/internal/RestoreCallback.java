@@ -123,6 +123,17 @@ final class RestoreCallback implements Callback {
                     online = null;
                     phases.clear();
                     longestHold = 0;
+                    if (!inFlightOutsideTransaction) {
+                        // The version's strong locks, all of them, before its first statement: with autovacuum or a
+                        // long reader in the way the script itself would hold the first tables' locks while it
+                        // waits for the next, and the application would queue behind them.
+                        com.alphapulse.db.migrations.SchemaVersion v = settings.migrations()
+                                .get(com.alphapulse.db.migrations.Version.of(version)).orElse(null);
+                        java.util.Map<String, String> locks = v == null ? java.util.Map.of() : Online.versionLocks(c, v);
+                        if (!locks.isEmpty()) {
+                            Online.lockInTransaction(c, settings, locks);
+                        }
+                    }
                     if (inFlightOutsideTransaction) {
                         com.alphapulse.db.migrations.SchemaVersion v = settings.migrations()
                                 .get(com.alphapulse.db.migrations.Version.of(version)).orElse(null);
