@@ -389,7 +389,7 @@ names() { sed -e "$RELNAMES"; }
     { tail -c +$((LOG_OFFSET + 1)) "$SERVER_LOG" | grep -E 'duration: [0-9.]+ ms' || true; } \
         | grep -v "$APP_ROLE@" | grep -v 'DATABASE' \
         | awk '{ match($0, /duration: [0-9.]+ ms/); print substr($0, RSTART + 10, RLENGTH - 13) "\t" $0 }' \
-        | sort -t "$(printf '\t')" -k1,1 -rn | cut -f2- | cut -c1-240 | awk 'NR <= 12'
+        | sort -t "$(printf '\t')" -k1,1 -rn | cut -f2- | cut -c1-240 | awk 'NR <= 12' || true
     echo '```'
 } >"$RESULTS"
 cat "$RESULTS"

@@ -133,6 +133,9 @@ final class RestoreCallback implements Callback {
                         if (!locks.isEmpty()) {
                             Online.lockInTransaction(c, settings, locks);
                         }
+                        // the blocking window starts when the strong locks are granted (waiting for SHARE UPDATE
+                        // EXCLUSIVE blocks no one)
+                        holdStart = System.nanoTime();
                     }
                     if (inFlightOutsideTransaction) {
                         com.alphapulse.db.migrations.SchemaVersion v = settings.migrations()
@@ -325,7 +328,7 @@ final class RestoreCallback implements Callback {
                 Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
         runs.add(new VersionRun(com.alphapulse.db.migrations.Version.of(version), info.getDescription(), Direction.UP,
                 Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
-                List.of(), settled.skipped(), inFlightOutsideTransaction ? Duration.ofNanos(longestHold) : Duration.between(from, finished),
+                List.of(), settled.skipped(), Duration.ofNanos(inFlightOutsideTransaction ? longestHold : System.nanoTime() - holdStart),
                 phases));
         inFlight = -1;
     }
