@@ -190,7 +190,8 @@ class BadInputTest {
             Fixtures.State before = Fixtures.state(DB);
             MigrationException e = failure(() -> asRole.upgrade("008"));
             assertThat(e.code()).isEqualTo(Code.INSUFFICIENT_PRIVILEGE);
-            assertThat(e.getMessage()).contains("008").contains("must be owner");
+            // the engine takes the version's table locks before its first statement: a role that may not lock fails there
+            assertThat(e.getMessage()).contains("008").containsAnyOf("must be owner", "permission denied for table");
             Fixtures.assertUnchanged(DB, before);
             assertThat(engine.status().currentVersion().label()).isEqualTo("007");
         } finally {
