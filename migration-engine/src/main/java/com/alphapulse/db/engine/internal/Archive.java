@@ -254,6 +254,8 @@ final class Archive {
     static Prearchived prearchive(Connection c, EngineSettings s, int version, List<Script.Statement> statements)
             throws SQLException {
         DSLContext ctx = Sql.ctx(c);
+        // what a killed online archive set aside goes back first: it is still this version's archive
+        putBack(c, version);
         String since = (String) ctx.fetchValue("SELECT statement_timestamp()::text");
         java.util.Map<String, List<String>> columns = new java.util.LinkedHashMap<>();
         Set<String> droppedTables = new LinkedHashSet<>();
@@ -331,9 +333,12 @@ final class Archive {
         // What this version archived before (a previous rollback's values that could not be restored, an
         // interrupted downgrade's copy) describes older data: gone here, where it scans without blocking anyone,
         // rather than under the lock.
+        // They are set aside (version negated) rather than deleted: the downgrade's transaction deletes them, by
+        // that key, only when it commits; a failed downgrade puts them back (abandonPrearchive), and so does the
+        // next online archive after a killed one.
         if (!columns.isEmpty()) {
-            ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? AND archived_at < ?::timestamptz",
-                    version, since);
+            ctx.execute("UPDATE " + EngineSchema.ARCHIVE_COLUMNS + " SET version = -version WHERE version = ? "
+                    + "AND archived_at < ?::timestamptz", version, since);
         }
         return new Prearchived(columns, since, copied, values);
     }
@@ -367,7 +372,10 @@ final class Archive {
     }
 
     /** Drops what {@link #prearchive} left when the downgrade did not get to {@link #catchUp}: triggers and deltas. */
-    static void abandonPrearchive(Connection c, EngineSettings s, Prearchived p) throws SQLException {
+    static void abandonPrearchive(Connection c, EngineSettings s, int version, Prearchived p) throws SQLException {
+        if (version > 0) {
+            putBack(c, version);
+        }
         for (String t : p.columns().keySet()) {
             String table = Catalog.regclass(t);
             if (!Catalog.tableExists(c, t)) {
@@ -385,12 +393,19 @@ final class Archive {
         }
     }
 
+    /** Returns the entries {@link #prearchive} set aside (version negated) to {@code version}, unless a newer one has their key. */
+    private static void putBack(Connection c, int version) throws SQLException {
+        Sql.ctx(c).execute("UPDATE " + EngineSchema.ARCHIVE_COLUMNS + " a SET version = -a.version WHERE a.version = ? "
+                + "AND NOT EXISTS (SELECT 1 FROM " + EngineSchema.ARCHIVE_COLUMNS + " x WHERE x.version = ? AND x.table_name = a.table_name "
+                + "AND x.column_name = a.column_name AND x.pk = a.pk)", -version, version);
+    }
+
     /** Drops every delta trigger an interrupted online archive left; returns the tables it was on. */
     static List<String> dropDeltaTriggers(Connection c, EngineSettings s) throws SQLException {
         List<String> tables = Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1",
                 DELTA_TRIGGER).getValues(0, String.class);
         for (String table : tables) {
-            abandonPrearchive(c, s, new Prearchived(java.util.Map.of(Script.name(table), List.of()), null));
+            abandonPrearchive(c, s, 0, new Prearchived(java.util.Map.of(Script.name(table), List.of()), null));
         }
         return tables;
     }
@@ -471,6 +486,7 @@ final class Archive {
                 ctx.execute("DELETE FROM " + table + " WHERE version = ?", version);
             }
         }
+        ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ?", -version);
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
                 if (e.kind() == Script.Kind.DROP_TABLE) {
@@ -1127,9 +1143,9 @@ final class Archive {
         if (EngineSchema.relationExists(c, EngineSchema.ARCHIVE_COLUMNS)) {
             // Values archived after their version was applied are an interrupted downgrade's online archive (the
             // version never went): nothing waits for a restore, and the next downgrade of it replaces them.
-            parts.add("SELECT version, table_name FROM " + EngineSchema.ARCHIVE_COLUMNS + " a"
+            parts.add("SELECT abs(version), table_name FROM " + EngineSchema.ARCHIVE_COLUMNS + " a"
                     + (HistoryTable.exists(c) ? " WHERE NOT EXISTS (SELECT 1 FROM " + HistoryTable.QUALIFIED + " h WHERE h.success "
-                            + "AND h.version ~ '^[0-9]+$' AND h.version::int = a.version AND h.installed_on < a.archived_at)" : ""));
+                            + "AND h.version ~ '^[0-9]+$' AND h.version::int = abs(a.version) AND h.installed_on < a.archived_at)" : ""));
         }
         if (EngineSchema.relationExists(c, EngineSchema.LEGACY_TENANTS)) {
             parts.add("SELECT version, 'tenants' FROM " + EngineSchema.LEGACY_TENANTS);

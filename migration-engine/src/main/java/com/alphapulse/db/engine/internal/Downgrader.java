@@ -215,7 +215,7 @@ public final class Downgrader {
                             : "waiting " + s.lockTimeout().toMillis() + " ms each for a lock (a long transaction holds one)")
                             + "; the database stays at " + step.version().label();
                 }
-                abandon(c, s, pre);
+                abandon(c, s, version, pre);
                 MigrationException failure = Errors.translate(s, what, e);
                 Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
                         Outcome.FAILED, failure.getMessage()), failure);
@@ -251,10 +251,10 @@ public final class Downgrader {
     }
 
     /** Best effort: the failure being reported matters more than a trigger left behind, which the next run replaces. */
-    private static void abandon(Connection c, EngineSettings s, Archive.Prearchived pre) {
+    private static void abandon(Connection c, EngineSettings s, int version, Archive.Prearchived pre) {
         try {
             if (!pre.columns().isEmpty() && !c.isClosed()) {
-                Archive.abandonPrearchive(c, s, pre);
+                Archive.abandonPrearchive(c, s, version, pre);
             }
         } catch (SQLException | RuntimeException ignored) {
             // reported through the original failure; repair and the next downgrade drop the trigger

@@ -204,21 +204,27 @@ final class Online {
         Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.statementTimeout()));
         Sql.execute(c, "LOCK TABLE " + tables + " IN SHARE UPDATE EXCLUSIVE MODE");
         Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.lockTimeout()));
+        // lock_timeout bounds each table's wait; statement_timeout, set to the same, bounds a try as a whole, so a
+        // table granted early is not held through the waits for the next ones for longer than one lock timeout.
         for (int attempt = 1; ; attempt++) {
             Sql.execute(c, "SAVEPOINT alphapulse_lock");
             try {
+                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, true)", Sql.millis(s.lockTimeout()));
                 for (Map.Entry<String, String> l : locks.entrySet()) {
                     if (!Script.SHARE_UPDATE_EXCLUSIVE.equals(l.getValue())) {
                         Sql.execute(c, "LOCK TABLE " + Catalog.regclass(l.getKey()) + " IN " + l.getValue() + " MODE");
                     }
                 }
+                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, true)", Sql.millis(s.statementTimeout()));
                 Sql.execute(c, "RELEASE SAVEPOINT alphapulse_lock");
                 return;
             } catch (SQLException e) {
-                if (!Errors.LOCK_STATES.contains(e.getSQLState()) || attempt > s.lockRetries()) {
+                boolean cancelled = "57014".equals(e.getSQLState());
+                if (!(Errors.LOCK_STATES.contains(e.getSQLState()) || cancelled) || attempt > s.lockRetries()) {
                     throw e;
                 }
                 Sql.execute(c, "ROLLBACK TO SAVEPOINT alphapulse_lock");
+                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, true)", Sql.millis(s.statementTimeout()));
                 Duration wait = s.backoff(attempt);
                 s.progress().accept("  " + (Errors.DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock on " + tables
                         + " not granted within " + s.lockTimeout().toMillis() + " ms") + "; holding SHARE UPDATE EXCLUSIVE "

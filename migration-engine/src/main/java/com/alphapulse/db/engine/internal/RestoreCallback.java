@@ -182,8 +182,8 @@ final class RestoreCallback implements Callback {
                 }
             }
         } catch (SQLException | RuntimeException e) {
-            throw new FlywayException((online != null ? "running online version " : "restoring archived data of version ")
-                    + Targets.label(version) + " failed: " + Errors.describe(e), e);
+            throw new FlywayException("the engine's work on version " + Targets.label(version)
+                    + " (locks, batches, restore of archived data) failed: " + Errors.describe(e), e);
         }
     }
 
