@@ -182,48 +182,67 @@ final class Archive {
      */
     private static long archiveColumnRows(Connection c, int version, String table, String column, String join, String where)
             throws SQLException {
-        DSLContext ctx = Sql.ctx(c);
-        String t = Catalog.regclass(table);
-        List<String> pk = primaryKey(c, table);
-        Record col = ctx.fetchOne("SELECT atthasdef, attgenerated <> '' FROM pg_attribute WHERE attrelid = to_regclass(?) "
-                + "AND attname = ? AND NOT attisdropped", t, column);
-        if (col.get(1, Boolean.class)) {
-            return 0; // a generated column is recomputed when it is added again: nothing to keep
+        return ColumnCopy.of(c, table, column).copy(c, version, join, where);
+    }
+
+    /**
+     * How one column's values are copied into the archive: its catalog facts (default, generated, the foreign
+     * keys it is part of) are read once, so that a batched copy repeats only the INSERT.
+     */
+    private record ColumnCopy(String table, String column, String t, List<String> pk, boolean generated, boolean withNulls,
+            String refTable, String refColumn, String refKeys) {
+
+        static ColumnCopy of(Connection c, String table, String column) throws SQLException {
+            DSLContext ctx = Sql.ctx(c);
+            String t = Catalog.regclass(table);
+            List<String> pk = primaryKey(c, table);
+            Record col = ctx.fetchOne("SELECT atthasdef, attgenerated <> '' FROM pg_attribute WHERE attrelid = to_regclass(?) "
+                    + "AND attname = ? AND NOT attisdropped", t, column);
+            Record ref = ctx.fetchOne("SELECT CASE WHEN n.nspname = 'public' THEN r.relname ELSE n.nspname || '.' || r.relname END, "
+                    + "ra.attname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
+                    + "JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                    + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1] "
+                    + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND cardinality(k.conkey) = 1 AND a.attname = ? "
+                    + "ORDER BY k.conname LIMIT 1", t, column);
+            // Every foreign key c is part of, composite ones too, as [{"table": parent, "columns": {local: referenced}}].
+            Object refKeys = ctx.fetchValue("SELECT jsonb_agg(jsonb_build_object('table', CASE WHEN n.nspname = 'public' THEN r.relname "
+                    + "ELSE n.nspname || '.' || r.relname END, 'columns', (SELECT jsonb_object_agg(la.attname, ra.attname) FROM "
+                    + "unnest(k.conkey, k.confkey) u (l, f) JOIN pg_attribute la ON la.attrelid = k.conrelid AND la.attnum = u.l "
+                    + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = u.f)) ORDER BY k.conname)::text "
+                    + "FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
+                    + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND (SELECT attnum FROM pg_attribute WHERE attrelid = k.conrelid "
+                    + "AND attname = ? AND NOT attisdropped) = ANY (k.conkey)", t, column);
+            String refTable = ref != null ? ref.get(0, String.class) : refKeys == null ? null
+                    : String.valueOf(ctx.fetchValue("SELECT ?::jsonb -> 0 ->> 'table'", refKeys.toString()));
+            // NULLs hold nothing, unless the column has a default: re-adding it would fill the default where NULL was.
+            return new ColumnCopy(table, column, t, pk, col.get(1, Boolean.class), col.get(0, Boolean.class), refTable,
+                    ref == null ? null : ref.get(1, String.class), refKeys == null ? null : refKeys.toString());
         }
-        // NULLs hold nothing, unless the column has a default: re-adding it would fill the default where NULL was.
-        boolean withNulls = col.get(0, Boolean.class);
-        Record ref = ctx.fetchOne("SELECT CASE WHEN n.nspname = 'public' THEN r.relname ELSE n.nspname || '.' || r.relname END, "
-                + "ra.attname FROM pg_constraint k JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
-                + "JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
-                + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = k.confkey[1] "
-                + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND cardinality(k.conkey) = 1 AND a.attname = ? "
-                + "ORDER BY k.conname LIMIT 1", t, column);
-        // Every foreign key c is part of, composite ones too, as [{"table": parent, "columns": {local: referenced}}].
-        Object refKeys = ctx.fetchValue("SELECT jsonb_agg(jsonb_build_object('table', CASE WHEN n.nspname = 'public' THEN r.relname "
-                + "ELSE n.nspname || '.' || r.relname END, 'columns', (SELECT jsonb_object_agg(la.attname, ra.attname) FROM "
-                + "unnest(k.conkey, k.confkey) u (l, f) JOIN pg_attribute la ON la.attrelid = k.conrelid AND la.attnum = u.l "
-                + "JOIN pg_attribute ra ON ra.attrelid = k.confrelid AND ra.attnum = u.f)) ORDER BY k.conname)::text "
-                + "FROM pg_constraint k JOIN pg_class r ON r.oid = k.confrelid JOIN pg_namespace n ON n.oid = r.relnamespace "
-                + "WHERE k.conrelid = to_regclass(?) AND k.contype = 'f' AND (SELECT attnum FROM pg_attribute WHERE attrelid = k.conrelid "
-                + "AND attname = ? AND NOT attisdropped) = ANY (k.conkey)", t, column);
-        String refTable = ref != null ? ref.get(0, String.class) : refKeys == null ? null
-                : String.valueOf(ctx.fetchValue("SELECT ?::jsonb -> 0 ->> 'table'", refKeys.toString()));
-        List<String> conditions = new ArrayList<>();
-        if (!withNulls) {
-            conditions.add("t." + ident(column) + " IS NOT NULL");
+
+        /**
+         * Copies the values: every row, or with {@code join} only the rows it joins ({@code t} the table), and with
+         * {@code where} only those it selects; rows archived before are overwritten. Returns the values written.
+         */
+        long copy(Connection c, int version, String join, String where) throws SQLException {
+            if (generated) {
+                return 0; // a generated column is recomputed when it is added again: nothing to keep
+            }
+            List<String> conditions = new ArrayList<>();
+            if (!withNulls) {
+                conditions.add("t." + ident(column) + " IS NOT NULL");
+            }
+            if (where != null) {
+                conditions.add(where);
+            }
+            return Sql.ctx(c).execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
+                    + "pk, value, ref_table, ref_column, ref_keys) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
+                    + ident(column) + "), ?, ?, ?::jsonb FROM " + (join == null ? t + " t" : join)
+                    + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
+                    + " ON CONFLICT (version, table_name, column_name, pk) DO UPDATE SET table_oid = EXCLUDED.table_oid, "
+                    + "value = EXCLUDED.value, ref_table = EXCLUDED.ref_table, ref_column = EXCLUDED.ref_column, "
+                    + "ref_keys = EXCLUDED.ref_keys, archived_at = now()",
+                    version, table, column, t, refTable, refColumn, refKeys);
         }
-        if (where != null) {
-            conditions.add(where);
-        }
-        return ctx.execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
-                + "pk, value, ref_table, ref_column, ref_keys) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
-                + ident(column) + "), ?, ?, ?::jsonb FROM " + (join == null ? t + " t" : join)
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-                + " ON CONFLICT (version, table_name, column_name, pk) DO UPDATE SET table_oid = EXCLUDED.table_oid, "
-                + "value = EXCLUDED.value, ref_table = EXCLUDED.ref_table, ref_column = EXCLUDED.ref_column, "
-                + "ref_keys = EXCLUDED.ref_keys, archived_at = now()",
-                version, table, column, t, refTable, ref == null ? null : ref.get(1, String.class),
-                refKeys == null ? null : refKeys.toString());
     }
 
     /** Columns a downgrade archived ahead of its transaction, and since when (see {@link #prearchive}). */
@@ -296,9 +315,10 @@ final class Archive {
         java.util.Map<String, Long> values = new java.util.HashMap<>();
         for (java.util.Map.Entry<String, List<String>> t : columns.entrySet()) {
             String table = Catalog.regclass(t.getKey());
-            String key = "t." + ident(primaryKey(c, t.getKey()).get(0));
+            Online.KeyRange keys = Online.KeyRange.of(c, table, "t", primaryKey(c, t.getKey()).get(0));
             long total = Online.estimate(c, table);
             for (String column : t.getValue()) {
+                ColumnCopy copy = ColumnCopy.of(c, t.getKey(), column);
                 String what = "archive " + t.getKey() + "." + column + " (online)";
                 long t0 = System.nanoTime();
                 long last = t0;
@@ -306,13 +326,9 @@ final class Archive {
                 int size = Online.FIRST_BATCH;
                 long passed = 0;
                 while (true) {
-                    String hi = (String) ctx.fetchValue("SELECT " + key + "::text AS k FROM " + table + " t"
-                            + (lo == null ? "" : " WHERE " + key + " > " + typedLiteral(c, t.getKey(), lo))
-                            + " ORDER BY " + key + " OFFSET " + (size - 1) + " LIMIT 1");
-                    String range = (lo == null ? "true" : key + " > " + typedLiteral(c, t.getKey(), lo))
-                            + (hi == null ? "" : " AND " + key + " <= " + typedLiteral(c, t.getKey(), hi));
+                    String hi = keys.next(c, lo, size);
                     long b0 = System.nanoTime();
-                    long n = archiveColumnRows(c, version, t.getKey(), column, null, range);
+                    long n = copy.copy(c, version, null, keys.range(lo, hi));
                     copied += n;
                     values.merge(t.getKey() + "." + column, n, Long::sum);
                     passed += size;
@@ -400,21 +416,19 @@ final class Archive {
                 + "AND x.column_name = a.column_name AND x.pk = a.pk)", -version, version);
     }
 
+    /** The tables an interrupted online archive left its delta trigger on. */
+    static List<String> deltaTriggerTables(Connection c) throws SQLException {
+        return Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1", DELTA_TRIGGER)
+                .getValues(0, String.class);
+    }
+
     /** Drops every delta trigger an interrupted online archive left; returns the tables it was on. */
     static List<String> dropDeltaTriggers(Connection c, EngineSettings s) throws SQLException {
-        List<String> tables = Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1",
-                DELTA_TRIGGER).getValues(0, String.class);
+        List<String> tables = deltaTriggerTables(c);
         for (String table : tables) {
             abandonPrearchive(c, s, 0, new Prearchived(java.util.Map.of(Script.name(table), List.of()), null));
         }
         return tables;
-    }
-
-    private static String typedLiteral(Connection c, String table, String value) throws SQLException {
-        String type = String.valueOf(Sql.ctx(c).fetchValue("SELECT format_type(a.atttypid, a.atttypmod) FROM pg_attribute a "
-                + "JOIN pg_index i ON i.indrelid = a.attrelid AND a.attnum = i.indkey[0] WHERE i.indisprimary "
-                + "AND a.attrelid = to_regclass(?)", Catalog.regclass(table)));
-        return literal(value) + "::" + type;
     }
 
     /** The privileges others hold on the table and its columns (only on {@code column} when given). */

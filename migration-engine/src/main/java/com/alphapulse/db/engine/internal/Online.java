@@ -288,9 +288,7 @@ final class Online {
             return -1;
         }
         String t = Catalog.regclass(table);
-        String type = String.valueOf(Sql.ctx(c).fetchValue("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                + "WHERE attrelid = to_regclass(?) AND attname = ?", t, pk.get(0)));
-        String key = alias + "." + Archive.ident(pk.get(0));
+        KeyRange keys = KeyRange.of(c, t, alias, pk.get(0));
         String phase = "backfill " + table;
         Record saved = Sql.ctx(c).fetchOne("SELECT last_key, rows_done FROM " + EngineSchema.ONLINE_PROGRESS
                 + " WHERE version = ? AND step = ?", version, step.ordinal());
@@ -314,19 +312,13 @@ final class Online {
         long startDone = done;
         int retry = 0;
         while (true) {
-            // The text is named k: "ORDER BY id" would otherwise sort the output column, as text.
-            String hi = (String) Sql.ctx(c).fetchValue("SELECT " + Archive.ident(pk.get(0)) + "::text AS k FROM " + t
-                    + (lo == null ? "" : " WHERE " + Archive.ident(pk.get(0)) + " > " + literal(lo, type))
-                    + " ORDER BY " + Archive.ident(pk.get(0)) + " OFFSET " + (size - 1) + " LIMIT 1");
-            String range = (lo == null ? "true" : key + " > " + literal(lo, type))
-                    + (hi == null ? "" : " AND " + key + " <= " + literal(hi, type));
-            String batch = body + " WHERE (" + range + ")" + (condition == null ? "" : " AND (" + condition + "\n)");
+            String hi = keys.next(c, lo, size);
+            String batch = body + " WHERE (" + keys.range(lo, hi) + ")" + (condition == null ? "" : " AND (" + condition + "\n)");
             long b0 = System.nanoTime();
             int rows;
             c.setAutoCommit(false);
             try {
-                long passed = hi != null ? size : ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM " + t
-                        + (lo == null ? "" : " WHERE " + Archive.ident(pk.get(0)) + " > " + literal(lo, type)))).longValue();
+                long passed = hi != null ? size : keys.countAfter(c, lo);
                 rows = executeUpdate(c, batch);
                 Sql.ctx(c).execute("UPDATE " + EngineSchema.ONLINE_PROGRESS + " SET last_key = ?, rows_done = rows_done + ?, "
                         + "updated_at = now() WHERE version = ? AND step = ?", hi == null ? lo : hi, passed, version, step.ordinal());
@@ -359,6 +351,43 @@ final class Online {
                 lastLine = now;
             }
             size = adapt(size, now - b0);
+        }
+    }
+
+    /**
+     * Ranges of a table's single-column primary key, for work done a batch at a time: the key's type is read
+     * once, bounds travel as text and are compared as the key's type.
+     *
+     * @param table the table, as {@link Catalog#regclass} writes it
+     * @param alias how the batch's statement names the table
+     */
+    record KeyRange(String table, String alias, String column, String type) {
+
+        static KeyRange of(Connection c, String table, String alias, String column) throws SQLException {
+            return new KeyRange(table, alias, column, String.valueOf(Sql.ctx(c).fetchValue("SELECT format_type(atttypid, atttypmod) "
+                    + "FROM pg_attribute WHERE attrelid = to_regclass(?) AND attname = ?", table, column)));
+        }
+
+        /** The key {@code size} rows after {@code lo} (from the start when null), null when fewer are left. */
+        String next(Connection c, String lo, int size) throws SQLException {
+            // The text is named k: "ORDER BY id" would otherwise sort the output column, as text.
+            return (String) Sql.ctx(c).fetchValue("SELECT " + Archive.ident(column) + "::text AS k FROM " + table + after(lo)
+                    + " ORDER BY " + Archive.ident(column) + " OFFSET " + (size - 1) + " LIMIT 1");
+        }
+
+        /** The rows after {@code lo}: what the last range holds. */
+        long countAfter(Connection c, String lo) throws SQLException {
+            return ((Number) Sql.ctx(c).fetchValue("SELECT count(*) FROM " + table + after(lo))).longValue();
+        }
+
+        /** The condition {@code lo < key <= hi} on {@code alias}, either side open when null. */
+        String range(String lo, String hi) {
+            String key = alias + "." + Archive.ident(column);
+            return (lo == null ? "true" : key + " > " + literal(lo, type)) + (hi == null ? "" : " AND " + key + " <= " + literal(hi, type));
+        }
+
+        private String after(String lo) {
+            return lo == null ? "" : " WHERE " + Archive.ident(column) + " > " + literal(lo, type);
         }
     }
 

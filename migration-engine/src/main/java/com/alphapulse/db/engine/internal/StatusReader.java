@@ -46,8 +46,7 @@ public final class StatusReader {
             // A version interrupted outside a transaction (V009) leaves indexes that make the catalog neither the
             // recorded version (an upgrade would fail on them with "already exists") nor the next one.
             List<String> interrupted = new ArrayList<>(state.exists() ? Leftovers.describe(Leftovers.find(c, s, state)) : List.of());
-            for (String table : Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1",
-                    Archive.DELTA_TRIGGER).getValues(0, String.class)) {
+            for (String table : Archive.deltaTriggerTables(c)) {
                 interrupted.add("trigger " + Archive.DELTA_TRIGGER + " on " + table + " was left by a downgrade that stopped while "
                         + "it archived online; it records every write to " + table + " until repair or the next downgrade drops it");
             }
