@@ -98,10 +98,17 @@ $$;
 
 -- After the REVOKE this database holds no dependency on the role; any row
 -- left in pg_shdepend belongs to another database (or a shared object) that
--- still needs it.
+-- still needs it. Only a superuser may create a BYPASSRLS role: a migration
+-- role that is not one could drop it (with CREATEROLE) but never re-create it,
+-- and the next upgrade would stop at 008 with row-level security off. So it is
+-- dropped only by a superuser, and kept, with a warning that says so, otherwise.
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rls_bypass_role')
+       AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+    THEN
+        RAISE WARNING 'U008: rls_bypass_role kept: % is not a superuser and could not re-create it (BYPASSRLS); a superuser may drop it once no database uses it', current_user;
+    ELSIF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rls_bypass_role')
        AND NOT EXISTS (
             SELECT 1
               FROM pg_shdepend d

@@ -16,8 +16,11 @@ public enum ExitCode {
     LOCKED(5, "refused: another run holds the lock"),
     /** The database cannot be reached or refuses the credentials. */
     CANNOT_CONNECT(6, "cannot connect"),
-    /** The database is not in a state the command can start from (precondition, catalog mismatch, checksum). */
-    REFUSED_STATE(7, "refused: the database is not in a state this command can start from"),
+    /**
+     * The database is not in a state the command can start from (precondition, catalog mismatch, checksum), or the
+     * user lacks a privilege a step needs (the message names it and the grant); nothing was changed.
+     */
+    REFUSED_STATE(7, "refused: the database is not in a state this command can start from, or a privilege is missing"),
     /** Gave up waiting for a table lock after the configured retries; nothing was changed. */
     LOCK_TIMEOUT(8, "gave up waiting for a table lock; nothing changed");
 

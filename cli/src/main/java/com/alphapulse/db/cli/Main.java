@@ -2,6 +2,7 @@ package com.alphapulse.db.cli;
 
 import com.alphapulse.db.cli.internal.Cli;
 import java.io.PrintWriter;
+import picocli.CommandLine;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,6 +17,11 @@ public final class Main {
     public static void main(String[] args) {
         // the driver's own warnings would add lines to the one-line errors the CLI promises
         DRIVER_LOG.setLevel(Level.OFF);
-        System.exit(Cli.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true)).execute(args));
+        CommandLine cli = Cli.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        int exit = cli.execute(args);
+        // What the redacting writers still hold (a prompt, a line without its newline) goes out before the exit.
+        cli.getOut().flush();
+        cli.getErr().flush();
+        System.exit(exit);
     }
 }

@@ -9,5 +9,9 @@ public enum Direction {
     /** The recorded version set without running scripts. */
     STAMP,
     /** Leftovers of a failed step cleaned and failed history rows removed. */
-    REPAIR
+    REPAIR,
+    /** Roles and privileges a superuser gave the migration role ({@link MigrationEngine#provision(String)}). */
+    PROVISION,
+    /** An archive retired by hand ({@link MigrationEngine#purgeArchive}). */
+    PURGE
 }

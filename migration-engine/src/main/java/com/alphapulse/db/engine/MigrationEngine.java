@@ -1,8 +1,10 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.engine.internal.ArchiveAdmin;
 import com.alphapulse.db.engine.internal.Downgrader;
 import com.alphapulse.db.engine.internal.EngineConnections;
 import com.alphapulse.db.engine.internal.EngineSettings;
+import com.alphapulse.db.engine.internal.Provisioner;
 import com.alphapulse.db.engine.internal.Repairer;
 import com.alphapulse.db.engine.internal.Stamper;
 import com.alphapulse.db.engine.internal.StatusReader;
@@ -126,6 +128,32 @@ public final class MigrationEngine {
      */
     public RepairResult repair(boolean acceptEditedScripts) {
         return Repairer.run(settings, acceptEditedScripts);
+    }
+
+    /**
+     * Gives the migration role {@code migrator} (owner of the database, neither superuser nor BYPASSRLS) what every
+     * command needs; run once by a superuser. Creates the cluster-wide roles {@code rls_bypass_role} (NOLOGIN
+     * BYPASSRLS) and the probe's NOLOGIN role, grants both to {@code migrator} (so it can SET ROLE to them for the
+     * statements that need every tenant's rows or the probe), CREATE on the database and schema public, and hands
+     * over the engine's schema. Idempotent (a second run changes nothing) and journaled. Refused with
+     * {@code INSUFFICIENT_PRIVILEGE} for a user who is not superuser, {@code PRECONDITION_FAILED} for a role that
+     * does not exist or an existing role of those names with other attributes; nothing is changed then.
+     */
+    public ProvisionResult provision(String migrator) {
+        return Provisioner.run(settings, migrator);
+    }
+
+    /** What the archive keeps, per version, table, column and tenant. Reads only. */
+    public ListArchiveResult listArchive() {
+        return ArchiveAdmin.list(settings);
+    }
+
+    /**
+     * Deletes everything archived for {@code version} for good (the data a later upgrade would have restored) and
+     * journals it. Refused with {@code UNKNOWN_VERSION}, or {@code INVALID_TARGET} when nothing is archived for it.
+     */
+    public PurgeArchiveResult purgeArchive(String version) {
+        return ArchiveAdmin.purge(settings, version);
     }
 
     /**

@@ -39,6 +39,13 @@ import javax.sql.DataSource;
  */
 public final class Verifier {
 
+    /**
+     * The NOLOGIN role the isolation probe switches to with SET ROLE when its user may not create roles: created by
+     * a superuser's provision (neither superuser nor BYPASSRLS, owning nothing), granted to the migration role.
+     */
+    public static final String PROBE_ROLE = "alphapulse_probe";
+
+
     private final DataSource dataSource;
     private final MigrationSet set;
 

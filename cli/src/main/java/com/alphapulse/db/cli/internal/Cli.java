@@ -19,7 +19,8 @@ import picocli.CommandLine.Command;
         subcommands = {
             StatusCommand.class, HistoryCommand.class, UpgradeCommand.class, DowngradeCommand.class,
             PlanCommand.class, VerifyCommand.class, StampCommand.class, RepairCommand.class, ProbeCommand.class,
-            RlsOverheadCommand.class, DemoDataCommand.class, RehearseCommand.class, RunbookCommand.class
+            RlsOverheadCommand.class, DemoDataCommand.class, RehearseCommand.class, RunbookCommand.class,
+            ProvisionCommand.class, ArchiveCommand.class
         },
         footer = {"", "Without --url every command runs on a new embedded PostgreSQL that is deleted on exit.",
                 "Connection from the environment: ALPHAPULSE_DB_URL, ALPHAPULSE_DB_USER, ALPHAPULSE_DB_PASSWORD.",
@@ -31,6 +32,8 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
 
     /** A command line that writes results to {@code out} and messages to {@code err}. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        out = new PrintWriter(new Redacting(out), true);
+        err = new PrintWriter(new Redacting(err), true);
         CommandLine cli = new CommandLine(new Cli());
         cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cli.setUsageHelpWidth(120);
@@ -90,8 +93,8 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
                 case CONNECTION_FAILED -> ExitCode.CANNOT_CONNECT;
                 case LOCKED -> ExitCode.LOCKED;
                 case DATA_LOSS_REFUSED -> ExitCode.DATA_LOSS_REFUSED;
-                case PRECONDITION_FAILED, CATALOG_MISMATCH, CHECKSUM_MISMATCH, NO_HISTORY, MISSING_UNDO_SCRIPT ->
-                        ExitCode.REFUSED_STATE;
+                case PRECONDITION_FAILED, CATALOG_MISMATCH, CHECKSUM_MISMATCH, NO_HISTORY, MISSING_UNDO_SCRIPT,
+                        INSUFFICIENT_PRIVILEGE -> ExitCode.REFUSED_STATE;
                 case LOCK_TIMEOUT -> ExitCode.LOCK_TIMEOUT;
                 default -> ExitCode.FAILURE;
             };

@@ -25,6 +25,7 @@ final class ConnectionOptions {
     /** The password, asked for on the terminal (never on standard output) when --password had no value. */
     String password() {
         if (!PROMPT.equals(password)) {
+            Redacting.secret(password);
             return password;
         }
         java.io.Console console = System.console();
@@ -34,6 +35,7 @@ final class ConnectionOptions {
         }
         char[] typed = console.readPassword("Password for %s: ", user == null ? "the database" : user);
         password = typed == null ? "" : new String(typed);
+        Redacting.secret(password);
         return password;
     }
 

@@ -112,6 +112,34 @@ final class Text {
         r.inserted().forEach(v -> w.printf("  history row added:   %s%n", v));
     }
 
+    static void provision(PrintWriter w, com.alphapulse.db.engine.ProvisionResult r) {
+        w.printf("provisioned %s%s in %s%n", r.migrator(), r.changed() ? "" : ": nothing to do, everything was in place",
+                Output.ms(r.total()));
+        for (var a : r.actions()) {
+            w.printf("  %-8s %s%s%n", a.done() ? "done" : "already", a.what(), a.done() ? ": " + a.sql() : "");
+        }
+        r.warnings().forEach(x -> w.printf("WARNING: %s%n", x));
+    }
+
+    static void archive(PrintWriter w, com.alphapulse.db.engine.ListArchiveResult r) {
+        if (r.entries().isEmpty()) {
+            w.println("the archive is empty");
+            return;
+        }
+        w.printf("%-7s  %-20s  %-12s  %-36s  %12s  %s%n", "version", "table", "column", "tenant", "rows", "archived at");
+        for (var e : r.entries()) {
+            w.printf("%-7s  %-20s  %-12s  %-36s  %12s  %s%s%n", e.version(), e.table(), e.column().isEmpty() ? "(rows)" : e.column(),
+                    e.tenant() == null ? "-" : e.tenant(), Output.count(e.rows()), e.archivedAt(),
+                    e.stranded() ? "  (stranded: version applied)" : "");
+        }
+        w.printf("%s archived row(s) and value(s)%n", Output.count(r.rows()));
+    }
+
+    static void purge(PrintWriter w, com.alphapulse.db.engine.PurgeArchiveResult r) {
+        w.printf("purged the archive of %s: %s row(s) and value(s) deleted for good in %s%n", r.version(),
+                Output.count(r.rows()), Output.ms(r.total()));
+    }
+
     static void repair(PrintWriter w, RepairResult r) {
         if (!r.changedAnything()) {
             w.println("nothing to repair");

@@ -44,7 +44,10 @@ class CliTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = Cli.commandLine(new PrintWriter(out), new PrintWriter(err)).execute(args);
+        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err));
+        int exit = cli.execute(args);
+        cli.getOut().flush();
+        cli.getErr().flush();
         return new Run(exit, out.toString(), err.toString());
     }
 

@@ -47,6 +47,7 @@ public final class Downgrader {
         try {
             HistoryTable.State state = requireHistory(c, s);
             Version target = Targets.downgrade(s.migrations(), targetText, state.current());
+            Privileges.requireForDowngrade(c, "plan", Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target)).values());
             return Planner.plan(c, s, state.current(), target, state.failed(), start).result();
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "cannot plan the downgrade", e);
@@ -63,7 +64,8 @@ public final class Downgrader {
         try {
             HistoryTable.State state = requireHistory(c, s);
             Version target = Targets.downgrade(s.migrations(), targetText, state.current());
-            Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target));
+            Privileges.requireForDowngrade(c, "downgrade",
+                    Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target)).values());
             FlywaySupport.verifyApplied(s);
             try (AdvisoryLock lock = AdvisoryLock.acquire(s, "downgrade")) {
                 // Re-read under the lock: another run may have moved the database since.

@@ -34,13 +34,20 @@ final class EngineSchema {
     static final String LEGACY_TENANTS = SCHEMA + ".archive_tenants";
     static final String LEGACY_TENANT_IDS = SCHEMA + ".archive_tenant_ids";
 
+    /** Every journal direction; a journal made by an older engine gets its check widened by {@link #ensure}. */
+    private static final String DIRECTIONS = "('UP', 'DOWN', 'STAMP', 'REPAIR', 'PROVISION', 'PURGE')";
+
     private static final String[] DDL = {
         "CREATE SCHEMA IF NOT EXISTS " + SCHEMA,
+        // The archive holds every tenant's dropped rows with no row-level security: only its owner, the migration
+        // role, may read it. A new schema grants PUBLIC nothing, but a database's default privileges may, so the
+        // grants are revoked explicitly, from PUBLIC and from whoever else holds one (see privateSchema).
+        "REVOKE ALL ON SCHEMA " + SCHEMA + " FROM PUBLIC",
         "CREATE TABLE IF NOT EXISTS " + JOURNAL + " ("
             + " id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
             + " run_id uuid NOT NULL,"
             + " version varchar(10) NOT NULL,"
-            + " direction varchar(10) NOT NULL CHECK (direction IN ('UP', 'DOWN', 'STAMP', 'REPAIR')),"
+            + " direction varchar(10) NOT NULL CHECK (direction IN " + DIRECTIONS + "),"
             + " db_user text NOT NULL DEFAULT current_user,"
             + " os_user text,"
             + " reason text,"
@@ -83,6 +90,8 @@ final class EngineSchema {
         // Every foreign key the column was part of, composite ones too: [{"table": t, "columns": {local: referenced}}].
         // A value goes back only when each of them still holds with it (MATCH SIMPLE: unless a key column is NULL).
         "ALTER TABLE " + ARCHIVE_COLUMNS + " ADD COLUMN IF NOT EXISTS ref_keys jsonb",
+        "ALTER TABLE " + JOURNAL + " DROP CONSTRAINT IF EXISTS journal_direction_check, ADD CONSTRAINT journal_direction_check "
+            + "CHECK (direction IN " + DIRECTIONS + ")",
         // Table privileges (column_name '') and column privileges, as aclexplode reports them.
         "CREATE TABLE IF NOT EXISTS " + ARCHIVE_GRANTS + " ("
             + " version integer NOT NULL,"
@@ -183,7 +192,36 @@ final class EngineSchema {
                         + "AND to_regclass(?) IS NULL AND to_regclass(?) IS NULL",
                 JOURNAL, ARCHIVE_ROWS, ARCHIVE_COLUMNS, ARCHIVE_GRANTS, ARCHIVE_SEQUENCES, ARCHIVE_SEQUENCE_GRANTS, ARCHIVE_OWNERS,
                 ONLINE_PROGRESS, ARCHIVE_DELTA, LEGACY_TENANTS, LEGACY_TENANT_IDS)) && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM "
-                        + "pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'ref_keys' AND NOT attisdropped)", ARCHIVE_COLUMNS));
+                        + "pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'ref_keys' AND NOT attisdropped)", ARCHIVE_COLUMNS))
+                && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
+                        + "to_regclass(?) AND conname = 'journal_direction_check' AND pg_get_constraintdef(oid) LIKE '%PURGE%')", JOURNAL))
+                && isPrivate(c);
+    }
+
+    /**
+     * Whether nobody but the schema's owner holds a privilege on the schema or on a table in it. Superusers read
+     * it anyway; anybody else who could would read every tenant's archived rows, which row-level security never
+     * covers there.
+     */
+    static boolean isPrivate(Connection c) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT NOT EXISTS (SELECT 1 FROM pg_namespace n, "
+                + "aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee <> n.nspowner) AND NOT EXISTS (SELECT 1 "
+                + "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace, aclexplode(t.relacl) a "
+                + "WHERE n.nspname = ? AND a.grantee <> t.relowner)", SCHEMA, SCHEMA));
+    }
+
+    /** Revokes every privilege others hold on the schema and its tables (a database's default privileges may grant them). */
+    private static void privateSchema(Connection c) throws SQLException {
+        for (org.jooq.Record r : Sql.ctx(c).fetch("SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE "
+                + "quote_ident(pg_get_userbyid(a.grantee)) END FROM pg_namespace n, aclexplode(n.nspacl) a "
+                + "WHERE n.nspname = ? AND a.grantee <> n.nspowner", SCHEMA)) {
+            Sql.execute(c, "REVOKE ALL ON SCHEMA " + SCHEMA + " FROM " + r.get(0, String.class));
+        }
+        for (org.jooq.Record r : Sql.ctx(c).fetch("SELECT DISTINCT quote_ident(t.relname), CASE WHEN a.grantee = 0 "
+                + "THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END FROM pg_class t JOIN pg_namespace n "
+                + "ON n.oid = t.relnamespace, aclexplode(t.relacl) a WHERE n.nspname = ? AND a.grantee <> t.relowner", SCHEMA)) {
+            Sql.execute(c, "REVOKE ALL ON " + SCHEMA + "." + r.get(0, String.class) + " FROM " + r.get(1, String.class));
+        }
     }
 
     static boolean relationExists(Connection c, String qualified) throws SQLException {
@@ -209,6 +247,7 @@ final class EngineSchema {
                     Sql.execute(c, ddl);
                 }
             }
+            privateSchema(c);
             if (relationExists(c, LEGACY_TENANTS)) {
                 for (String sql : MIGRATE_TENANTS) {
                     Sql.execute(c, sql);

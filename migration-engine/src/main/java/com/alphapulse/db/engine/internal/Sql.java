@@ -47,6 +47,11 @@ final class Sql {
         }
     }
 
+    /** {@code name} as a quoted SQL identifier. */
+    static String ident(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
     /** A duration as a PostgreSQL interval literal in milliseconds, e.g. {@code 3000ms}. */
     static String millis(java.time.Duration d) {
         return String.format(Locale.ROOT, "%dms", Math.max(d.toMillis(), 1));

@@ -45,6 +45,7 @@ public final class Upgrader {
                 state = check(c, s);
                 target = Targets.upgrade(s.migrations(), targetText, state.current());
                 Version from = state.current();
+                Privileges.requireForUpgrade(c, pending(s, state, target));
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
                 Online.forgetApplied(c, state);
@@ -67,6 +68,13 @@ public final class Upgrader {
         } finally {
             Connections.closeQuietly(c);
         }
+    }
+
+    /** The versions an upgrade from {@code state} to {@code target} runs, failed or interrupted ones included. */
+    private static List<com.alphapulse.db.migrations.SchemaVersion> pending(EngineSettings s, HistoryTable.State state,
+            Version target) {
+        return s.migrations().versions().stream().filter(v -> v.version().isBelow(target) || v.version().equals(target))
+                .filter(v -> state.current().isBelow(v.version()) || state.failed().contains(v.version())).toList();
     }
 
     private static void migrate(Connection c, EngineSettings s, Flyway flyway, RestoreCallback callback, Version target)
