@@ -41,6 +41,15 @@ public record OwnerDatabase(Database db, String role, String password) {
         return new OwnerDatabase(db, role, password);
     }
 
+    /**
+     * The same database as seen by the owner: a {@link Database} whose "administrative" user is the owner, for
+     * the helpers that take one ({@link TestDatabases}, {@link AlphaPulseRows#loadTenant}), which then run as the
+     * production role does.
+     */
+    public Database asOwner() {
+        return new Database(db.name(), db.host(), db.port(), role, password);
+    }
+
     /** A data source connecting as the owner. */
     public DataSource dataSource() {
         return db.dataSource(role, password);

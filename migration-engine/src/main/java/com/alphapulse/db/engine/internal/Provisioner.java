@@ -74,7 +74,7 @@ public final class Provisioner {
             engineSchema(c, actions, migrator);
             foreignTables(c, warnings, migrator);
             c.commit();
-            journal(c, s, migrator, actions, start);
+            journal(c, s, migrator, HistoryTable.state(c).current(), actions, start);
             return new ProvisionResult(migrator, actions, warnings, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             Connections.rollbackQuietly(c);
@@ -181,14 +181,14 @@ public final class Provisioner {
     }
 
     /** Journaled as the migration role, so the engine's schema it creates on first use is the migration role's. */
-    private static void journal(Connection c, EngineSettings s, String migrator, List<ProvisionResult.Action> actions,
-            Instant start) throws SQLException {
+    private static void journal(Connection c, EngineSettings s, String migrator, com.alphapulse.db.migrations.Version current,
+            List<ProvisionResult.Action> actions, Instant start) throws SQLException {
         c.setAutoCommit(true);
         Sql.execute(c, "SET ROLE " + Sql.ident(migrator));
         try {
             EngineSchema.ensure(c);
             List<String> done = actions.stream().filter(ProvisionResult.Action::done).map(ProvisionResult.Action::what).toList();
-            Journal.write(c, s, new Journal.Step(UUID.randomUUID(), HistoryTable.state(c).current(), Direction.PROVISION,
+            Journal.write(c, s, new Journal.Step(UUID.randomUUID(), current, Direction.PROVISION,
                     start, Instant.now(), 0, 0, Outcome.SUCCESS, "provisioned " + migrator + ": "
                     + (done.isEmpty() ? "nothing to do, all in place" : String.join("; ", done))));
         } finally {
