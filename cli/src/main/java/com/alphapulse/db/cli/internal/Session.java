@@ -139,8 +139,20 @@ final class Session implements AutoCloseable {
         try (java.sql.Connection c = dataSource.getConnection(); java.sql.Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (java.sql.SQLException e) {
-            throw new com.alphapulse.db.postgres.PostgresException(
-                    "cannot create or drop a scratch database on " + describe() + ": " + e.getMessage(), e);
+            String state = e.getSQLState() == null ? "" : e.getSQLState();
+            String message = "cannot create or drop a scratch database on " + describe() + ": " + e.getMessage();
+            // A role without CREATEDB reached the server fine: that is a missing privilege, not "cannot connect".
+            if ("42501".equals(state)) {
+                throw new com.alphapulse.db.engine.MigrationException(
+                        com.alphapulse.db.engine.MigrationException.Code.INSUFFICIENT_PRIVILEGE, message
+                                + "; rehearse --url needs CREATEDB for its scratch database (ALTER ROLE "
+                                + (user == null || user.isBlank() ? "<user>" : user) + " CREATEDB), nothing was changed", e);
+            }
+            if (state.startsWith("08") || state.startsWith("28") || "3D000".equals(state)) {
+                throw new com.alphapulse.db.postgres.PostgresException(message, e);
+            }
+            throw new com.alphapulse.db.engine.MigrationException(com.alphapulse.db.engine.MigrationException.Code.FAILED,
+                    message, e);
         }
     }
 

@@ -1,0 +1,97 @@
+package com.alphapulse.db.cli.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.alphapulse.db.cli.ExitCode;
+import com.alphapulse.db.testing.OwnerDatabase;
+import com.alphapulse.db.testing.TestDatabases;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole cycle as the production role, through the CLI: a migration role that owns the database but is
+ * neither superuser nor BYPASSRLS, given what it needs by one {@code provision} as a superuser, runs upgrade,
+ * demo-data, verify, probe, rls-overhead, plan and downgrade to 002 in one go, the upgrade that restores, archive
+ * list and rehearse --url. Proves every command succeeds, no login role is left behind by the probe, and the
+ * password (given on the command line and pasted into a URL) appears in no output.
+ */
+class ProvisionCommandTest {
+
+    private final List<CliTest.Run> runs = new ArrayList<>();
+
+    private CliTest.Run as(OwnerDatabase owner, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", owner.jdbcUrl(), "--user", owner.role(), "--password", owner.password()));
+        CliTest.Run r = CliTest.run(all.toArray(String[]::new));
+        runs.add(r);
+        return r;
+    }
+
+    private CliTest.Run admin(OwnerDatabase owner, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--url", owner.jdbcUrl(), "--user", owner.db().adminUser()));
+        CliTest.Run r = CliTest.run(all.toArray(String[]::new));
+        runs.add(r);
+        return r;
+    }
+
+    private static long loginRolesLike(OwnerDatabase owner, String pattern) {
+        return TestDatabases.count(owner.db(), "SELECT count(*) FROM pg_roles WHERE rolcanlogin AND rolname LIKE '" + pattern + "'");
+    }
+
+    @Test
+    void theOwnerRunsEveryCommandAfterOneProvisionAndNoPasswordIsPrinted() {
+        OwnerDatabase owner = OwnerDatabase.create("cli_owner");
+
+        CliTest.Run refused = as(owner, "upgrade", "head", "--quiet");
+        assertThat(refused.exit()).as(refused.err()).isIn(ExitCode.OK.code(), ExitCode.REFUSED_STATE.code());
+        if (refused.exit() != ExitCode.OK.code()) {
+            // rls_bypass_role did not exist yet on this server: 008 could not run, and nothing did
+            assertThat(refused.err()).contains("provision").contains("rls_bypass_role");
+        }
+        CliTest.Run provision = admin(owner, "provision", "--migrator", owner.role());
+        assertThat(provision.exit()).as(provision.err()).isZero();
+        assertThat(provision.out()).contains("provisioned " + owner.role()).contains("rls_bypass_role");
+        assertThat(admin(owner, "provision", "--migrator", owner.role()).out()).contains("nothing to do");
+
+        expectOk(as(owner, "upgrade", "head", "--quiet"));
+        expectOk(as(owner, "demo-data", "--tenants", "3", "--scale", "0.02", "--quiet"));
+        expectOk(as(owner, "verify", "--quiet"));
+        long logins = loginRolesLike(owner, "alphapulse%");
+        expectOk(as(owner, "probe", "--quiet"));
+        assertThat(loginRolesLike(owner, "alphapulse%")).as("login roles after the probe").isEqualTo(logins);
+        expectOk(as(owner, "rls-overhead", "--iterations", "3", "--quiet"));
+        CliTest.Run plan = as(owner, "plan", "002", "--quiet");
+        expectOk(plan);
+        assertThat(plan.out()).doesNotContain("BLOCKED");
+        expectOk(as(owner, "downgrade", "002", "--yes", "--quiet"));
+        CliTest.Run archive = as(owner, "archive", "list", "--quiet");
+        expectOk(archive);
+        assertThat(archive.out()).contains("tenant_id").contains("tenants");
+        expectOk(as(owner, "upgrade", "head", "--quiet"));
+        expectOk(as(owner, "verify", "--quiet"));
+
+        CliTest.Run noCreatedb = as(owner, "rehearse", "--scale", "0.01", "--quiet");
+        assertThat(noCreatedb.exit()).as("rehearse --url without CREATEDB: " + noCreatedb.err())
+                .isEqualTo(ExitCode.REFUSED_STATE.code());
+        assertThat(noCreatedb.err()).contains("CREATEDB").doesNotContain("cannot connect");
+        owner.asAdmin("ALTER ROLE " + owner.role() + " CREATEDB");
+        expectOk(as(owner, "rehearse", "--scale", "0.01", "--quiet"));
+
+        // A password pasted into the URL, as DBAs do, is not echoed whatever the command makes of it.
+        String pasted = owner.jdbcUrl().replace("jdbc:postgresql://", "jdbc:postgresql://" + owner.role() + ":" + owner.password() + "@");
+        runs.add(CliTest.run("status", "--url", pasted));
+        runs.add(CliTest.run("status", "--url", pasted.replace("jdbc:postgresql://", "postgres://")));
+        runs.add(CliTest.run("status", "--url", owner.jdbcUrl() + "?password=" + owner.password(), "--user", "nobody_here"));
+
+        assertThat(loginRolesLike(owner, "alphapulse%")).as("login roles at the end").isEqualTo(logins);
+        for (CliTest.Run r : runs) {
+            assertThat(r.out() + r.err()).as("output of a run").doesNotContain(owner.password());
+        }
+    }
+
+    private static void expectOk(CliTest.Run r) {
+        assertThat(r.exit()).as(r.out() + r.err()).isZero();
+    }
+}
