@@ -104,10 +104,10 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
 
     static String message(Throwable e) {
         if (e instanceof MigrationException m) {
-            return m.getMessage() + " [" + m.code() + "]";
+            return oneLine(m.getMessage()) + " [" + m.code() + "]";
         }
         if (e instanceof VerificationException v) {
-            return v.getMessage() + " [" + v.code() + "]";
+            return oneLine(v.getMessage()) + " [" + v.code() + "]";
         }
         if (e instanceof SchemaException || e instanceof UsageException || e instanceof PostgresException
                 || e instanceof UncheckedIOException) {
