@@ -94,6 +94,48 @@ final class Archive {
         };
     }
 
+    /** Work on the archive's connection. */
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} so that it reads and writes every tenant's rows of {@code tables}, inside the caller's
+     * transaction, which must hold ACCESS EXCLUSIVE on them. FORCE ROW LEVEL SECURITY subjects the owner to the
+     * policies, and an archive or restore that saw one tenant's rows (or none, unscoped) would lose the others'
+     * for good without an error. So a forced table is switched to NO FORCE for the work and back to FORCE before
+     * the transaction ends: the lock hides the interval from every other session, and the committed catalog is
+     * unchanged. Refused (42501) where that cannot help: outside a transaction, or a table row-level security
+     * filters because the user does not own it.
+     */
+    static <T> T acrossTenants(Connection c, Collection<String> tables, Work<T> work) throws SQLException {
+        List<String> hidden = com.alphapulse.db.migrations.RowSecurity.filtered(c, new ArrayList<>(new LinkedHashSet<>(tables)));
+        if (hidden.isEmpty()) {
+            return work.run();
+        }
+        if (c.getAutoCommit()) {
+            throw new SQLException("row-level security hides other tenants' rows of " + String.join(", ", hidden)
+                    + " from this user, and outside a locked transaction the engine cannot lift it; run this step as a "
+                    + "role that bypasses row-level security", com.alphapulse.db.migrations.RowSecurity.INSUFFICIENT_PRIVILEGE);
+        }
+        List<String> lifted = new ArrayList<>();
+        for (String t : hidden) {
+            Sql.execute(c, "ALTER TABLE " + Catalog.regclass(t) + " NO FORCE ROW LEVEL SECURITY");
+            lifted.add(t);
+        }
+        List<String> still = com.alphapulse.db.migrations.RowSecurity.filtered(c, hidden);
+        if (!still.isEmpty()) {
+            throw new SQLException("row-level security hides other tenants' rows of " + String.join(", ", still)
+                    + " from this user, who does not own them; archiving or restoring them would miss rows",
+                    com.alphapulse.db.migrations.RowSecurity.INSUFFICIENT_PRIVILEGE);
+        }
+        T result = work.run();
+        for (String t : lifted) {
+            Sql.execute(c, "ALTER TABLE " + Catalog.regclass(t) + " FORCE ROW LEVEL SECURITY");
+        }
+        return result;
+    }
+
     /**
      * Archives, for version {@code version}, what the statements are about to drop; the version's earlier
      * archive is replaced, as it describes older data. Returns the rows and column values archived. The caller
@@ -120,6 +162,19 @@ final class Archive {
                 }
             }
         }
+        Set<String> read = new LinkedHashSet<>();
+        for (Script.Statement st : statements) {
+            for (Script.Effect e : st.effects()) {
+                if ((e.kind() == Script.Kind.DROP_TABLE || e.kind() == Script.Kind.DROP_COLUMN) && Catalog.tableExists(c, e.table())) {
+                    read.add(e.table());
+                }
+            }
+        }
+        return acrossTenants(c, read, () -> archiveAll(c, version, statements, progress, pre, droppedTables));
+    }
+
+    private static long archiveAll(Connection c, int version, List<Script.Statement> statements,
+            java.util.function.Consumer<String> progress, Prearchived pre, Set<String> droppedTables) throws SQLException {
         long rows = 0;
         Set<String> done = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
@@ -287,8 +342,11 @@ final class Archive {
         }
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
+                // A table row-level security filters for this user is left to the locked archive, which lifts it
+                // (acrossTenants); copied here, other tenants' values would be missing.
                 if (e.kind() == Script.Kind.DROP_COLUMN && !droppedTables.contains(e.table()) && Catalog.columnExists(c, e.table(), e.name())
                         && covers(c, e) && primaryKey(c, e.table()).size() == 1
+                        && com.alphapulse.db.migrations.RowSecurity.filtered(c, List.of(e.table())).isEmpty()
                         && !columns.getOrDefault(e.table(), List.of()).contains(e.name())) {
                     columns.computeIfAbsent(e.table(), k -> new ArrayList<>()).add(e.name());
                 }
@@ -593,6 +651,11 @@ final class Archive {
      */
     static List<String> restoreTable(Connection c, int version, String table, boolean beforeTheScriptMovesOn)
             throws SQLException {
+        return acrossTenants(c, List.of(table), () -> restoreTableRows(c, version, table, beforeTheScriptMovesOn));
+    }
+
+    private static List<String> restoreTableRows(Connection c, int version, String table, boolean beforeTheScriptMovesOn)
+            throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         String t = Catalog.regclass(table);
         List<String> notes = new ArrayList<>();
@@ -848,9 +911,9 @@ final class Archive {
         if (r == null) {
             return 0;
         }
-        return Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
-                + " a WHERE " + r.archived() + " AND " + r.keys() + r.parent() + " AND t." + ident(column) + " IS DISTINCT FROM "
-                + r.value(), version, table, column, r.t());
+        return acrossTenants(c, List.of(table), () -> (long) Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = "
+                + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS + " a WHERE " + r.archived() + " AND " + r.keys() + r.parent()
+                + " AND t." + ident(column) + " IS DISTINCT FROM " + r.value(), version, table, column, r.t()));
     }
 
     /**
@@ -867,6 +930,9 @@ final class Archive {
         if (r == null) {
             return 0;
         }
+        // Batches commit one by one, so row-level security cannot be lifted for them: refused before the first
+        // rather than restoring one tenant's values (or none) and counting the rest as stranded.
+        acrossTenants(c, List.of(table), () -> null);
         DSLContext ctx = Sql.ctx(c);
         String lo = null;
         int size = Online.FIRST_BATCH;
