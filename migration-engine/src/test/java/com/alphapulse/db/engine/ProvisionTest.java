@@ -51,6 +51,19 @@ class ProvisionTest {
     }
 
     @Test
+    void aDatabaseTheUserMayNotConnectToIsAPrivilegeRefusalNotACannotConnect() {
+        OwnerDatabase owner = OwnerDatabase.create("prov_connect");
+        String outsider = "outsider_" + UUID.randomUUID().toString().substring(0, 8);
+        owner.asAdmin("CREATE ROLE " + outsider + " LOGIN");
+        owner.asAdmin("REVOKE CONNECT ON DATABASE \"" + owner.db().name() + "\" FROM PUBLIC");
+
+        MigrationException e = Fixtures.failure(() -> engine(owner.db().dataSource(outsider, "")).status());
+
+        assertThat(e.code()).isEqualTo(MigrationException.Code.INSUFFICIENT_PRIVILEGE);
+        assertThat(e.getMessage()).contains("permission denied for database").contains("GRANT CONNECT");
+    }
+
+    @Test
     void provisionIsIdempotentJournaledAndHandsOverTheEngineSchema() {
         OwnerDatabase owner = OwnerDatabase.create("prov_idem");
         // An earlier superuser run left the engine's schema owned by the superuser.

@@ -156,6 +156,11 @@ final class Errors {
 
     /** A failure to connect: one line, no cause, no password. */
     static MigrationException connectFailed(EngineSettings s, Throwable t) {
+        // The server answered and refused this user the database (no CONNECT): a grant fixes it, not the network.
+        if ("42501".equals(sqlState(t))) {
+            return new MigrationException(Code.INSUFFICIENT_PRIVILEGE,
+                    scrub(s, "the server refused " + s.target() + ": " + describe(t) + " (GRANT CONNECT ON DATABASE …)"));
+        }
         return new MigrationException(Code.CONNECTION_FAILED,
                 scrub(s, "cannot connect to " + s.target() + ": " + describe(t)));
     }
