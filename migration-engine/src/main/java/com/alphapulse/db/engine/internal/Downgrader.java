@@ -153,6 +153,7 @@ public final class Downgrader {
             Archive.dropDeltaTriggers(c, s);
             pre = new Archive.Prearchived(java.util.Map.of(), null);
         }
+        List<String> built = buildIndexesConcurrently(c, s, step, phases);
         while (true) {
             attempt++;
             Instant t0 = Instant.now();
@@ -180,7 +181,7 @@ public final class Downgrader {
                     Archive.discard(c, version);
                 }
                 for (Script.Statement st : step.statements()) {
-                    if (!st.engineSetting()) {
+                    if (!st.engineSetting() && !concurrentBuild(st)) {
                         Sql.executeScriptStatement(c, st.sql(), notices);
                     }
                 }
@@ -218,6 +219,7 @@ public final class Downgrader {
                             + "; the database stays at " + step.version().label();
                 }
                 abandon(c, s, version, pre);
+                what += dropBuilt(c, s, built);
                 MigrationException failure = Errors.translate(s, what, e);
                 Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
                         Outcome.FAILED, failure.getMessage()), failure);
@@ -228,6 +230,83 @@ public final class Downgrader {
             return new VersionRun(step.version().version(), step.version().description(), Direction.DOWN,
                     Duration.between(t0, Instant.now()), archived, 0, attempt, notices, 0, lockedFor, phases);
         }
+    }
+
+    /** Whether {@code st} builds an index CONCURRENTLY, which cannot run inside the undo's transaction. */
+    private static boolean concurrentBuild(Script.Statement st) {
+        return st.effects().stream().anyMatch(e -> e.kind() == Script.Kind.CREATE_INDEX && e.concurrently());
+    }
+
+    /**
+     * Builds, before the undo's transaction and its exclusive locks, the indexes the undo script builds
+     * CONCURRENTLY (typically a unique index that the script then attaches with {@code ADD CONSTRAINT … USING
+     * INDEX}, instantly): the application keeps reading and writing while they are built, where an index built
+     * under the undo's ACCESS EXCLUSIVE locks would stop it for as long as the build takes. A build waits for the
+     * transactions that are already running, patiently (within statement_timeout); an INVALID index an interrupted
+     * earlier build left under the same name is dropped first. Returns the indexes built by this run, which a
+     * failed undo drops again (a global unique index left at the version being undone would change what the
+     * application may insert).
+     */
+    private static List<String> buildIndexesConcurrently(Connection c, EngineSettings s, Planner.Step step,
+            List<VersionRun.Phase> phases) throws SQLException {
+        List<String> built = new ArrayList<>();
+        for (Script.Statement st : step.statements()) {
+            if (!concurrentBuild(st)) {
+                continue;
+            }
+            Script.Effect e = st.effects().stream().filter(x -> x.kind() == Script.Kind.CREATE_INDEX).findFirst().orElseThrow();
+            String name = e.name();
+            Object valid = Sql.ctx(c).fetchValue("SELECT i.indisvalid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+                    + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = 'public' AND x.relname = ?", name);
+            if (Boolean.TRUE.equals(valid)) {
+                continue;
+            }
+            c.setAutoCommit(true);
+            long t0 = System.nanoTime();
+            String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
+            String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
+            try {
+                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
+                        Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA);
+                if (valid != null) {
+                    s.progress().accept("  dropping INVALID index " + name + " an interrupted build left");
+                    Sql.execute(c, "DROP INDEX CONCURRENTLY IF EXISTS public." + Sql.ident(name));
+                }
+                s.progress().accept("  building index " + name + " on " + e.table() + " concurrently, before the undo's locks");
+                Sql.execute(c, st.sql());
+                built.add(name);
+            } catch (SQLException | RuntimeException failure) {
+                // A failed concurrent build leaves its index behind, INVALID: dropped with the ones built before it.
+                List<String> drop = new ArrayList<>(built);
+                drop.add(name);
+                String left = dropBuilt(c, s, drop);
+                throw new MigrationException(Errors.code(Errors.sqlState(failure), Errors.describe(failure)),
+                        Errors.scrub(s, "undo of " + step.version().label() + " could not build index " + name
+                                + " concurrently; nothing was undone, the database stays at " + step.version().label() + left
+                                + ": " + Errors.describe(failure)), failure);
+            } finally {
+                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
+                        timeout, path);
+            }
+            phases.add(new VersionRun.Phase("build index " + name + " (concurrently)", 0, Duration.ofNanos(System.nanoTime() - t0)));
+        }
+        return built;
+    }
+
+    /** Drops the indexes {@link #buildIndexesConcurrently} built; best effort, says what is left. */
+    private static String dropBuilt(Connection c, EngineSettings s, List<String> built) {
+        List<String> left = new ArrayList<>();
+        for (String name : built) {
+            try {
+                resetAutoCommit(c);
+                c.setAutoCommit(true);
+                Sql.execute(c, "DROP INDEX CONCURRENTLY IF EXISTS public." + Sql.ident(name));
+            } catch (SQLException | RuntimeException e) {
+                left.add(name);
+            }
+        }
+        return left.isEmpty() ? "" : " (index(es) " + String.join(", ", left) + " built for it are left: drop them with DROP INDEX "
+                + "CONCURRENTLY, or run the downgrade again, which uses them)";
     }
 
     private static Archive.Prearchived prearchive(Connection c, EngineSettings s, Planner.Step step, List<VersionRun.Phase> phases)
