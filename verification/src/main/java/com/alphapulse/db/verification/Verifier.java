@@ -39,6 +39,15 @@ import javax.sql.DataSource;
  */
 public final class Verifier {
 
+    /**
+     * The role the isolation probe and the RLS measurement run as when the data source's user may not create
+     * roles (the production migration role: owner, neither superuser nor BYPASSRLS nor CREATEROLE). A superuser
+     * creates it once with provision: {@code CREATE ROLE alphapulse_probe NOLOGIN NOINHERIT NOBYPASSRLS} and
+     * {@code GRANT alphapulse_probe TO <migrator>}. It owns nothing and holds no privilege outside a probe's
+     * rolled-back transaction.
+     */
+    public static final String PROBE_ROLE = "alphapulse_probe";
+
     private final DataSource dataSource;
     private final MigrationSet set;
 
@@ -112,21 +121,26 @@ public final class Verifier {
     }
 
     /**
-     * The isolation probe. Creates a temporary login role ({@code alphapulse_probe_<random>}: not superuser,
-     * not BYPASSRLS, owning nothing) with the four commands on every tenant table of the live catalog, inserts
-     * two generated rows per table (as {@link #fill} generates them) for each of two fresh tenants A and B as
-     * the data source's user, then, logged in as the role, for
-     * each table and each of SELECT, INSERT, UPDATE and DELETE: tenant A sees and touches only its own rows,
-     * cannot insert a row into B or move one there, and a session with no tenant set sees and touches nothing.
-     * Every statement is rolled back. The role, the tenants and their rows are removed afterwards, also when
-     * a check fails or the probe throws. When the role cannot log in (a pool that ignores credentials, or
-     * pg_hba / CONNECT refusing it), its sessions are connections of the data source switched with SET ROLE;
-     * these are reset (RESET ROLE, RESET ALL) before they are closed, so a pool gets them back as they came.
+     * The isolation probe. On one connection, in ONE transaction that is always rolled back: a role that is
+     * neither superuser nor BYPASSRLS, cannot log in and owns nothing (a random NOLOGIN NOINHERIT role created
+     * in that transaction when the data source's user may create roles, superuser or CREATEROLE; otherwise the
+     * provisioned {@link #PROBE_ROLE}) is granted the four commands on every tenant table of the live catalog;
+     * two fresh tenants A and B get two generated rows per table (as {@link #fill} generates them, written as
+     * {@code rls_bypass_role} or with each tenant in scope when row-level security filters the user); then,
+     * as the role ({@code SET LOCAL ROLE} in a savepoint rolled back after each check), for each table and
+     * each of SELECT, INSERT, UPDATE and DELETE: a session with no tenant ever set sees and touches nothing
+     * (run first, while the setting is still unset on this session), tenant A sees and touches only its own
+     * rows, cannot insert a row into B or move one there, and a session whose tenant setting is emptied sees
+     * and touches nothing. A refusal with SQLSTATE 22P02 or AP001 counts as "nothing" for the no-tenant cases.
+     * Nothing is ever committed: whatever fails, even a session killed halfway, no role, grant, tenant or row
+     * is left, no password exists anywhere, and the session goes back to the data source as it came.
      *
      * @throws VerificationException {@code PRECONDITION_FAILED} when there is no tenant table, or a tenant
      *     table lacks tenant_id (e.g. AlphaPulse before 007: a table that has it at the set's head, or has
-     *     row-level security, does not yet), {@code PROBE_SETUP_FAILED} when the role or rows cannot be
-     *     created, {@code CLEANUP_FAILED} when something could not be removed (the message says what)
+     *     row-level security, does not yet); {@code INSUFFICIENT_PRIVILEGE} when the user may not create roles
+     *     and {@link #PROBE_ROLE} is missing, unsound (LOGIN, SUPERUSER, BYPASSRLS, an owner) or not granted to
+     *     it (the message names the grant); {@code PROBE_SETUP_FAILED} when the grants or rows cannot be made;
+     *     {@code CONNECTION_FAILED} when the session breaks halfway (nothing was committed)
      */
     public ProbeResult probe() {
         return IsolationProbe.run(dataSource, set);

@@ -59,15 +59,16 @@ class IsolationProbeTest {
     }
 
     @Test
-    @DisplayName("on the clean head every one of the 88 checks passes: 8 tables x 4 commands x their cases, as a real login role")
+    @DisplayName("on the clean head every one of the 120 checks passes: 8 tables x 4 commands x their cases, as a temporary NOLOGIN role, the no-tenant checks with the setting never set and emptied")
     void cleanHeadPasses() {
         ProbeResult r = Verifier.on(DB.dataSource()).probe();
         assertThat(r.failures()).isEmpty();
         assertThat(r.passed()).isTrue();
-        assertThat(r.loginSession()).as("logged in as the temporary role").isTrue();
+        assertThat(r.provisionedRole()).as("a superuser creates its own temporary role").isFalse();
+        assertThat(r.neverSetTenant()).as("the first no-tenant checks ran before the setting was ever set").isTrue();
         assertThat(r.role()).startsWith("alphapulse_probe_");
         assertThat(r.tenantA()).isNotEqualTo(r.tenantB());
-        assertThat(r.checks()).hasSize(88);
+        assertThat(r.checks()).hasSize(120);
         assertThat(r.checks()).extracting(ProbeCheck::name).doesNotHaveDuplicates();
         for (String table : AlphaPulseSchema.TENANT_TABLES) {
             assertThat(r.checks()).filteredOn(c -> c.table().equals(table)).extracting(ProbeCheck::command)
@@ -78,7 +79,7 @@ class IsolationProbeTest {
     }
 
     @Test
-    @DisplayName("a SELECT policy whose USING is replaced by true fails exactly that table's three SELECT checks")
+    @DisplayName("a SELECT policy whose USING is replaced by true fails exactly that table's four SELECT checks")
     void selectPolicyUsingTrueFails() {
         TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades USING (true)");
         try {
@@ -88,7 +89,8 @@ class IsolationProbeTest {
                     .containsExactlyInAnyOrder(
                             tuple("trades", "SELECT", ProbeCheck.OWN_ROWS_ONLY),
                             tuple("trades", "SELECT", ProbeCheck.OTHER_TENANT_INVISIBLE),
-                            tuple("trades", "SELECT", ProbeCheck.NO_TENANT_SEES_NOTHING));
+                            tuple("trades", "SELECT", ProbeCheck.NO_TENANT_SEES_NOTHING),
+                            tuple("trades", "SELECT", ProbeCheck.EMPTY_TENANT_SEES_NOTHING));
         } finally {
             TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades "
                     + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
@@ -121,7 +123,8 @@ class IsolationProbeTest {
             assertThat(r.failures()).extracting(ProbeCheck::table, ProbeCheck::command, ProbeCheck::scenario)
                     .containsExactlyInAnyOrder(
                             tuple("audit_logs", "INSERT", ProbeCheck.OTHER_INSERT_REJECTED),
-                            tuple("audit_logs", "INSERT", ProbeCheck.NO_TENANT_INSERT_REJECTED));
+                            tuple("audit_logs", "INSERT", ProbeCheck.NO_TENANT_INSERT_REJECTED),
+                            tuple("audit_logs", "INSERT", ProbeCheck.EMPTY_TENANT_INSERT_REJECTED));
         } finally {
             TestDatabases.execute(DB, "ALTER POLICY audit_logs_tenant_isolation_insert ON audit_logs "
                     + "WITH CHECK (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
@@ -129,7 +132,7 @@ class IsolationProbeTest {
     }
 
     @Test
-    @DisplayName("with row-level security disabled on a table, all ten isolation checks of that table fail (only its own insert still passes)")
+    @DisplayName("with row-level security disabled on a table, all fourteen isolation checks of that table fail (only its own insert still passes)")
     void disabledRlsFails() {
         TestDatabases.execute(DB, "ALTER TABLE risk_metrics DISABLE ROW LEVEL SECURITY");
         try {
@@ -137,7 +140,7 @@ class IsolationProbeTest {
             List<ProbeCheck> riskMetrics = r.checks().stream().filter(c -> c.table().equals("risk_metrics")).toList();
             assertThat(r.failures()).containsExactlyInAnyOrderElementsOf(riskMetrics.stream()
                     .filter(c -> !c.scenario().equals(ProbeCheck.OWN_INSERT_ALLOWED)).toList());
-            assertThat(r.failures()).hasSize(10);
+            assertThat(r.failures()).hasSize(14);
         } finally {
             TestDatabases.execute(DB, "ALTER TABLE risk_metrics ENABLE ROW LEVEL SECURITY");
         }
