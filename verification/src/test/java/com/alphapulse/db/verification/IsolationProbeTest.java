@@ -79,6 +79,25 @@ class IsolationProbeTest {
     }
 
     @Test
+    @DisplayName("the superuser's probe creates exactly one role, NOLOGIN NOINHERIT NOBYPASSRLS, without password; no statement sent carries a password")
+    void noPasswordNoLogin() {
+        RecordingDataSource recorded = new RecordingDataSource(DB.dataSource());
+        ProbeResult r = Verifier.on(recorded).probe();
+
+        assertThat(r.failures()).isEmpty();
+        // Comments stripped: the catalog queries explain themselves with words like "CREATE ROLE".
+        List<String> sent = recorded.statements().stream()
+                .map(sql -> sql.replaceAll("--[^\\n]*", "").toUpperCase(java.util.Locale.ROOT)).toList();
+        assertThat(sent).as("a password literal").noneMatch(sql -> sql.matches("(?s).*PASSWORD\\s*'.*"));
+        assertThat(sent).as("statements that create or alter a role")
+                .filteredOn(sql -> sql.matches("(?s).*\\b(CREATE|ALTER) (ROLE|USER)\\b.*")).singleElement().asString()
+                .startsWith("CREATE ROLE")
+                .contains("NOLOGIN", "NOBYPASSRLS", "NOINHERIT", r.role().toUpperCase(java.util.Locale.ROOT))
+                .doesNotContain("PASSWORD")
+                .doesNotContainPattern("(?<!NO)LOGIN");
+    }
+
+    @Test
     @DisplayName("a SELECT policy whose USING is replaced by true fails exactly that table's four SELECT checks")
     void selectPolicyUsingTrueFails() {
         TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades USING (true)");
