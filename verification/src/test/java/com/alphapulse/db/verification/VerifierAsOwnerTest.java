@@ -109,6 +109,45 @@ class VerifierAsOwnerTest {
     }
 
     @Test
+    @DisplayName("an owner with CREATEROLE creates its own NOLOGIN role inside the transaction (granting itself SET on it), passes, and the role is gone afterwards")
+    void probeAsCreateRoleOwner() {
+        OWNER.asAdmin("ALTER ROLE " + OWNER.role() + " CREATEROLE");
+        try {
+            ProbeResult r = Verifier.on(OWNER.dataSource()).probe();
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.provisionedRole()).isFalse();
+            assertThat(r.role()).startsWith("alphapulse_probe_");
+            assertThat(TestDatabases.count(OWNER.db(), "SELECT count(*) FROM pg_roles WHERE rolname = '" + r.role() + "'"))
+                    .as("the temporary role, rolled back with the probe").isZero();
+        } finally {
+            OWNER.asAdmin("ALTER ROLE " + OWNER.role() + " NOCREATEROLE");
+        }
+        assertThat(probeGrants()).isZero();
+    }
+
+    @Test
+    @DisplayName("verify --data as the owner finds a cross-tenant trade, which FORCE ROW LEVEL SECURITY would hide from it without rls_bypass_role")
+    void crossTenantRowsAsOwner() {
+        long id = TestDatabases.count(OWNER.db(), "INSERT INTO trades (tenant_id, trade_id, account_id, symbol, side, "
+                + "trade_type, quantity, price, fee, gross_value, net_value, executed_at) SELECT '" + AlphaPulseRows.tenant(2)
+                + "', 'owner-cross-1', account_id, symbol, side, trade_type, quantity, price, fee, gross_value, "
+                + "net_value, executed_at FROM trades WHERE tenant_id = '" + AlphaPulseRows.tenant(1) + "' LIMIT 1 RETURNING id");
+        try {
+            VerifyResult r = Verifier.on(OWNER.dataSource()).verifyData(AlphaPulseSchema.migrations().head());
+
+            assertThat(r.errors()).singleElement().satisfies(f -> {
+                assertThat(f.objectType()).isEqualTo(Finding.ROWS);
+                assertThat(f.object()).isEqualTo("trades.fk_trades_account_id");
+                assertThat(f.actual()).isEqualTo("1 cross-tenant rows");
+                assertThat(f.message()).contains("id of the first: " + id);
+            });
+        } finally {
+            OWNER.asAdmin("DELETE FROM trades WHERE id = " + id);
+        }
+    }
+
+    @Test
     @DisplayName("rls-overhead as the owner measures the application side as alphapulse_probe and the baseline as rls_bypass_role, and leaves no grant")
     void rlsOverheadAsOwner() {
         RlsOverheadResult r = Verifier.on(OWNER.dataSource()).measureRlsOverhead(3);
