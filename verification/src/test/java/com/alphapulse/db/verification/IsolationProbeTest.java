@@ -97,6 +97,49 @@ class IsolationProbeTest {
                 .doesNotContainPattern("(?<!NO)LOGIN");
     }
 
+    /** Every tenant-isolation policy of 008 rewritten with {@code predicate} in place of its tenant comparison. */
+    private static void policies(String predicate) {
+        StringBuilder sql = new StringBuilder();
+        for (String t : AlphaPulseSchema.TENANT_TABLES) {
+            sql.append("ALTER POLICY ").append(t).append("_tenant_isolation_select ON ").append(t)
+                    .append(" USING (").append(predicate).append(");\n")
+                    .append("ALTER POLICY ").append(t).append("_tenant_isolation_insert ON ").append(t)
+                    .append(" WITH CHECK (").append(predicate).append(");\n")
+                    .append("ALTER POLICY ").append(t).append("_tenant_isolation_update ON ").append(t)
+                    .append(" USING (").append(predicate).append(") WITH CHECK (").append(predicate).append(");\n")
+                    .append("ALTER POLICY ").append(t).append("_tenant_isolation_delete ON ").append(t)
+                    .append(" USING (").append(predicate).append(");\n");
+        }
+        TestDatabases.execute(DB, sql.toString());
+    }
+
+    @Test
+    @DisplayName("with 011's policies (no tenant in scope raises SQLSTATE AP001) every check still passes: AP001 is a refusal, like 22P02")
+    void noTenantInScopeErrorIsARefusal() {
+        TestDatabases.execute(DB, """
+                CREATE FUNCTION public.alphapulse_current_tenant() RETURNS uuid LANGUAGE plpgsql STABLE AS $$
+                DECLARE v text := current_setting('app.current_tenant_id', true);
+                BEGIN
+                    IF v IS NULL OR v = '' THEN
+                        RAISE EXCEPTION USING ERRCODE = 'AP001', MESSAGE = 'no tenant in scope: set app.current_tenant_id';
+                    END IF;
+                    RETURN v::uuid;
+                END $$""");
+        try {
+            policies("tenant_id = (SELECT public.alphapulse_current_tenant())");
+            ProbeResult r = Verifier.on(DB.dataSource()).probe();
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.checks()).filteredOn(c -> c.scenario().equals(ProbeCheck.NO_TENANT_SEES_NOTHING)
+                    || c.scenario().equals(ProbeCheck.EMPTY_TENANT_SEES_NOTHING)).hasSize(16)
+                    .allSatisfy(c -> assertThat(c.detail()).contains("rejected, SQLSTATE AP001", "no tenant in scope"));
+        } finally {
+            policies("tenant_id = current_setting('app.current_tenant_id', true)::uuid");
+            TestDatabases.execute(DB, "DROP FUNCTION public.alphapulse_current_tenant()");
+        }
+        assertThat(Verifier.on(DB.dataSource()).verify(AlphaPulseSchema.migrations().head()).findings()).isEmpty();
+    }
+
     @Test
     @DisplayName("a SELECT policy whose USING is replaced by true fails exactly that table's four SELECT checks")
     void selectPolicyUsingTrueFails() {
