@@ -128,7 +128,7 @@ final class TenantKeys {
      * version must not fail for what the version itself ships.
      */
     static List<Finding> knownIn(List<Finding> live, SchemaVersion version, Catalog head) {
-        Map<String, Finding> expected = byKey(check(ExpectedState.of(version).catalog(), version, head));
+        Map<String, Finding> expected = byKey(expectedAt(version, head));
         List<Finding> out = new ArrayList<>();
         for (Finding f : live) {
             Finding same = expected.get(key(f));
@@ -144,7 +144,9 @@ final class TenantKeys {
         return out;
     }
 
-    private static List<Finding> check(Catalog catalog, SchemaVersion version, Catalog head) {
+    /** The key findings of {@code version}'s expected catalog, its tenant tables chosen as for a live one. */
+    private static List<Finding> expectedAt(SchemaVersion version, Catalog head) {
+        Catalog catalog = ExpectedState.of(version).catalog();
         return check(catalog, TenancyRules.tenantTables(catalog, head));
     }
 
@@ -152,7 +154,7 @@ final class TenantKeys {
         Optional<SchemaVersion> next = version.set().next(version.version());
         while (next.isPresent()) {
             SchemaVersion v = next.get();
-            if (!byKey(check(ExpectedState.of(v).catalog(), v, head)).containsKey(key(f))) {
+            if (!byKey(expectedAt(v, head)).containsKey(key(f))) {
                 return Optional.of(v);
             }
             next = v.set().next(v.version());
