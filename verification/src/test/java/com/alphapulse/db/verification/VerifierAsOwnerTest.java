@@ -93,6 +93,23 @@ class VerifierAsOwnerTest {
     }
 
     @Test
+    @DisplayName("when rls_bypass_role may not insert into a tenant table, the owner writes the probe's rows with each tenant in scope instead: all checks still pass, the first no-tenant ones with the setting emptied")
+    void probeFallsBackToTenantScope() {
+        OWNER.asAdmin("REVOKE INSERT ON agent_signals FROM rls_bypass_role");
+        try {
+            ProbeResult r = Verifier.on(OWNER.dataSource()).probe();
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.neverSetTenant()).as("the fixture's own scope was set in this session").isFalse();
+            assertThat(r.checks()).filteredOn(c -> c.scenario().equals(ProbeCheck.NO_TENANT_SEES_NOTHING))
+                    .allSatisfy(c -> assertThat(c.detail()).contains("already seen the setting"));
+        } finally {
+            OWNER.asAdmin("GRANT INSERT ON agent_signals TO rls_bypass_role");
+        }
+        assertThat(probeGrants()).isZero();
+    }
+
+    @Test
     @DisplayName("an owner not granted alphapulse_probe (and unable to create roles) is refused with INSUFFICIENT_PRIVILEGE naming the grant")
     void probeRefusedWithoutProvision() {
         OWNER.asAdmin("REVOKE alphapulse_probe FROM " + OWNER.role());
