@@ -142,4 +142,47 @@ class IsolationProbeTest {
         assertThat(IsolationProbe.run(OWNER.dataSource(), AlphaPulseSchema.migrations()).failures()).isEmpty();
         assertThat(traces()).isEqualTo(before);
     }
+
+    @Test
+    @DisplayName("as the owner: the session terminated from another connection while a check's statement runs is CONNECTION_FAILED and leaves nothing")
+    void ownerKilledDuringAStatement() throws Exception {
+        Map<String, Object> before = traces();
+        // A SELECT policy that sleeps, so that the never-set SELECT check on trades is still running when killed.
+        OWNER.asAdmin("CREATE FUNCTION public.probe_slow() RETURNS boolean LANGUAGE plpgsql AS "
+                + "$$ BEGIN PERFORM pg_sleep(30); RETURN true; END $$");
+        OWNER.asAdmin("ALTER POLICY trades_tenant_isolation_select ON trades USING "
+                + "(tenant_id = current_setting('app.current_tenant_id', true)::uuid AND (SELECT public.probe_slow()))");
+        Thread killer = new Thread(() -> {
+            try (Connection c = OWNER.db().connect(); Statement s = c.createStatement()) {
+                for (int i = 0; i < 200; i++) {
+                    try (ResultSet rs = s.executeQuery("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
+                            + "WHERE wait_event = 'PgSleep' AND usename = '" + OWNER.role() + "'")) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) {
+                            return;
+                        }
+                    }
+                    Thread.sleep(100);
+                }
+            } catch (SQLException | InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long start = System.nanoTime();
+        try {
+            killer.start();
+            assertThatThrownBy(() -> IsolationProbe.run(OWNER.dataSource(), AlphaPulseSchema.migrations()))
+                    .isInstanceOfSatisfying(VerificationException.class,
+                            e -> assertThat(e.code()).isEqualTo(VerificationException.Code.CONNECTION_FAILED))
+                    .hasMessageContaining("trades no tenant SELECT");
+            assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).as("killed during the 30 s statement")
+                    .isLessThan(java.time.Duration.ofSeconds(20));
+        } finally {
+            killer.join();
+            OWNER.asAdmin("ALTER POLICY trades_tenant_isolation_select ON trades USING "
+                    + "(tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+            OWNER.asAdmin("DROP FUNCTION public.probe_slow()");
+        }
+        assertThat(traces()).isEqualTo(before);
+    }
 }
