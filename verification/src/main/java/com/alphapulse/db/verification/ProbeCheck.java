@@ -1,7 +1,9 @@
 package com.alphapulse.db.verification;
 
 /**
- * One check of the isolation probe: one table, one command, one case.
+ * One check of the isolation probe: one table, one command, one case. A check with no tenant in scope passes
+ * when it sees or touches nothing, or when PostgreSQL refuses it: SQLSTATE 22P02 (an empty setting cast to
+ * uuid, up to AlphaPulse 010), AP001 ("no tenant in scope", from 011 on) or 42501 for a write.
  *
  * @param table the tenant table, e.g. {@code trades}
  * @param command {@code SELECT}, {@code INSERT}, {@code UPDATE} or {@code DELETE}
@@ -27,6 +29,12 @@ public record ProbeCheck(String table, String command, String scenario, boolean 
     public static final String NO_TENANT_INSERT_REJECTED = "no tenant set cannot insert";
     /** A session with no tenant set changes nothing. */
     public static final String NO_TENANT_TOUCHES_NOTHING = "no tenant set touches nothing";
+    /** A session whose tenant setting was emptied ({@code ''}, as a pooled session reads after use) sees nothing. */
+    public static final String EMPTY_TENANT_SEES_NOTHING = "emptied tenant sees nothing";
+    /** A session whose tenant setting was emptied cannot insert. */
+    public static final String EMPTY_TENANT_INSERT_REJECTED = "emptied tenant cannot insert";
+    /** A session whose tenant setting was emptied changes nothing. */
+    public static final String EMPTY_TENANT_TOUCHES_NOTHING = "emptied tenant touches nothing";
 
     /** A name unique within one probe, e.g. {@code trades SELECT own tenant's rows only}. */
     public String name() {

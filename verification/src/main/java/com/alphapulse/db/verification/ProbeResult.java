@@ -6,17 +6,21 @@ import java.util.List;
 /**
  * What the isolation probe ({@link Verifier#probe()}) found.
  *
- * @param role the temporary role the probe ran as (already dropped when this result exists)
- * @param loginSession true when the probe logged in as that role; false when the data source could not
- *     open a session for it and the probe fell back to {@code SET ROLE} on an administrative session
- *     (row-level security applies to the current role either way)
+ * @param role the role the checks ran as: a temporary NOLOGIN role created inside the probe's transaction
+ *     (rolled back with it, so it no longer exists when this result does), or {@link Verifier#PROBE_ROLE}
+ * @param provisionedRole true when the checks ran as the provisioned {@link Verifier#PROBE_ROLE} (the data
+ *     source's user may not create roles); false when the probe created its own temporary role
+ * @param neverSetTenant true when the "no tenant set" checks ran on a session that had never set
+ *     {@code app.current_tenant_id} (the setting reads NULL); false when the session had already seen it (a
+ *     reused pooled session, or fixture rows written with each tenant in scope), so those checks ran with the
+ *     setting emptied, which the "emptied tenant" checks cover anyway
  * @param tenantA the tenant the probe acted as
  * @param tenantB the other tenant, whose rows must stay out of reach
  * @param checks one check per (table, command, case), in the order they ran
- * @param duration how long the probe took, setup and cleanup included
+ * @param duration how long the probe took, setup and rollback included
  */
-public record ProbeResult(String role, boolean loginSession, String tenantA, String tenantB, List<ProbeCheck> checks,
-        Duration duration) {
+public record ProbeResult(String role, boolean provisionedRole, boolean neverSetTenant, String tenantA,
+        String tenantB, List<ProbeCheck> checks, Duration duration) {
 
     public ProbeResult {
         checks = List.copyOf(checks);

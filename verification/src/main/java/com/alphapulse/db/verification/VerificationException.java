@@ -17,7 +17,13 @@ public final class VerificationException extends RuntimeException {
         /** The isolation probe or the RLS measurement could not create its role, session or rows. */
         PROBE_SETUP_FAILED,
         /** A temporary role or rows could not be removed again; the message names what is left. */
-        CLEANUP_FAILED
+        CLEANUP_FAILED,
+        /**
+         * The data source's user lacks a privilege or a role membership the operation needs (e.g. the probe
+         * role, or the bypass role for reading every tenant's rows); the message names the grant, which a
+         * superuser gives once (provision).
+         */
+        INSUFFICIENT_PRIVILEGE
     }
 
     private final Code code;

@@ -33,18 +33,25 @@ import javax.sql.DataSource;
  * Row-level security is expected to key on the session setting {@code app.current_tenant_id}.
  *
  * <p>The data source's user needs to read the catalog for {@link #verify}, {@link #identify} and
- * {@link #checkTenancy}; {@link #snapshot} needs a role that row-level security does not filter (superuser,
- * BYPASSRLS, or the owner while RLS is not forced); {@link #probe} and {@link #measureRlsOverhead} need a
- * role that may create roles and write every tenant table (in practice the migration's superuser or owner).
+ * {@link #checkTenancy}. {@link #snapshot} and {@link #verifyData} read every tenant's rows: a user that
+ * row-level security filters (the production migration role: owner, neither superuser nor BYPASSRLS, under
+ * FORCE ROW LEVEL SECURITY) reads the filtered tables as {@code rls_bypass_role}, of which it must be a member,
+ * and is refused with {@link VerificationException.Code#INSUFFICIENT_PRIVILEGE} otherwise. {@link #fill}
+ * writes each tenant's rows with that tenant in scope. {@link #probe} and {@link #measureRlsOverhead} need the
+ * owner's right to grant on the tenant tables, and either the right to create roles (superuser, CREATEROLE)
+ * or membership in the provisioned {@link #PROBE_ROLE}; neither creates a LOGIN role or a password, and
+ * neither commits anything.
  */
 public final class Verifier {
 
     /**
-     * The NOLOGIN role the isolation probe switches to with SET ROLE when its user may not create roles: created by
-     * a superuser's provision (neither superuser nor BYPASSRLS, owning nothing), granted to the migration role.
+     * The role the isolation probe and the RLS measurement run as when the data source's user may not create
+     * roles (the production migration role: owner, neither superuser nor BYPASSRLS nor CREATEROLE). A superuser
+     * creates it once with provision: {@code CREATE ROLE alphapulse_probe NOLOGIN NOINHERIT NOBYPASSRLS} and
+     * {@code GRANT alphapulse_probe TO <migrator>}. It owns nothing and holds no privilege outside a probe's
+     * rolled-back transaction.
      */
     public static final String PROBE_ROLE = "alphapulse_probe";
-
 
     private final DataSource dataSource;
     private final MigrationSet set;
@@ -90,6 +97,26 @@ public final class Verifier {
     }
 
     /**
+     * {@link #verify(SchemaVersion)} and the tenant data ({@code verify --data}): the live catalog against
+     * {@code expected}; the tenancy key rules on the live catalog (a foreign key between two tenant tables
+     * without tenant_id on both sides is an {@link Severity#ERROR}, a unique key or unique index of a tenant
+     * table without tenant_id a {@link Severity#WARNING}; a primary key on a generated identity column is
+     * exempt), except that what {@code expected}'s own expected catalog has too (AlphaPulse 007 to 009 ship
+     * single-column foreign keys and global unique keys) is a WARNING saying it is known in that version and
+     * which later version of the set fixes it; and, for every foreign key from a tenant table to a tenant
+     * table that does not carry tenant_id, the child rows whose tenant_id differs from their parent's
+     * ({@link Finding#ROWS}, an ERROR with table, key, count and up to five sample keys: cross-tenant data).
+     * The rows are read as a role that sees every tenant (the user itself when it bypasses row-level
+     * security, else {@code rls_bypass_role}); nothing is written.
+     *
+     * @throws VerificationException {@code INSUFFICIENT_PRIVILEGE} when row-level security filters the user
+     *     and it may not use {@code rls_bypass_role} (the message names the grant): never a partial count
+     */
+    public VerifyResult verifyData(SchemaVersion expected) {
+        return Versions.verifyData(dataSource, expected);
+    }
+
+    /**
      * Which version the database is at: the version at the smallest distance, the match when it has no
      * error, with the findings against it; an empty database is before the first version. See
      * {@link IdentifyResult}.
@@ -109,7 +136,9 @@ public final class Verifier {
      * all four), every one of which confines USING and WITH CHECK, as the command requires, to the current
      * tenant: {@code tenant_id = current_setting('app.current_tenant_id'…)::uuid} as PostgreSQL prints it,
      * alone or as one operand of a top-level AND, never under an OR. Any other use of tenant_id (e.g.
-     * {@code tenant_id IS NOT NULL}) does not count. The application role, when given, must exist, be neither
+     * {@code tenant_id IS NOT NULL}) does not count. The key rules of {@link #verifyData} apply too, with
+     * what the version the database is nearest to ships itself reported as known warnings (so a correct 009
+     * database stays clean). The application role, when given, must exist, be neither
      * superuser nor BYPASSRLS, own no tenant table and not be a member of a role that is or does.
      *
      * @param applicationRole the role the application connects as; null skips the role rules
@@ -119,21 +148,26 @@ public final class Verifier {
     }
 
     /**
-     * The isolation probe. Creates a temporary login role ({@code alphapulse_probe_<random>}: not superuser,
-     * not BYPASSRLS, owning nothing) with the four commands on every tenant table of the live catalog, inserts
-     * two generated rows per table (as {@link #fill} generates them) for each of two fresh tenants A and B as
-     * the data source's user, then, logged in as the role, for
-     * each table and each of SELECT, INSERT, UPDATE and DELETE: tenant A sees and touches only its own rows,
-     * cannot insert a row into B or move one there, and a session with no tenant set sees and touches nothing.
-     * Every statement is rolled back. The role, the tenants and their rows are removed afterwards, also when
-     * a check fails or the probe throws. When the role cannot log in (a pool that ignores credentials, or
-     * pg_hba / CONNECT refusing it), its sessions are connections of the data source switched with SET ROLE;
-     * these are reset (RESET ROLE, RESET ALL) before they are closed, so a pool gets them back as they came.
+     * The isolation probe. On one connection, in ONE transaction that is always rolled back: a role that is
+     * neither superuser nor BYPASSRLS, cannot log in and owns nothing (a random NOLOGIN NOINHERIT role created
+     * in that transaction when the data source's user may create roles, superuser or CREATEROLE; otherwise the
+     * provisioned {@link #PROBE_ROLE}) is granted the four commands on every tenant table of the live catalog;
+     * two fresh tenants A and B get two generated rows per table (as {@link #fill} generates them, written as
+     * {@code rls_bypass_role} or with each tenant in scope when row-level security filters the user); then,
+     * as the role ({@code SET LOCAL ROLE} in a savepoint rolled back after each check), for each table and
+     * each of SELECT, INSERT, UPDATE and DELETE: a session with no tenant ever set sees and touches nothing
+     * (run first, while the setting is still unset on this session), tenant A sees and touches only its own
+     * rows, cannot insert a row into B or move one there, and a session whose tenant setting is emptied sees
+     * and touches nothing. A refusal with SQLSTATE 22P02 or AP001 counts as "nothing" for the no-tenant cases.
+     * Nothing is ever committed: whatever fails, even a session killed halfway, no role, grant, tenant or row
+     * is left, no password exists anywhere, and the session goes back to the data source as it came.
      *
      * @throws VerificationException {@code PRECONDITION_FAILED} when there is no tenant table, or a tenant
      *     table lacks tenant_id (e.g. AlphaPulse before 007: a table that has it at the set's head, or has
-     *     row-level security, does not yet), {@code PROBE_SETUP_FAILED} when the role or rows cannot be
-     *     created, {@code CLEANUP_FAILED} when something could not be removed (the message says what)
+     *     row-level security, does not yet); {@code INSUFFICIENT_PRIVILEGE} when the user may not create roles
+     *     and {@link #PROBE_ROLE} is missing, unsound (LOGIN, SUPERUSER, BYPASSRLS, an owner) or not granted to
+     *     it (the message names the grant); {@code PROBE_SETUP_FAILED} when the grants or rows cannot be made;
+     *     {@code CONNECTION_FAILED} when the session breaks halfway (nothing was committed)
      */
     public ProbeResult probe() {
         return IsolationProbe.run(dataSource, set);
@@ -159,7 +193,11 @@ public final class Verifier {
         return Filler.fill(dataSource, Objects.requireNonNull(options, "options"));
     }
 
-    /** A snapshot of every table of schema {@code public}; the semantics are documented on {@link DataSnapshot}. */
+    /**
+     * A snapshot of every table of schema {@code public}; the semantics are documented on {@link DataSnapshot}.
+     * Tables that row-level security filters for the user are read as {@code rls_bypass_role}, so a filtered
+     * owner gets every tenant's rows, or {@code INSUFFICIENT_PRIVILEGE} naming the grant, never a partial one.
+     */
     public DataSnapshot snapshot() {
         return Snapshotter.take(dataSource, set, null);
     }
@@ -181,17 +219,21 @@ public final class Verifier {
      * Measures what row-level security costs: representative tenant-scoped queries derived from the live
      * catalog (on the largest tenant table: its latest rows by the timestamp its composite tenant index
      * orders, or another indexed timestamp; a count; a row by primary key; and the latest rows of the second
-     * largest tenant table) run {@code iterations} times each as a temporary application role under row-level
-     * security with the tenant set, and as the data source's user with an explicit {@code WHERE tenant_id = ?}
-     * and row security off; reports median and 95th percentile of each, the overhead ratio, and whether each
-     * plan uses a composite index leading with tenant_id. The data must be loaded first; the tenant with the
-     * most rows in the largest table is measured. A measurement, not a check. The
-     * temporary role is dropped and the data source's sessions are handed back as they came (row_security
-     * reset, no role switched, no tenant set), also when the measurement fails.
+     * largest tenant table) run {@code iterations} times each as the application runs them, under row-level
+     * security with the tenant set, as a NOLOGIN role entered with {@code SET LOCAL ROLE} (as for
+     * {@link #probe}: a temporary one, or {@link #PROBE_ROLE}), and as a baseline with an explicit
+     * {@code WHERE tenant_id = ?} and row security off, as a role that sees every tenant (the data source's
+     * user when it bypasses row-level security, else {@code rls_bypass_role}). Reports median and 95th
+     * percentile of each, the overhead ratio, and whether each plan uses a composite index leading with
+     * tenant_id. The data must be loaded first; the tenant with the most rows in the largest table is measured.
+     * A measurement, not a check. Everything runs in one transaction on one connection that is rolled back, so
+     * the role, its grants and every setting are gone afterwards and the session goes back as it came, also
+     * when the measurement fails.
      *
      * @throws VerificationException {@code PRECONDITION_FAILED} when {@code iterations} is below 1, the tenant
-     *     tables are not there or have no rows; {@code PROBE_SETUP_FAILED} when the role or
-     *     its session cannot be created; {@code CLEANUP_FAILED} when the role could not be dropped
+     *     tables are not there or have no rows; {@code INSUFFICIENT_PRIVILEGE} when the user can neither create
+     *     a role nor use {@link #PROBE_ROLE}, or is filtered and may not use {@code rls_bypass_role} (the message
+     *     names the grant); {@code PROBE_SETUP_FAILED} when the grants cannot be made
      */
     public RlsOverheadResult measureRlsOverhead(int iterations) {
         return RlsOverhead.measure(dataSource, iterations);

@@ -59,15 +59,16 @@ class IsolationProbeTest {
     }
 
     @Test
-    @DisplayName("on the clean head every one of the 88 checks passes: 8 tables x 4 commands x their cases, as a real login role")
+    @DisplayName("on the clean head every one of the 120 checks passes: 8 tables x 4 commands x their cases, as a temporary NOLOGIN role, the no-tenant checks with the setting never set and emptied")
     void cleanHeadPasses() {
         ProbeResult r = Verifier.on(DB.dataSource()).probe();
         assertThat(r.failures()).isEmpty();
         assertThat(r.passed()).isTrue();
-        assertThat(r.loginSession()).as("logged in as the temporary role").isTrue();
+        assertThat(r.provisionedRole()).as("a superuser creates its own temporary role").isFalse();
+        assertThat(r.neverSetTenant()).as("the first no-tenant checks ran before the setting was ever set").isTrue();
         assertThat(r.role()).startsWith("alphapulse_probe_");
         assertThat(r.tenantA()).isNotEqualTo(r.tenantB());
-        assertThat(r.checks()).hasSize(88);
+        assertThat(r.checks()).hasSize(120);
         assertThat(r.checks()).extracting(ProbeCheck::name).doesNotHaveDuplicates();
         for (String table : AlphaPulseSchema.TENANT_TABLES) {
             assertThat(r.checks()).filteredOn(c -> c.table().equals(table)).extracting(ProbeCheck::command)
@@ -78,7 +79,69 @@ class IsolationProbeTest {
     }
 
     @Test
-    @DisplayName("a SELECT policy whose USING is replaced by true fails exactly that table's three SELECT checks")
+    @DisplayName("the superuser's probe creates exactly one role, NOLOGIN NOINHERIT NOBYPASSRLS, without password; no statement sent carries a password")
+    void noPasswordNoLogin() {
+        RecordingDataSource recorded = new RecordingDataSource(DB.dataSource());
+        ProbeResult r = Verifier.on(recorded).probe();
+
+        assertThat(r.failures()).isEmpty();
+        // Comments stripped: the catalog queries explain themselves with words like "CREATE ROLE".
+        List<String> sent = recorded.statements().stream()
+                .map(sql -> sql.replaceAll("--[^\\n]*", "").toUpperCase(java.util.Locale.ROOT)).toList();
+        assertThat(sent).as("a password literal").noneMatch(sql -> sql.matches("(?s).*PASSWORD\\s*'.*"));
+        assertThat(sent).as("statements that create or alter a role")
+                .filteredOn(sql -> sql.matches("(?s).*\\b(CREATE|ALTER) (ROLE|USER)\\b.*")).singleElement().asString()
+                .startsWith("CREATE ROLE")
+                .contains("NOLOGIN", "NOBYPASSRLS", "NOINHERIT", r.role().toUpperCase(java.util.Locale.ROOT))
+                .doesNotContain("PASSWORD")
+                .doesNotContainPattern("(?<!NO)LOGIN");
+    }
+
+    /** Every tenant-isolation policy of 008 rewritten with {@code predicate} in place of its tenant comparison. */
+    private static void policies(String predicate) {
+        StringBuilder sql = new StringBuilder();
+        for (String t : AlphaPulseSchema.TENANT_TABLES) {
+            sql.append("ALTER POLICY ").append(t).append("_tenant_isolation_select ON ").append(t)
+                    .append(" USING (").append(predicate).append(");\n")
+                    .append("ALTER POLICY ").append(t).append("_tenant_isolation_insert ON ").append(t)
+                    .append(" WITH CHECK (").append(predicate).append(");\n")
+                    .append("ALTER POLICY ").append(t).append("_tenant_isolation_update ON ").append(t)
+                    .append(" USING (").append(predicate).append(") WITH CHECK (").append(predicate).append(");\n")
+                    .append("ALTER POLICY ").append(t).append("_tenant_isolation_delete ON ").append(t)
+                    .append(" USING (").append(predicate).append(");\n");
+        }
+        TestDatabases.execute(DB, sql.toString());
+    }
+
+    @Test
+    @DisplayName("with 011's policies (no tenant in scope raises SQLSTATE AP001) every check still passes: AP001 is a refusal, like 22P02")
+    void noTenantInScopeErrorIsARefusal() {
+        TestDatabases.execute(DB, """
+                CREATE FUNCTION public.alphapulse_current_tenant() RETURNS uuid LANGUAGE plpgsql STABLE AS $$
+                DECLARE v text := current_setting('app.current_tenant_id', true);
+                BEGIN
+                    IF v IS NULL OR v = '' THEN
+                        RAISE EXCEPTION USING ERRCODE = 'AP001', MESSAGE = 'no tenant in scope: set app.current_tenant_id';
+                    END IF;
+                    RETURN v::uuid;
+                END $$""");
+        try {
+            policies("tenant_id = (SELECT public.alphapulse_current_tenant())");
+            ProbeResult r = Verifier.on(DB.dataSource()).probe();
+
+            assertThat(r.failures()).isEmpty();
+            assertThat(r.checks()).filteredOn(c -> c.scenario().equals(ProbeCheck.NO_TENANT_SEES_NOTHING)
+                    || c.scenario().equals(ProbeCheck.EMPTY_TENANT_SEES_NOTHING)).hasSize(16)
+                    .allSatisfy(c -> assertThat(c.detail()).contains("rejected, SQLSTATE AP001", "no tenant in scope"));
+        } finally {
+            policies("tenant_id = current_setting('app.current_tenant_id', true)::uuid");
+            TestDatabases.execute(DB, "DROP FUNCTION public.alphapulse_current_tenant()");
+        }
+        assertThat(Verifier.on(DB.dataSource()).verify(AlphaPulseSchema.migrations().head()).findings()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("a SELECT policy whose USING is replaced by true fails exactly that table's four SELECT checks")
     void selectPolicyUsingTrueFails() {
         TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades USING (true)");
         try {
@@ -88,7 +151,8 @@ class IsolationProbeTest {
                     .containsExactlyInAnyOrder(
                             tuple("trades", "SELECT", ProbeCheck.OWN_ROWS_ONLY),
                             tuple("trades", "SELECT", ProbeCheck.OTHER_TENANT_INVISIBLE),
-                            tuple("trades", "SELECT", ProbeCheck.NO_TENANT_SEES_NOTHING));
+                            tuple("trades", "SELECT", ProbeCheck.NO_TENANT_SEES_NOTHING),
+                            tuple("trades", "SELECT", ProbeCheck.EMPTY_TENANT_SEES_NOTHING));
         } finally {
             TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades "
                     + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
@@ -121,7 +185,8 @@ class IsolationProbeTest {
             assertThat(r.failures()).extracting(ProbeCheck::table, ProbeCheck::command, ProbeCheck::scenario)
                     .containsExactlyInAnyOrder(
                             tuple("audit_logs", "INSERT", ProbeCheck.OTHER_INSERT_REJECTED),
-                            tuple("audit_logs", "INSERT", ProbeCheck.NO_TENANT_INSERT_REJECTED));
+                            tuple("audit_logs", "INSERT", ProbeCheck.NO_TENANT_INSERT_REJECTED),
+                            tuple("audit_logs", "INSERT", ProbeCheck.EMPTY_TENANT_INSERT_REJECTED));
         } finally {
             TestDatabases.execute(DB, "ALTER POLICY audit_logs_tenant_isolation_insert ON audit_logs "
                     + "WITH CHECK (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
@@ -129,7 +194,7 @@ class IsolationProbeTest {
     }
 
     @Test
-    @DisplayName("with row-level security disabled on a table, all ten isolation checks of that table fail (only its own insert still passes)")
+    @DisplayName("with row-level security disabled on a table, all fourteen isolation checks of that table fail (only its own insert still passes)")
     void disabledRlsFails() {
         TestDatabases.execute(DB, "ALTER TABLE risk_metrics DISABLE ROW LEVEL SECURITY");
         try {
@@ -137,7 +202,7 @@ class IsolationProbeTest {
             List<ProbeCheck> riskMetrics = r.checks().stream().filter(c -> c.table().equals("risk_metrics")).toList();
             assertThat(r.failures()).containsExactlyInAnyOrderElementsOf(riskMetrics.stream()
                     .filter(c -> !c.scenario().equals(ProbeCheck.OWN_INSERT_ALLOWED)).toList());
-            assertThat(r.failures()).hasSize(10);
+            assertThat(r.failures()).hasSize(14);
         } finally {
             TestDatabases.execute(DB, "ALTER TABLE risk_metrics ENABLE ROW LEVEL SECURITY");
         }

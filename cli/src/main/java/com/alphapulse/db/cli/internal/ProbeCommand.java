@@ -9,9 +9,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "probe", mixinStandardHelpOptions = true,
-        description = "Tenant-isolation probe: as a temporary login role (neither owner nor BYPASSRLS) with rows of "
-                + "two tenants, check SELECT/INSERT/UPDATE/DELETE on every tenant table. Role and rows are removed "
-                + "afterwards.",
+        description = "Tenant-isolation probe: as a NOLOGIN role (neither owner nor BYPASSRLS; the provisioned "
+                + "alphapulse_probe when the user may not create roles) with rows of two tenants, check "
+                + "SELECT/INSERT/UPDATE/DELETE on every tenant table, with no tenant set, as one tenant, and with "
+                + "the tenant emptied. One transaction, always rolled back: nothing is left behind.",
         footer = {"", "Example:", "  java -jar cli.jar probe --url jdbc:postgresql://db:5432/alphapulse --user admin --junit probe.xml"})
 final class ProbeCommand extends DatabaseCommand {
 

@@ -47,6 +47,18 @@ final class Jdbc {
         return new VerificationException(Code.QUERY_FAILED, what + ": " + e.getMessage(), e);
     }
 
+    /**
+     * As {@link #queryFailed}, except that a refusal for lack of a privilege (SQLSTATE 42501, e.g.
+     * {@link com.alphapulse.db.migrations.RowSecurity} naming the grant the user lacks) is
+     * {@link Code#INSUFFICIENT_PRIVILEGE}: a setup a superuser fixes once, not a broken query.
+     */
+    static VerificationException privilegeOrQueryFailed(String what, Exception e) {
+        if (e instanceof java.sql.SQLException q && INSUFFICIENT_PRIVILEGE.equals(q.getSQLState())) {
+            return new VerificationException(Code.INSUFFICIENT_PRIVILEGE, what + ": " + e.getMessage(), e);
+        }
+        return queryFailed(what, e);
+    }
+
     /** A double-quoted SQL identifier; names come from the catalog, quoting keeps odd ones harmless. */
     static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -1,5 +1,6 @@
 package com.alphapulse.db.verification.internal;
 
+import com.alphapulse.db.migrations.RowSecurity;
 import com.alphapulse.db.verification.QueryOverhead;
 import com.alphapulse.db.verification.RlsOverheadResult;
 import com.alphapulse.db.verification.VerificationException;
@@ -25,20 +26,45 @@ import org.jooq.exception.DataAccessException;
 /**
  * Times representative tenant-scoped queries as the application runs them (a plain role under row-level
  * security, tenant set in {@code app.current_tenant_id}, no tenant filter in the SQL) against the same queries
- * with an explicit {@code WHERE tenant_id = ?} run by the data source's own role with row security off. The
+ * with an explicit {@code WHERE tenant_id = ?} and row security off, run as a role that sees every tenant
+ * (the data source's user when it bypasses row-level security, else {@link RowSecurity#BYPASS_ROLE}). The
  * data must be loaded by the caller. The queries are derived from the live catalog, whatever the schema: on
  * the largest tenant table (by rows) the latest rows by its indexed timestamp, a count and a lookup by primary
  * key, and the latest rows of the second largest table; the tenant with the most rows in the largest table
  * is measured.
+ *
+ * <p>Both sides run on one connection in one transaction that is always rolled back: the application side as
+ * {@link ProbeRole} (a NOLOGIN role, created in that transaction or provisioned), entered with {@code SET LOCAL
+ * ROLE}, so no login role or password exists and nothing is left behind. The sides alternate in blocks, so that
+ * drift of the machine's load hits both alike; PostgreSQL re-plans a statement whose plan depends on row-level
+ * security when the role changes, so the first run after each switch is not timed.
  */
 public final class RlsOverhead {
 
     private static final Pattern INDEX_USED =
             Pattern.compile("(?:Index (?:Only )?Scan(?: Backward)? using|Bitmap Index Scan on) (\\S+)");
     private static final int LATEST = 50;
+    /** Runs per side before switching to the other. */
+    private static final int BLOCK = 10;
 
     /** One query in its two forms; {@code byKey} binds the primary key of one row after the tenant. */
     private record Probe(String name, String rlsSql, String ownerSql, boolean byKey) {}
+
+    /** The two sides on the one connection: the application's role under RLS, and the baseline that sees all. */
+    private record Sides(Connection c, String appRole, String baselineRole) {
+        void app() throws SQLException {
+            try (Statement s = c.createStatement()) {
+                s.execute("SET LOCAL ROLE " + appRole + "; SET LOCAL row_security = on");
+            }
+        }
+
+        void baseline() throws SQLException {
+            try (Statement s = c.createStatement()) {
+                // row_security off makes the baseline fail loudly, rather than undercount, were it filtered.
+                s.execute("SET LOCAL ROLE " + baselineRole + "; SET LOCAL row_security = off");
+            }
+        }
+    }
 
     private RlsOverhead() {}
 
@@ -48,71 +74,67 @@ public final class RlsOverhead {
                     "iterations must be at least 1 to measure the RLS overhead, was " + iterations);
         }
         long start = System.nanoTime();
-        try (Connection owner = Jdbc.open(ds)) {
-            Tables model = Tables.read(owner);
-            Set<String> composite = compositeIndexes(owner);
-            owner.setAutoCommit(true);
-            try (Statement s = owner.createStatement()) {
-                // Fails the queries loudly if this role is itself subject to row-level security. Session-level
-                // (the owner's queries run in autocommit), hence reset in every case below.
-                s.execute("SET row_security = off");
-            }
-            Throwable failure = null;
+        try (Connection c = Jdbc.open(ds)) {
+            boolean autoCommit = c.getAutoCommit();
             try {
-                return measure(ds, owner, model, iterations, composite, start);
-            } catch (SQLException | RuntimeException | Error e) {
-                failure = e;
-                throw e;
+                c.setAutoCommit(false);
+                return measure(c, iterations, start);
             } finally {
-                restoreRowSecurity(owner, failure);
+                // Nothing of the measurement is committed: the role, its grants, every SET LOCAL go with it.
+                Jdbc.rollbackQuietly(c);
+                try {
+                    c.setAutoCommit(autoCommit);
+                } catch (SQLException ignored) {
+                    // A broken session: the pool discards it; the error that broke it is the one reported.
+                }
             }
         } catch (SQLException | DataAccessException e) {
-            throw Jdbc.queryFailed("cannot measure the RLS overhead", e);
+            throw Jdbc.privilegeOrQueryFailed("cannot measure the RLS overhead", e);
         }
     }
 
-    private static RlsOverheadResult measure(DataSource ds, Connection owner, Tables model, int iterations,
-            Set<String> composite, long start) throws SQLException {
+    private static RlsOverheadResult measure(Connection c, int iterations, long start) throws SQLException {
+        Tables model = Tables.read(c);
+        Set<String> composite = compositeIndexes(c);
         List<String> tenantTables = model.tenantTablesInOrder(model.registry().orElse(TenancyRules.TENANTS_TABLE));
         if (tenantTables.isEmpty()) {
             throw new VerificationException(Code.PRECONDITION_FAILED,
                     "measuring RLS overhead needs tables with a tenant_id column; there are none");
         }
-        List<String> bySize = bySize(owner, tenantTables);
+        String own = currentRole(c);
+        String baselineRole;
+        try (RowSecurity.Switch sw = RowSecurity.seeEveryTenant(c, tenantTables)) {
+            baselineRole = sw.switched() ? Jdbc.ident(RowSecurity.BYPASS_ROLE) : own;
+        }
+        ProbeRole role = ProbeRole.prepare(c, "alphapulse_rls_", tenantTables, "SELECT");
+        Sides sides = new Sides(c, Jdbc.ident(role.name()), baselineRole);
+        sides.baseline();
+        List<String> bySize = bySize(c, tenantTables);
         Tables.Table largest = model.require(bySize.get(0));
         long[] counts = new long[2];
-        UUID tenant = busiestTenant(owner, largest.name(), counts);
-        List<Probe> queries = queries(model, bySize, indexKeys(owner));
-        Object[] key = firstKey(owner, largest, tenant);
-        TempRole role = TempRole.create(ds, owner, "alphapulse_rls_", tenantTables, "SELECT");
-        Throwable failure = null;
-        try {
-            // A session switched with SET ROLE gets this setting reset by role.close().
-            Connection app = role.connect();
-            app.setAutoCommit(true);
-            try (PreparedStatement s = app.prepareStatement("SELECT set_config(?, ?, false)")) {
-                s.setString(1, TenancyRules.TENANT_SETTING);
-                s.setString(2, tenant.toString());
-                s.execute();
-            }
-            List<QueryOverhead> results = new ArrayList<>();
-            for (Probe q : queries) {
-                results.add(measure(q, app, owner, tenant, key, iterations, composite));
-            }
-            return new RlsOverheadResult(tenant.toString(), largest.name(), counts[0], counts[1], iterations, results,
-                    Duration.ofNanos(System.nanoTime() - start));
-        } catch (SQLException | RuntimeException | Error e) {
-            failure = e;
-            throw e;
-        } finally {
-            try {
-                role.close();
-            } catch (RuntimeException e) {
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
-            }
+        UUID tenant = busiestTenant(c, largest.name(), counts);
+        List<Probe> queries = queries(model, bySize, indexKeys(c));
+        Object[] key = firstKey(c, largest, tenant);
+        // For the whole transaction: the baseline names its tenant in the SQL, and bypasses the policies anyway.
+        try (PreparedStatement s = c.prepareStatement("SELECT set_config(?, ?, true)")) {
+            s.setString(1, TenancyRules.TENANT_SETTING);
+            s.setString(2, tenant.toString());
+            s.execute();
+        }
+        List<QueryOverhead> results = new ArrayList<>();
+        for (Probe q : queries) {
+            results.add(measure(q, sides, tenant, key, iterations, composite));
+        }
+        return new RlsOverheadResult(tenant.toString(), largest.name(), counts[0], counts[1], iterations, results,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The role to come back to: the session's own ({@code NONE}), or the one the data source's session had set. */
+    private static String currentRole(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_setting('role')")) {
+            rs.next();
+            String role = rs.getString(1);
+            return role == null || "none".equals(role) ? "NONE" : Jdbc.ident(role);
         }
     }
 
@@ -201,20 +223,6 @@ public final class RlsOverhead {
         return out;
     }
 
-    /** RESET row_security on the owner's session; a failure is added to {@code failure}, or thrown without one. */
-    private static void restoreRowSecurity(Connection owner, Throwable failure) {
-        try (Statement s = owner.createStatement()) {
-            s.execute("RESET row_security");
-        } catch (SQLException | RuntimeException e) {
-            if (failure != null) {
-                failure.addSuppressed(e);
-                return;
-            }
-            throw new VerificationException(Code.CLEANUP_FAILED, "row_security could not be reset on the data "
-                    + "source's session: " + e.getMessage(), e);
-        }
-    }
-
     private static Set<String> compositeIndexes(Connection owner) {
         Set<String> names = new LinkedHashSet<>();
         TenantIndexes.read(owner).values().forEach(list -> list.stream().filter(TenantIndexes.Index::composite)
@@ -253,28 +261,43 @@ public final class RlsOverhead {
         }
     }
 
-    private static QueryOverhead measure(Probe q, Connection app, Connection owner, UUID tenant, Object[] key,
-            int iterations, Set<String> composite) throws SQLException {
+    private static QueryOverhead measure(Probe q, Sides sides, UUID tenant, Object[] key, int iterations,
+            Set<String> composite) throws SQLException {
+        Connection c = sides.c();
         Object[] rlsBinds = q.byKey() ? key : new Object[0];
         Object[] ownerBinds = new Object[1 + rlsBinds.length];
         ownerBinds[0] = tenant;
         System.arraycopy(rlsBinds, 0, ownerBinds, 1, rlsBinds.length);
-        String rlsPlan = explain(app, q.rlsSql(), rlsBinds);
-        String ownerPlan = explain(owner, q.ownerSql(), ownerBinds);
+        sides.app();
+        String rlsPlan = explain(c, q.rlsSql(), rlsBinds);
+        sides.baseline();
+        String ownerPlan = explain(c, q.ownerSql(), ownerBinds);
         long[] rls = new long[iterations];
         long[] own = new long[iterations];
-        try (PreparedStatement a = app.prepareStatement(q.rlsSql()); PreparedStatement o = owner.prepareStatement(q.ownerSql())) {
+        try (PreparedStatement a = c.prepareStatement(q.rlsSql()); PreparedStatement o = c.prepareStatement(q.ownerSql())) {
             bind(a, rlsBinds);
             bind(o, ownerBinds);
-            int warmup = Math.min(iterations, 10);
+            int warmup = Math.min(iterations, BLOCK);
+            sides.app();
             for (int i = 0; i < warmup; i++) {
                 run(a);
+            }
+            sides.baseline();
+            for (int i = 0; i < warmup; i++) {
                 run(o);
             }
-            // Interleaved, so that drift of the machine's load hits both sides alike.
-            for (int i = 0; i < iterations; i++) {
-                rls[i] = run(a);
-                own[i] = run(o);
+            for (int done = 0; done < iterations; done += BLOCK) {
+                int n = Math.min(BLOCK, iterations - done);
+                sides.app();
+                run(a);
+                for (int i = 0; i < n; i++) {
+                    rls[done + i] = run(a);
+                }
+                sides.baseline();
+                run(o);
+                for (int i = 0; i < n; i++) {
+                    own[done + i] = run(o);
+                }
             }
         }
         List<String> rlsIndexes = indexes(rlsPlan);

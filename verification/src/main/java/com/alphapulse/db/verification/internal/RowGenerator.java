@@ -104,12 +104,23 @@ final class RowGenerator {
      */
     Map<String, Long> fill(Connection c, List<UUID> tenants, boolean createTenants, ToLongFunction<String> rows)
             throws SQLException {
+        return fill(c, tenants, createTenants, rows, true);
+    }
+
+    /**
+     * As {@link #fill(Connection, List, boolean, ToLongFunction)}; with {@code scoped} false no tenant is set,
+     * for a session that row-level security does not filter (it then keeps the tenant setting unseen).
+     */
+    Map<String, Long> fill(Connection c, List<UUID> tenants, boolean createTenants, ToLongFunction<String> rows,
+            boolean scoped) throws SQLException {
         Map<String, Long> inserted = new LinkedHashMap<>();
         inserted.put(registry, createTenants ? insertTenants(c, tenants) : 0L);
         tenantTables.forEach(t -> inserted.put(t, 0L));
         for (int i = 0; i < tenants.size(); i++) {
             UUID tenant = tenants.get(i);
-            setTenant(c, tenant);
+            if (scoped) {
+                setTenant(c, tenant);
+            }
             for (String table : tenantTables) {
                 long n = rows.applyAsLong(table);
                 if (n > 0) {

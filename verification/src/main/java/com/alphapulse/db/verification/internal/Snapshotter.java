@@ -1,6 +1,7 @@
 package com.alphapulse.db.verification.internal;
 
 import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.RowSecurity;
 import com.alphapulse.db.verification.DataSnapshot;
 import com.alphapulse.db.verification.RowDigest;
 import com.alphapulse.db.verification.TableSnapshot;
@@ -54,7 +55,7 @@ public final class Snapshotter {
                 restore(c, autoCommit, isolation, readOnly, failure);
             }
         } catch (SQLException e) {
-            throw Jdbc.queryFailed("cannot take a data snapshot", e);
+            throw Jdbc.privilegeOrQueryFailed("cannot take a data snapshot", e);
         }
     }
 
@@ -90,7 +91,7 @@ public final class Snapshotter {
         Instant at = Instant.now();
         try (Statement s = c.createStatement()) {
             // Fixed rendering, so that the same values hash the same in any session; row_security off makes a
-            // role that policies would filter fail loudly instead of producing a partial snapshot.
+            // read that policies would still filter fail loudly instead of producing a partial snapshot.
             s.execute("SET LOCAL TimeZone = 'UTC'; SET LOCAL DateStyle = 'ISO, YMD'; "
                     + "SET LOCAL IntervalStyle = 'postgres'; SET LOCAL extra_float_digits = 1; "
                     + "SET LOCAL bytea_output = 'hex'; SET LOCAL row_security = off");
@@ -102,26 +103,41 @@ public final class Snapshotter {
             }
         }
         Map<String, Set<String>> varying = ExpectedState.varyingColumns(set);
-        List<TableSnapshot> tables = new ArrayList<>();
-        for (Map.Entry<String, Set<String>> e : columns.entrySet()) {
-            String table = e.getKey();
-            if (only != null && !only.contains(table)) {
-                continue;
+        List<String> names = columns.keySet().stream().filter(t -> only == null || only.contains(t)).toList();
+        // A migration role under FORCE ROW LEVEL SECURITY would see one tenant's rows, or none: the tables RLS
+        // filters for it are read as the bypass role (refused with 42501 naming the grant when it cannot), the
+        // others as the user itself, since the bypass role holds SELECT on the tenant tables only.
+        List<String> filtered = RowSecurity.filtered(c, names);
+        Map<String, TableSnapshot> read = new TreeMap<>();
+        for (String table : names) {
+            if (!filtered.contains(table)) {
+                read.put(table, table(c, table, columns.get(table), varying));
             }
-            List<String> all = new ArrayList<>(e.getValue());
-            List<String> hashed = new ArrayList<>(all);
-            hashed.removeAll(varying.getOrDefault(table, Set.of()));
-            boolean grouped = e.getValue().contains(TenancyRules.TENANT_COLUMN);
-            Map<String, RowDigest[]> digests = digest(c, table, hashed, all, grouped);
-            Map<String, RowDigest> common = new LinkedHashMap<>();
-            Map<String, RowDigest> full = new LinkedHashMap<>();
-            digests.forEach((k, v) -> {
-                common.put(k, v[0]);
-                full.put(k, v[1]);
-            });
-            tables.add(new TableSnapshot(table, hashed, grouped, common, all, full));
         }
-        return new DataSnapshot(at, tables);
+        if (!filtered.isEmpty()) {
+            try (RowSecurity.Switch sw = RowSecurity.seeEveryTenant(c, filtered)) {
+                for (String table : filtered) {
+                    read.put(table, table(c, table, columns.get(table), varying));
+                }
+            }
+        }
+        return new DataSnapshot(at, new ArrayList<>(read.values()));
+    }
+
+    private static TableSnapshot table(Connection c, String table, Set<String> columns,
+            Map<String, Set<String>> varying) throws SQLException {
+        List<String> all = new ArrayList<>(columns);
+        List<String> hashed = new ArrayList<>(all);
+        hashed.removeAll(varying.getOrDefault(table, Set.of()));
+        boolean grouped = columns.contains(TenancyRules.TENANT_COLUMN);
+        Map<String, RowDigest[]> digests = digest(c, table, hashed, all, grouped);
+        Map<String, RowDigest> common = new LinkedHashMap<>();
+        Map<String, RowDigest> full = new LinkedHashMap<>();
+        digests.forEach((k, v) -> {
+            common.put(k, v[0]);
+            full.put(k, v[1]);
+        });
+        return new TableSnapshot(table, hashed, grouped, common, all, full);
     }
 
     private static String hash(List<String> columns) {

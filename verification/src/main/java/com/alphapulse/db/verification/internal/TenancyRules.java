@@ -24,8 +24,10 @@ import org.jooq.exception.DataAccessException;
  * registry, a valid index whose first key
  * is the plain column tenant_id and that has no predicate, row-level security enabled and forced, and for
  * each of SELECT, INSERT, UPDATE and DELETE at least one permissive policy, every one of which confines rows
- * to the current tenant ({@link TenantPredicate}); and the application's role can neither bypass row-level
- * security nor become the tables' owner.
+ * to the current tenant ({@link TenantPredicate}); the key rules of {@link TenantKeys} (a foreign key between
+ * tenant tables carries tenant_id on both sides, a unique key of a tenant table includes tenant_id), with what
+ * the version the database is nearest to ships itself reported as known warnings; and the application's role
+ * can neither bypass row-level security nor become the tables' owner.
  */
 public final class TenancyRules {
 
@@ -83,6 +85,10 @@ public final class TenancyRules {
             if (applicationRole != null && !applicationRole.isBlank()) {
                 rules.role(Jdbc.dsl(c), applicationRole, tenantTables);
             }
+            // The key rules, with what the version the database is at ships itself (007 to 009's single-column
+            // foreign keys and global unique keys) reported as known warnings rather than errors.
+            List<Finding> keys = TenantKeys.check(live, tenantTables);
+            rules.findings.addAll(Versions.nearest(live, set).map(v -> TenantKeys.knownIn(keys, v, head)).orElse(keys));
             List<Finding> sorted = new ArrayList<>(rules.findings);
             sorted.sort(Comparator.comparing(Finding::severity).thenComparing(Finding::object));
             return new TenancyResult(applicationRole, tenantTables, sorted, Duration.ofNanos(System.nanoTime() - start));

@@ -10,6 +10,9 @@ import com.alphapulse.db.verification.VerifyResult;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +35,56 @@ public final class Versions {
         CatalogDiff.Outcome outcome = CatalogDiff.diff(expected, live);
         return new VerifyResult(version, outcome.findings(), partial(version, live, outcome),
                 Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /**
+     * {@link #verify}, plus the tenancy key rules ({@link TenantKeys}, what {@code version} itself ships
+     * reported as known warnings) and the data: rows of a tenant table whose tenant differs from their parent's,
+     * read as a role that sees every tenant. One transaction, rolled back: nothing is written.
+     */
+    public static VerifyResult verifyData(DataSource ds, SchemaVersion version) {
+        Objects.requireNonNull(version, "version");
+        long start = System.nanoTime();
+        ExpectedState expected = ExpectedState.of(version);
+        Catalog head = ExpectedState.of(version.set().head()).catalog();
+        try (Connection c = Jdbc.open(ds)) {
+            boolean autoCommit = c.getAutoCommit();
+            try {
+                c.setAutoCommit(false);
+                Catalog live = CatalogReader.read(c, version.set());
+                CatalogDiff.Outcome outcome = CatalogDiff.diff(expected, live);
+                List<String> tenantTables = TenancyRules.tenantTables(live, head);
+                List<Finding> findings = new ArrayList<>(outcome.findings());
+                findings.addAll(TenantKeys.knownIn(TenantKeys.check(live, tenantTables), version, head));
+                findings.addAll(TenantKeys.crossTenantRows(c, Tables.read(c), new LinkedHashSet<>(tenantTables)));
+                // Stable: each part keeps its own order, errors first as VerifyResult documents.
+                findings.sort(Comparator.comparing(Finding::severity));
+                return new VerifyResult(version, findings, partial(version, live, outcome),
+                        Duration.ofNanos(System.nanoTime() - start));
+            } finally {
+                Jdbc.rollbackQuietly(c);
+                c.setAutoCommit(autoCommit);
+            }
+        } catch (SQLException e) {
+            throw Jdbc.privilegeOrQueryFailed("cannot verify the data", e);
+        }
+    }
+
+    /** The version whose expected catalog is nearest to {@code live} (the lower on a tie); empty for no table. */
+    static Optional<SchemaVersion> nearest(Catalog live, MigrationSet set) {
+        if (live.tables().isEmpty()) {
+            return Optional.empty();
+        }
+        SchemaVersion nearest = null;
+        int best = Integer.MAX_VALUE;
+        for (SchemaVersion v : set.versions()) {
+            int d = CatalogDiff.diff(ExpectedState.of(v), live).distance();
+            if (d < best) {
+                best = d;
+                nearest = v;
+            }
+        }
+        return Optional.ofNullable(nearest);
     }
 
     public static IdentifyResult identify(DataSource ds, MigrationSet set) {
