@@ -83,7 +83,7 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
         if (e instanceof VerificationException v) {
             return switch (v.code()) {
                 case CONNECTION_FAILED -> ExitCode.CANNOT_CONNECT;
-                case PRECONDITION_FAILED -> ExitCode.REFUSED_STATE;
+                case PRECONDITION_FAILED, INSUFFICIENT_PRIVILEGE -> ExitCode.REFUSED_STATE;
                 default -> ExitCode.FAILURE;
             };
         }

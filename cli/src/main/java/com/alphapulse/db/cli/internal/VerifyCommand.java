@@ -40,10 +40,17 @@ final class VerifyCommand extends DatabaseCommand {
             + "policies the version does not have")
     boolean strict;
 
+    @Option(names = "--data", description = "also check the data and the tenancy key rules: rows whose tenant_id differs "
+            + "from their parent's (cross-tenant data, counted and named), foreign keys between tenant tables without "
+            + "tenant_id (error), unique keys without it (warning); reads every tenant's rows (as rls_bypass_role when "
+            + "row-level security filters the user), writes nothing")
+    boolean data;
+
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
         SchemaVersion expected = version != null ? AlphaPulseSchema.migrations().version(version) : recorded(session, progress);
-        VerifyResult r = Verifier.on(session.dataSource()).verify(expected);
+        Verifier verifier = Verifier.on(session.dataSource());
+        VerifyResult r = data ? verifier.verifyData(expected) : verifier.verify(expected);
         if (junit != null) {
             junit(r).write(junit);
         }

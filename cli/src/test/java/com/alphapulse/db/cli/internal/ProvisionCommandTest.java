@@ -71,6 +71,7 @@ class ProvisionCommandTest {
         assertThat(archive.out()).contains("tenant_id").contains("tenants");
         expectOk(as(owner, "upgrade", "head", "--quiet"));
         expectOk(as(owner, "verify", "--quiet"));
+        expectOk(as(owner, "verify", "--data", "--quiet"));
 
         CliTest.Run noCreatedb = as(owner, "rehearse", "--scale", "0.01", "--quiet");
         assertThat(noCreatedb.exit()).as("rehearse --url without CREATEDB: " + noCreatedb.err())
