@@ -45,6 +45,8 @@ public final class Upgrader {
                 state = check(c, s);
                 target = Targets.upgrade(s.migrations(), targetText, state.current());
                 Version from = state.current();
+                // Before anything changes, even the engine's own bookkeeping: a refused upgrade leaves all as it was.
+                Preflight.requireForeignKeysHold(c, s, from, target);
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
                 Online.forgetApplied(c, state);
