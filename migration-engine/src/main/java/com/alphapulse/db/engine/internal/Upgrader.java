@@ -54,7 +54,10 @@ public final class Upgrader {
                 state = HistoryTable.state(c);
                 if (!options.force()) {
                     refuseLeftovers(c, s, state);
-                    CatalogCheck.requireMatch(s, "upgrade", from);
+                    Version following = next(s, from);
+                    Version resuming = Online.inProgress(c, s, state).map(p -> p.version())
+                            .filter(v -> online(s, v) && v.equals(following)).orElse(null);
+                    CatalogCheck.requireMatch(s, "upgrade", from, resuming);
                 }
                 EngineSchema.ensure(c);
                 RestoreCallback callback = new RestoreCallback(s, UUID.randomUUID());
