@@ -206,7 +206,7 @@ public final class IsolationProbe {
 
         Attempt none = query(noTenant, "SELECT count(*) FROM " + t);
         add(table, SELECT, ProbeCheck.NO_TENANT_SEES_NOTHING,
-                none.failed() ? none.failedWith(Jdbc.INVALID_TEXT_REPRESENTATION) : none.values().get(0) == 0,
+                none.failed() ? none.failedWith(Jdbc.INVALID_TEXT_REPRESENTATION, Jdbc.NO_TENANT_IN_SCOPE) : none.values().get(0) == 0,
                 none.failed() ? "rejected, " + none.errorText() : "saw " + none.values().get(0) + " rows");
 
         Attempt ownInsert = insert(asA, table, a);
@@ -221,7 +221,7 @@ public final class IsolationProbe {
 
         Attempt noneInsert = insert(noTenant, table, a);
         add(table, INSERT, ProbeCheck.NO_TENANT_INSERT_REJECTED,
-                noneInsert.failedWith(Jdbc.INSUFFICIENT_PRIVILEGE, Jdbc.INVALID_TEXT_REPRESENTATION),
+                noneInsert.failedWith(Jdbc.INSUFFICIENT_PRIVILEGE, Jdbc.INVALID_TEXT_REPRESENTATION, Jdbc.NO_TENANT_IN_SCOPE),
                 noneInsert.failed() ? "rejected, " + noneInsert.errorText() : "inserted a row with no tenant set");
 
         String setA = "UPDATE " + t + " SET tenant_id = ?";
@@ -238,7 +238,7 @@ public final class IsolationProbe {
 
         Attempt noneUpdate = update(noTenant, List.of(), setA, a);
         add(table, UPDATE, ProbeCheck.NO_TENANT_TOUCHES_NOTHING,
-                noneUpdate.failed() ? noneUpdate.failedWith(Jdbc.INVALID_TEXT_REPRESENTATION) : noneUpdate.count() == 0,
+                noneUpdate.failed() ? noneUpdate.failedWith(Jdbc.INVALID_TEXT_REPRESENTATION, Jdbc.NO_TENANT_IN_SCOPE) : noneUpdate.count() == 0,
                 noneUpdate.failedWith(Jdbc.INSUFFICIENT_PRIVILEGE)
                         ? "rows were visible to UPDATE with no tenant set; only WITH CHECK stopped the write: "
                                 + noneUpdate.errorText()
@@ -253,7 +253,7 @@ public final class IsolationProbe {
 
         Attempt noneDelete = update(noTenant, dependents, "DELETE FROM " + t);
         add(table, DELETE, ProbeCheck.NO_TENANT_TOUCHES_NOTHING,
-                noneDelete.failed() ? noneDelete.failedWith(Jdbc.INVALID_TEXT_REPRESENTATION) : noneDelete.count() == 0,
+                noneDelete.failed() ? noneDelete.failedWith(Jdbc.INVALID_TEXT_REPRESENTATION, Jdbc.NO_TENANT_IN_SCOPE) : noneDelete.count() == 0,
                 noneDelete.failed() ? noneDelete.errorText() : "removed " + noneDelete.count() + " rows");
     }
 
