@@ -89,10 +89,16 @@ class PlanTest {
     }
 
     @Test
-    @DisplayName("rolling back 008 alone (or stopping at 006) warns SECURITY naming the tables left without RLS; stopping at 008 does not")
+    @DisplayName("rolling back 008 alone (or stopping at 006) warns SECURITY naming the tables left without RLS; rolling back 010 "
+            + "warns SECURITY naming the foreign keys that no longer carry the tenant; stopping at 010 or at 005 warns nothing")
     void security_warnings() {
-        assertThat(engine.plan("008").warnings()).isEmpty();
-        assertThat(engine.plan("-4").warnings()).singleElement().asString()
+        assertThat(engine.plan("010").warnings()).isEmpty();
+        String keys = "the foreign key(s) audit_logs.fk_audit_logs_user_id, portfolio_snapshots.fk_portfolio_snapshots_account_id, "
+                + "positions.fk_positions_account_id, risk_metrics.fk_risk_metrics_account_id, trades.fk_trades_account_id, "
+                + "trades.fk_trades_position_id between tenant tables do not carry tenant_id, so cross-tenant references are possible again";
+        assertThat(engine.plan("009").warnings()).singleElement().asString().startsWith("SECURITY: at 009 " + keys);
+        assertThat(engine.plan("008").warnings()).singleElement().asString().startsWith("SECURITY: at 008 " + keys);
+        assertThat(engine.plan("-4").warnings()).hasSize(2).first().asString()
                 .startsWith("SECURITY: at 007").contains(String.join(", ", AlphaPulseSchema.TENANT_TABLES.stream().sorted().toList()));
         assertThat(engine.plan("006").warnings()).singleElement().asString()
                 .startsWith("SECURITY: at 006 the tenant table(s) users carry tenant_id");

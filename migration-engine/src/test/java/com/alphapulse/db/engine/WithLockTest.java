@@ -67,6 +67,11 @@ class WithLockTest {
         assertThat(u007.locks()).anyMatch(l -> l.startsWith("ACCESS EXCLUSIVE on tenants"));
         assertThat(MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(8)).warnings()).singleElement()
                 .asString().startsWith("SECURITY: at 007");
+        DescribeUndoResult u010 = MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(10));
+        assertThat(u010.risk()).isEqualTo(Risk.NONE);
+        assertThat(u010.warnings()).singleElement().asString().startsWith("SECURITY: at 009 the foreign key(s) ")
+                .contains("cross-tenant references are possible again");
+        assertThat(MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(11)).warnings()).isEmpty();
         assertThat(failure(() -> MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(3))).code())
                 .isEqualTo(Code.UNKNOWN_VERSION);
     }

@@ -125,7 +125,7 @@ final class Planner {
         }
         Risk risk = steps.stream().map(st -> st.summary().risk()).reduce(Risk.NONE, Risk::max);
         PlanResult result = new PlanResult(current, target,
-                steps.stream().map(Step::summary).toList(), risk, securityWarnings(s.migrations(), target), blockers,
+                steps.stream().map(Step::summary).toList(), risk, securityWarnings(s.migrations(), current, target), blockers,
                 Duration.between(start, Instant.now()));
         return new Plan(current, target, steps, result);
     }
@@ -298,13 +298,52 @@ final class Planner {
     }
 
     /**
-     * SECURITY warnings for the state at {@code target}: tables that carry tenant_id without row-level
-     * security, read from the target version's expected catalog.
+     * SECURITY warnings for the state at {@code target} after a downgrade from {@code current}, read from the
+     * expected catalogs: tables that carry tenant_id without row-level security; foreign keys between tenant
+     * tables that no longer carry the tenant (they did at {@code current}).
      */
-    static List<String> securityWarnings(MigrationSet set, Version target) {
+    static List<String> securityWarnings(MigrationSet set, Version current, Version target) {
         if (target.isBase()) {
             return List.of();
         }
+        List<String> out = new ArrayList<>(rowSecurityWarnings(set, target));
+        Set<String> unsafe = tenantBlindForeignKeys(set, target);
+        if (!unsafe.isEmpty() && !current.isBase() && tenantBlindForeignKeys(set, current).isEmpty()) {
+            out.add("SECURITY: at " + target.label() + " the foreign key(s) " + String.join(", ", unsafe) + " between tenant "
+                    + "tables do not carry tenant_id, so cross-tenant references are possible again (referential checks ignore "
+                    + "row-level security: a row may reference another tenant's parent, and a unique key shared across tenants "
+                    + "tells one tenant that another uses a value); upgrade again as soon as possible");
+        }
+        return out;
+    }
+
+    /**
+     * The foreign keys of {@code version} from a table with tenant_id to another table with tenant_id that do not
+     * include tenant_id: RLS hides the parent row, but the referential check still finds it in any tenant.
+     */
+    private static Set<String> tenantBlindForeignKeys(MigrationSet set, Version version) {
+        SchemaVersion v = Targets.version(set, version);
+        Set<String> withTenant = new TreeSet<>();
+        for (Record r : json(v.expectedCatalogJson("columns"))) {
+            if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
+                withTenant.add(r.get("table_name", String.class));
+            }
+        }
+        Set<String> out = new TreeSet<>();
+        for (Record r : json(v.expectedCatalogJson("constraints"))) {
+            String table = r.get("table_name", String.class);
+            String parent = r.get("referenced_table", String.class);
+            String definition = r.get("definition", String.class);
+            if ("FOREIGN KEY".equals(r.get("constraint_type", String.class)) && withTenant.contains(table)
+                    && withTenant.contains(parent) && !table.equals(parent)
+                    && !definition.matches("(?s)FOREIGN KEY \\([^)]*\\btenant_id\\b[^)]*\\).*")) {
+                out.add(table + "." + r.get("name", String.class));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rowSecurityWarnings(MigrationSet set, Version target) {
         SchemaVersion v = Targets.version(set, target);
         Set<String> withTenant = new TreeSet<>();
         for (Record r : json(v.expectedCatalogJson("columns"))) {

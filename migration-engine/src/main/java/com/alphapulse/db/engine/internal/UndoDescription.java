@@ -29,7 +29,7 @@ public final class UndoDescription {
                 "version " + version.label() + " is not in this migration set; known versions: " + set.labels()));
         Analysis a = analyse(v);
         return new DescribeUndoResult(v.version(), a.risk(), a.archived(), a.actions(), a.losses(), a.locks(),
-                Planner.securityWarnings(set, set.previous(v.version())));
+                Planner.securityWarnings(set, v.version(), set.previous(v.version())));
     }
 
     private record Analysis(Risk risk, boolean archived, List<String> actions, List<String> losses, List<String> locks) {}
