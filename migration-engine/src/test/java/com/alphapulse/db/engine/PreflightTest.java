@@ -152,6 +152,17 @@ class PreflightTest {
             assertThat(denied.getMessage()).contains("GRANT rls_bypass_role TO " + owner.role());
             assertThat(Fixtures.failure(() -> engine.plan("002")).code()).isEqualTo(MigrationException.Code.INSUFFICIENT_PRIVILEGE);
             assertThat(text(owner.db(), "SELECT max(version) FROM public.flyway_schema_history")).isEqualTo("009");
+
+            // with the membership back and the rows put right, the owner migrates to head, where plan 002 counts every
+            // tenant too (the policies of 011 would raise AP001 on an unscoped count; the bypass role never evaluates them)
+            owner.asAdmin("GRANT rls_bypass_role TO " + owner.role());
+            exec(owner.db(), "UPDATE public.trades tr SET account_id = (SELECT min(a.id) FROM public.trading_accounts a "
+                    + "WHERE a.tenant_id = tr.tenant_id) WHERE tr.id IN (" + String.join(", ", strings(owner.db(), MOVED)) + ")");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("011");
+            PlanResult atHead = engine.plan("002");
+            assertThat(atHead.blockers()).isEmpty();
+            assertThat(atHead.steps().get(4).dataLoss()).contains("trades.tenant_id: "
+                    + count(owner.db(), "SELECT count(*) FROM public.trades") + " values across 3 tenants");
         } finally {
             Fixtures.drop(owner.db());
             try (java.sql.Connection c = com.alphapulse.db.postgres.PostgresProvider.shared().adminDatabase().connect();
