@@ -46,6 +46,7 @@ class RunbookMarkdownTest {
         }
         assertThat(section(without, "001")).contains("(001 → base (empty))");
         assertThat(section(without, "005")).doesNotContain("--accept-data-loss --reason");
+        assertThat(without).contains("(SQLSTATE AP001) after 011", "Upgrade to 010 refused: rows whose tenant differs");
         assertThat(without).contains("## Complete rollback to 002 and recovery", "## Emergency scenarios", "## After any rollback")
                 .doesNotContain("Measured");
 
