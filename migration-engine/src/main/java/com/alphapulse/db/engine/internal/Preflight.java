@@ -65,9 +65,10 @@ final class Preflight {
     /**
      * The foreign keys the pending versions' expected catalogs have and the live database lacks or has not
      * validated, each under the first version that has it, whose columns and referenced table and columns all
-     * exist live. One whose columns do not exist yet is skipped: an earlier pending version adds them and fills
-     * them itself (007 adds tenant_id and derives it from the parents, so from 002 the keys of 010 hold by
-     * construction, and 007's own VALIDATE reports any row it cannot place).
+     * exist live. One whose columns do not exist yet is skipped: an earlier pending version adds and fills them
+     * (007 adds tenant_id, derives it from the parents or restores the archived values), so the rows cannot be
+     * judged before it ran; a row that still breaks the key then stops 010 at its VALIDATE, online, and the
+     * upgrade resumes there once the row is fixed.
      */
     static List<ForeignKey> added(Connection c, EngineSettings s, Version current, Version target) throws SQLException {
         List<ForeignKey> out = new ArrayList<>();
