@@ -58,7 +58,8 @@ class CliJarTest {
 
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.err()).contains("embedded PostgreSQL in a temporary directory");
-        assertThat(r.out()).contains("| migration", "| 009 ", "| 002 ", "| 009 -> 001", "verdict: PASS", "isolation probe at 009: PASS");
+        assertThat(r.out()).contains("| migration", "| 011 ", "| 010 ", "| 009 ", "| 002 ", "| 011 -> 001", "verdict: PASS",
+                "isolation probe at 011: PASS");
         assertThat(r.out().lines().filter(l -> l.startsWith("| 0")).toList()).hasSize(com.alphapulse.db.schema.AlphaPulseSchema.migrations().versions().size()).allMatch(l -> l.contains("PASS"));
         assertThat(Files.readString(tmp.resolve("rehearsal.xml"))).contains("<testsuite").doesNotContain("<failure");
         assertThat(tmp.resolve("docs/last-rehearsal.json")).exists();

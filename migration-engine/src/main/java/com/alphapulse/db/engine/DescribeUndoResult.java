@@ -13,7 +13,8 @@ import java.util.List;
  * @param actions what it does, one phrase each ("drops column trades.tenant_id")
  * @param losses what data it would lose, one phrase each ("every row of tenants", "users.tenant_id")
  * @param locks the table locks it takes ("ACCESS EXCLUSIVE on trades"), held until the version's transaction commits
- * @param warnings SECURITY warnings for a database left at the version below (tenant tables without RLS)
+ * @param warnings SECURITY warnings for a database left at the version below (tenant tables without RLS, foreign
+ *     keys between tenant tables that no longer carry the tenant)
  */
 public record DescribeUndoResult(Version version, Risk risk, boolean archived, List<String> actions,
         List<String> losses, List<String> locks, List<String> warnings) {

@@ -40,7 +40,7 @@ class ArchiveTest {
             long maxUser = count(db, "SELECT max(id) FROM public.users");
 
             DowngradeResult down = engine.downgrade("001", DowngradeOptions.defaults());
-            assertThat(down.versions()).extracting(r -> r.version().label()).containsExactly("009", "008", "007", "006", "005", "002");
+            assertThat(down.versions()).extracting(r -> r.version().label()).containsExactly("011", "010", "009", "008", "007", "006", "005", "002");
             assertThat(count(db, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'users'")).isZero();
             assertThat(engine.status().pendingRestores()).extracting(p -> p.version() + " " + p.table())
                     .contains("002 users", "002 trades", "005 tenants", "006 users", "007 trades");

@@ -39,12 +39,12 @@ class CatalogGuardTest {
             assertThat(engine.downgrade("-1", DowngradeOptions.defaults().withForce(true)).toVersion().label()).isEqualTo("007");
             assertThat(failure(() -> engine.upgrade("head")).code()).as("still drifted at 007")
                     .isEqualTo(MigrationException.Code.CATALOG_MISMATCH);
-            assertThat(engine.upgrade("head", UpgradeOptions.defaults().withForce(true)).toVersion().label()).isEqualTo("009");
+            assertThat(engine.upgrade("head", UpgradeOptions.defaults().withForce(true)).toVersion().label()).isEqualTo("011");
 
             exec(db, "CREATE INDEX idx_trades_tenant_id ON public.trades (tenant_id)");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
             assertThat(engine.downgrade("-1", DowngradeOptions.defaults()).toVersion().label()).as("matches again: no force needed")
-                    .isEqualTo("008");
+                    .isEqualTo("010");
         } finally {
             Fixtures.drop(db);
         }
@@ -60,7 +60,7 @@ class CatalogGuardTest {
             exec(db, "CREATE TABLE public.scratch_notes (id int PRIMARY KEY)",
                     "CREATE INDEX idx_trades_symbol_adhoc ON public.trades (symbol)");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().version("7")).warnings()).hasSize(2);
-            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("011");
             assertThat(engine.downgrade("007", DowngradeOptions.defaults()).toVersion().label()).isEqualTo("007");
         } finally {
             Fixtures.drop(db);

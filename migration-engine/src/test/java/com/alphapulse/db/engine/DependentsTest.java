@@ -65,9 +65,9 @@ class DependentsTest {
         assertThat(refused.code()).isEqualTo(MigrationException.Code.PRECONDITION_FAILED);
         assertThat(refused.getMessage()).contains("view public.reporting_trades").contains("nothing was changed");
         Fixtures.assertUnchanged(DB, before);
-        assertThat(engine.status().currentVersion().label()).isEqualTo("009");
+        assertThat(engine.status().currentVersion().label()).isEqualTo("011");
 
-        assertThat(engine.plan("007").blockers()).as("undoing 009 and 008 drops nothing the view reads").isEmpty();
+        assertThat(engine.plan("007").blockers()).as("undoing 011 down to 008 drops nothing the view reads").isEmpty();
     }
 
     @Test
@@ -116,9 +116,11 @@ class DependentsTest {
     @DisplayName("a drop the plan cannot see (inside EXECUTE) still fails, and the error keeps PostgreSQL's DETAIL naming the views and its HINT")
     void error_keeps_detail_and_hint() {
         exec(DB, "CREATE VIEW symbols_a AS SELECT symbol FROM trades", "CREATE VIEW symbols_b AS SELECT symbol FROM trades");
-        String u009 = AlphaPulseSchema.migrations().version("9").undoSql();
-        MigrationEngine hidden = Fixtures.config(DB).undoScriptSource(v -> Optional.of(v.number() == 9
-                ? u009 + "\nDO $$ BEGIN EXECUTE 'ALTER TABLE public.trades DROP COLUMN symbol'; END $$;" : v.undoSql())).load();
+        // appended to the undo of the head version, the one downgrade -1 runs
+        int head = AlphaPulseSchema.migrations().head().number();
+        String undo = AlphaPulseSchema.migrations().head().undoSql();
+        MigrationEngine hidden = Fixtures.config(DB).undoScriptSource(v -> Optional.of(v.number() == head
+                ? undo + "\nDO $$ BEGIN EXECUTE 'ALTER TABLE public.trades DROP COLUMN symbol'; END $$;" : v.undoSql())).load();
         assertThat(hidden.plan("-1").blockers()).isEmpty();
         Fixtures.State before = Fixtures.state(DB);
         // The plan cannot read the EXECUTE, so it is data loss it cannot tell: refused unless accepted.

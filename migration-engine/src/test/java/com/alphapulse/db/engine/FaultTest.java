@@ -42,7 +42,7 @@ class FaultTest {
             MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofMinutes(1)).lockRetries(0).load();
             CompletableFuture<DowngradeResult> run;
             try (Connection holder = db.connect()) {
-                // A reader of tenants: U009 and U008 take no lock on tenants; U007 drops the foreign keys to it,
+                // A reader of tenants: U011 to U008 take no lock on tenants; U007 drops the foreign keys to it,
                 // which takes ACCESS EXCLUSIVE on tenants, so the run waits in its third step.
                 holder.setAutoCommit(false);
                 holder.createStatement().execute("SELECT count(*) FROM public.tenants");
@@ -62,7 +62,7 @@ class FaultTest {
             // status names them (the next downgrade replaces them); what it archived is no pending restore.
             assertThat(status.catalog().findings()).isNotEmpty()
                     .allSatisfy(f -> assertThat(f).startsWith("trigger alphapulse_archive_delta on "));
-            assertThat(status.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("009", "008");
+            assertThat(status.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("011", "010", "009", "008");
             assertThat(status.pendingRestores()).as("the killed step's online archive waits for no restore").isEmpty();
             assertThat(engine.history().entries()).last().satisfies(last -> {
                 assertThat(last.direction()).isEqualTo(Direction.DOWN);
@@ -118,7 +118,8 @@ class FaultTest {
     void long_transaction_on_trades() throws Exception {
         Database db = Fixtures.database("fault_lock_timeout");
         try {
-            Fixtures.engine(db).upgrade("head");
+            // at 009, so that the undo that waits is U009's (it locks trades first)
+            Fixtures.engine(db).upgrade("009");
             AlphaPulseRows.load(db, 2, 500);
             // Long enough that a read queued for the whole run (about 6 s) is told apart from one that waited at
             // most one lock_timeout, with room for a busy machine in between.
@@ -163,7 +164,8 @@ class FaultTest {
     void statement_timeout() {
         Database db = Fixtures.database("fault_statement_timeout");
         try {
-            Fixtures.engine(db).upgrade("head");
+            // at 009, so that downgrade -1 runs the slowed U009
+            Fixtures.engine(db).upgrade("009");
             // U009 as shipped, then something slow: stands in for a backfill that runs too long.
             UndoScriptSource slow = v -> UndoScriptSource.of(AlphaPulseSchema.migrations()).undoSql(v)
                     .map(sql -> v.number() == 9 ? sql + "\nSELECT pg_sleep(5);\n" : sql);
@@ -299,7 +301,7 @@ class FaultTest {
             RepairResult repair = engine.repair();
             assertThat(repair.droppedIndexes()).containsExactly("idx_users_tenant_id_compound", "idx_users_tenant_created_compound");
             assertThat(engine.status().catalog().matchesRecorded()).isTrue();
-            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("011");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);
@@ -364,7 +366,7 @@ class FaultTest {
 
             Fixtures.exec(db, "DROP INDEX CONCURRENTLY public.idx_dba_symbol");
             assertThat(engine.status().catalog().matchesRecorded()).isTrue();
-            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("011");
             assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
         } finally {
             Fixtures.drop(db);

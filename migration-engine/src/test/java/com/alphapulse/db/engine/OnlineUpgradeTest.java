@@ -81,7 +81,8 @@ class OnlineUpgradeTest {
             inProgress(db, "CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_trades_tenant_id");
 
             List<String> lines = new CopyOnWriteArrayList<>();
-            UpgradeResult done = config(db, lines).load().upgrade("head");
+            // to 009, the version the checks below describe: 010 and 011 add nothing to 007's resume
+            UpgradeResult done = config(db, lines).load().upgrade("009");
             assertThat(done.toVersion().label()).isEqualTo("009");
             assertThat(lines).anySatisfy(l -> assertThat(l).contains("dropped INVALID index idx_trades_tenant_id"));
             assertThat(lines).anySatisfy(l -> assertThat(l).contains("resuming backfill positions after id ="));
@@ -94,6 +95,75 @@ class OnlineUpgradeTest {
         } finally {
             Fixtures.drop(db);
         }
+    }
+
+    @Test
+    @DisplayName("killed in every kind of statement of 010 (concurrent unique build, attach, NOT VALID key, VALIDATE, drop), "
+            + "including a build left INVALID, the upgrade resumes each time and ends at 011 with every row and tenant_id as before")
+    void tenant_safe_keys_killed_in_every_kind_of_statement_then_resumed() throws Exception {
+        Database db = Fixtures.database("online_kill_010");
+        try {
+            Fixtures.engine(db).upgrade("009");
+            AlphaPulseRows.load(db, 3, 2000);
+            Map<String, String> before = Fixtures.tenantChecksums(db, null);
+            // the first unique build killed while it waits for an older snapshot: an INVALID index that IF NOT EXISTS would keep
+            try (Connection old = db.connect()) {
+                old.setAutoCommit(false);
+                old.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+                old.createStatement().execute("SELECT count(*) FROM public.roles");
+                MigrationEngine engine = config(db, new CopyOnWriteArrayList<>()).load();
+                CompletableFuture<UpgradeResult> run = CompletableFuture.supplyAsync(() -> engine.upgrade("head"));
+                int pid = waitFor(db, run, "SELECT pid FROM pg_stat_progress_create_index WHERE relid = "
+                        + "'public.trading_accounts'::regclass AND phase LIKE 'waiting for%'");
+                exec(db, "SELECT pg_terminate_backend(" + pid + ")");
+                assertThat(catchThrowable(run::join)).isNotNull();
+                old.rollback();
+            }
+            assertThat(count(db, "SELECT count(*) FROM pg_index WHERE indexrelid = "
+                    + "to_regclass('public.uq_trading_accounts_tenant_id_id') AND NOT indisvalid")).isEqualTo(1);
+            List<String> resumed = killedInTenantKeysAt(db, "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_positions_tenant_id_id");
+            assertThat(resumed).anySatisfy(l -> assertThat(l).contains("dropped INVALID index uq_trading_accounts_tenant_id_id"));
+            for (String statement : List.of("ALTER TABLE positions ADD CONSTRAINT uq_positions_tenant_id_id UNIQUE USING INDEX",
+                    "ALTER TABLE trades ADD CONSTRAINT fk_trades_positions_tenant",
+                    "ALTER TABLE risk_metrics VALIDATE CONSTRAINT fk_risk_metrics_trading_accounts_tenant",
+                    "ALTER TABLE trades DROP CONSTRAINT IF EXISTS fk_trades_position_id",
+                    "ALTER TABLE users DROP CONSTRAINT IF EXISTS uq_users_username")) {
+                killedInTenantKeysAt(db, statement);
+            }
+
+            List<String> lines = new CopyOnWriteArrayList<>();
+            UpgradeResult done = config(db, lines).load().upgrade("head");
+            assertThat(done.toVersion().label()).isEqualTo("011");
+            assertThat(Verifier.on(db.dataSource()).verify(AlphaPulseSchema.migrations().head()).findings()).isEmpty();
+            assertThat(Fixtures.tenantChecksums(db, null)).as("no row or tenant_id changed").isEqualTo(before);
+            assertThat(count(db, "SELECT count(*) FROM alphapulse_migration.online_progress")).isZero();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    /** Runs {@code upgrade head} from 009 and kills the engine's sessions as 010 is about to run {@code statement}. */
+    private static List<String> killedInTenantKeysAt(Database db, String statement) {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        boolean[] killed = {false};
+        MigrationEngine engine = config(db, lines).progress(line -> {
+            lines.add(line);
+            if (!killed[0] && line.startsWith("  010 step ") && line.contains(statement)) {
+                killed[0] = true;
+                exec(db, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() "
+                        + "AND pid <> pg_backend_pid()");
+            }
+        }).load();
+        Throwable t = catchThrowable(() -> engine.upgrade("head"));
+        assertThat(killed[0]).as("reached %s: %s, %s", statement, lines, t).isTrue();
+        assertThat(t).as("the killed run fails").isInstanceOf(MigrationException.class);
+        assertThat(text(db, "SELECT max(version) FROM public.flyway_schema_history WHERE success")).isEqualTo("009");
+        StatusResult status = Fixtures.engine(db).status();
+        assertThat(status.inProgress()).hasValueSatisfying(p -> {
+            assertThat(p.version().label()).isEqualTo("010");
+            assertThat(p.phase()).contains(statement);
+        });
+        return lines;
     }
 
     @Test

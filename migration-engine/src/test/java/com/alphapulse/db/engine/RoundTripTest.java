@@ -4,6 +4,7 @@ import static com.alphapulse.db.engine.Fixtures.count;
 import static com.alphapulse.db.engine.Fixtures.exec;
 import static com.alphapulse.db.engine.Fixtures.text;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.schema.AlphaPulseSchema;
@@ -37,10 +38,43 @@ class RoundTripTest {
         }
     }
 
+    @Test
+    @DisplayName("head -> 009 -> head with 3 tenants: U011 and U010 lose nothing, 010 re-runs online over the same rows, "
+            + "every row and tenant_id identical; at 009 the old keys are back and the same trade_id twice in two tenants is refused")
+    void rollback_of_the_tenant_safe_keys_and_reapply_keep_every_row() {
+        Database db = Fixtures.database("roundtrip_keys");
+        try {
+            MigrationEngine engine = Fixtures.engine(db);
+            engine.upgrade("head");
+            AlphaPulseRows.load(db, 3, 200);
+            Verifier verifier = Verifier.on(db.dataSource());
+            DataSnapshot before = verifier.snapshot();
+            Map<String, String> checksums = Fixtures.tenantChecksums(db, null);
+
+            DowngradeResult down = engine.downgrade("009", DowngradeOptions.defaults());
+            assertThat(down.versions()).extracting(r -> r.version().label()).containsExactly("011", "010");
+            assertThat(down.rowsArchived()).isZero();
+            assertThat(down.versions()).filteredOn(v -> v.version().label().equals("010")).singleElement()
+                    .satisfies(v -> assertThat(v.notices()).anyMatch(n -> n.contains("cross-tenant references possible again")));
+            assertThat(verifier.verify(AlphaPulseSchema.migrations().version("9")).errors()).isEmpty();
+            assertThat(verifier.compare(before, verifier.snapshot()).differences()).isEmpty();
+            assertThatThrownBy(() -> exec(db, "UPDATE public.trades SET trade_id = (SELECT min(trade_id) FROM public.trades) "
+                    + "WHERE id = (SELECT max(id) FROM public.trades)")).hasMessageContaining("uq_trades_trade_id");
+
+            UpgradeResult up = engine.upgrade("head");
+            assertThat(up.versions()).extracting(r -> r.version().label()).containsExactly("010", "011");
+            assertThat(verifier.verify(AlphaPulseSchema.migrations().head()).errors()).isEmpty();
+            assertThat(Fixtures.tenantChecksums(db, null)).isEqualTo(checksums);
+            assertThat(Verifier.compare(before, verifier.snapshot()).differences()).isEmpty();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
     private static void roundTrip(Database db) {
         MigrationEngine engine = Fixtures.engine(db);
         assertThat(engine.upgrade("head").versions()).extracting(r -> r.version().label())
-                .containsExactly("001", "002", "005", "006", "007", "008", "009");
+                .containsExactly("001", "002", "005", "006", "007", "008", "009", "010", "011");
         AlphaPulseRows.load(db, 3, 666);
         assertThat(count(db, "SELECT count(DISTINCT tenant_id) FROM public.trades")).isEqualTo(3);
         assertThat(count(db, "SELECT count(*) FROM public.trades")).isEqualTo(3 * 666);
@@ -83,19 +117,19 @@ class RoundTripTest {
 
         DowngradeResult down = engine.downgrade("002", DowngradeOptions.defaults());
 
-        assertThat(down.fromVersion().label()).isEqualTo("009");
+        assertThat(down.fromVersion().label()).isEqualTo("011");
         assertThat(down.toVersion().label()).isEqualTo("002");
-        assertThat(down.versions()).extracting(r -> r.version().label()).containsExactly("009", "008", "007", "006", "005");
+        assertThat(down.versions()).extracting(r -> r.version().label()).containsExactly("011", "010", "009", "008", "007", "006", "005");
         assertThat(down.rowsArchived()).isEqualTo(tenantRows + tenantIdValues);
         assertThat(down.versions()).allSatisfy(v -> assertThat(v.duration()).isPositive());
         assertThat(verifier.verify(AlphaPulseSchema.migrations().version("2")).errors()).isEmpty();
         assertThat(count(db, "SELECT count(*) FROM public.flyway_schema_history WHERE version::int > 2")).isZero();
         StatusResult atTwo = engine.status();
         assertThat(atTwo.currentVersion().label()).isEqualTo("002");
-        assertThat(atTwo.pending()).containsExactly("005", "006", "007", "008", "009");
+        assertThat(atTwo.pending()).containsExactly("005", "006", "007", "008", "009", "010", "011");
         assertThat(atTwo.catalog().matchesRecorded()).isTrue();
         assertThat(atTwo.catalog().identified()).isEqualTo("002");
-        assertThat(atTwo.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("009", "008", "007", "006", "005");
+        assertThat(atTwo.rollbacks()).extracting(HistoryResult.Entry::version).containsExactly("011", "010", "009", "008", "007", "006", "005");
         assertThat(atTwo.pendingRestores()).isNotEmpty().noneMatch(StatusResult.PendingRestore::stranded);
         assertThat(atTwo.pendingRestores()).filteredOn(p -> p.table().equals("tenants"))
                 .extracting(StatusResult.PendingRestore::rows).containsExactly(tenantRows);
@@ -103,7 +137,7 @@ class RoundTripTest {
         // Flyway's own view of the same history table while rolled back.
         Flyway flyway = Fixtures.flyway(db).load();
         assertThat(flyway.info().current().getVersion().getVersion()).isEqualTo("002");
-        assertThat(flyway.info().pending()).hasSize(5);
+        assertThat(flyway.info().pending()).hasSize(7);
         assertThat(Fixtures.flyway(db).ignoreMigrationPatterns("*:pending").load().validateWithResult().validationSuccessful).isTrue();
 
         // Deleted while rolled back: their archived tenant_ids have no row to go back to.
@@ -122,7 +156,7 @@ class RoundTripTest {
 
         UpgradeResult up = engine.upgrade("head");
 
-        assertThat(up.versions()).extracting(r -> r.version().label()).containsExactly("005", "006", "007", "008", "009");
+        assertThat(up.versions()).extracting(r -> r.version().label()).containsExactly("005", "006", "007", "008", "009", "010", "011");
         assertThat(up.rowsSkipped()).isEqualTo(doomed);
         assertThat(up.rowsRestored() + up.rowsSkipped()).isEqualTo(down.rowsArchived());
         assertThat(up.rowsRestored()).isEqualTo(tenantRows + tenantIdValues - doomed);
@@ -149,7 +183,7 @@ class RoundTripTest {
         assertThat(Verifier.compare(before, verifier.snapshot()).differences()).isEmpty();
 
         StatusResult atHead = engine.status();
-        assertThat(atHead.currentVersion().label()).isEqualTo("009");
+        assertThat(atHead.currentVersion().label()).isEqualTo("011");
         assertThat(atHead.pending()).isEmpty();
         // The skipped rows stay archived, and status lists them: their version is applied, nothing will restore them.
         assertThat(atHead.pendingRestores()).extracting(p -> p.version() + " " + p.table() + " " + p.rows() + " " + p.stranded())
@@ -170,9 +204,9 @@ class RoundTripTest {
     private static void assertJournal(HistoryResult history, long archived, long skipped) {
         List<HistoryResult.Entry> entries = history.entries();
         assertThat(entries).extracting(e -> e.direction() + " " + e.version()).containsExactly(
-                "UP 001", "UP 002", "UP 005", "UP 006", "UP 007", "UP 008", "UP 009",
-                "DOWN 009", "DOWN 008", "DOWN 007", "DOWN 006", "DOWN 005",
-                "UP 005", "UP 006", "UP 007", "UP 008", "UP 009");
+                "UP 001", "UP 002", "UP 005", "UP 006", "UP 007", "UP 008", "UP 009", "UP 010", "UP 011",
+                "DOWN 011", "DOWN 010", "DOWN 009", "DOWN 008", "DOWN 007", "DOWN 006", "DOWN 005",
+                "UP 005", "UP 006", "UP 007", "UP 008", "UP 009", "UP 010", "UP 011");
         assertThat(entries).allSatisfy(e -> {
             assertThat(e.outcome()).isEqualTo(Outcome.SUCCESS);
             assertThat(e.reason()).isEqualTo(Fixtures.REASON);
@@ -181,13 +215,13 @@ class RoundTripTest {
             assertThat(e.finishedAt()).isAfterOrEqualTo(e.startedAt());
             assertThat(e.duration().isNegative()).isFalse();
         });
-        assertThat(entries.subList(7, 12).stream().mapToLong(HistoryResult.Entry::rowsArchived).sum()).isEqualTo(archived);
-        assertThat(entries.subList(12, 17).stream().mapToLong(HistoryResult.Entry::rowsRestored).sum()).isEqualTo(archived - skipped);
-        assertThat(entries.get(14).version()).isEqualTo("007");
-        assertThat(entries.get(14).message()).contains("skipped " + skipped).contains("audit_logs: 1 (1 row(s) deleted while rolled back)")
+        assertThat(entries.subList(9, 16).stream().mapToLong(HistoryResult.Entry::rowsArchived).sum()).isEqualTo(archived);
+        assertThat(entries.subList(16, 23).stream().mapToLong(HistoryResult.Entry::rowsRestored).sum()).isEqualTo(archived - skipped);
+        assertThat(entries.get(18).version()).isEqualTo("007");
+        assertThat(entries.get(18).message()).contains("skipped " + skipped).contains("audit_logs: 1 (1 row(s) deleted while rolled back)")
                 .contains("trades: 2 (2 row(s) deleted while rolled back)");
-        assertThat(entries.subList(7, 12).stream().map(HistoryResult.Entry::runId).distinct()).hasSize(1);
-        UUID upRun = entries.get(12).runId();
-        assertThat(entries.subList(12, 17)).allMatch(e -> e.runId().equals(upRun));
+        assertThat(entries.subList(9, 16).stream().map(HistoryResult.Entry::runId).distinct()).hasSize(1);
+        UUID upRun = entries.get(16).runId();
+        assertThat(entries.subList(16, 23)).allMatch(e -> e.runId().equals(upRun));
     }
 }

@@ -67,6 +67,17 @@ class WithLockTest {
         assertThat(u007.locks()).anyMatch(l -> l.startsWith("ACCESS EXCLUSIVE on tenants"));
         assertThat(MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(8)).warnings()).singleElement()
                 .asString().startsWith("SECURITY: at 007");
+        DescribeUndoResult u010 = MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(10));
+        assertThat(u010.risk()).isEqualTo(Risk.NONE);
+        assertThat(u010.warnings()).singleElement().asString().startsWith("SECURITY: at 009 the foreign key(s) ")
+                .contains("cross-tenant references are possible again");
+        assertThat(u010.actions()).contains("restores foreign key fk_trades_account_id on trades to trading_accounts",
+                "restores unique uq_trades_trade_id [trade_id] on trades", "drops constraint fk_trades_trading_accounts_tenant on trades");
+        DescribeUndoResult u011 = MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(11));
+        assertThat(u011.risk()).isEqualTo(Risk.NONE);
+        assertThat(u011.warnings()).isEmpty();
+        assertThat(u011.actions()).contains("rewrites the expressions of 32 row-level security policies",
+                "drops the default of trades.tenant_id", "drops function alphapulse_current_tenant");
         assertThat(failure(() -> MigrationEngine.describeUndo(AlphaPulseSchema.migrations(), Version.of(3))).code())
                 .isEqualTo(Code.UNKNOWN_VERSION);
     }

@@ -47,7 +47,7 @@ class DemoDataTest {
 
         engine.upgrade("head");
         LoadDemoDataResult atHead = rehearsals.loadDemoData(new DemoDataOptions(2, 0.01, 2));
-        assertThat(atHead.version()).isEqualTo("009");
+        assertThat(atHead.version()).isEqualTo("011");
         assertThat(atHead.tenantIds()).doesNotContainAnyElementsOf(at7.tenantIds());
 
         for (String table : AlphaPulseSchema.TENANT_TABLES) {

@@ -38,7 +38,7 @@ class RehearsalTest {
 
         assertThat(r.load()).isNotNull();
         assertThat(r.load().errors()).as(r.load().toString()).isZero();
-        assertThat(r.rows()).hasSize(7);
+        assertThat(r.rows()).hasSize(9);
         for (RehearseResult.Row row : r.rows()) {
             assertThat(row.passed()).as(row.migration() + ": " + row.error() + " " + row.differences()).isTrue();
             assertThat(row.maxAppWait()).as(row.migration()).isNotNull().isPositive();
@@ -87,9 +87,9 @@ class RehearsalTest {
         RehearseResult r = Fixtures.rehearsals(CLEAN).rehearse(SMALL);
 
         assertThat(r.rows()).extracting(RehearseResult.Row::migration)
-                .containsExactly("009", "008", "007", "006", "005", "002", "009 -> 001");
+                .containsExactly("011", "010", "009", "008", "007", "006", "005", "002", "011 -> 001");
         assertThat(r.rows()).extracting(RehearseResult.Row::risk)
-                .containsExactly(Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH, Risk.HIGH, Risk.HIGH);
+                .containsExactly(Risk.NONE, Risk.NONE, Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH, Risk.HIGH, Risk.HIGH);
         for (RehearseResult.Row row : r.rows()) {
             assertThat(row.error()).as(row.migration()).isNull();
             assertThat(row.findings()).as(row.migration()).isEmpty();
@@ -98,13 +98,13 @@ class RehearsalTest {
             assertThat(row.recovery()).as(row.migration()).isGreaterThanOrEqualTo(row.rollback().plus(row.upgrade()));
         }
         // tenant data went into the archive and came back
-        assertThat(r.rows().get(2).rowsArchived()).isEqualTo(r.rows().get(2).rowsRestored()).isPositive();
+        assertThat(r.rows().get(4).rowsArchived()).isEqualTo(r.rows().get(4).rowsRestored()).isPositive();
         // the domain tables U002 drops went into the archive whole and came back
-        assertThat(r.rows().get(5).rowsArchived()).isEqualTo(r.rows().get(5).rowsRestored()).isPositive();
+        assertThat(r.rows().get(7).rowsArchived()).isEqualTo(r.rows().get(7).rowsRestored()).isPositive();
         // the full procedure archives exactly what the four data-dropping steps archive one by one
-        assertThat(r.rows().get(6).rowsArchived()).isEqualTo(r.rows().get(6).rowsRestored())
-                .isEqualTo(r.rows().get(2).rowsArchived() + r.rows().get(3).rowsArchived() + r.rows().get(4).rowsArchived()
-                        + r.rows().get(5).rowsArchived());
+        assertThat(r.rows().get(8).rowsArchived()).isEqualTo(r.rows().get(8).rowsRestored())
+                .isEqualTo(r.rows().get(4).rowsArchived() + r.rows().get(5).rowsArchived() + r.rows().get(6).rowsArchived()
+                        + r.rows().get(7).rowsArchived());
         assertThat(r.probe().passed()).isTrue();
         assertThat(r.probe().checks()).isPositive();
         assertThat(r.data().tenantIds()).hasSize(3);
@@ -122,7 +122,9 @@ class RehearsalTest {
         };
         RehearseResult r = Rehearsals.on(Fixtures.config(BROKEN).undoScriptSource(forgetful)).rehearse(SMALL);
 
-        RehearseResult.Row first = r.rows().get(0);
+        assertThat(r.rows().subList(0, 2)).extracting(RehearseResult.Row::migration).containsExactly("011", "010");
+        assertThat(r.rows().subList(0, 2)).allMatch(RehearseResult.Row::passed);
+        RehearseResult.Row first = r.rows().get(2);
         assertThat(first.migration()).isEqualTo("009");
         assertThat(first.verifiedAfterRollback()).isFalse();
         assertThat(first.findings()).anySatisfy(f -> assertThat(f).contains("idx_trades_tenant_id_compound"));
@@ -159,9 +161,10 @@ class RehearsalTest {
                             + "RAISE EXCEPTION 'second undo of 008 refused'; END IF; END $$;\n");
             RehearseResult r = Rehearsals.on(Fixtures.config(db).undoScriptSource(secondTimeFails)).rehearse(SMALL);
 
-            assertThat(r.rows()).extracting(RehearseResult.Row::migration).containsExactly("009", "008", "step down 008 -> 007");
-            assertThat(r.rows().get(1).passed()).isTrue();
-            RehearseResult.Row failed = r.rows().get(2);
+            assertThat(r.rows()).extracting(RehearseResult.Row::migration)
+                    .containsExactly("011", "010", "009", "008", "step down 008 -> 007");
+            assertThat(r.rows().get(3).passed()).isTrue();
+            RehearseResult.Row failed = r.rows().get(4);
             assertThat(failed.error()).contains("second undo of 008 refused");
             assertThat(failed.passed()).isFalse();
             assertThat(r.probe().passed()).isFalse();
@@ -197,9 +200,9 @@ class RehearsalTest {
         assertThat(without.head()).isEqualTo(AlphaPulseSchema.migrations().head().version());
         assertThat(without.fullRollbackTarget()).isEqualTo(AlphaPulseSchema.migrations().first().version());
         assertThat(without.versions()).extracting(e -> e.version().label())
-                .containsExactly("009", "008", "007", "006", "005", "002", "001");
+                .containsExactly("011", "010", "009", "008", "007", "006", "005", "002", "001");
         assertThat(without.versions()).extracting(RunbookResult.Entry::risk)
-                .containsExactly(Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH, Risk.HIGH, Risk.HIGH);
+                .containsExactly(Risk.NONE, Risk.NONE, Risk.NONE, Risk.NONE, Risk.MEDIUM, Risk.MEDIUM, Risk.HIGH, Risk.HIGH, Risk.HIGH);
         assertThat(without.versions()).allSatisfy(e -> {
             assertThat(e.description()).isEqualTo(AlphaPulseSchema.migrations().require(e.version()).description());
             assertThat(e.header()).isNotBlank();
@@ -211,6 +214,9 @@ class RehearsalTest {
         assertThat(entry(without, "001").below()).isEqualTo(Version.BASE);
         // Stopping at 007 (undoing 008) leaves tenant tables without RLS.
         assertThat(entry(without, "008").warnings()).singleElement().asString().startsWith("SECURITY: at 007");
+        // Stopping at 009 (undoing 010) leaves foreign keys between tenant tables that do not carry the tenant.
+        assertThat(entry(without, "010").warnings()).singleElement().asString().startsWith("SECURITY: at 009 the foreign key(s)");
+        assertThat(entry(without, "011").warnings()).isEmpty();
         // U006 and U007 drop foreign keys to tenants: that locks tenants exclusively as well.
         assertThat(String.join("; ", entry(without, "006").locks())).contains("ACCESS EXCLUSIVE on users")
                 .contains("ACCESS EXCLUSIVE on tenants");
@@ -225,10 +231,10 @@ class RehearsalTest {
 
         RehearseResult.Row row = new RehearseResult.Row("007", "007", "006", Risk.MEDIUM, Duration.ofMillis(1234),
                 Duration.ofMillis(2345), Duration.ofMillis(4321), true, true, List.of(), true, List.of(), 10, 10, null);
-        RehearseResult.Row full = new RehearseResult.Row("009 -> 001", "009", "001", Risk.HIGH, Duration.ofMillis(3000),
+        RehearseResult.Row full = new RehearseResult.Row("011 -> 001", "011", "001", Risk.HIGH, Duration.ofMillis(3000),
                 Duration.ofMillis(4000), Duration.ofMillis(8000), true, true, List.of(), true, List.of(), 99, 99, null);
-        RehearseResult rehearsal = new RehearseResult("localhost:5432/scratch", "009",
-                new LoadDemoDataResult("009", List.of(), java.util.Map.of("trades", 100L), Duration.ZERO), List.of(row, full),
+        RehearseResult rehearsal = new RehearseResult("localhost:5432/scratch", "011",
+                new LoadDemoDataResult("011", List.of(), java.util.Map.of("trades", 100L), Duration.ZERO), List.of(row, full),
                 new RehearseResult.Probe(true, 88, List.of()), Duration.ofMinutes(10), Duration.ofSeconds(9),
                 java.time.Instant.parse("2026-11-24T01:00:00Z"));
         RunbookResult with = rehearsals.runbook(rehearsal);

@@ -25,10 +25,10 @@ class AlphaPulseSchemaTest {
     }
 
     @Test
-    void versions_are_the_seven_of_the_spec_in_order_each_with_a_migration_and_an_undo_script() {
+    void versions_are_the_nine_of_the_spec_in_order_each_with_a_migration_and_an_undo_script() {
         assertThat(AlphaPulseSchema.migrations().versions()).extracting(SchemaVersion::label)
-                .containsExactly("001", "002", "005", "006", "007", "008", "009");
-        assertThat(AlphaPulseSchema.migrations().head().label()).isEqualTo("009");
+                .containsExactly("001", "002", "005", "006", "007", "008", "009", "010", "011");
+        assertThat(AlphaPulseSchema.migrations().head().label()).isEqualTo("011");
         for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
             assertThat(v.migrationSql()).isNotBlank();
             assertThat(v.undoSql()).isNotBlank();
@@ -56,7 +56,7 @@ class AlphaPulseSchemaTest {
         assertThatThrownBy(() -> AlphaPulseSchema.migrations().version("004"))
                 .isInstanceOf(SchemaException.class)
                 .hasMessageContaining("unknown schema version '004'")
-                .hasMessageContaining("001, 002, 005, 006, 007, 008, 009")
+                .hasMessageContaining("001, 002, 005, 006, 007, 008, 009, 010, 011")
                 .extracting(e -> ((SchemaException) e).code()).isEqualTo(SchemaException.Code.UNKNOWN_VERSION);
     }
 
@@ -117,6 +117,8 @@ class AlphaPulseSchemaTest {
             TestDatabases.migrate(first, AlphaPulseSchema.migrations().head());
             TestDatabases.migrate(second, AlphaPulseSchema.migrations().head());
             for (Database db : List.of(first, second)) {
+                TestDatabases.undo(db, AlphaPulseSchema.migrations().version("011"));
+                TestDatabases.undo(db, AlphaPulseSchema.migrations().version("010"));
                 TestDatabases.undo(db, AlphaPulseSchema.migrations().version("009"));
                 TestDatabases.undo(db, AlphaPulseSchema.migrations().version("008"));
                 if (db == first) {
@@ -126,7 +128,7 @@ class AlphaPulseSchemaTest {
             }
             assertThat(TestDatabases.count(second, "SELECT count(*) FROM pg_policies")).isZero();
             // and both can move forward again
-            TestDatabases.execute(first, "DELETE FROM flyway_schema_history WHERE version::int IN (8, 9)");
+            TestDatabases.execute(first, "DELETE FROM flyway_schema_history WHERE version::int IN (8, 9, 10, 11)");
             TestDatabases.migrate(first, AlphaPulseSchema.migrations().head());
             assertThat(TestDatabases.count(first, "SELECT count(*) FROM pg_policies")).isEqualTo(32);
         } finally {

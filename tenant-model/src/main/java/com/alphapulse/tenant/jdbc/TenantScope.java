@@ -50,12 +50,13 @@ import org.jooq.DSLContext;
  * {@code DSL.using} the enclosing JDBC scope's connection. Anywhere else it is a scope of its own, on its own
  * connection, committed on its own.
  *
- * <p>Outside any scope: a session that never held the setting sees no row of a tenant table. Once a session
- * has set {@value #SETTING} transaction-locally, PostgreSQL keeps the variable for the rest of the session and
- * reads it back as {@code ''}; the policies of migration 008 then evaluate {@code ''::uuid}, so an unscoped
- * query fails with SQLState 22P02 (invalid input syntax for type uuid) instead of returning no rows. Either
- * way it fails closed and shows no tenant's data, but on a pooled connection that has been in a scope an
- * unscoped query is an error, not an empty result: query tenant tables inside a scope only.
+ * <p>Outside any scope a query of a tenant table fails with SQLState {@code AP001} ("no tenant in scope: set
+ * app.current_tenant_id"): from migration 011 on the policies read the tenant through
+ * {@code alphapulse_current_tenant()}, which raises it when {@value #SETTING} is unset or empty. That is the
+ * same on a fresh session and on a pooled one that has been in a scope (where PostgreSQL keeps the variable
+ * and reads it back as {@code ''}); under 008's policies the first saw no rows and the second failed with
+ * 22P02. An insert inside a scope may leave tenant_id out: it defaults to the scope's tenant. Query tenant
+ * tables inside a scope only.
  *
  * <p>Failures: exceptions the work throws reach the caller unchanged, except database failures: a checked
  * {@link SQLException} from JDBC work, or jOOQ's {@code DataAccessException} from jOOQ work or from the scope's

@@ -13,8 +13,13 @@ import java.util.UUID;
 /** What a connection can see, for assertions. */
 final class Rows {
 
-    /** The SQLState of {@code ''::uuid}, which the policies evaluate once a session has held the setting. */
-    static final String INVALID_UUID_TEXT = "22P02";
+    /**
+     * The SQLState alphapulse_current_tenant() raises from version 011 on when no tenant is in scope: the
+     * policies read the tenant through it, on a fresh session and on one that held the setting alike.
+     */
+    static final String NO_TENANT = "AP001";
+    /** Its message, exactly. */
+    static final String NO_TENANT_MESSAGE = "no tenant in scope: set app.current_tenant_id";
 
     private Rows() {}
 
@@ -32,26 +37,22 @@ final class Rows {
     }
 
     /**
-     * Visible rows of {@code table} outside any scope. On a session that once held the setting, PostgreSQL
-     * reports the unset setting as '' rather than NULL, and the policies' {@code ''::uuid} then refuses the
-     * query with 22P02; that refusal shows nothing either, so it counts as zero visible rows. Any other
-     * error is rethrown.
+     * How a read of {@code table} outside any scope ends: the SQLState it is refused with, or
+     * "returned N rows" when it is not refused (which no tenant table allows from 011 on). Inside the caller's
+     * transaction the refusal is rolled back to a savepoint, so the transaction goes on.
      */
-    static int visibleOutsideScope(Connection c, String table) throws SQLException {
+    static String outsideScope(Connection c, String table) throws SQLException {
         boolean inTransaction = !c.getAutoCommit();
         Savepoint savepoint = inTransaction ? c.setSavepoint() : null;
         try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table);
                 ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return rs.getInt(1);
+            return "returned " + rs.getInt(1) + " rows";
         } catch (SQLException e) {
-            if (!INVALID_UUID_TEXT.equals(e.getSQLState())) {
-                throw e;
-            }
             if (savepoint != null) {
                 c.rollback(savepoint);
             }
-            return 0;
+            return e.getSQLState();
         }
     }
 

@@ -191,9 +191,10 @@ class TenantScopeConcurrencyTest {
             if (setting != null && !setting.isEmpty()) {
                 violations.add("pooled connection outside a scope carried tenant " + setting);
             }
-            int visible = Rows.visibleOutsideScope(c, table);
-            if (visible != 0) {
-                violations.add("pooled connection outside a scope saw " + visible + " rows of " + table);
+            String outcome = Rows.outsideScope(c, table);
+            if (!Rows.NO_TENANT.equals(outcome)) {
+                violations.add("pooled connection outside a scope read " + table + " and was not refused with "
+                        + Rows.NO_TENANT + ": " + outcome);
             }
         }
     }

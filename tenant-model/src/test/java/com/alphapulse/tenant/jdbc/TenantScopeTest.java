@@ -132,12 +132,10 @@ class TenantScopeTest {
     }
 
     @Test
-    void outside_any_scope_a_fresh_connection_sees_no_row_of_any_tenant_table() throws SQLException {
+    void outside_any_scope_a_fresh_connection_is_refused_with_AP001_by_every_tenant_table() throws SQLException {
         try (Connection c = app.getConnection()) {
             assertThat(Rows.setting(c)).isNull();
-            for (String table : TENANT_TABLES) {
-                assertThat(Rows.byTenant(c, table)).as(table).isEmpty();
-            }
+            assertNoTenantError(c);
         }
     }
 
@@ -256,7 +254,7 @@ class TenantScopeTest {
             assertThat(c.getAutoCommit()).isFalse();
             assertThat(Rows.setting(c)).as("setting inside the caller's transaction after the scope").isNullOrEmpty();
             for (String table : TENANT_TABLES) {
-                assertThat(Rows.visibleOutsideScope(c, table)).as(table).isZero();
+                assertThat(Rows.outsideScope(c, table)).as(table).isEqualTo(Rows.NO_TENANT);
             }
             assertThat(db.adminCount("agent_signals", C)).as("not committed by the scope").isEqualTo(before);
             c.commit();
@@ -420,17 +418,22 @@ class TenantScopeTest {
     }
 
     @Test
-    void after_a_scope_the_session_reads_the_setting_as_empty_and_an_unscoped_query_fails_with_22P02_not_rows()
+    void an_unscoped_query_fails_with_AP001_on_a_fresh_session_and_the_same_way_after_a_scope_left_the_setting_empty()
             throws SQLException {
         try (Connection c = app.getConnection()) {
             assertThat(Rows.setting(c)).as("a fresh session").isNull();
+            assertNoTenantError(c);
             TenantScope.run(c, A, cc -> { });
             assertThat(Rows.setting(c)).as("the same session after a scope").isEmpty();
-            for (String table : TENANT_TABLES) {
-                Throwable failed = catchThrowable(() -> Rows.byTenant(c, table));
-                assertThat(failed).as(table).isInstanceOf(SQLException.class);
-                assertThat(((SQLException) failed).getSQLState()).as(table).isEqualTo(Rows.INVALID_UUID_TEXT);
-            }
+            assertNoTenantError(c);
+        }
+    }
+
+    private static void assertNoTenantError(Connection c) {
+        for (String table : TENANT_TABLES) {
+            Throwable failed = catchThrowable(() -> Rows.byTenant(c, table));
+            assertThat(failed).as(table).isInstanceOf(SQLException.class).hasMessageContaining(Rows.NO_TENANT_MESSAGE);
+            assertThat(((SQLException) failed).getSQLState()).as(table).isEqualTo(Rows.NO_TENANT);
         }
     }
 
@@ -450,7 +453,7 @@ class TenantScopeTest {
         assertThat(TenantScope.current()).isEmpty();
         assertThat(Rows.setting(c)).as("tenant setting after the scope").isNullOrEmpty();
         for (String table : TENANT_TABLES) {
-            assertThat(Rows.visibleOutsideScope(c, table)).as("rows of %s visible after the scope", table).isZero();
+            assertThat(Rows.outsideScope(c, table)).as("read of %s after the scope", table).isEqualTo(Rows.NO_TENANT);
         }
     }
 

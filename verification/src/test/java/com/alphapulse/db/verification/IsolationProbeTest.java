@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
 
 class IsolationProbeTest {
 
+    /** The expression every policy has at the head version (011), what a tampered policy is put back to. */
+    private static final String HEAD_EXPRESSION = "(tenant_id = (SELECT alphapulse_current_tenant()))";
+
     static final Database DB = PostgresProvider.shared().createDatabase("probe");
     static final List<String> COMMANDS = List.of("SELECT", "INSERT", "UPDATE", "DELETE");
 
@@ -155,7 +158,7 @@ class IsolationProbeTest {
                             tuple("trades", "SELECT", ProbeCheck.EMPTY_TENANT_SEES_NOTHING));
         } finally {
             TestDatabases.execute(DB, "ALTER POLICY trades_tenant_isolation_select ON trades "
-                    + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+                    + "USING " + HEAD_EXPRESSION);
         }
         assertThat(Verifier.on(DB.dataSource()).verify(AlphaPulseSchema.migrations().head()).findings()).isEmpty();
     }
@@ -168,11 +171,12 @@ class IsolationProbeTest {
             ProbeResult r = Verifier.on(DB.dataSource()).probe();
             assertThat(r.failures()).extracting(ProbeCheck::table, ProbeCheck::command, ProbeCheck::scenario)
                     .containsExactlyInAnyOrder(
-                            tuple("positions", "UPDATE", ProbeCheck.OWN_ROWS_ONLY),
-                            tuple("positions", "UPDATE", ProbeCheck.NO_TENANT_TOUCHES_NOTHING));
+                            // with no tenant set, WITH CHECK's alphapulse_current_tenant() refuses the write (AP001, 011):
+                            // nothing is touched, so only tenant A's UPDATE reaching other rows shows the broken USING
+                            tuple("positions", "UPDATE", ProbeCheck.OWN_ROWS_ONLY));
         } finally {
             TestDatabases.execute(DB, "ALTER POLICY positions_tenant_isolation_update ON positions "
-                    + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+                    + "USING " + HEAD_EXPRESSION);
         }
     }
 
@@ -189,7 +193,7 @@ class IsolationProbeTest {
                             tuple("audit_logs", "INSERT", ProbeCheck.EMPTY_TENANT_INSERT_REJECTED));
         } finally {
             TestDatabases.execute(DB, "ALTER POLICY audit_logs_tenant_isolation_insert ON audit_logs "
-                    + "WITH CHECK (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+                    + "WITH CHECK " + HEAD_EXPRESSION);
         }
     }
 

@@ -256,7 +256,7 @@ class VerifierTamperTest {
             VerifyResult r = v.verify(HEAD);
             assertThat(r.findings()).extracting(Finding::severity, Finding::object, Finding::expected, Finding::actual)
                     .containsExactly(tuple(Severity.ERROR, "users.users_tenant_isolation_select",
-                            "USING (tenant_id = (current_setting('app.current_tenant_id'::text, true))::uuid)",
+                            "USING (tenant_id = ( SELECT alphapulse_current_tenant() AS alphapulse_current_tenant))",
                             "USING true"));
             assertThat(unknown(v.checkTenancy(APP_ROLE))).extracting(Finding::object)
                     .containsExactly("users.users_tenant_isolation_select");

@@ -42,7 +42,9 @@ final class RunbookMarkdown {
                 .append("  exactly** when the version is applied again.\n")
                 .append("- One run at a time per database (advisory lock); `lock_timeout` with bounded retries, so a rollback\n")
                 .append("  never queues behind a long transaction while blocking the application.\n")
-                .append("- Blocking preconditions (e.g. an email shared by two tenants before undoing 006) are found before anything runs.\n\n");
+                .append("- Blocking preconditions (e.g. an email or a trade id shared by two tenants before undoing 006 or 010, a row ")
+                .append("whose tenant differs from its parent's before upgrading to 010) are found before anything runs, counted on ")
+                .append("every tenant's rows.\n\n");
 
         md.append("## Before you roll back\n\n");
         md.append("1. `").append(CLI).append(" status ").append(CONN).append("`: recorded version, and whether the live catalog matches it.\n");
@@ -134,6 +136,15 @@ final class RunbookMarkdown {
                 .append("`CREATE INDEX CONCURRENTLY` (009) leaves an INVALID index: `").append(CLI).append(" repair ").append(CONN)
                 .append("`, then `upgrade head`. If a transactional version was finished or undone by hand, `")
                 .append(CLI).append(" stamp VERSION ").append(CONN).append("` records it (refused unless the catalog matches).\n\n");
+        md.append("**Errors \"no tenant in scope: set app.current_tenant_id\" (SQLSTATE AP001) after 011.** A code path reads or ")
+                .append("writes a tenant table outside a tenant scope; before 011 it silently saw nothing on a fresh connection and ")
+                .append("failed with 22P02 on a reused one. Fix the caller (run it inside `TenantScope`). `").append(CLI)
+                .append(" downgrade 010 ").append(CONN).append(" --reason \"INC-…\"` (risk NONE) brings 008's behaviour back; ")
+                .append("isolation holds as before, but inserts must name their tenant_id again.\n\n");
+        md.append("**Upgrade to 010 refused: rows whose tenant differs from their parent's.** The refusal names the ")
+                .append("constraint, the table, the count and sample ids, before anything ran. Put each row in its parent's tenant ")
+                .append("(or point it at a parent of its own tenant), then `upgrade head` again. A killed 010 runs online: `status` ")
+                .append("shows \"010 in progress\" and `upgrade head` resumes it.\n\n");
         md.append("## After any rollback\n\n");
         md.append("- `").append(CLI).append(" history ").append(CONN).append("`: who, why, how long, rows archived/restored.\n");
         md.append("- `").append(CLI).append(" status ").append(CONN).append("`: archived data still waiting for a restore is listed.\n");

@@ -156,27 +156,27 @@ class CliTest {
     void forward_commands_on_a_server() throws Exception {
         Run up = on("upgrade", "head", "--reason", "cli test");
         assertThat(up.exit()).as(up.err()).isZero();
-        assertThat(up.out()).contains("upgraded base -> 009", "UP   007", "UP   009");
+        assertThat(up.out()).contains("upgraded base -> 011", "UP   007", "UP   009", "UP   010", "UP   011");
 
         Run status = on("status", "-o", "json");
         assertThat(status.exit()).as(status.err()).isZero();
-        assertThat(status.json().get("currentVersion").asText()).isEqualTo("009");
+        assertThat(status.json().get("currentVersion").asText()).isEqualTo("011");
         assertThat(status.json().get("catalog").get("matchesRecorded").asBoolean()).isTrue();
 
         Path junit = tmp.resolve("verify.xml");
         Run verify = on("verify", "--junit", junit.toString());
         assertThat(verify.exit()).as(verify.out()).isZero();
-        assertThat(verify.out()).contains("PASS: the database is at 009");
+        assertThat(verify.out()).contains("PASS: the database is at 011");
         assertThat(Files.readString(junit)).contains("<testsuite", "testcase").doesNotContain("<failure");
         // JSON renders the set's version (a class, not a record) and Version values by their labels.
         Run verifyJson = on("verify", "-o", "json");
         assertThat(verifyJson.exit()).as(verifyJson.err()).isZero();
-        assertThat(verifyJson.json().get("version").get("version").asText()).isEqualTo("009");
-        assertThat(verifyJson.json().get("version").get("undoScript").asText()).isEqualTo("U009__composite_indexes.sql");
+        assertThat(verifyJson.json().get("version").get("version").asText()).isEqualTo("011");
+        assertThat(verifyJson.json().get("version").get("undoScript").asText()).isEqualTo("U011__no_tenant_in_scope_error.sql");
         Run plan = on("plan", "-1", "-o", "json");
         assertThat(plan.exit()).as(plan.err()).isZero();
-        assertThat(plan.json().get("toVersion").asText()).isEqualTo("008");
-        assertThat(plan.json().get("steps").get(0).get("version").asText()).isEqualTo("009");
+        assertThat(plan.json().get("toVersion").asText()).isEqualTo("010");
+        assertThat(plan.json().get("steps").get(0).get("version").asText()).isEqualTo("011");
 
         Run data = on("demo-data", "--tenants", "2", "--scale", "0.02", "-o", "json");
         assertThat(data.exit()).as(data.err()).isZero();
@@ -206,11 +206,11 @@ class CliTest {
 
         Run down = on("downgrade", "-1", "--yes", "--reason", "INC-42 slow queries");
         assertThat(down.exit()).as(down.err()).isZero();
-        assertThat(down.out()).contains("downgraded 009 -> 008");
-        assertThat(on("verify", "--version", "008").exit()).isZero();
-        Run wrongVersion = on("verify", "--version", "009");
+        assertThat(down.out()).contains("downgraded 011 -> 010");
+        assertThat(on("verify", "--version", "010").exit()).isZero();
+        Run wrongVersion = on("verify", "--version", "011");
         assertThat(wrongVersion.exit()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
-        assertThat(wrongVersion.out()).contains("idx_trades_tenant_id_compound");
+        assertThat(wrongVersion.out()).contains("trades_tenant_isolation_select");
 
         Run history = on("history", "-o", "json");
         assertThat(history.exit()).isZero();
@@ -221,7 +221,7 @@ class CliTest {
         Run repair = on("repair");
         assertThat(repair.exit()).as(repair.err()).isZero();
         assertThat(repair.out()).contains("nothing to repair");
-        assertThat(on("status").out()).contains("recorded version: 009");
+        assertThat(on("status").out()).contains("recorded version: 011");
     }
 
     @Test
@@ -239,8 +239,9 @@ class CliTest {
         Run status = on("status");
         assertThat(status.exit()).isEqualTo(ExitCode.VERIFICATION_FAILED.code());
         try (Connection c = DB.connect(); Statement s = c.createStatement()) {
+            // put back as the head version (011) has it
             s.execute("CREATE POLICY trades_tenant_isolation_select ON trades FOR SELECT TO PUBLIC "
-                    + "USING (tenant_id = current_setting('app.current_tenant_id', true)::uuid)");
+                    + "USING (tenant_id = (SELECT alphapulse_current_tenant()))");
         }
         assertThat(on("verify").exit()).isZero();
     }
@@ -278,16 +279,16 @@ class CliTest {
         }
         Run down = on("downgrade", "-1", "--yes");
         assertThat(down.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());
-        assertThat(down.err()).contains("the live catalog is not at 009", "idx_trades_tenant_id", "[CATALOG_MISMATCH]");
+        assertThat(down.err()).contains("the live catalog is not at 011", "idx_trades_tenant_id", "[CATALOG_MISMATCH]");
         assertThat(down.err().strip().lines()).hasSize(1);
-        assertThat(on("status").out()).contains("recorded version: 009");
+        assertThat(on("status").out()).contains("recorded version: 011");
 
         Run forcedDown = on("downgrade", "-1", "--yes", "--force");
         assertThat(forcedDown.exit()).as(forcedDown.err()).isZero();
-        assertThat(forcedDown.out()).contains("downgraded 009 -> 008");
+        assertThat(forcedDown.out()).contains("downgraded 011 -> 010");
         Run up = on("upgrade", "head");
         assertThat(up.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());
-        assertThat(up.err()).contains("the live catalog is not at 008", "idx_trades_tenant_id");
+        assertThat(up.err()).contains("the live catalog is not at 010", "idx_trades_tenant_id");
         Run forcedUp = on("upgrade", "head", "--force");
         assertThat(forcedUp.exit()).as(forcedUp.err()).isZero();
 
@@ -335,8 +336,8 @@ class CliTest {
         String url = DB.jdbcUrl() + "?currentSchema=reporting";
         Run verify = run("verify", "--url", url, "--user", DB.adminUser(), "--quiet");
         assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
-        assertThat(verify.out()).contains("verify 009: 0 errors, 0 warnings");
-        Run stamp = run("stamp", "009", "--url", url, "--user", DB.adminUser(), "--quiet");
+        assertThat(verify.out()).contains("verify 011: 0 errors, 0 warnings");
+        Run stamp = run("stamp", "011", "--url", url, "--user", DB.adminUser(), "--quiet");
         assertThat(stamp.exit()).as(stamp.err()).isZero();
         Run status = run("status", "--url", url, "--user", DB.adminUser(), "--quiet");
         assertThat(status.exit()).as(status.out() + status.err()).isZero();
@@ -344,7 +345,7 @@ class CliTest {
         assertThat(down.exit()).as(down.err()).isZero();
         Run up = run("upgrade", "head", "--url", url, "--user", DB.adminUser(), "--quiet");
         assertThat(up.exit()).as(up.err()).isZero();
-        assertThat(up.out()).contains("upgraded 008 -> 009");
+        assertThat(up.out()).contains("upgraded 010 -> 011");
     }
 
     @Test

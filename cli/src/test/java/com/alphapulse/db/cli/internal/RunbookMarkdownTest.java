@@ -28,9 +28,12 @@ class RunbookMarkdownTest {
         for (var v : AlphaPulseSchema.migrations().versions()) {
             assertThat(without).contains("### " + v.label() + " " + v.description());
         }
-        assertThat(without).contains("| 009 composite indexes | NONE |", "| 008 row level security | NONE |",
+        assertThat(without).contains("| 011 no tenant in scope error | NONE |", "| 010 tenant safe keys | NONE |",
+                "| 009 composite indexes | NONE |", "| 008 row level security | NONE |",
                 "| 007 domain tenant id | MEDIUM |", "| 006 users tenant id | MEDIUM |", "| 005 tenants | HIGH |");
         assertThat(without).contains("SECURITY: at 007");
+        assertThat(section(without, "010")).contains("SECURITY: at 009 the foreign key(s)")
+                .contains("ACCESS EXCLUSIVE on trades").contains("java -jar cli.jar plan 009 --url");
         // U006 and U007 drop foreign keys to tenants: that locks tenants exclusively as well.
         assertThat(section(without, "006")).contains("ACCESS EXCLUSIVE on users").contains("ACCESS EXCLUSIVE on tenants");
         assertThat(section(without, "007")).contains("ACCESS EXCLUSIVE on trades").contains("ACCESS EXCLUSIVE on tenants")
@@ -43,22 +46,23 @@ class RunbookMarkdownTest {
         }
         assertThat(section(without, "001")).contains("(001 → base (empty))");
         assertThat(section(without, "005")).doesNotContain("--accept-data-loss --reason");
+        assertThat(without).contains("(SQLSTATE AP001) after 011", "Upgrade to 010 refused: rows whose tenant differs");
         assertThat(without).contains("## Complete rollback to 002 and recovery", "## Emergency scenarios", "## After any rollback")
                 .doesNotContain("Measured");
 
         RehearseResult.Row row = new RehearseResult.Row("007", "007", "006", Risk.MEDIUM, Duration.ofMillis(1234),
                 Duration.ofMillis(2345), Duration.ofMillis(4321), true, true, List.of(), true, List.of(), 10, 10, null);
-        RehearseResult.Row full = new RehearseResult.Row("009 -> 001", "009", "001", Risk.HIGH, Duration.ofMillis(3456),
+        RehearseResult.Row full = new RehearseResult.Row("011 -> 001", "011", "001", Risk.HIGH, Duration.ofMillis(3456),
                 Duration.ofMillis(5678), Duration.ofMillis(9876), true, true, List.of(), true, List.of(), 99, 99, null);
-        RehearseResult rehearsal = new RehearseResult("localhost:5432/scratch", "009",
-                new LoadDemoDataResult("009", List.of(), Map.of("trades", 100L), Duration.ZERO), List.of(row, full),
+        RehearseResult rehearsal = new RehearseResult("localhost:5432/scratch", "011",
+                new LoadDemoDataResult("011", List.of(), Map.of("trades", 100L), Duration.ZERO), List.of(row, full),
                 new RehearseResult.Probe(true, 88, List.of()), Duration.ofMinutes(10), Duration.ofSeconds(9),
                 Instant.parse("2026-11-24T01:00:00Z"));
         String with = RunbookMarkdown.render(REHEARSALS.runbook(rehearsal));
         assertThat(with).contains("2026-11-24T01:00:00Z", "`localhost:5432/scratch` (100 trades, 0 tenants): **PASSED**",
                 "1234 ms", "2345 ms", "4321 ms");
         assertThat(section(with, "007")).contains("**Measured** in the rehearsal: rollback 1234 ms");
-        assertThat(with).contains("Measured (rehearsal of 009 -> 001): rollback 3456 ms, upgrade 5678 ms, recovery 9876 ms — target 600.0 s.");
+        assertThat(with).contains("Measured (rehearsal of 011 -> 001): rollback 3456 ms, upgrade 5678 ms, recovery 9876 ms — target 600.0 s.");
     }
 
     /** The runbook's section of one migration, from its heading to the next. */

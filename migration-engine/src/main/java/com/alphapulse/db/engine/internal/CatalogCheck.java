@@ -41,7 +41,17 @@ final class CatalogCheck {
      * before any table lock.
      */
     static void requireMatch(EngineSettings s, String verb, Version recorded) {
-        List<String> errors = errorsAgainst(s, recorded);
+        requireMatch(s, verb, recorded, null);
+    }
+
+    /**
+     * {@link #requireMatch(EngineSettings, String, Version)} while online version {@code resuming} (the next one)
+     * is part-way: a difference from {@code recorded} that is exactly what {@code resuming} expects of that object
+     * (a key 010 dropped, a column 007 added) is its work, which its re-run carries on from; anything else still
+     * refuses. Null {@code resuming}: no excuse.
+     */
+    static void requireMatch(EngineSettings s, String verb, Version recorded, Version resuming) {
+        List<String> errors = resuming == null ? errorsAgainst(s, recorded) : errorsNotOf(s, recorded, resuming);
         if (errors.isEmpty()) {
             return;
         }
@@ -53,6 +63,20 @@ final class CatalogCheck {
                         + "names is dropped by hand), or " : "")
                 + "bring the catalog back to " + recorded.label() + " (see verify), stamp the version it is at, or force; "
                 + "nothing was changed");
+    }
+
+    private static List<String> errorsNotOf(EngineSettings s, Version recorded, Version resuming) {
+        try {
+            Verifier verifier = Verifier.on(s.dataSource(), s.migrations());
+            java.util.Set<String> differentThere = new java.util.HashSet<>();
+            for (Finding f : verifier.verify(Targets.version(s.migrations(), resuming)).findings()) {
+                differentThere.add(f.objectType() + " " + f.object());
+            }
+            return verifier.verify(Targets.version(s.migrations(), recorded)).errors().stream()
+                    .filter(f -> differentThere.contains(f.objectType() + " " + f.object())).map(Finding::toString).toList();
+        } catch (VerificationException e) {
+            throw translate(s, e);
+        }
     }
 
     static StatusResult.CatalogMatch match(EngineSettings s, Version recorded) {

@@ -6,6 +6,7 @@ import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.PlanResult;
 import com.alphapulse.db.engine.Risk;
 import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.RowSecurity;
 import com.alphapulse.db.migrations.SchemaVersion;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -72,7 +73,8 @@ final class Planner {
     /**
      * Plans the downgrade on {@code c}. Counting runs in one read-only transaction with row security off, so
      * that rows hidden by row-level security raise an error (reported as "cannot count") instead of being
-     * silently left out.
+     * silently left out; each count of a table that policies filter for the user runs as the bypass role
+     * ({@link RowSecurity}), so that it sees every tenant's rows.
      */
     static Plan plan(Connection c, EngineSettings s, Version current, Version target, List<Version> failed, Instant start)
             throws SQLException {
@@ -123,7 +125,7 @@ final class Planner {
         }
         Risk risk = steps.stream().map(st -> st.summary().risk()).reduce(Risk.NONE, Risk::max);
         PlanResult result = new PlanResult(current, target,
-                steps.stream().map(Step::summary).toList(), risk, securityWarnings(s.migrations(), target), blockers,
+                steps.stream().map(Step::summary).toList(), risk, securityWarnings(s.migrations(), current, target), blockers,
                 Duration.between(start, Instant.now()));
         return new Plan(current, target, steps, result);
     }
@@ -141,7 +143,7 @@ final class Planner {
                         for (String ref : Catalog.referencedTables(c, e.table(), null)) {
                             locks.add(new PlanResult.Lock(ref, Script.ACCESS_EXCLUSIVE));
                         }
-                        Long rows = count(c, "SELECT count(*) FROM {0}", Catalog.table(e.table()));
+                        Long rows = count(c, e.table(), "SELECT count(*) FROM {0}", Catalog.table(e.table()));
                         if (rows == null || rows > 0) {
                             risk = risk.max(Risk.HIGH);
                             loss.add(rows == null ? uncountable(c, e.table()) : e.table() + ": " + number(rows) + " rows");
@@ -187,7 +189,7 @@ final class Planner {
                 case DELETE_ROWS, TRUNCATE, UPDATE_ROWS -> {
                     if (Catalog.tableExists(c, e.table())) {
                         locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
-                        Long rows = count(c, "SELECT count(*) FROM {0}", Catalog.table(e.table()));
+                        Long rows = count(c, e.table(), "SELECT count(*) FROM {0}", Catalog.table(e.table()));
                         if (rows == null || rows > 0) {
                             boolean update = e.kind() == Script.Kind.UPDATE_ROWS;
                             risk = risk.max(update ? Risk.MEDIUM : Risk.HIGH);
@@ -266,7 +268,7 @@ final class Planner {
                 continue;
             }
             List<Field<Object>> cols = e.columns().stream().map(col -> DSL.field(DSL.name(col))).toList();
-            Record dup = fetch(c, "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {0} "
+            Record dup = fetch(c, e.table(), "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {0} "
                     + "GROUP BY {1} HAVING count(*) > 1) d", Catalog.table(e.table()), DSL.list(cols));
             if (dup == null) {
                 out.add("undo of " + v.label() + " re-creates " + constraint(e) + ", and the duplicates in " + e.table()
@@ -279,7 +281,7 @@ final class Planner {
             }
             String across = "";
             if (Catalog.columnExists(c, e.table(), Archive.TENANT_ID)) {
-                Long tenants = count(c, "SELECT count(DISTINCT tenant_id) FROM {0} WHERE ({1}) IN (SELECT {1} FROM {0} "
+                Long tenants = count(c, e.table(), "SELECT count(DISTINCT tenant_id) FROM {0} WHERE ({1}) IN (SELECT {1} FROM {0} "
                         + "GROUP BY {1} HAVING count(*) > 1)", Catalog.table(e.table()), DSL.list(cols));
                 across = tenants == null ? "" : " across " + number(tenants) + " tenants";
             }
@@ -296,13 +298,52 @@ final class Planner {
     }
 
     /**
-     * SECURITY warnings for the state at {@code target}: tables that carry tenant_id without row-level
-     * security, read from the target version's expected catalog.
+     * SECURITY warnings for the state at {@code target} after a downgrade from {@code current}, read from the
+     * expected catalogs: tables that carry tenant_id without row-level security; foreign keys between tenant
+     * tables that no longer carry the tenant (they did at {@code current}).
      */
-    static List<String> securityWarnings(MigrationSet set, Version target) {
+    static List<String> securityWarnings(MigrationSet set, Version current, Version target) {
         if (target.isBase()) {
             return List.of();
         }
+        List<String> out = new ArrayList<>(rowSecurityWarnings(set, target));
+        Set<String> unsafe = tenantBlindForeignKeys(set, target);
+        if (!unsafe.isEmpty() && !current.isBase() && tenantBlindForeignKeys(set, current).isEmpty()) {
+            out.add("SECURITY: at " + target.label() + " the foreign key(s) " + String.join(", ", unsafe) + " between tenant "
+                    + "tables do not carry tenant_id, so cross-tenant references are possible again (referential checks ignore "
+                    + "row-level security: a row may reference another tenant's parent, and a unique key shared across tenants "
+                    + "tells one tenant that another uses a value); upgrade again as soon as possible");
+        }
+        return out;
+    }
+
+    /**
+     * The foreign keys of {@code version} from a table with tenant_id to another table with tenant_id that do not
+     * include tenant_id: RLS hides the parent row, but the referential check still finds it in any tenant.
+     */
+    private static Set<String> tenantBlindForeignKeys(MigrationSet set, Version version) {
+        SchemaVersion v = Targets.version(set, version);
+        Set<String> withTenant = new TreeSet<>();
+        for (Record r : json(v.expectedCatalogJson("columns"))) {
+            if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
+                withTenant.add(r.get("table_name", String.class));
+            }
+        }
+        Set<String> out = new TreeSet<>();
+        for (Record r : json(v.expectedCatalogJson("constraints"))) {
+            String table = r.get("table_name", String.class);
+            String parent = r.get("referenced_table", String.class);
+            String definition = r.get("definition", String.class);
+            if ("FOREIGN KEY".equals(r.get("constraint_type", String.class)) && withTenant.contains(table)
+                    && withTenant.contains(parent) && !table.equals(parent)
+                    && !definition.matches("(?s)FOREIGN KEY \\([^)]*\\btenant_id\\b[^)]*\\).*")) {
+                out.add(table + "." + r.get("name", String.class));
+            }
+        }
+        return out;
+    }
+
+    private static List<String> rowSecurityWarnings(MigrationSet set, Version target) {
         SchemaVersion v = Targets.version(set, target);
         Set<String> withTenant = new TreeSet<>();
         for (Record r : json(v.expectedCatalogJson("columns"))) {
@@ -353,27 +394,34 @@ final class Planner {
     }
 
     private static Record countColumn(Connection c, String table, String column) throws SQLException {
-        return fetch(c, "SELECT count({1}), count(DISTINCT {1}) FROM {0}", Catalog.table(table), DSL.name(column));
+        return fetch(c, table, "SELECT count({1}), count(DISTINCT {1}) FROM {0}", Catalog.table(table), DSL.name(column));
     }
 
-    private static Long count(Connection c, String sql, org.jooq.QueryPart... parts) throws SQLException {
-        Record r = fetch(c, sql, parts);
+    private static Long count(Connection c, String table, String sql, org.jooq.QueryPart... parts) throws SQLException {
+        Record r = fetch(c, table, sql, parts);
         return r == null ? null : r.get(0, Long.class);
     }
 
-    /** One row, or null when the query failed (e.g. refused by row-level security); the transaction survives. */
-    private static Record fetch(Connection c, String sql, org.jooq.QueryPart... parts) throws SQLException {
-        Savepoint sp = c.setSavepoint();
-        try {
-            Record r = Sql.ctx(c).fetchOne(sql, parts);
-            c.releaseSavepoint(sp);
-            return r;
-        } catch (DataAccessException e) {
-            if (!"42501".equals(Errors.sqlState(e))) {
-                throw e;
+    /**
+     * One row of a read of {@code table}, or null when the query failed (e.g. refused by row-level security); the
+     * transaction survives. The read sees every tenant's rows: a migration role that policies filter switches to
+     * the bypass role for it, since a count of one tenant's rows (or none) would pass a check that fails, or show
+     * no data where an undo destroys some. A role that cannot switch is refused (42501) before the read.
+     */
+    private static Record fetch(Connection c, String table, String sql, org.jooq.QueryPart... parts) throws SQLException {
+        try (RowSecurity.Switch ignored = RowSecurity.seeEveryTenant(c, List.of(table))) {
+            Savepoint sp = c.setSavepoint();
+            try {
+                Record r = Sql.ctx(c).fetchOne(sql, parts);
+                c.releaseSavepoint(sp);
+                return r;
+            } catch (DataAccessException e) {
+                if (!"42501".equals(Errors.sqlState(e))) {
+                    throw e;
+                }
+                c.rollback(sp);
+                return null;
             }
-            c.rollback(sp);
-            return null;
         }
     }
 

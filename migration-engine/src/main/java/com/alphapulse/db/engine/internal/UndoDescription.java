@@ -21,6 +21,14 @@ import org.jooq.impl.DSL;
  */
 public final class UndoDescription {
 
+    private static final String ID = "(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$.]*)";
+    private static final java.util.regex.Pattern ALTER_POLICY = java.util.regex.Pattern.compile("^ALTER\\s+POLICY\\b",
+            java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern DROP_DEFAULT = java.util.regex.Pattern.compile("^ALTER\\s+TABLE\\s+(?:ONLY\\s+)?"
+            + ID + "\\s+ALTER\\s+(?:COLUMN\\s+)?" + ID + "\\s+DROP\\s+DEFAULT\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final java.util.regex.Pattern DROP_FUNCTION = java.util.regex.Pattern.compile(
+            "^DROP\\s+FUNCTION\\s+(?:IF\\s+EXISTS\\s+)?" + ID, java.util.regex.Pattern.CASE_INSENSITIVE);
+
     private UndoDescription() {}
 
     /** The undo of {@code version} of {@code set}. */
@@ -29,7 +37,7 @@ public final class UndoDescription {
                 "version " + version.label() + " is not in this migration set; known versions: " + set.labels()));
         Analysis a = analyse(v);
         return new DescribeUndoResult(v.version(), a.risk(), a.archived(), a.actions(), a.losses(), a.locks(),
-                Planner.securityWarnings(set, set.previous(v.version())));
+                Planner.securityWarnings(set, v.version(), set.previous(v.version())));
     }
 
     private record Analysis(Risk risk, boolean archived, List<String> actions, List<String> losses, List<String> locks) {}
@@ -50,7 +58,19 @@ public final class UndoDescription {
         Set<String> droppedWhole = new LinkedHashSet<>();
         statements.forEach(st -> st.effects().stream().filter(e -> e.kind() == Script.Kind.DROP_TABLE)
                 .forEach(e -> droppedWhole.add(e.table())));
+        int alteredPolicies = 0;
         for (Script.Statement st : statements) {
+            // Catalog-only statements the effect scan has no kind for, named so that the runbook says what the undo does.
+            if (ALTER_POLICY.matcher(st.display()).find()) {
+                alteredPolicies++;
+            }
+            java.util.regex.Matcher m = DROP_DEFAULT.matcher(st.display());
+            if (m.find()) {
+                actions.add("drops the default of " + Script.name(m.group(1)) + "." + Script.name(m.group(2)));
+            }
+            if ((m = DROP_FUNCTION.matcher(st.display())).find()) {
+                actions.add("drops function " + Script.name(m.group(1)));
+            }
             for (Script.Effect e : st.effects()) {
                 switch (e.kind()) {
                     case DROP_TABLE -> {
@@ -102,6 +122,8 @@ public final class UndoDescription {
                                 .forEach(fk -> referenced.add(fk.get(4, String.class)));
                     }
                     case ADD_UNIQUE -> actions.add("restores unique " + e.name() + " " + e.columns() + " on " + e.table());
+                    case ADD_FOREIGN_KEY -> actions.add("restores foreign key " + e.name() + " on " + e.table() + " to "
+                            + e.columns().get(0));
                     case DROP_ROLE -> actions.add("drops role " + e.table() + " when no other database uses it");
                     default -> { }
                 }
@@ -120,6 +142,9 @@ public final class UndoDescription {
         }
         if (policies > 0) {
             actions.add("drops " + policies + " row-level security policies");
+        }
+        if (alteredPolicies > 0) {
+            actions.add("rewrites the expressions of " + alteredPolicies + " row-level security policies");
         }
         if (indexes > 0) {
             actions.add("drops " + indexes + " indexes");

@@ -46,6 +46,8 @@ public final class Upgrader {
                 target = Targets.upgrade(s.migrations(), targetText, state.current());
                 Version from = state.current();
                 Privileges.requireForUpgrade(c, pending(s, state, target));
+                // Before anything changes, even the engine's own bookkeeping: a refused upgrade leaves all as it was.
+                Preflight.requireForeignKeysHold(c, s, from, target);
                 // Under the advisory lock (a second run is refused LOCKED at once instead of reading a catalog another
                 // run is changing) but before any table lock; after check(), so a failed version gets repair's advice.
                 Online.forgetApplied(c, state);
@@ -53,7 +55,10 @@ public final class Upgrader {
                 state = HistoryTable.state(c);
                 if (!options.force()) {
                     refuseLeftovers(c, s, state);
-                    CatalogCheck.requireMatch(s, "upgrade", from);
+                    Version following = next(s, from);
+                    Version resuming = Online.inProgress(c, s, state).map(p -> p.version())
+                            .filter(v -> online(s, v) && v.equals(following)).orElse(null);
+                    CatalogCheck.requireMatch(s, "upgrade", from, resuming);
                 }
                 EngineSchema.ensure(c);
                 RestoreCallback callback = new RestoreCallback(s, UUID.randomUUID());

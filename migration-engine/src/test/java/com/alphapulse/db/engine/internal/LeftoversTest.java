@@ -36,7 +36,7 @@ class LeftoversTest {
             TestDatabases.execute(db, "CREATE INDEX " + m.group(1));
             assertThat(engine.repair().droppedIndexes()).contains("idx_users_tenant_id_compound");
             assertThat(TestDatabases.count(db, count)).isZero();
-            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("009");
+            assertThat(engine.upgrade("head").toVersion().label()).isEqualTo("011");
         } finally {
             PostgresProvider.shared().dropDatabase(db);
         }

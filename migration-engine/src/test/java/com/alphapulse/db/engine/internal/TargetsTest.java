@@ -14,7 +14,7 @@ class TargetsTest {
 
     @Test
     void upgrade_targets_head_relative_and_versions() {
-        assertThat(Targets.upgrade(SET, "head", Version.of(0))).isEqualTo(Version.of(9));
+        assertThat(Targets.upgrade(SET, "head", Version.of(0))).isEqualTo(Version.of(11));
         assertThat(Targets.upgrade(SET, "+1", Version.of(0))).isEqualTo(Version.of(1));
         assertThat(Targets.upgrade(SET, "+2", Version.of(2))).isEqualTo(Version.of(6));
         assertThat(Targets.upgrade(SET, "007", Version.of(5))).isEqualTo(Version.of(7));
@@ -36,7 +36,7 @@ class TargetsTest {
         assertCode(() -> Targets.downgrade(SET, "banana", Version.of(9)), Code.UNKNOWN_VERSION);
         assertCode(() -> Targets.upgrade(SET, "005", Version.of(7)), Code.INVALID_TARGET);
         assertCode(() -> Targets.downgrade(SET, "008", Version.of(7)), Code.INVALID_TARGET);
-        assertCode(() -> Targets.upgrade(SET, "+3", Version.of(8)), Code.INVALID_TARGET);
+        assertCode(() -> Targets.upgrade(SET, "+4", Version.of(8)), Code.INVALID_TARGET);
         assertCode(() -> Targets.downgrade(SET, "-8", Version.of(9)), Code.INVALID_TARGET);
         assertCode(() -> Targets.downgrade(SET, "-x", Version.of(9)), Code.INVALID_TARGET);
         assertCode(() -> Targets.upgrade(SET, "-1", Version.of(9)), Code.INVALID_TARGET);

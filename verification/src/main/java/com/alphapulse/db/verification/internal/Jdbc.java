@@ -16,6 +16,8 @@ final class Jdbc {
     static final String INSUFFICIENT_PRIVILEGE = "42501";
     /** SQLSTATE of a bad uuid literal, e.g. an empty {@code app.current_tenant_id} cast to uuid. */
     static final String INVALID_TEXT_REPRESENTATION = "22P02";
+    /** SQLSTATE alphapulse_current_tenant() raises from version 011 on when no tenant is in scope. */
+    static final String NO_TENANT_IN_SCOPE = "AP001";
 
     /** A JDBC call that may throw, for cleanup steps that must each be attempted. */
     @FunctionalInterface

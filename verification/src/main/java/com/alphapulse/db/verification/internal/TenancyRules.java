@@ -35,6 +35,8 @@ public final class TenancyRules {
     static final String TENANT_COLUMN = "tenant_id";
     /** The session setting row-level security keys on. */
     static final String TENANT_SETTING = "app.current_tenant_id";
+    /** The function that reads {@link #TENANT_SETTING} as uuid from version 011 on, failing when it is unset. */
+    static final String TENANT_FUNCTION = "alphapulse_current_tenant";
     /**
      * The registry's name when the catalog cannot tell (no tenant_id has a foreign key yet): the name the
      * convention gives the table tenant_id references.
@@ -180,7 +182,8 @@ public final class TenancyRules {
                     "USING " + emptyAsNone(using) + " WITH CHECK " + emptyAsNone(check),
                     "policy " + p.name() + " lets " + command + " through without confining its "
                             + String.join(" and ", missing) + " to the current tenant (tenant_id = current_setting('"
-                            + TENANT_SETTING + "', true)::uuid, not under an OR): "
+                            + TENANT_SETTING + "', true)::uuid or tenant_id = (SELECT " + TENANT_FUNCTION
+                            + "()), not under an OR): "
                             + "one tenant reaches another's rows");
         }
     }

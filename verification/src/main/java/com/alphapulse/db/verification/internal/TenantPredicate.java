@@ -7,19 +7,23 @@ import java.util.regex.Pattern;
 /**
  * Whether a policy expression, as PostgreSQL prints it ({@code pg_policies.qual} / {@code with_check}),
  * confines rows to the current tenant: its top level is the comparison of tenant_id with
- * {@code current_setting('app.current_tenant_id'…)::uuid}, or an AND of conditions one of which is that
- * comparison. A top-level OR, a negation, or any other use of tenant_id (IS NOT NULL, a comparison with a
+ * {@code current_setting('app.current_tenant_id'…)::uuid} (008) or with {@code alphapulse_current_tenant()}
+ * (011, which reads the same setting), or an AND of conditions one of which is that comparison. A top-level OR, a negation, or any other use of tenant_id (IS NOT NULL, a comparison with a
  * constant) does not count: such a policy lets a session reach rows of other tenants.
  */
 final class TenantPredicate {
 
     private static final String SETTING = "current_setting\\('" + Pattern.quote(TenancyRules.TENANT_SETTING)
             + "'::text(?:, (?:true|false))?\\)";
-    // (current_setting(...))::uuid, or the initplan form ((SELECT current_setting(...) AS current_setting))::uuid.
+    // From version 011 the policies read the setting through this function, which fails when it is unset.
+    private static final String FUNCTION = "(?:public\\.)?" + Pattern.quote(TenancyRules.TENANT_FUNCTION) + "\\(\\)";
+    // (current_setting(...))::uuid, or the initplan form ((SELECT current_setting(...) AS current_setting))::uuid;
+    // alphapulse_current_tenant(), or its initplan form ( SELECT alphapulse_current_tenant() AS alphapulse_current_tenant).
     private static final String CURRENT_TENANT =
-            "\\((?:" + SETTING + "|\\( SELECT " + SETTING + " AS current_setting\\))\\)::uuid";
+            "\\((?:" + SETTING + "|\\( SELECT " + SETTING + " AS current_setting\\))\\)::uuid"
+            + "|" + FUNCTION + "|\\( SELECT " + FUNCTION + " AS " + Pattern.quote(TenancyRules.TENANT_FUNCTION) + "\\)";
     private static final Pattern COMPARISON = Pattern.compile(
-            TenancyRules.TENANT_COLUMN + " = " + CURRENT_TENANT + "|" + CURRENT_TENANT + " = " + TenancyRules.TENANT_COLUMN);
+            TenancyRules.TENANT_COLUMN + " = (?:" + CURRENT_TENANT + ")|(?:" + CURRENT_TENANT + ") = " + TenancyRules.TENANT_COLUMN);
 
     private TenantPredicate() {}
 

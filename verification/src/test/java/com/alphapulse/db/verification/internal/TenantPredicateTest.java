@@ -46,8 +46,17 @@ class TenantPredicateTest {
         policy("constant", "tenant_id = '10000000-0000-0000-0000-000000000001'::uuid", false);
         policy("unequal", "tenant_id <> " + CURRENT, false);
         policy("always", "true", false);
+        // 011's form: the tenant through alphapulse_current_tenant(), evaluated once per statement as an initplan
+        policy("function_initplan", "tenant_id = (SELECT alphapulse_current_tenant())", true);
+        policy("function_plain", "alphapulse_current_tenant() = tenant_id", true);
+        policy("function_or", "tenant_id = (SELECT alphapulse_current_tenant()) OR true", false);
+        policy("other_function", "tenant_id = (SELECT other_tenant())", false);
         try (Connection c = DB.connect(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t (id int, tenant_id uuid, x int, note text)");
+            for (String f : new String[] {"alphapulse_current_tenant", "other_tenant"}) {
+                s.execute("CREATE FUNCTION " + f + "() RETURNS uuid LANGUAGE sql STABLE "
+                        + "AS $$ SELECT current_setting('app.current_tenant_id', true)::uuid $$");
+            }
             for (Map.Entry<String, String> p : WRITTEN.entrySet()) {
                 s.execute("CREATE POLICY " + p.getKey() + " ON t USING (" + p.getValue() + ")");
             }
@@ -65,7 +74,7 @@ class TenantPredicateTest {
     }
 
     @Test
-    @DisplayName("only a tenant_id comparison with current_setting('app.current_tenant_id')::uuid, alone or ANDed, confines rows; OR, NOT, IS NOT NULL and constants do not")
+    @DisplayName("only a tenant_id comparison with current_setting('app.current_tenant_id')::uuid or alphapulse_current_tenant(), alone or ANDed, confines rows; OR, NOT, IS NOT NULL, constants and other functions do not")
     void judgesPrintedExpressions() {
         assertThat(PRINTED.keySet()).containsExactlyInAnyOrderElementsOf(WRITTEN.keySet());
         for (Map.Entry<String, Boolean> p : CONFINES.entrySet()) {
