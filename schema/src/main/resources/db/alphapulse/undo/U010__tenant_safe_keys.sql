@@ -16,6 +16,16 @@ BEGIN
 END
 $$;
 
+-- The global unique keys' indexes are built CONCURRENTLY: the engine runs these
+-- statements before the undo's transaction and its exclusive locks (they cannot
+-- run inside one), so the application keeps writing while trades.trade_id is
+-- indexed; under the locks below each is then attached as its constraint, a
+-- catalog change. IF NOT EXISTS: an attempt rolled back after them reuses them.
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_trading_accounts_account_id ON trading_accounts (account_id);
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_positions_position_id ON positions (position_id);
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_trades_trade_id ON trades (trade_id);
+CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_users_username ON users (username);
+
 -- Locks first, children before parents, in the order the application takes
 -- them (see U008): the foreign keys below add and drop triggers on the parents.
 LOCK TABLE trades, positions, portfolio_snapshots, risk_metrics, audit_logs,
@@ -75,28 +85,28 @@ $$;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'public.trading_accounts'::regclass AND conname = 'uq_trading_accounts_account_id') THEN
-        ALTER TABLE trading_accounts ADD CONSTRAINT uq_trading_accounts_account_id UNIQUE (account_id);
+        ALTER TABLE trading_accounts ADD CONSTRAINT uq_trading_accounts_account_id UNIQUE USING INDEX uq_trading_accounts_account_id;
     END IF;
 END
 $$;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'public.positions'::regclass AND conname = 'uq_positions_position_id') THEN
-        ALTER TABLE positions ADD CONSTRAINT uq_positions_position_id UNIQUE (position_id);
+        ALTER TABLE positions ADD CONSTRAINT uq_positions_position_id UNIQUE USING INDEX uq_positions_position_id;
     END IF;
 END
 $$;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'public.trades'::regclass AND conname = 'uq_trades_trade_id') THEN
-        ALTER TABLE trades ADD CONSTRAINT uq_trades_trade_id UNIQUE (trade_id);
+        ALTER TABLE trades ADD CONSTRAINT uq_trades_trade_id UNIQUE USING INDEX uq_trades_trade_id;
     END IF;
 END
 $$;
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = 'public.users'::regclass AND conname = 'uq_users_username') THEN
-        ALTER TABLE users ADD CONSTRAINT uq_users_username UNIQUE (username);
+        ALTER TABLE users ADD CONSTRAINT uq_users_username UNIQUE USING INDEX uq_users_username;
     END IF;
 END
 $$;

@@ -33,12 +33,27 @@ public final class TestDatabases {
         }
     }
 
-    /** Runs an undo script in one transaction, as the rollback engine does (without its archive). */
+    /** Index builds CONCURRENTLY: a statement of its own at the start of a line, up to its semicolon. */
+    private static final java.util.regex.Pattern CONCURRENT_BUILD = java.util.regex.Pattern.compile(
+            "(?im)^\\s*CREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+CONCURRENTLY\\b[^;]*;");
+
+    /**
+     * Runs an undo script as the rollback engine does (without its archive): its CREATE INDEX CONCURRENTLY
+     * statements first, one by one outside any transaction, then the rest in one transaction.
+     */
     public static void undo(Database db, SchemaVersion version) throws SQLException {
+        String sql = version.undoSql();
+        java.util.regex.Matcher m = CONCURRENT_BUILD.matcher(sql);
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            while (m.find()) {
+                s.execute(m.group());
+            }
+        }
+        String rest = CONCURRENT_BUILD.matcher(sql).replaceAll("");
         try (Connection c = db.connect()) {
             c.setAutoCommit(false);
             try (Statement s = c.createStatement()) {
-                s.execute(version.undoSql());
+                s.execute(rest);
                 c.commit();
             } catch (SQLException e) {
                 c.rollback();

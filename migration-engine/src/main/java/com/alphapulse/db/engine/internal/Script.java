@@ -92,9 +92,10 @@ final class Script {
             "\\bDROP\\s+POLICY\\s+(?:IF\\s+EXISTS\\s+)?(" + ID + ")\\s+ON\\s+(" + QN + ")", FLAGS);
     private static final Pattern CREATE_TABLE = Pattern.compile(
             "\\bCREATE\\s+(?:UNLOGGED\\s+)?TABLE\\s+(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + QN + ")", FLAGS);
+    // The column list is read only when it is plain columns (no expression, no parentheses inside).
     private static final Pattern CREATE_INDEX = Pattern.compile(
-            "\\bCREATE\\s+(?:UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + ID
-                    + ")\\s+ON\\s+(?:ONLY\\s+)?(" + QN + ")", FLAGS);
+            "\\bCREATE\\s+(UNIQUE\\s+)?INDEX\\s+(CONCURRENTLY\\s+)?(?:IF\\s+NOT\\s+EXISTS\\s+)?(" + ID
+                    + ")\\s+ON\\s+(?:ONLY\\s+)?(" + QN + ")(?:\\s*(?:USING\\s+\\w+\\s*)?\\(([^()]*)\\)(?!\\s*\\())?", FLAGS);
     private static final Pattern ALTER_TABLE = Pattern.compile(
             "\\bALTER\\s+TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:ONLY\\s+)?(" + QN + ")\\s+([^;]*)", FLAGS);
     private static final Pattern LOCK_TABLE = Pattern.compile(
@@ -492,9 +493,18 @@ final class Script {
         }
         m = CREATE_INDEX.matcher(scan);
         while (m.find()) {
-            boolean conc = m.group(1) != null;
-            found.add(new Found(m.start(), new Effect(Kind.CREATE_INDEX, name(m.group(3)), name(m.group(2)), List.of(),
-                    conc ? SHARE_UPDATE_EXCLUSIVE : SHARE, conc)));
+            boolean conc = m.group(2) != null;
+            String lock = conc ? SHARE_UPDATE_EXCLUSIVE : SHARE;
+            found.add(new Found(m.start(), new Effect(Kind.CREATE_INDEX, name(m.group(4)), name(m.group(3)), List.of(), lock, conc)));
+            // A unique index is a unique key the data must allow (an undo may build one and attach it with
+            // ADD CONSTRAINT … USING INDEX): the planner checks it like ADD … UNIQUE (…).
+            if (m.group(1) != null && m.group(5) != null && !m.group(5).isBlank()) {
+                List<String> cols = new ArrayList<>();
+                for (String col : m.group(5).split(",")) {
+                    cols.add(name(col.trim().split("\\s+")[0]));
+                }
+                found.add(new Found(m.start(), new Effect(Kind.ADD_UNIQUE, name(m.group(4)), name(m.group(3)), cols, lock, conc)));
+            }
         }
         m = ALTER_TABLE.matcher(scan);
         while (m.find()) {
