@@ -140,7 +140,16 @@ public final class MigrationEngine {
      * does not exist or an existing role of those names with other attributes; nothing is changed then.
      */
     public ProvisionResult provision(String migrator) {
-        return Provisioner.run(settings, migrator);
+        return provision(migrator, false);
+    }
+
+    /**
+     * {@link #provision(String)}; with {@code sharedBypass} also when {@code rls_bypass_role} (cluster-wide) holds
+     * privileges in other databases the migration role does not own, where membership then lets it bypass row-level
+     * security too. Without it that case is refused with {@code PRECONDITION_FAILED}, naming them.
+     */
+    public ProvisionResult provision(String migrator, boolean sharedBypass) {
+        return Provisioner.run(settings, migrator, sharedBypass);
     }
 
     /** What the archive keeps, per version, table, column and tenant. Reads only. */

@@ -53,19 +53,59 @@ class ConcurrentUndoIndexTest {
     }
 
     @Test
-    void aBuildThatFailsLeavesTheVersionAndNoIndex() throws Exception {
+    void sharedValuesAreRefusedByThePlanBeforeTheIndexIsBuilt() throws Exception {
         MigrationSet set = set();
-        Database db = Fixtures.database("undo_cic_fail");
+        Database db = Fixtures.database("undo_cic_dup");
         MigrationEngine engine = MigrationEngine.configure().dataSource(db.dataSource()).migrations(set).reason("t").load();
         engine.upgrade("head");
-        // Shared slugs that the plan's checks do not know about (the set's key is restored by an index, not a
-        // constraint the plan compares): the build itself fails.
         Fixtures.exec(db, "INSERT INTO tenants (id, name, slug) VALUES (gen_random_uuid(), 'a', 'dup'), (gen_random_uuid(), 'b', 'dup')");
 
         MigrationException e = Fixtures.failure(() -> engine.downgrade("-1", DowngradeOptions.defaults()));
 
-        assertThat(e.getMessage()).contains("could not build index uq_tenants_slug concurrently").contains("nothing was undone");
-        assertThat(engine.status().currentVersion()).isEqualTo(set.head().version());
+        assertThat(e.code()).isEqualTo(MigrationException.Code.PRECONDITION_FAILED);
+        assertThat(e.getMessage()).contains("uq_tenants_slug").contains("refused before it started");
         assertThat(Fixtures.count(db, "SELECT count(*) FROM pg_class WHERE relname = 'uq_tenants_slug'")).isZero();
+    }
+
+    @Test
+    void aBuildThatFailsLeavesTheVersionAndNoIndex() throws Exception {
+        MigrationSet set = set();
+        Database db = Fixtures.database("undo_cic_fail");
+        MigrationEngine engine = MigrationEngine.configure().dataSource(db.dataSource()).migrations(set).reason("t")
+                .statementTimeout(java.time.Duration.ofSeconds(1)).load();
+        engine.upgrade("head");
+        // A writer's open transaction: the concurrent build waits for it after creating its index entry, and runs
+        // out of statement_timeout there, leaving an INVALID index; the writer ends once the engine drops it
+        // (DROP INDEX CONCURRENTLY waits for the writer too).
+        try (java.sql.Connection writer = db.connect(); java.sql.Connection watcher = db.connect()) {
+            writer.setAutoCommit(false);
+            writer.createStatement().execute("INSERT INTO tenants (id, name, slug) VALUES (gen_random_uuid(), 'w', 'w')");
+            Thread end = new Thread(() -> {
+                try {
+                    long deadline = System.nanoTime() + 30_000_000_000L;
+                    while (System.nanoTime() < deadline) {
+                        try (java.sql.ResultSet rs = watcher.createStatement().executeQuery("SELECT count(*) FROM pg_stat_activity "
+                                + "WHERE query LIKE 'DROP INDEX CONCURRENTLY%uq_tenants_slug%' AND pid <> pg_backend_pid()")) {
+                            rs.next();
+                            if (rs.getLong(1) > 0) {
+                                break;
+                            }
+                        }
+                        Thread.sleep(20);
+                    }
+                    writer.commit();
+                } catch (Exception ignored) {
+                    // the test's assertions say whether the build was cleaned up
+                }
+            });
+            end.start();
+
+            MigrationException e = Fixtures.failure(() -> engine.downgrade("-1", DowngradeOptions.defaults()));
+            end.join();
+
+            assertThat(e.getMessage()).contains("could not build index uq_tenants_slug concurrently").contains("nothing was undone");
+        }
+        assertThat(engine.status().currentVersion()).isEqualTo(set.head().version());
+        assertThat(Fixtures.count(db, "SELECT count(*) FROM pg_class WHERE relname = 'uq_tenants_slug'")).as("INVALID index left").isZero();
     }
 }

@@ -36,7 +36,7 @@ class ProvisionTest {
     @Test
     void provisionIsRefusedToANonSuperuserAndForAMissingRoleAndChangesNothing() {
         OwnerDatabase owner = OwnerDatabase.create("prov_refused");
-        MigrationException notSuper = Fixtures.failure(() -> engine(owner.dataSource()).provision(owner.role()));
+        MigrationException notSuper = Fixtures.failure(() -> engine(owner.dataSource()).provision(owner.role(), true));
         assertThat(notSuper.code()).isEqualTo(MigrationException.Code.INSUFFICIENT_PRIVILEGE);
         assertThat(notSuper.getMessage()).contains("superuser").contains("nothing was changed");
 
@@ -69,8 +69,8 @@ class ProvisionTest {
         // An earlier superuser run left the engine's schema owned by the superuser.
         engine(owner.db().dataSource()).upgrade("001");
 
-        ProvisionResult first = engine(owner.db().dataSource()).provision(owner.role());
-        ProvisionResult second = engine(owner.db().dataSource()).provision(owner.role());
+        ProvisionResult first = engine(owner.db().dataSource()).provision(owner.role(), true);
+        ProvisionResult second = engine(owner.db().dataSource()).provision(owner.role(), true);
 
         assertThat(first.changed()).isTrue();
         assertThat(first.actions()).filteredOn(ProvisionResult.Action::done).extracting(ProvisionResult.Action::what)
@@ -78,7 +78,10 @@ class ProvisionTest {
                 .anyMatch(w -> w.startsWith("membership of " + owner.role() + " in " + Verifier.PROBE_ROLE))
                 .anyMatch(w -> w.startsWith("schema alphapulse_migration owned by " + owner.role()));
         assertThat(first.actions()).extracting(ProvisionResult.Action::sql).noneMatch(s -> s.toUpperCase().contains("PASSWORD"));
-        assertThat(first.warnings()).anyMatch(w -> w.contains("flyway_schema_history") && w.contains("cannot alter"));
+        assertThat(first.actions()).filteredOn(ProvisionResult.Action::done).extracting(ProvisionResult.Action::what)
+                .anyMatch(w -> w.startsWith("public.flyway_schema_history owned by " + owner.role()));
+        assertThat(first.warnings()).as("tables another role owns are reported, left alone")
+                .anyMatch(w -> w.contains("sync_status") && w.contains("cannot alter"));
         assertThat(second.changed()).as("second run").isFalse();
         assertThat(Fixtures.text(owner.db(), "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'alphapulse_migration'"))
                 .isEqualTo(owner.role());
@@ -86,6 +89,23 @@ class ProvisionTest {
                 + "AND db_user = '" + owner.role() + "'")).isEqualTo(2);
         assertThat(Fixtures.text(owner.db(), "SELECT rolcanlogin || ',' || rolbypassrls || ',' || rolsuper FROM pg_roles "
                 + "WHERE rolname = '" + Verifier.PROBE_ROLE + "'")).isEqualTo("false,false,false");
+    }
+
+    @Test
+    void membershipOfTheClusterWideBypassRoleIsRefusedWhenItWouldReachAnotherOwnersDatabase() {
+        OwnerDatabase other = OwnerDatabase.create("prov_other");
+        // Another database on the cluster at 008+, migrated by the superuser: rls_bypass_role holds its tenant tables.
+        engine(other.db().dataSource()).upgrade("head");
+        OwnerDatabase owner = OwnerDatabase.create("prov_shared");
+
+        MigrationException e = Fixtures.failure(() -> engine(owner.db().dataSource()).provision(owner.role()));
+
+        assertThat(e.code()).isEqualTo(MigrationException.Code.PRECONDITION_FAILED);
+        assertThat(e.getMessage()).contains("rls_bypass_role is cluster-wide").contains("bypass row-level security there too")
+                .contains("nothing was changed");
+        assertThat(Fixtures.count(owner.db(), "SELECT count(*) FROM pg_auth_members m JOIN pg_roles r ON r.oid = m.member "
+                + "WHERE r.rolname = '" + owner.role() + "'")).as("memberships granted").isZero();
+        assertThat(engine(owner.db().dataSource()).provision(owner.role(), true).changed()).as("accepted explicitly").isTrue();
     }
 
     @Test
@@ -113,7 +133,7 @@ class ProvisionTest {
     @Test
     void withoutMembershipTheDowngradeOfARowSecuredDatabaseIsRefusedNamingTheGrant() {
         OwnerDatabase owner = OwnerDatabase.create("prov_member");
-        engine(owner.db().dataSource()).provision(owner.role());
+        engine(owner.db().dataSource()).provision(owner.role(), true);
         engine(owner.dataSource()).upgrade("head");
         owner.asAdmin("REVOKE rls_bypass_role FROM " + owner.role());
 
@@ -130,7 +150,7 @@ class ProvisionTest {
     @Test
     void afterProvisionTheOwnerRunsTheWholeCycleAndEveryTenantRowSurvives() {
         OwnerDatabase owner = OwnerDatabase.create("prov_cycle");
-        engine(owner.db().dataSource()).provision(owner.role());
+        engine(owner.db().dataSource()).provision(owner.role(), true);
         MigrationEngine asOwner = engine(owner.dataSource());
         asOwner.upgrade("head");
         Database db = owner.asOwner();

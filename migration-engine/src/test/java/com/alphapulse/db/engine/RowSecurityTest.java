@@ -30,7 +30,7 @@ class RowSecurityTest {
         OwnerDatabase owner = OwnerDatabase.create("rls_archive");
         MigrationEngine admin = MigrationEngine.configure().dataSource(owner.db().dataSource()).migrations(set).reason("t").load();
         MigrationEngine engine = MigrationEngine.configure().dataSource(owner.dataSource()).migrations(set).reason("t").load();
-        admin.provision(owner.role());
+        admin.provision(owner.role(), true);
         engine.upgrade("head");
         // Two tenants' notes, written by the superuser (which row-level security never filters).
         owner.asAdmin("""
@@ -45,8 +45,13 @@ class RowSecurityTest {
 
         DowngradeResult down = engine.downgrade(set.previous(set.head().version()).label(), DowngradeOptions.defaults());
         assertThat(down.versions()).singleElement().satisfies(r -> assertThat(r.rowsArchived()).isEqualTo(10));
-        engine.upgrade("head");
+        UpgradeResult up = engine.upgrade("head");
 
+        assertThat(up.versions()).singleElement().satisfies(r -> {
+            assertThat(r.rowsRestored()).isEqualTo(10);
+            assertThat(r.rowsSkipped()).isZero();
+        });
+        assertThat(engine.listArchive().entries()).as("nothing stranded in the archive").isEmpty();
         assertThat(checksum(owner)).isEqualTo(before);
         assertThat(TestDatabases.count(owner.db(), "SELECT count(*) FROM pg_class WHERE relname = 'notes' AND relforcerowsecurity"))
                 .isEqualTo(1);

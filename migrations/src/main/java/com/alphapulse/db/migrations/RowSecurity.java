@@ -106,8 +106,7 @@ public final class RowSecurity {
         boolean member;
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT current_user, "
                 + "EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + BYPASS_ROLE + "' AND rolbypassrls) AND "
-                + "pg_has_role(current_user, (SELECT oid FROM pg_roles WHERE rolname = '" + BYPASS_ROLE + "'), "
-                + "'MEMBER')")) {
+                + canSetRole("(SELECT oid FROM pg_roles WHERE rolname = '" + BYPASS_ROLE + "')"))) {
             rs.next();
             user = rs.getString(1);
             member = rs.getBoolean(2);
@@ -150,6 +149,15 @@ public final class RowSecurity {
                 }
             }
         };
+    }
+
+    /**
+     * SQL that is true when the current user may {@code SET ROLE} to {@code role} (an oid or name expression): from
+     * PostgreSQL 16 a membership granted WITH SET FALSE is a membership that cannot, so 'SET' is asked there.
+     */
+    public static String canSetRole(String role) {
+        return "(CASE WHEN current_setting('server_version_num')::int >= 160000 THEN pg_has_role(current_user, " + role
+                + ", 'SET') ELSE pg_has_role(current_user, " + role + ", 'MEMBER') END)";
     }
 
     /** Whether the current user is superuser or BYPASSRLS, which row-level security never filters. */

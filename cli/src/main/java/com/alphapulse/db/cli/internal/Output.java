@@ -87,7 +87,8 @@ final class Output {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(file, text);
+            // Reports and runbooks are attached to tickets: the same filter as the terminal's.
+            Files.writeString(file, Redacting.redact(text));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
         }

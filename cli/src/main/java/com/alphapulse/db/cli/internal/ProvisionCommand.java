@@ -16,6 +16,10 @@ final class ProvisionCommand extends EngineCommand {
     @Option(names = "--migrator", paramLabel = "ROLE", required = true, description = "the migration role to provision")
     String migrator;
 
+    @Option(names = "--shared-bypass", description = "provision even though rls_bypass_role (cluster-wide) holds privileges "
+            + "in other databases ROLE does not own: ROLE can then bypass row-level security there too")
+    boolean sharedBypass;
+
     @Override
     boolean needsExistingDatabase() {
         return true;
@@ -23,7 +27,7 @@ final class ProvisionCommand extends EngineCommand {
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
-        ProvisionResult r = engine.engine(session.dataSource(), progress).provision(migrator);
+        ProvisionResult r = engine.engine(session.dataSource(), progress).provision(migrator, sharedBypass);
         out.emit(r, w -> Text.provision(w, r));
         return ExitCode.OK;
     }

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
 final class Redacting extends Writer {
 
     static final String MASK = "****";
-    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.:-]*://[^/@\\s:'\"]*):[^@/\\s'\"]*@");
+    // A password may hold '/', '@' or '+' (base64): everything up to the last '@' of the token is masked, which
+    // may mask more than the password, never less.
+    private static final Pattern USER_INFO = Pattern.compile("(?i)\\b([a-z][a-z0-9+.:-]*://[^/@\\s:'\"]*):[^\\s'\"]*@");
     private static final Pattern PARAMETER = Pattern.compile("(?i)((?:[?&;]|\\b)(?:password|sslpassword)=)[^&;\\s'\"]*");
     private static final Pattern CLAUSE = Pattern.compile("(?i)\\b(PASSWORD\\s+)'(?:[^']|'')*'");
     private static final Set<String> SECRETS = ConcurrentHashMap.newKeySet();

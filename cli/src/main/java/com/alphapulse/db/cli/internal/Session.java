@@ -68,7 +68,9 @@ final class Session implements AutoCloseable {
 
     static String withoutQuery(String url) {
         int q = url.indexOf('?');
-        return q < 0 ? url : url.substring(0, q);
+        String u = q < 0 ? url : url.substring(0, q);
+        // user-info (user:password@) is dropped at the source too, not only by the writers' filter
+        return u.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.:-]*://)[^\\s]*@", "$1");
     }
 
     DataSource dataSource() {

@@ -50,10 +50,10 @@ class ProvisionCommandTest {
             // rls_bypass_role did not exist yet on this server: 008 could not run, and nothing did
             assertThat(refused.err()).contains("provision").contains("rls_bypass_role");
         }
-        CliTest.Run provision = admin(owner, "provision", "--migrator", owner.role());
+        CliTest.Run provision = admin(owner, "provision", "--migrator", owner.role(), "--shared-bypass");
         assertThat(provision.exit()).as(provision.err()).isZero();
         assertThat(provision.out()).contains("provisioned " + owner.role()).contains("rls_bypass_role");
-        assertThat(admin(owner, "provision", "--migrator", owner.role()).out()).contains("nothing to do");
+        assertThat(admin(owner, "provision", "--migrator", owner.role(), "--shared-bypass").out()).contains("nothing to do");
 
         expectOk(as(owner, "upgrade", "head", "--quiet"));
         expectOk(as(owner, "demo-data", "--tenants", "3", "--scale", "0.02", "--quiet"));

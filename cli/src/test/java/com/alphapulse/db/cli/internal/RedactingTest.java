@@ -19,7 +19,10 @@ class RedactingTest {
                 .isEqualTo("jdbc:postgresql://db/app?user=m&password=****&ssl=true");
         assertThat(Redacting.redact("CREATE ROLE x LOGIN PASSWORD 'it''s secret' VALID UNTIL 'infinity'"))
                 .isEqualTo("CREATE ROLE x LOGIN PASSWORD '****' VALID UNTIL 'infinity'");
+        assertThat(Redacting.redact("jdbc:postgresql://migrator:Ab/9+xQ==@db/app")).isEqualTo("jdbc:postgresql://migrator:****@db/app");
+        assertThat(Redacting.redact("postgres://m:p@ss@h:5432/app failed")).isEqualTo("postgres://m:****@h:5432/app failed");
         assertThat(Redacting.redact("jdbc:postgresql://db:5432/app as migrator")).isEqualTo("jdbc:postgresql://db:5432/app as migrator");
+        assertThat(Session.withoutQuery("jdbc:postgresql://m:Ab/9@db/app?password=x")).isEqualTo("jdbc:postgresql://db/app");
     }
 
     @Test

@@ -109,6 +109,15 @@ final class Archive {
      * filters because the user does not own it.
      */
     static <T> T acrossTenants(Connection c, Collection<String> tables, Work<T> work) throws SQLException {
+        return acrossTenants(c, tables, Set.of(), work);
+    }
+
+    /**
+     * {@link #acrossTenants(Connection, Collection, Work)}, where {@code work} itself sets the row security of the
+     * tables in {@code ownRowSecurity} (an undo of 008): those are not forced again afterwards.
+     */
+    static <T> T acrossTenants(Connection c, Collection<String> tables, Set<String> ownRowSecurity, Work<T> work)
+            throws SQLException {
         List<String> hidden = com.alphapulse.db.migrations.RowSecurity.filtered(c, new ArrayList<>(new LinkedHashSet<>(tables)));
         if (hidden.isEmpty()) {
             return work.run();
@@ -131,7 +140,9 @@ final class Archive {
         }
         T result = work.run();
         for (String t : lifted) {
-            Sql.execute(c, "ALTER TABLE " + Catalog.regclass(t) + " FORCE ROW LEVEL SECURITY");
+            if (!ownRowSecurity.contains(t) && Catalog.tableExists(c, t)) {
+                Sql.execute(c, "ALTER TABLE " + Catalog.regclass(t) + " FORCE ROW LEVEL SECURITY");
+            }
         }
         return result;
     }
@@ -1075,6 +1086,19 @@ final class Archive {
      * archived.
      */
     static Settled settle(Connection c, int version, Collection<String> restoredTables, List<String> earlierNotes)
+            throws SQLException {
+        // The counts and deletes below read the live tables: as every tenant, like the restores themselves.
+        List<String> tables = new ArrayList<>();
+        for (Record r : Sql.ctx(c).fetch("SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_ROWS + " WHERE version = ? "
+                + "UNION SELECT DISTINCT table_name FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ?", version, version)) {
+            if (Catalog.tableExists(c, r.get(0, String.class))) {
+                tables.add(r.get(0, String.class));
+            }
+        }
+        return acrossTenants(c, tables, () -> settleAll(c, version, restoredTables, earlierNotes));
+    }
+
+    private static Settled settleAll(Connection c, int version, Collection<String> restoredTables, List<String> earlierNotes)
             throws SQLException {
         DSLContext ctx = Sql.ctx(c);
         List<String> notes = new ArrayList<>(earlierNotes);

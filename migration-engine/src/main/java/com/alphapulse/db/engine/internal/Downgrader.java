@@ -175,16 +175,36 @@ public final class Downgrader {
                 lockedFrom = System.nanoTime();
                 lockDroppedTables(c, step.statements());
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
-                if (options.archive()) {
-                    archived = Archive.archive(c, version, step.statements(), s.progress(), pre);
-                } else {
-                    Archive.discard(c, version);
-                }
+                // FORCE ROW LEVEL SECURITY binds the owner, and with row_security off every statement of the undo
+                // that reads a tenant table fails, a foreign key's validation included (PostgreSQL checks it as the
+                // current user); read as every tenant instead, the tables forced again before the commit.
+                Set<String> touched = new LinkedHashSet<>();
+                Set<String> ownRowSecurity = new LinkedHashSet<>();
                 for (Script.Statement st : step.statements()) {
-                    if (!st.engineSetting() && !concurrentBuild(st)) {
-                        Sql.executeScriptStatement(c, st.sql(), notices);
+                    for (Script.Effect e : st.effects()) {
+                        if (e.table() != null && e.kind() != Script.Kind.CREATE_ROLE && e.kind() != Script.Kind.DROP_ROLE
+                                && e.kind() != Script.Kind.CREATE_TABLE && Catalog.tableExists(c, e.table())) {
+                            touched.add(e.table());
+                        }
+                        if (e.kind() == Script.Kind.ROW_SECURITY && e.table() != null) {
+                            ownRowSecurity.add(e.table());
+                        }
                     }
                 }
+                archived = Archive.acrossTenants(c, touched, ownRowSecurity, () -> {
+                    long n = 0;
+                    if (options.archive()) {
+                        n = Archive.archive(c, version, step.statements(), s.progress(), pre);
+                    } else {
+                        Archive.discard(c, version);
+                    }
+                    for (Script.Statement st : step.statements()) {
+                        if (!st.engineSetting() && !concurrentBuild(st)) {
+                            Sql.executeScriptStatement(c, st.sql(), notices);
+                        }
+                    }
+                    return n;
+                });
                 HistoryTable.deleteVersion(c, step.version().version());
                 // Progress rows an online run of it left (finished by plain Flyway afterwards) would read as "in progress"
                 Sql.ctx(c).execute("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version = ?", version);

@@ -63,6 +63,10 @@ final class Privileges {
             }
         }
         owned(c, user, tables, missing);
+        history(c, user, missing);
+        for (SchemaVersion v : pending) {
+            functions(c, user, v.migrationSql(), missing);
+        }
         return missing;
     }
 
@@ -78,10 +82,14 @@ final class Privileges {
             tables.addAll(touched(undo));
         }
         owned(c, user, tables, missing);
+        history(c, user, missing);
+        for (String undo : undone) {
+            functions(c, user, undo, missing);
+        }
         // The plan counts what each step would drop and checks what it would break (emails shared across tenants,
         // values a restored key would reject) on every tenant's rows; row-level security must not hide any of them.
         if (RowSecurity.filtersAny(c) && !Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_roles "
-                + "WHERE rolname = ? AND rolbypassrls AND pg_has_role(current_user, oid, 'MEMBER'))", RowSecurity.BYPASS_ROLE))) {
+                + "WHERE rolname = ? AND rolbypassrls AND " + RowSecurity.canSetRole("oid") + ")", RowSecurity.BYPASS_ROLE))) {
             missing.add("membership in " + RowSecurity.BYPASS_ROLE + " (row-level security hides other tenants' rows from "
                     + user + ", and the downgrade must count, check and archive all of them: GRANT " + RowSecurity.BYPASS_ROLE
                     + " TO " + Sql.ident(user) + ")");
@@ -152,6 +160,34 @@ final class Privileges {
         if (!foreign.isEmpty()) {
             missing.add("ownership of " + String.join(", ", foreign) + ": only a table's owner may alter it (ALTER TABLE … OWNER TO "
                     + Sql.ident(user) + ", as a superuser)");
+        }
+    }
+
+    private static final Pattern FUNCTION = Pattern.compile("\\b(?:CREATE\\s+OR\\s+REPLACE|DROP)\\s+FUNCTION\\s+(?:IF\\s+EXISTS\\s+)?"
+            + "(?:public\\s*\\.\\s*)?(\"(?:[^\"]|\"\")+\"|[A-Za-z_][A-Za-z0-9_$]*)", Pattern.CASE_INSENSITIVE);
+
+    /** Upgrades record versions in Flyway's history and downgrades delete them: the table must be writable. */
+    private static void history(Connection c, String user, List<String> missing) throws SQLException {
+        Object ok = Sql.ctx(c).fetchValue("SELECT has_table_privilege(to_regclass(?), 'INSERT, UPDATE, DELETE') "
+                + "AND has_table_privilege(to_regclass(?), 'SELECT')", HistoryTable.QUALIFIED, HistoryTable.QUALIFIED);
+        if (ok != null && !Boolean.TRUE.equals(ok)) {
+            missing.add("INSERT, UPDATE and DELETE on " + HistoryTable.QUALIFIED + " (provision hands it over to " + user + ")");
+        }
+    }
+
+    /** A function a script replaces or drops that exists already: only its owner may. */
+    private static void functions(Connection c, String user, String script, List<String> missing) throws SQLException {
+        for (Script.Statement st : Script.parse(script)) {
+            for (Matcher m = FUNCTION.matcher(st.sql()); m.find(); ) {
+                String name = unquote(m.group(1));
+                Record r = Sql.ctx(c).fetchOne("SELECT string_agg(DISTINCT pg_get_userbyid(p.proowner), ', ') FROM pg_proc p "
+                        + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.proname = ? "
+                        + "AND NOT pg_has_role(current_user, p.proowner, 'USAGE')", name);
+                if (r != null && r.get(0) != null) {
+                    missing.add("ownership of function " + name + " (owned by " + r.get(0) + "; ALTER FUNCTION … OWNER TO "
+                            + Sql.ident(user) + ", as a superuser)");
+                }
+            }
         }
     }
 

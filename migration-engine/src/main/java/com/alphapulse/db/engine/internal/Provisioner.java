@@ -29,7 +29,7 @@ public final class Provisioner {
 
     private Provisioner() {}
 
-    public static ProvisionResult run(EngineSettings s, String migrator) {
+    public static ProvisionResult run(EngineSettings s, String migrator, boolean sharedBypass) {
         Instant start = Instant.now();
         if (migrator == null || migrator.isBlank()) {
             throw new MigrationException(Code.INVALID_TARGET, "provision needs the migration role's name");
@@ -59,7 +59,19 @@ public final class Provisioner {
             // Serialises two provisions: the role checks below and the CREATE ROLEs must not interleave.
             Sql.execute(c, "SELECT pg_advisory_xact_lock(hashtext('alphapulse provision'))");
             systemRole(c, actions, RowSecurity.BYPASS_ROLE, "NOLOGIN BYPASSRLS", true);
+            if (!sharedBypass) {
+                refuseSharedBypass(c, migrator);
+            }
             membership(c, actions, RowSecurity.BYPASS_ROLE, migrator);
+            // The reads that must see every tenant switch to rls_bypass_role; 008 grants it the tenant tables it
+            // knows, and a table a later version adds is readable by it from its creation on.
+            grantIf(c, actions, "SELECT for " + RowSecurity.BYPASS_ROLE + " on the tables " + migrator + " creates in public "
+                    + "(default privileges)", "SELECT EXISTS (SELECT 1 FROM pg_default_acl d JOIN pg_namespace n ON n.oid = "
+                    + "d.defaclnamespace, aclexplode(d.defaclacl) a WHERE d.defaclrole = (SELECT oid FROM pg_roles WHERE rolname = ?) "
+                    + "AND n.nspname = 'public' AND d.defaclobjtype = 'r' AND a.privilege_type = 'SELECT' AND a.grantee = "
+                    + "(SELECT oid FROM pg_roles WHERE rolname = '" + RowSecurity.BYPASS_ROLE + "'))", migrator,
+                    "ALTER DEFAULT PRIVILEGES FOR ROLE " + Sql.ident(migrator) + " IN SCHEMA public GRANT SELECT ON TABLES TO "
+                            + RowSecurity.BYPASS_ROLE);
             systemRole(c, actions, Verifier.PROBE_ROLE, "NOLOGIN NOINHERIT NOBYPASSRLS NOCREATEDB NOCREATEROLE", false);
             membership(c, actions, Verifier.PROBE_ROLE, migrator);
             grantIf(c, actions, "CONNECT on database " + db,
@@ -72,9 +84,16 @@ public final class Provisioner {
                     "SELECT has_schema_privilege(?, 'public', 'USAGE') AND has_schema_privilege(?, 'public', 'CREATE')",
                     migrator, "GRANT USAGE, CREATE ON SCHEMA public TO " + m);
             engineSchema(c, actions, migrator);
+            historyTable(c, actions, migrator);
             foreignTables(c, warnings, migrator);
             c.commit();
-            journal(c, s, migrator, HistoryTable.state(c).current(), actions, start);
+            try {
+                journal(c, s, migrator, HistoryTable.state(c).current(), actions, start);
+            } catch (SQLException | RuntimeException e) {
+                throw new MigrationException(Code.FAILED, Errors.scrub(s, "provision granted what is listed as done ("
+                        + String.join("; ", actions.stream().filter(ProvisionResult.Action::done).map(ProvisionResult.Action::what)
+                                .toList()) + ") but could not journal it: " + Errors.describe(e)), e);
+            }
             return new ProvisionResult(migrator, actions, warnings, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             Connections.rollbackQuietly(c);
@@ -91,7 +110,8 @@ public final class Provisioner {
      */
     private static void systemRole(Connection c, List<ProvisionResult.Action> actions, String name, String attributes,
             boolean bypass) throws SQLException {
-        Record r = Sql.ctx(c).fetchOne("SELECT rolcanlogin, rolsuper, rolbypassrls FROM pg_roles WHERE rolname = ?", name);
+        Record r = Sql.ctx(c).fetchOne("SELECT rolcanlogin, rolsuper, rolbypassrls, rolcreaterole OR rolcreatedb OR rolreplication "
+                + "OR EXISTS (SELECT 1 FROM pg_auth_members a WHERE a.member = pg_roles.oid) FROM pg_roles WHERE rolname = ?", name);
         String what = "role " + name + " (" + attributes.split(" NOCREATEDB")[0] + ")";
         if (r == null) {
             String sql = "CREATE ROLE " + Sql.ident(name) + " " + attributes;
@@ -102,12 +122,40 @@ public final class Provisioner {
         boolean login = Boolean.TRUE.equals(r.get(0, Boolean.class));
         boolean superuser = Boolean.TRUE.equals(r.get(1, Boolean.class));
         boolean bypasses = Boolean.TRUE.equals(r.get(2, Boolean.class));
-        if (login || superuser || bypasses != bypass) {
+        // Any other power (CREATEROLE, CREATEDB, REPLICATION, or memberships of its own) would pass to the migration role too.
+        boolean more = Boolean.TRUE.equals(r.get(3, Boolean.class));
+        if (login || superuser || bypasses != bypass || more) {
             throw new MigrationException(Code.PRECONDITION_FAILED, "role " + name + " exists but is not " + attributes
                     + " (" + (login ? "LOGIN" : "") + (superuser ? " SUPERUSER" : "") + (bypasses ? " BYPASSRLS" : " NOBYPASSRLS")
+                    + (more ? ", with CREATEROLE, CREATEDB, REPLICATION or memberships of its own" : "")
                     + "); fix or drop it, then run provision again; nothing was changed");
         }
         actions.add(new ProvisionResult.Action(what, false, ""));
+    }
+
+    /**
+     * rls_bypass_role is cluster-wide, and 008 grants it the tenant tables of every database it runs in: membership
+     * lets the migration role bypass row-level security in each of them, not only here. Refused, unless the caller
+     * accepts it, when the role holds privileges in a database the migration role does not own.
+     */
+    private static void refuseSharedBypass(Connection c, String migrator) throws SQLException {
+        boolean member = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_auth_members a "
+                + "JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = ? AND m.rolname = ?)",
+                RowSecurity.BYPASS_ROLE, migrator));
+        if (member) {
+            return;
+        }
+        List<String> others = Sql.ctx(c).fetch("SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_roles r ON r.oid = s.refobjid "
+                + "JOIN pg_database d ON d.oid = s.dbid WHERE r.rolname = ? AND s.dbid <> (SELECT oid FROM pg_database WHERE "
+                + "datname = current_database()) AND d.datdba <> (SELECT oid FROM pg_roles WHERE rolname = ?) ORDER BY 1",
+                RowSecurity.BYPASS_ROLE, migrator).getValues(0, String.class);
+        if (!others.isEmpty()) {
+            throw new MigrationException(Code.PRECONDITION_FAILED, RowSecurity.BYPASS_ROLE + " is cluster-wide and holds "
+                    + "privileges in " + others.size() + " other database(s) " + migrator + " does not own (" + String.join(", ",
+                    others.subList(0, Math.min(5, others.size()))) + (others.size() > 5 ? ", …" : "") + "): membership would let "
+                    + migrator + " bypass row-level security there too; accept that explicitly (shared bypass) or host this "
+                    + "database on its own cluster; nothing was changed");
+        }
     }
 
     private static void membership(Connection c, List<ProvisionResult.Action> actions, String role, String member)
@@ -165,6 +213,21 @@ public final class Provisioner {
             Sql.execute(c, statement);
         }
         actions.add(new ProvisionResult.Action(what + " (was " + owner + ")", true, String.join("; ", sql)));
+    }
+
+    /** Flyway's history is bookkeeping like the engine's schema: every upgrade and downgrade writes it. */
+    private static void historyTable(Connection c, List<ProvisionResult.Action> actions, String migrator) throws SQLException {
+        String owner = (String) Sql.ctx(c).fetchValue("SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass(?)",
+                HistoryTable.QUALIFIED);
+        String what = HistoryTable.QUALIFIED + " owned by " + migrator;
+        if (owner == null || Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_has_role(?, relowner, 'USAGE') FROM pg_class "
+                + "WHERE oid = to_regclass(?)", migrator, HistoryTable.QUALIFIED))) {
+            actions.add(new ProvisionResult.Action(what + (owner == null ? " (created by the first upgrade)" : ""), false, ""));
+            return;
+        }
+        String sql = "ALTER TABLE " + HistoryTable.QUALIFIED + " OWNER TO " + Sql.ident(migrator);
+        Sql.execute(c, sql);
+        actions.add(new ProvisionResult.Action(what + " (was " + owner + ")", true, sql));
     }
 
     /** Tables of schema public the migration role cannot alter: reported, not taken over (they may be someone's on purpose). */

@@ -32,7 +32,7 @@ class ArchiveAdminTest {
     @Test
     void listShowsEveryTenantsArchivedRowsAndPurgeRetiresOneVersionJournaled() {
         OwnerDatabase owner = OwnerDatabase.create("archive_admin");
-        engine(owner.db().dataSource()).provision(owner.role());
+        engine(owner.db().dataSource()).provision(owner.role(), true);
         MigrationEngine e = engine(owner.dataSource());
         e.upgrade("head");
         UUID a = UUID.randomUUID();
@@ -63,7 +63,7 @@ class ArchiveAdminTest {
         OwnerDatabase owner = OwnerDatabase.create("archive_private");
         String reader = "reader_" + UUID.randomUUID().toString().substring(0, 8);
         owner.asAdmin("CREATE ROLE " + reader + " LOGIN");
-        engine(owner.db().dataSource()).provision(owner.role());
+        engine(owner.db().dataSource()).provision(owner.role(), true);
         // What a DBA typically sets up for a read-only reporting role: every table the owner creates is readable.
         try (Connection c = owner.connect(); Statement s = c.createStatement()) {
             s.execute("ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO " + reader);
