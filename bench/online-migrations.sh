@@ -251,7 +251,14 @@ run_sql_files() {   # db, then "tx:file" or "notx:file" entries; prints per-file
     for ent in "$@"; do
         mode=${ent%%:*}; f=${ent#*:}
         t0=$(now)
-        if [[ $mode == tx ]]; then
+        if [[ $mode == tx ]] && grep -qiE '^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY' "$f"; then
+            # as the engine runs an undo: its concurrent index builds first, outside the transaction
+            grep -iE '^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY' "$f" | while read -r stmt; do
+                q -d "$db" -c "$stmt" >/dev/null 2>>"$WORK/floor.err" || exit 1
+            done || return 1
+            grep -viE '^\s*CREATE\s+(UNIQUE\s+)?INDEX\s+CONCURRENTLY' "$f" > "$WORK/undo-rest.sql"
+            q -d "$db" -1 -f "$WORK/undo-rest.sql" >/dev/null 2>>"$WORK/floor.err" || return 1
+        elif [[ $mode == tx ]]; then
             q -d "$db" -1 -f "$f" >/dev/null 2>>"$WORK/floor.err" || return 1
         else
             q -d "$db" -f "$f" >/dev/null 2>>"$WORK/floor.err" || return 1
