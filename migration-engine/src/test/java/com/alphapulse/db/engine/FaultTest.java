@@ -40,9 +40,12 @@ class FaultTest {
             AlphaPulseRows.load(db, 3, 340);
             Map<String, String> checksums = Fixtures.tenantChecksums(db, null);
             MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofMinutes(1)).lockRetries(0).load();
+            // U010 builds its unique indexes CONCURRENTLY, which waits for every open transaction (the reader
+            // below included) to end: down to 009 first, so that the run below waits where this test looks.
+            engine.downgrade("009", DowngradeOptions.defaults());
             CompletableFuture<DowngradeResult> run;
             try (Connection holder = db.connect()) {
-                // A reader of tenants: U011 to U008 take no lock on tenants; U007 drops the foreign keys to it,
+                // A reader of tenants: U009 and U008 take no lock on tenants; U007 drops the foreign keys to it,
                 // which takes ACCESS EXCLUSIVE on tenants, so the run waits in its third step.
                 holder.setAutoCommit(false);
                 holder.createStatement().execute("SELECT count(*) FROM public.tenants");

@@ -60,7 +60,10 @@ class PlanTest {
         assertThat(u010.statements()).filteredOn(s -> s.sql().startsWith("LOCK TABLE")).singleElement()
                 .satisfies(s -> assertThat(s.locks()).extracting(PlanResult.Lock::mode).containsOnly("ACCESS EXCLUSIVE"));
         assertThat(u010.locks()).extracting(PlanResult.Lock::object).doesNotContain("tenants", "agent_signals");
-        assertThat(u010.statements()).filteredOn(s -> s.sql().contains("ADD CONSTRAINT uq_trades_trade_id UNIQUE (trade_id)"))
+        // the global key's index is built concurrently (before the undo's locks), then attached under them
+        assertThat(u010.statements()).filteredOn(s -> s.sql().startsWith("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS uq_trades_trade_id"))
+                .singleElement().satisfies(s -> assertThat(s.locks()).containsOnly(new PlanResult.Lock("trades", "SHARE UPDATE EXCLUSIVE")));
+        assertThat(u010.statements()).filteredOn(s -> s.sql().contains("ADD CONSTRAINT uq_trades_trade_id UNIQUE USING INDEX"))
                 .singleElement().satisfies(s -> assertThat(s.locks()).contains(new PlanResult.Lock("trades", "ACCESS EXCLUSIVE")));
         PlanResult.Step u009 = plan.steps().get(2);
         // the LOCK TABLE that takes every lock up front, children before parents, then the 16 drops

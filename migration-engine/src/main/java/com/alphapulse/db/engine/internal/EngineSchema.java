@@ -203,23 +203,31 @@ final class EngineSchema {
      * it anyway; anybody else who could would read every tenant's archived rows, which row-level security never
      * covers there.
      */
+    private static final String ME = "(SELECT oid FROM pg_roles WHERE rolname = current_user)";
+
     static boolean isPrivate(Connection c) throws SQLException {
+        // The user running the engine is the migration role (or was handed the archive): its own grants are fine.
+        // What it does not own, it cannot revoke: counted as private then, left to the owner.
         return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT NOT EXISTS (SELECT 1 FROM pg_namespace n, "
-                + "aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee <> n.nspowner) AND NOT EXISTS (SELECT 1 "
+                + "aclexplode(n.nspacl) a WHERE n.nspname = ? AND a.grantee NOT IN (n.nspowner, " + ME + ") "
+                + "AND pg_has_role(current_user, n.nspowner, 'USAGE')) AND NOT EXISTS (SELECT 1 "
                 + "FROM pg_class t JOIN pg_namespace n ON n.oid = t.relnamespace, aclexplode(t.relacl) a "
-                + "WHERE n.nspname = ? AND a.grantee <> t.relowner)", SCHEMA, SCHEMA));
+                + "WHERE n.nspname = ? AND a.grantee NOT IN (t.relowner, " + ME + ") AND pg_has_role(current_user, t.relowner, "
+                + "'USAGE'))", SCHEMA, SCHEMA));
     }
 
     /** Revokes every privilege others hold on the schema and its tables (a database's default privileges may grant them). */
     private static void privateSchema(Connection c) throws SQLException {
         for (org.jooq.Record r : Sql.ctx(c).fetch("SELECT DISTINCT CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE "
                 + "quote_ident(pg_get_userbyid(a.grantee)) END FROM pg_namespace n, aclexplode(n.nspacl) a "
-                + "WHERE n.nspname = ? AND a.grantee <> n.nspowner", SCHEMA)) {
+                + "WHERE n.nspname = ? AND a.grantee NOT IN (n.nspowner, " + ME + ") AND pg_has_role(current_user, n.nspowner, "
+                + "'USAGE')", SCHEMA)) {
             Sql.execute(c, "REVOKE ALL ON SCHEMA " + SCHEMA + " FROM " + r.get(0, String.class));
         }
         for (org.jooq.Record r : Sql.ctx(c).fetch("SELECT DISTINCT quote_ident(t.relname), CASE WHEN a.grantee = 0 "
                 + "THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END FROM pg_class t JOIN pg_namespace n "
-                + "ON n.oid = t.relnamespace, aclexplode(t.relacl) a WHERE n.nspname = ? AND a.grantee <> t.relowner", SCHEMA)) {
+                + "ON n.oid = t.relnamespace, aclexplode(t.relacl) a WHERE n.nspname = ? AND a.grantee NOT IN (t.relowner, " + ME
+                + ") AND pg_has_role(current_user, t.relowner, 'USAGE')", SCHEMA)) {
             Sql.execute(c, "REVOKE ALL ON " + SCHEMA + "." + r.get(0, String.class) + " FROM " + r.get(1, String.class));
         }
     }
