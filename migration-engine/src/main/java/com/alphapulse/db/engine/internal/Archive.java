@@ -94,6 +94,16 @@ final class Archive {
         };
     }
 
+    /** Refuses (42501) work outside a locked transaction on tables whose rows row-level security hides from the user. */
+    static void requireEveryTenant(Connection c, Collection<String> tables) throws SQLException {
+        List<String> hidden = com.alphapulse.db.migrations.RowSecurity.filtered(c, new ArrayList<>(new LinkedHashSet<>(tables)));
+        if (!hidden.isEmpty()) {
+            throw new SQLException("row-level security hides other tenants' rows of " + String.join(", ", hidden)
+                    + " from this user, and outside a locked transaction the engine cannot lift it; run this step as a "
+                    + "role that bypasses row-level security", com.alphapulse.db.migrations.RowSecurity.INSUFFICIENT_PRIVILEGE);
+        }
+    }
+
     /** Work on the archive's connection. */
     interface Work<T> {
         T run() throws SQLException;
@@ -123,9 +133,7 @@ final class Archive {
             return work.run();
         }
         if (c.getAutoCommit()) {
-            throw new SQLException("row-level security hides other tenants' rows of " + String.join(", ", hidden)
-                    + " from this user, and outside a locked transaction the engine cannot lift it; run this step as a "
-                    + "role that bypasses row-level security", com.alphapulse.db.migrations.RowSecurity.INSUFFICIENT_PRIVILEGE);
+            requireEveryTenant(c, hidden);
         }
         List<String> lifted = new ArrayList<>();
         for (String t : hidden) {
@@ -295,14 +303,14 @@ final class Archive {
             }
             List<String> conditions = new ArrayList<>();
             if (!withNulls) {
-                conditions.add("t." + ident(column) + " IS NOT NULL");
+                conditions.add("t." + Sql.ident(column) + " IS NOT NULL");
             }
             if (where != null) {
                 conditions.add(where);
             }
             return Sql.ctx(c).execute("INSERT INTO " + EngineSchema.ARCHIVE_COLUMNS + " (version, table_name, column_name, table_oid, "
                     + "pk, value, ref_table, ref_column, ref_keys) SELECT ?, ?, ?, to_regclass(?)::oid, " + pkJson("t", pk) + ", to_jsonb(t."
-                    + ident(column) + "), ?, ?, ?::jsonb FROM " + (join == null ? t + " t" : join)
+                    + Sql.ident(column) + "), ?, ?, ?::jsonb FROM " + (join == null ? t + " t" : join)
                     + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
                     + " ON CONFLICT (version, table_name, column_name, pk) DO UPDATE SET table_oid = EXCLUDED.table_oid, "
                     + "value = EXCLUDED.value, ref_table = EXCLUDED.ref_table, ref_column = EXCLUDED.ref_column, "
@@ -605,7 +613,7 @@ final class Archive {
         return rows;
     }
 
-    private static List<String> tables() {
+    static List<String> tables() {
         return List.of(EngineSchema.ARCHIVE_ROWS, EngineSchema.ARCHIVE_COLUMNS, EngineSchema.ARCHIVE_GRANTS,
                 EngineSchema.ARCHIVE_SEQUENCES, EngineSchema.ARCHIVE_SEQUENCE_GRANTS, EngineSchema.ARCHIVE_OWNERS);
     }
@@ -730,7 +738,7 @@ final class Archive {
             }
             List<String> match = new ArrayList<>();
             for (String col : cols) {
-                match.add("t." + ident(col) + " = r." + ident(col));
+                match.add("t." + Sql.ident(col) + " = r." + Sql.ident(col));
             }
             String otherKey = pk.isEmpty() ? "" : " AND (" + columnList("t", pk) + ") IS DISTINCT FROM (" + columnList("r", pk) + ")";
             long replaced = ctx.execute("DELETE FROM " + t + " t USING (SELECT r.* FROM " + EngineSchema.ARCHIVE_ROWS + " a CROSS JOIN "
@@ -774,7 +782,7 @@ final class Archive {
                 + ", a.row_data) r WHERE a.version = ? AND a.table_name = ?) r";
         List<String> match = new ArrayList<>();
         for (String k : pk) {
-            match.add("t." + ident(k) + " = r." + ident(k));
+            match.add("t." + Sql.ident(k) + " = r." + Sql.ident(k));
         }
         if (!settable.isEmpty()) {
             // Compared as jsonb: json columns have no equality operator.
@@ -792,7 +800,7 @@ final class Archive {
     private static String rowKeyMatch(Connection c, String table, List<String> pk) throws SQLException {
         List<String> parts = new ArrayList<>();
         for (String k : pk) {
-            parts.add("t." + ident(k) + " = " + typed(c, table, k, "(a.row_data -> " + literal(k) + ")"));
+            parts.add("t." + Sql.ident(k) + " = " + typed(c, table, k, "(a.row_data -> " + literal(k) + ")"));
         }
         return String.join(" AND ", parts);
     }
@@ -812,7 +820,7 @@ final class Archive {
             Record archived = ctx.fetchOne("SELECT last_value, is_called FROM " + EngineSchema.ARCHIVE_SEQUENCES
                     + " WHERE version = ? AND table_name = ? AND column_name = ?", version, table, column);
             long stood = archived == null ? 0 : archived.get(0, Long.class) - (archived.get(1, Boolean.class) ? 0 : 1);
-            ctx.fetch("SELECT setval(?::regclass, x.target) FROM (SELECT greatest(?::bigint, (SELECT max(" + ident(column)
+            ctx.fetch("SELECT setval(?::regclass, x.target) FROM (SELECT greatest(?::bigint, (SELECT max(" + Sql.ident(column)
                     + ")::bigint FROM " + t + ")) AS target, (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
                     + "FROM " + seq + ") AS now) x WHERE x.target > x.now", seq.toString(), stood);
         }
@@ -837,8 +845,8 @@ final class Archive {
             if (!PRIVILEGE.matcher(privilege).matches()) {
                 continue; // aclexplode names privileges in capitals; anything else is not ours to run
             }
-            Sql.execute(c, "GRANT " + privilege + (col.isEmpty() ? "" : " (" + ident(col) + ")") + " ON TABLE " + t + " TO "
-                    + ("PUBLIC".equals(grantee) ? "PUBLIC" : ident(grantee)) + (g.get(3, Boolean.class) ? " WITH GRANT OPTION" : ""));
+            Sql.execute(c, "GRANT " + privilege + (col.isEmpty() ? "" : " (" + Sql.ident(col) + ")") + " ON TABLE " + t + " TO "
+                    + ("PUBLIC".equals(grantee) ? "PUBLIC" : Sql.ident(grantee)) + (g.get(3, Boolean.class) ? " WITH GRANT OPTION" : ""));
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_GRANTS + " WHERE version = ? AND table_name = ? AND column_name = ? "
                     + "AND grantee = ? AND privilege = ?", version, table, col, grantee, privilege);
         }
@@ -862,7 +870,7 @@ final class Archive {
                 continue;
             }
             String grantee = g.get(1, String.class);
-            Sql.execute(c, "GRANT " + privilege + " ON SEQUENCE " + seq + " TO " + ("PUBLIC".equals(grantee) ? "PUBLIC" : ident(grantee))
+            Sql.execute(c, "GRANT " + privilege + " ON SEQUENCE " + seq + " TO " + ("PUBLIC".equals(grantee) ? "PUBLIC" : Sql.ident(grantee))
                     + (g.get(3, Boolean.class) ? " WITH GRANT OPTION" : ""));
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_SEQUENCE_GRANTS + " WHERE version = ? AND table_name = ? AND column_name = ? "
                     + "AND grantee = ? AND privilege = ?", version, table, g.get(0, String.class), grantee, privilege);
@@ -896,11 +904,11 @@ final class Archive {
                     notes.add("table " + table + " not given back to its owner " + owner + ": the role no longer exists; owned by "
                             + now.get(0, String.class));
                 } else if (now.get(3, Boolean.class)) {
-                    Sql.execute(c, "ALTER TABLE " + t + " OWNER TO " + ident(owner));
+                    Sql.execute(c, "ALTER TABLE " + t + " OWNER TO " + Sql.ident(owner));
                 } else {
                     notes.add("table " + table + " not given back to its owner " + owner + ": " + now.get(1, String.class)
                             + " may not (needs membership in " + owner + ", which needs CREATE on the schema); owned by "
-                            + now.get(0, String.class) + ", run ALTER TABLE " + t + " OWNER TO " + ident(owner) + " as a superuser");
+                            + now.get(0, String.class) + ", run ALTER TABLE " + t + " OWNER TO " + Sql.ident(owner) + " as a superuser");
                 }
             }
             ctx.execute("DELETE FROM " + EngineSchema.ARCHIVE_OWNERS + " WHERE version = ? AND table_name = ?", version, table);
@@ -922,9 +930,9 @@ final class Archive {
         if (r == null) {
             return 0;
         }
-        return acrossTenants(c, List.of(table), () -> (long) Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + ident(column) + " = "
+        return acrossTenants(c, List.of(table), () -> (long) Sql.ctx(c).execute("UPDATE " + r.t() + " t SET " + Sql.ident(column) + " = "
                 + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS + " a WHERE " + r.archived() + " AND " + r.keys() + r.parent()
-                + " AND t." + ident(column) + " IS DISTINCT FROM " + r.value(), version, table, column, r.t()));
+                + " AND t." + Sql.ident(column) + " IS DISTINCT FROM " + r.value(), version, table, column, r.t()));
     }
 
     /**
@@ -943,7 +951,7 @@ final class Archive {
         }
         // Batches commit one by one, so row-level security cannot be lifted for them: refused before the first
         // rather than restoring one tenant's values (or none) and counting the rest as stranded.
-        acrossTenants(c, List.of(table), () -> null);
+        requireEveryTenant(c, List.of(table));
         DSLContext ctx = Sql.ctx(c);
         String lo = null;
         int size = Online.FIRST_BATCH;
@@ -955,9 +963,9 @@ final class Archive {
                     + "AND table_name = ? AND column_name = ? AND pk > coalesce(?::jsonb, 'null'::jsonb) ORDER BY pk OFFSET "
                     + (size - 1) + " LIMIT 1", version, table, column, lo);
             long t0 = System.nanoTime();
-            written += ctx.execute("UPDATE " + r.t() + " t SET " + ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
+            written += ctx.execute("UPDATE " + r.t() + " t SET " + Sql.ident(column) + " = " + r.value() + " FROM " + EngineSchema.ARCHIVE_COLUMNS
                     + " a WHERE " + r.archived() + " AND a.pk > coalesce(?::jsonb, 'null'::jsonb) AND (?::jsonb IS NULL OR a.pk <= ?::jsonb) AND "
-                    + r.keys() + r.parent() + " AND t." + ident(column) + " IS DISTINCT FROM " + r.value(),
+                    + r.keys() + r.parent() + " AND t." + Sql.ident(column) + " IS DISTINCT FROM " + r.value(),
                     version, table, column, r.t(), lo, hi, hi);
             passed += size;
             if (hi == null) {
@@ -1019,10 +1027,10 @@ final class Archive {
                     String local = col.get(0, String.class);
                     String referenced = col.get(1, String.class);
                     if (local.equals(column)) {
-                        match.add("x." + ident(referenced) + " = " + value);
+                        match.add("x." + Sql.ident(referenced) + " = " + value);
                     } else if (Catalog.columnExists(c, table, local)) {
-                        match.add("x." + ident(referenced) + " = t." + ident(local));
-                        nulls.add("t." + ident(local) + " IS NULL");
+                        match.add("x." + Sql.ident(referenced) + " = t." + Sql.ident(local));
+                        nulls.add("t." + Sql.ident(local) + " IS NULL");
                     } else {
                         checkable = false;
                     }
@@ -1037,7 +1045,7 @@ final class Archive {
                 return null;
             }
             parent = " AND (a.value IS NULL OR EXISTS (SELECT 1 FROM " + Catalog.regclass(refTable) + " x WHERE x."
-                    + ident(meta.get(2, String.class)) + " = " + value + "))";
+                    + Sql.ident(meta.get(2, String.class)) + " = " + value + "))";
         }
         return new ColumnRestore(Catalog.regclass(table), keyMatch(c, table, keys), value,
                 "a.version = ? AND a.table_name = ? AND a.column_name = ? AND a.table_oid = to_regclass(?)::oid", parent);
@@ -1050,7 +1058,7 @@ final class Archive {
     private static String keyMatch(Connection c, String table, List<String> keys) throws SQLException {
         List<String> parts = new ArrayList<>();
         for (String k : keys) {
-            parts.add("t." + ident(k) + " = " + typed(c, table, k, "(a.pk -> " + literal(k) + ")"));
+            parts.add("t." + Sql.ident(k) + " = " + typed(c, table, k, "(a.pk -> " + literal(k) + ")"));
         }
         return String.join(" AND ", parts);
     }
@@ -1076,7 +1084,7 @@ final class Archive {
             return "(" + json + " #>> '{}')::" + type;
         }
         return "(jsonb_populate_record(NULL::" + Catalog.regclass(table) + ", jsonb_build_object(" + literal(column) + ", " + json
-                + ")))." + ident(column);
+                + ")))." + Sql.ident(column);
     }
 
     /**
@@ -1291,7 +1299,7 @@ final class Archive {
     private static String pkJson(String alias, List<String> pk) {
         List<String> parts = new ArrayList<>();
         for (String k : pk) {
-            parts.add(literal(k) + ", " + alias + "." + ident(k));
+            parts.add(literal(k) + ", " + alias + "." + Sql.ident(k));
         }
         return "jsonb_build_object(" + String.join(", ", parts) + ")";
     }
@@ -1299,14 +1307,11 @@ final class Archive {
     private static String columnList(String alias, List<String> cols) {
         List<String> parts = new ArrayList<>();
         for (String col : cols) {
-            parts.add((alias == null ? "" : alias + ".") + ident(col));
+            parts.add((alias == null ? "" : alias + ".") + Sql.ident(col));
         }
         return String.join(", ", parts);
     }
 
-    static String ident(String id) {
-        return "\"" + id.replace("\"", "\"\"") + "\"";
-    }
 
     private static String literal(String s) {
         return "'" + s.replace("'", "''") + "'";

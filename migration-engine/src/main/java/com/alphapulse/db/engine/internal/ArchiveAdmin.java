@@ -56,8 +56,7 @@ public final class ArchiveAdmin {
             }
             c.setAutoCommit(false);
             try {
-                for (String table : List.of(EngineSchema.ARCHIVE_ROWS, EngineSchema.ARCHIVE_COLUMNS, EngineSchema.ARCHIVE_GRANTS,
-                        EngineSchema.ARCHIVE_SEQUENCES, EngineSchema.ARCHIVE_SEQUENCE_GRANTS, EngineSchema.ARCHIVE_OWNERS)) {
+                for (String table : Archive.tables()) {
                     Sql.ctx(c).execute("DELETE FROM " + table + " WHERE abs(version) = ?", version.number());
                 }
                 long rows = removed.stream().mapToLong(ListArchiveResult.Entry::rows).sum();

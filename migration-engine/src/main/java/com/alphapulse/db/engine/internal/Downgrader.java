@@ -179,13 +179,14 @@ public final class Downgrader {
                 // that reads a tenant table fails, a foreign key's validation included (PostgreSQL checks it as the
                 // current user); read as every tenant instead, the tables forced again before the commit.
                 Set<String> touched = new LinkedHashSet<>();
+                for (String t : Script.touchedTables(step.statements())) {
+                    if (Catalog.tableExists(c, t)) {
+                        touched.add(t);
+                    }
+                }
                 Set<String> ownRowSecurity = new LinkedHashSet<>();
                 for (Script.Statement st : step.statements()) {
                     for (Script.Effect e : st.effects()) {
-                        if (e.table() != null && e.kind() != Script.Kind.CREATE_ROLE && e.kind() != Script.Kind.DROP_ROLE
-                                && e.kind() != Script.Kind.CREATE_TABLE && Catalog.tableExists(c, e.table())) {
-                            touched.add(e.table());
-                        }
                         if (e.kind() == Script.Kind.ROW_SECURITY && e.table() != null) {
                             ownRowSecurity.add(e.table());
                         }

@@ -371,8 +371,8 @@ final class Online {
         /** The key {@code size} rows after {@code lo} (from the start when null), null when fewer are left. */
         String next(Connection c, String lo, int size) throws SQLException {
             // The text is named k: "ORDER BY id" would otherwise sort the output column, as text.
-            return (String) Sql.ctx(c).fetchValue("SELECT " + Archive.ident(column) + "::text AS k FROM " + table + after(lo)
-                    + " ORDER BY " + Archive.ident(column) + " OFFSET " + (size - 1) + " LIMIT 1");
+            return (String) Sql.ctx(c).fetchValue("SELECT " + Sql.ident(column) + "::text AS k FROM " + table + after(lo)
+                    + " ORDER BY " + Sql.ident(column) + " OFFSET " + (size - 1) + " LIMIT 1");
         }
 
         /** The rows after {@code lo}: what the last range holds. */
@@ -382,12 +382,12 @@ final class Online {
 
         /** The condition {@code lo < key <= hi} on {@code alias}, either side open when null. */
         String range(String lo, String hi) {
-            String key = alias + "." + Archive.ident(column);
+            String key = alias + "." + Sql.ident(column);
             return (lo == null ? "true" : key + " > " + literal(lo, type)) + (hi == null ? "" : " AND " + key + " <= " + literal(hi, type));
         }
 
         private String after(String lo) {
-            return lo == null ? "" : " WHERE " + Archive.ident(column) + " > " + literal(lo, type);
+            return lo == null ? "" : " WHERE " + Sql.ident(column) + " > " + literal(lo, type);
         }
     }
 

@@ -58,7 +58,7 @@ final class Privileges {
             tables.addAll(touched(v.migrationSql()));
             for (Script.Statement st : Script.parse(v.migrationSql())) {
                 for (Matcher m = CREATE_ROLE.matcher(st.sql()); m.find(); ) {
-                    role(c, user, v, unquote(m.group(1)), m.group(2), missing);
+                    role(c, user, v, Script.name(m.group(1)), m.group(2), missing);
                 }
             }
         }
@@ -179,7 +179,7 @@ final class Privileges {
     private static void functions(Connection c, String user, String script, List<String> missing) throws SQLException {
         for (Script.Statement st : Script.parse(script)) {
             for (Matcher m = FUNCTION.matcher(st.sql()); m.find(); ) {
-                String name = unquote(m.group(1));
+                String name = Script.name(m.group(1));
                 Record r = Sql.ctx(c).fetchOne("SELECT string_agg(DISTINCT pg_get_userbyid(p.proowner), ', ') FROM pg_proc p "
                         + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.proname = ? "
                         + "AND NOT pg_has_role(current_user, p.proowner, 'USAGE')", name);
@@ -192,19 +192,6 @@ final class Privileges {
     }
 
     private static Set<String> touched(String script) {
-        Set<String> tables = new LinkedHashSet<>();
-        for (Script.Statement st : Script.parse(script)) {
-            for (Script.Effect e : st.effects()) {
-                if (e.table() != null && !e.table().isEmpty() && e.kind() != Script.Kind.CREATE_TABLE
-                        && e.kind() != Script.Kind.CREATE_ROLE && e.kind() != Script.Kind.DROP_ROLE) {
-                    tables.add(e.table());
-                }
-            }
-        }
-        return tables;
-    }
-
-    private static String unquote(String id) {
-        return id.startsWith("\"") ? id.substring(1, id.length() - 1).replace("\"\"", "\"") : id.toLowerCase(Locale.ROOT);
+        return Script.touchedTables(Script.parse(script));
     }
 }

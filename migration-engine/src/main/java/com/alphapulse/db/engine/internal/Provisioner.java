@@ -139,10 +139,7 @@ public final class Provisioner {
      * accepts it, when the role holds privileges in a database the migration role does not own.
      */
     private static void refuseSharedBypass(Connection c, String migrator) throws SQLException {
-        boolean member = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_auth_members a "
-                + "JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = ? AND m.rolname = ?)",
-                RowSecurity.BYPASS_ROLE, migrator));
-        if (member) {
+        if (isMember(c, RowSecurity.BYPASS_ROLE, migrator)) {
             return;
         }
         List<String> others = Sql.ctx(c).fetch("SELECT DISTINCT d.datname FROM pg_shdepend s JOIN pg_roles r ON r.oid = s.refobjid "
@@ -158,11 +155,16 @@ public final class Provisioner {
         }
     }
 
+    /** Whether {@code member} was granted {@code role} directly. */
+    private static boolean isMember(Connection c, String role, String member) throws SQLException {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_auth_members a "
+                + "JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member WHERE r.rolname = ? AND m.rolname = ?)",
+                role, member));
+    }
+
     private static void membership(Connection c, List<ProvisionResult.Action> actions, String role, String member)
             throws SQLException {
-        boolean has = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_auth_members a "
-                + "JOIN pg_roles r ON r.oid = a.roleid JOIN pg_roles m ON m.oid = a.member "
-                + "WHERE r.rolname = ? AND m.rolname = ?)", role, member));
+        boolean has = isMember(c, role, member);
         String what = "membership of " + member + " in " + role + " (SET ROLE " + role + ")";
         if (has) {
             actions.add(new ProvisionResult.Action(what, false, ""));

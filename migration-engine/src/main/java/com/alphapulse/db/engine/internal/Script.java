@@ -604,6 +604,23 @@ final class Script {
         return out.stream().filter(s -> !s.isBlank()).toList();
     }
 
+    /**
+     * The existing tables {@code statements} alter, drop, index or lock: every effect's table except those of a
+     * table the statements create and of roles.
+     */
+    static java.util.Set<String> touchedTables(List<Statement> statements) {
+        java.util.Set<String> tables = new java.util.LinkedHashSet<>();
+        for (Statement st : statements) {
+            for (Effect e : st.effects()) {
+                if (e.table() != null && !e.table().isEmpty() && e.kind() != Kind.CREATE_TABLE && e.kind() != Kind.CREATE_ROLE
+                        && e.kind() != Kind.DROP_ROLE) {
+                    tables.add(e.table());
+                }
+            }
+        }
+        return tables;
+    }
+
     /** An identifier as PostgreSQL resolves it: unquoted folded to lower case, {@code public.} dropped. */
     static String name(String qualified) {
         String q = qualified.trim();
