@@ -12,6 +12,12 @@ public final class TenantException extends RuntimeException {
         INVALID_ARGUMENT,
         /** A tenant scope was opened inside the scope of a different tenant on the same thread. */
         NESTED_SCOPE,
+        /**
+         * A scope would have had to take a second connection while the thread is in a transaction it cannot join
+         * (an enclosing scope on another connection, or a Spring transaction holding no connection of that data
+         * source): the scope's writes would commit on their own, outside the caller's transaction.
+         */
+        OUTER_TRANSACTION,
         /** The database refused the statement for lack of privilege, including a row-level security check. */
         ACCESS_DENIED,
         /** No tenant has the given id. */

@@ -10,12 +10,15 @@ import java.sql.SQLException;
 import java.util.Optional;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import com.alphapulse.tenant.jdbc.spi.TransactionJoin;
+import org.jooq.Configuration;
 import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.DataSourceConnectionProvider;
 import org.jooq.impl.DefaultConnectionProvider;
+import org.jooq.impl.DefaultTransactionProvider;
 
 /**
  * Opens and closes tenant scopes. The tenant is always set with {@code set_config(..., true)}, i.e. local to
@@ -41,7 +44,7 @@ public final class Scopes {
      * tenant can join that transaction instead of taking a second connection. What isolates tenants is the
      * database setting, not this.
      */
-    private record Frame(TenantId tenant, DataSource dataSource, Connection connection, boolean jooq) {}
+    private record Frame(TenantId tenant, DataSource dataSource, Connection connection) {}
 
     private static final ThreadLocal<Frame> ACTIVE = new ThreadLocal<>();
 
@@ -65,8 +68,19 @@ public final class Scopes {
                 // The enclosing scope set this tenant on this connection and is still running.
                 return work.apply(outer.connection());
             }
+            Optional<TransactionJoin.Joined> joined = Joins.join(dataSource);
+            if (joined.isPresent()) {
+                try (TransactionJoin.Joined lent = joined.get()) {
+                    Connection connection = lent.connection();
+                    ACTIVE.set(new Frame(tenant, dataSource, connection));
+                    return connection.getAutoCommit()
+                            ? inOwnTransaction(connection, tenant, work)
+                            : inCallersTransaction(connection, tenant, work);
+                }
+            }
+            refuseSecondConnection(outer, tenant);
             try (Connection connection = dataSource.getConnection()) {
-                ACTIVE.set(new Frame(tenant, dataSource, connection, false));
+                ACTIVE.set(new Frame(tenant, dataSource, connection));
                 return inOwnTransaction(connection, tenant, work);
             }
         } catch (SQLException e) {
@@ -81,7 +95,7 @@ public final class Scopes {
         requireArguments(connection, tenant, work);
         Frame outer = enclosing(tenant);
         try {
-            ACTIVE.set(new Frame(tenant, null, connection, false));
+            ACTIVE.set(new Frame(tenant, null, connection));
             // With auto-commit off the caller (or an enclosing scope) has a transaction this scope must not end.
             return connection.getAutoCommit()
                     ? inOwnTransaction(connection, tenant, work)
@@ -98,22 +112,79 @@ public final class Scopes {
         requireArguments(dsl, tenant, work);
         Frame outer = enclosing(tenant);
         try {
-            if (outer != null && !outer.jooq() && outer.connection() == plainConnection(dsl)) {
-                // DSL.using(the enclosing JDBC scope's connection): jOOQ would take that connection's transaction
-                // for a top-level one of its own and commit it halfway through the enclosing scope.
-                return work.apply(dsl);
-            }
+            Connection plain = plainConnection(dsl);
             ConnectionProvider provider = dsl.configuration().connectionProvider();
             DataSource source = provider instanceof DataSourceConnectionProvider p ? p.dataSource() : null;
+            if (outer != null && (outer.connection() == plain || source != null && outer.dataSource() == source)) {
+                // On the enclosing scope's connection (DSL.using it, or its data source): jOOQ would take that
+                // transaction for a top-level one of its own and commit it halfway through the enclosing scope,
+                // or take a second connection from the pool.
+                return work.apply(plain != null ? dsl : lent(dsl, outer.connection()));
+            }
+            if (source != null && outer == null && !configuredTransactions(dsl)) {
+                Optional<TransactionJoin.Joined> joined = Joins.join(source);
+                if (joined.isPresent()) {
+                    try (TransactionJoin.Joined lease = joined.get()) {
+                        return inLentConnection(dsl, source, lease.connection(), tenant, work);
+                    }
+                }
+            }
             // transactionResult honours whatever TransactionProvider the caller configured (savepoints when nested).
             return dsl.transactionResult(configuration -> configuration.dsl().connectionResult(connection -> {
-                ACTIVE.set(new Frame(tenant, source, connection, true));
+                if (outer != null && connection != outer.connection()) {
+                    refuseSecondConnection(outer, tenant);
+                }
+                ACTIVE.set(new Frame(tenant, source, connection));
                 return inJooqTransaction(configuration.dsl(), tenant, work);
             }));
+        } catch (SQLException e) {
+            throw translate(tenant, e);
         } catch (DataAccessException e) {
             throw translate(tenant, e);
         } finally {
             exit(outer);
+        }
+    }
+
+    /**
+     * jOOQ work on the caller's connection: in the caller's transaction when it has one (then a jOOQ transaction
+     * inside the work is a savepoint, never a commit), else in a jOOQ transaction of its own on that connection.
+     */
+    private static <T> T inLentConnection(DSLContext dsl, DataSource source, Connection connection, TenantId tenant,
+            Function<DSLContext, T> work) throws SQLException {
+        ACTIVE.set(new Frame(tenant, source, connection));
+        if (!connection.getAutoCommit()) {
+            return inJooqTransaction(lent(dsl, connection), tenant, work);
+        }
+        Configuration own = dsl.configuration().derive(new DefaultConnectionProvider(connection))
+                .derive(new DefaultTransactionProvider(new DefaultConnectionProvider(connection)));
+        return own.dsl().transactionResult(configuration -> inJooqTransaction(configuration.dsl(), tenant, work));
+    }
+
+    /** {@code dsl}'s settings on the caller's {@code connection}, whose transaction jOOQ must never end. */
+    private static DSLContext lent(DSLContext dsl, Connection connection) {
+        return dsl.configuration().derive(new DefaultConnectionProvider(connection))
+                .derive(new SavepointTransactions(connection)).dsl();
+    }
+
+    /**
+     * Whether the caller gave {@code dsl} a transaction provider of its own (e.g. one backed by Spring's transaction
+     * manager), which then decides how a scope's transaction relates to the caller's.
+     */
+    private static boolean configuredTransactions(DSLContext dsl) {
+        return !(dsl.configuration().transactionProvider() instanceof DefaultTransactionProvider);
+    }
+
+    /**
+     * A second connection while the thread is in a scope would run outside the enclosing scope's transaction,
+     * committing on its own, and on a pool of one wait for the connection the enclosing scope holds.
+     */
+    private static void refuseSecondConnection(Frame outer, TenantId tenant) {
+        if (outer != null) {
+            throw new TenantException(TenantException.Code.OUTER_TRANSACTION, "a scope of tenant " + tenant
+                    + " is already open on this thread on another connection; a second connection would commit"
+                    + " on its own: run the nested scope on the enclosing scope's connection, data source or"
+                    + " DSLContext");
         }
     }
 
