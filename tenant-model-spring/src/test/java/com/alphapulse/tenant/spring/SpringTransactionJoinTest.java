@@ -1,0 +1,193 @@
+package com.alphapulse.tenant.spring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import com.alphapulse.db.schema.head.Tables;
+import com.alphapulse.db.testing.AlphaPulseRows;
+import com.alphapulse.db.testing.TestDatabases;
+import com.alphapulse.tenant.TenantException;
+import com.alphapulse.tenant.TenantId;
+import com.alphapulse.tenant.jdbc.TenantDataSource;
+import com.alphapulse.tenant.jdbc.TenantScope;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Spring's {@code DataSourceTransactionManager} (what {@code @Transactional} runs on) and {@code TransactionTemplate}
+ * on HikariCP with one connection and a 250 ms checkout timeout, as the application role (no owner, no BYPASSRLS):
+ * a scope inside the Spring transaction writes in it, so Spring's rollback or commit covers the scope's write too,
+ * and it never needs a second connection.
+ */
+class SpringTransactionJoinTest {
+
+    static final TenantId A = TenantId.parse("aaaaaaaa-0000-4000-8000-00000000000a");
+    static final TenantId B = TenantId.parse("bbbbbbbb-0000-4000-8000-00000000000b");
+
+    static Database db;
+    static String appRole;
+    static HikariDataSource pool;
+    static DataSourceTransactionManager manager;
+    static TransactionTemplate template;
+
+    @BeforeAll
+    static void setUp() throws SQLException {
+        db = PostgresProvider.shared().createDatabase("tm_spring");
+        TestDatabases.migrate(db, AlphaPulseSchema.migrations().head());
+        appRole = "tm_spring_" + UUID.randomUUID().toString().substring(0, 8);
+        TestDatabases.execute(db, "CREATE ROLE " + appRole + " LOGIN PASSWORD 'pw' NOBYPASSRLS");
+        TestDatabases.execute(db, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + appRole);
+        TestDatabases.execute(db, "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + appRole);
+        AlphaPulseRows.loadTenant(db, A.value(), "a", 2);
+        AlphaPulseRows.loadTenant(db, B.value(), "b", 3);
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(db.dataSource(appRole, "pw"));
+        config.setMaximumPoolSize(1);
+        config.setConnectionTimeout(250);
+        pool = new HikariDataSource(config);
+        manager = new DataSourceTransactionManager(pool);
+        template = new TransactionTemplate(manager);
+    }
+
+    @AfterAll
+    static void tearDown() {
+        pool.close();
+        PostgresProvider.shared().dropDatabase(db);
+        TestDatabases.execute(PostgresProvider.shared().adminDatabase(), "DROP ROLE IF EXISTS " + appRole);
+    }
+
+    @Test
+    void a_scope_inside_a_rolled_back_spring_transaction_leaves_nothing_and_inside_a_committed_one_keeps_both_writes() {
+        for (DataSource given : List.of(pool, new TransactionAwareDataSourceProxy(pool))) {
+            long before = signals(A);
+            String rolledBack = slug();
+            template.executeWithoutResult(status -> {
+                outerWrite(rolledBack);
+                TenantScope.run(given, A, c -> {
+                    assertThat(c).as("Spring's connection").isSameAs(DataSourceUtils.getConnection(pool));
+                    insertSignal(c, A);
+                });
+                status.setRollbackOnly();
+            });
+            assertThat(tenantExists(rolledBack)).as(given.getClass().getSimpleName()).isFalse();
+            assertThat(signals(A)).as("scoped write rolled back by Spring").isEqualTo(before);
+
+            String committed = slug();
+            template.executeWithoutResult(status -> {
+                outerWrite(committed);
+                TenantScope.run(given, A, c -> insertSignal(c, A));
+            });
+            assertThat(tenantExists(committed)).isTrue();
+            assertThat(signals(A)).as("scoped write committed by Spring").isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void a_jooq_scope_on_a_transaction_aware_proxy_joins_the_spring_transaction_instead_of_committing_it() {
+        var dsl = DSL.using(new TransactionAwareDataSourceProxy(pool), SQLDialect.POSTGRES);
+        long before = signals(B);
+        String slug = slug();
+        template.executeWithoutResult(status -> {
+            outerWrite(slug);
+            TenantScope.run(dsl, B, tx -> tx.insertInto(Tables.AGENT_SIGNALS)
+                    .set(Tables.AGENT_SIGNALS.AGENT_TYPE, "spring").set(Tables.AGENT_SIGNALS.SYMBOL, "N")
+                    .set(Tables.AGENT_SIGNALS.SIGNAL, "buy").set(Tables.AGENT_SIGNALS.CONFIDENCE, 1.0)
+                    .execute());
+            status.setRollbackOnly();
+        });
+        assertThat(tenantExists(slug)).isFalse();
+        assertThat(signals(B)).isEqualTo(before);
+    }
+
+    @Test
+    void a_scope_on_a_data_source_the_spring_transaction_holds_no_connection_of_is_refused_and_writes_nothing() {
+        long before = signals(A);
+        String slug = slug();
+        assertThatThrownBy(() -> template.executeWithoutResult(status -> {
+            outerWrite(slug);
+            TenantScope.run(db.dataSource(appRole, "pw"), A, c -> insertSignal(c, A));
+        })).isInstanceOfSatisfying(TenantException.class,
+                e -> assertThat(e.code()).isEqualTo(TenantException.Code.OUTER_TRANSACTION));
+        assertThat(tenantExists(slug)).as("Spring rolled back on the refusal").isFalse();
+        assertThat(signals(A)).isEqualTo(before);
+    }
+
+    @Test
+    void outside_a_spring_transaction_a_scope_runs_and_commits_its_own() {
+        long before = signals(B);
+        TenantScope.run(pool, B, c -> insertSignal(c, B));
+        assertThat(signals(B)).isEqualTo(before + 1);
+    }
+
+    @Test
+    void a_transaction_manager_on_a_tenant_aware_data_source_runs_every_transaction_as_the_current_tenant() {
+        ThreadLocal<TenantId> request = new ThreadLocal<>();
+        TenantDataSource tenantAware = TenantDataSource.wrap(pool, () -> Optional.ofNullable(request.get()));
+        TransactionTemplate tenantTemplate = new TransactionTemplate(new DataSourceTransactionManager(tenantAware));
+        JdbcTemplate jdbc = new JdbcTemplate(tenantAware);
+        String sql = "SELECT DISTINCT tenant_id FROM agent_signals";
+
+        request.set(A);
+        List<UUID> seenByA = tenantTemplate.execute(s -> jdbc.queryForList(sql, UUID.class));
+        assertThat(seenByA).containsExactly(A.value());
+        request.set(B);
+        List<UUID> seenByB = tenantTemplate.execute(s -> jdbc.queryForList(sql, UUID.class));
+        assertThat(seenByB).containsExactly(B.value());
+        long before = signals(B);
+        tenantTemplate.executeWithoutResult(s -> {
+            jdbc.update("INSERT INTO agent_signals (agent_type, symbol, signal, confidence) VALUES ('t', 'N', 'buy', 1)");
+            TenantScope.run(tenantAware, B, c -> insertSignal(c, B));
+            s.setRollbackOnly();
+        });
+        assertThat(signals(B)).as("both writes, tenant_id defaulted, rolled back").isEqualTo(before);
+        request.remove();
+        assertThatThrownBy(() -> tenantTemplate.execute(s -> jdbc.queryForList(sql, UUID.class)))
+                .as("no tenant: 011's explicit error").hasMessageContaining("AP001");
+    }
+
+    private static String slug() {
+        return "spring-" + UUID.randomUUID();
+    }
+
+    /** A write of the Spring transaction itself, outside any tenant scope (tenants has no row-level security). */
+    private static void outerWrite(String slug) {
+        new JdbcTemplate(pool).update(
+                "INSERT INTO tenants (name, slug, subscription_tier) VALUES ('outer write', ?, 'pro')", slug);
+    }
+
+    private static void insertSignal(Connection c, TenantId tenant) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO agent_signals (tenant_id, agent_type, symbol,"
+                + " signal, confidence) VALUES (?, 'spring', 'N', 'buy', 1)")) {
+            ps.setObject(1, tenant.value());
+            assertThat(ps.executeUpdate()).isEqualTo(1);
+        }
+    }
+
+    private static boolean tenantExists(String slug) {
+        return TestDatabases.count(db, "SELECT count(*) FROM tenants WHERE slug = '" + slug + "'") == 1;
+    }
+
+    private static long signals(TenantId tenant) {
+        return TestDatabases.count(db, "SELECT count(*) FROM agent_signals WHERE tenant_id = '" + tenant + "'");
+    }
+}
