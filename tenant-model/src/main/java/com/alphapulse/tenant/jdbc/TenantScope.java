@@ -20,35 +20,50 @@ import org.jooq.DSLContext;
  * });
  * }</pre>
  *
- * <p>Each scope is one database transaction. On a {@link DataSource} the scope owns its connection's
- * transaction whatever auto-commit mode the pool hands connections out in (HikariCP's {@code autoCommit=false}
- * included): it turns auto-commit off, sets {@value #SETTING} with {@code set_config(..., true)} and bind
- * parameters, runs the work, commits, or rolls back when the work throws, and restores the auto-commit mode.
- * (A data source that hands out a connection already bound to someone's transaction, such as a
- * transaction-aware proxy, is therefore no fit; use the {@link Connection} overloads.) Because the setting is
- * transaction-local, PostgreSQL drops it at commit or rollback: a pooled connection handed to the next caller
- * never carries the previous tenant. On a {@link Connection} in auto-commit mode the scope does the same; on
- * one with auto-commit off the caller owns a transaction, so the scope joins it, leaves commit to the caller,
- * and puts the setting back to its earlier value when the work ends. On a {@link DSLContext} the scope is a
- * jOOQ transaction, a savepoint inside a jOOQ transaction the caller already has, and it also puts the setting
- * back at its end, since releasing a savepoint keeps a transaction-local setting.
+ * <p><b>Transactions.</b> A scope sets the tenant on the transaction the caller already has, and otherwise runs one
+ * of its own; it never takes a second connection while the thread holds a transaction, and never commits the
+ * caller's:
+ * <ul>
+ * <li>On a {@link Connection} with auto-commit off the caller owns a transaction: the scope joins it, leaves commit
+ * to the caller, and puts the setting back to its earlier value when the work ends. In auto-commit mode the scope
+ * runs a transaction of its own on it and restores the mode.</li>
+ * <li>On a {@link DataSource} the scope joins, in this order: the enclosing scope's connection when that came from
+ * the same data source; the connection of a {@link TenantDataSource} the thread holds; the Spring transaction the
+ * thread is in ({@code @Transactional}, {@code TransactionTemplate}) when tenant-model-spring is on the class path
+ * (also through {@code TransactionAwareDataSourceProxy}). Otherwise it takes a connection, turns auto-commit off
+ * whatever mode the pool hands it out in (HikariCP's {@code autoCommit=false} included), commits, or rolls back
+ * when the work throws, and closes it.</li>
+ * <li>On a {@link DSLContext} on a data source the same joins apply (the work then gets a context on the caller's
+ * connection in which a jOOQ transaction is a savepoint, never a commit); otherwise the scope is a jOOQ transaction,
+ * a savepoint inside a jOOQ transaction the caller already has, through whatever {@code TransactionProvider} the
+ * context was configured with (a Spring-backed one joins Spring's transaction by itself). It also puts the setting
+ * back at its end, since releasing a savepoint keeps a transaction-local setting.</li>
+ * <li>Where the scope would have to take a second connection while the thread is in a transaction it cannot join
+ * (an enclosing scope on another connection; a Spring transaction that holds no connection of the scope's data
+ * source) it is refused with {@link TenantException.Code#OUTER_TRANSACTION} before it touches the database: on its
+ * own connection its writes would commit whatever the caller's transaction does, and on a pool of one it would wait
+ * for the connection the caller holds.</li>
+ * </ul>
+ * The tenant is always set with {@code set_config(..., true)} and bind parameters, local to the transaction, so
+ * PostgreSQL drops it at commit or rollback: a pooled connection handed to the next caller never carries it.
  *
  * <p>{@code DSL.using(connection)} on a connection in a transaction the caller opened through JDBC (auto-commit
- * off): jOOQ cannot tell that transaction from none, takes it for a top-level one of its own, and commits it
- * when the scope ends (rolls it back when the work throws), together with whatever the caller had done in it
- * before. For work inside your own JDBC transaction use the {@link Connection} overloads and
+ * off): jOOQ cannot tell that transaction from none, takes it for a top-level one of its own, and commits it when
+ * the scope ends (rolls it back when the work throws), together with whatever the caller had done in it before.
+ * For work inside your own JDBC transaction use the {@link Connection} overloads (or a {@link TenantDataSource}) and
  * {@code DSL.using(connection)} inside the work. The one such case this class can detect, the connection of an
- * enclosing scope, joins that scope instead (see below).
+ * enclosing scope, joins that scope instead.
  *
  * <p>Nesting: a scope of a different tenant on the same thread is refused with
- * {@link TenantException.Code#NESTED_SCOPE} before it touches the database. A scope of the same tenant joins
- * the enclosing scope's transaction (it takes no second connection, and its writes commit or roll back with
- * the enclosing scope's) when it runs on the enclosing scope's connection: a {@link DataSource} overload given
- * the data source the enclosing scope took its connection from (directly, or as the data source of its
- * {@link DSLContext}); a {@link Connection} overload given the enclosing scope's connection; a
- * {@link DSLContext} overload given the enclosing jOOQ scope's context (as a savepoint) or
- * {@code DSL.using} the enclosing JDBC scope's connection. Anywhere else it is a scope of its own, on its own
- * connection, committed on its own.
+ * {@link TenantException.Code#NESTED_SCOPE} before it touches the database. A scope of the same tenant joins the
+ * enclosing scope's transaction: given the enclosing scope's data source (directly, or as the data source of its
+ * {@link DSLContext}), its connection, its jOOQ context (as a savepoint) or {@code DSL.using} its connection.
+ * Anything else is refused with {@link TenantException.Code#OUTER_TRANSACTION}.
+ *
+ * <p><b>Threads.</b> A scope belongs to the thread that opened it: the enclosing-scope check, {@link #current()} and
+ * the joins above look at the current thread only. Work handed to another thread (an executor,
+ * {@code CompletableFuture.supplyAsync}, a reactive scheduler) runs outside the scope: open a scope there, with
+ * its own connection, and do not share a {@link Connection} between threads while either uses it.
  *
  * <p>Outside any scope a query of a tenant table fails with SQLState {@code AP001} ("no tenant in scope: set
  * app.current_tenant_id"): from migration 011 on the policies read the tenant through
