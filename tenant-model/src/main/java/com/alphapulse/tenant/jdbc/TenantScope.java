@@ -71,13 +71,22 @@ import org.jooq.DSLContext;
  * same on a fresh session and on a pooled one that has been in a scope (where PostgreSQL keeps the variable
  * and reads it back as {@code ''}); under 008's policies the first saw no rows and the second failed with
  * 22P02. An insert inside a scope may leave tenant_id out: it defaults to the scope's tenant. Query tenant
- * tables inside a scope only.
+ * tables inside a scope only; {@link TenantErrors} turns the unscoped failure into
+ * {@link TenantException.Code#NO_TENANT_SCOPE}.
  *
  * <p>Failures: exceptions the work throws reach the caller unchanged, except database failures: a checked
  * {@link SQLException} from JDBC work, or jOOQ's {@code DataAccessException} from jOOQ work or from the scope's
- * own begin and commit, arrives as a {@link TenantException} (code {@link TenantException.Code#ACCESS_DENIED}
- * for SQLState 42501, which includes a row-level security violation, else
- * {@link TenantException.Code#DATABASE_ERROR}) whose cause is that original exception.
+ * own begin and commit, arrives as a {@link TenantException} whose cause is that original exception, with the
+ * code {@link TenantErrors} describes: {@link TenantException.Code#ROW_SECURITY_VIOLATION} when a policy refused
+ * a row (a row of another tenant), {@link TenantException.Code#ACCESS_DENIED} for a missing privilege (both
+ * SQLState 42501, told apart by the server's routine, not its translatable message),
+ * {@link TenantException.Code#FOREIGN_KEY_VIOLATION}, {@link TenantException.Code#UNIQUE_VIOLATION},
+ * {@link TenantException.Code#CONSTRAINT_VIOLATION}, {@link TenantException.Code#RETRYABLE} (run the scope
+ * again), else {@link TenantException.Code#DATABASE_ERROR}. {@link TenantException#sqlState()},
+ * {@code table()}, {@code constraint()} and {@code column()} say what the server named. The message is
+ * {@code in the scope of tenant <id>: <the server's primary message> (<SQLState>)}, never the SQL text, a bind
+ * value or a row value (those stay in the cause). For code outside a scope, {@link TenantErrors} gives the same
+ * translation ({@link TenantException.Code#NO_TENANT_SCOPE} for AP001).
  */
 public final class TenantScope {
 

@@ -18,8 +18,9 @@ import org.jooq.DSLContext;
  * implementation, so a migration that regenerates it changes no signature a service compiles against.
  *
  * <p>Database failures arrive as {@link TenantException}: {@link TenantException.Code#DUPLICATE_SLUG},
- * {@link TenantException.Code#ACCESS_DENIED}, {@link TenantException.Code#INVALID_ARGUMENT} for a value the
- * column refuses (such as malformed JSON metadata), otherwise {@link TenantException.Code#DATABASE_ERROR}.
+ * {@link TenantException.Code#ACCESS_DENIED} for a missing privilege, {@link TenantException.Code#INVALID_ARGUMENT}
+ * for a value the column refuses (such as malformed JSON metadata), otherwise the codes of
+ * {@link com.alphapulse.tenant.jdbc.TenantErrors} ({@link TenantException.Code#DATABASE_ERROR} for the rest).
  */
 public interface TenantsRepository {
 

@@ -109,7 +109,7 @@ class TenantScopeTest {
             assertThat(refused).as(table).isInstanceOf(TenantException.class)
                     .hasMessageContaining("row-level security")
                     .hasMessageContaining(A.toString());
-            assertThat(((TenantException) refused).code()).isEqualTo(TenantException.Code.ACCESS_DENIED);
+            assertThat(((TenantException) refused).code()).isEqualTo(TenantException.Code.ROW_SECURITY_VIOLATION);
             assertThat(refused.getCause()).isInstanceOf(SQLException.class);
             assertThat(((SQLException) refused.getCause()).getSQLState()).isEqualTo("42501");
             assertThat(db.adminCount(table, B)).as("%s rows of B", table).isEqualTo(before);
@@ -197,7 +197,7 @@ class TenantScopeTest {
                         .set(Tables.AGENT_SIGNALS.SIGNAL, "buy").set(Tables.AGENT_SIGNALS.CONFIDENCE, 1.0).execute();
             })).isInstanceOf(TenantException.class).hasMessageContaining("row-level security")
                     .hasCauseInstanceOf(DataAccessException.class)
-                    .extracting(e -> ((TenantException) e).code()).isEqualTo(TenantException.Code.ACCESS_DENIED);
+                    .extracting(e -> ((TenantException) e).code()).isEqualTo(TenantException.Code.ROW_SECURITY_VIOLATION);
             try (Connection c = pool.getConnection()) {
                 assertNoTenant(c);
             }
@@ -280,7 +280,7 @@ class TenantScopeTest {
     }
 
     @Test
-    void the_jooq_variants_report_a_refusal_in_each_of_the_8_tenant_tables_as_access_denied_and_other_sql_errors_as_database_error() {
+    void the_jooq_variants_report_a_refusal_in_each_of_the_8_tenant_tables_as_a_row_security_violation_and_other_sql_errors_as_database_error() {
         DSLContext dsl = DSL.using(app, SQLDialect.POSTGRES);
         for (String table : TENANT_TABLES) {
             int before = db.adminCount(table, B);
@@ -288,7 +288,7 @@ class TenantScopeTest {
             assertThat(refused).as(table).isInstanceOf(TenantException.class)
                     .hasMessageContaining("row-level security")
                     .hasMessageContaining(A.toString());
-            assertThat(((TenantException) refused).code()).isEqualTo(TenantException.Code.ACCESS_DENIED);
+            assertThat(((TenantException) refused).code()).isEqualTo(TenantException.Code.ROW_SECURITY_VIOLATION);
             assertThat(refused.getCause()).isInstanceOf(DataAccessException.class);
             assertThat(((DataAccessException) refused.getCause()).sqlState()).isEqualTo("42501");
             assertThat(db.adminCount(table, B)).as("%s rows of B", table).isEqualTo(before);

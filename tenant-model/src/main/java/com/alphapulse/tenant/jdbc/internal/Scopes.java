@@ -36,7 +36,6 @@ public final class Scopes {
 
     private static final String SET_TENANT = "SELECT set_config(?, ?, true)";
     private static final String READ_TENANT = "SELECT current_setting(?, true)";
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
 
     /**
      * The scope the thread is in: its tenant, the connection its transaction runs on, and the data source that
@@ -339,18 +338,8 @@ public final class Scopes {
         }
     }
 
-    private static TenantException translate(TenantId tenant, SQLException e) {
-        return translate(tenant, e.getSQLState(), e);
-    }
-
-    private static TenantException translate(TenantId tenant, DataAccessException e) {
-        return translate(tenant, e.sqlState(), e);
-    }
-
-    private static TenantException translate(TenantId tenant, String sqlState, Exception e) {
-        TenantException.Code code = INSUFFICIENT_PRIVILEGE.equals(sqlState)
-                ? TenantException.Code.ACCESS_DENIED
-                : TenantException.Code.DATABASE_ERROR;
-        return new TenantException(code, "in the scope of tenant " + tenant + ": " + e.getMessage(), e);
+    /** Database failures of scopes are translated in one place, shared with the repository and TenantErrors. */
+    private static TenantException translate(TenantId tenant, Exception e) {
+        return Failures.translate(tenant, e);
     }
 }

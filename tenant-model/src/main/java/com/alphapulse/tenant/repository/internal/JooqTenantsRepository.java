@@ -8,6 +8,8 @@ import com.alphapulse.tenant.Tenant;
 import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantId;
 import com.alphapulse.tenant.TenantStatus;
+import com.alphapulse.tenant.jdbc.internal.Failures;
+import com.alphapulse.tenant.jdbc.internal.Scopes;
 import com.alphapulse.tenant.repository.StatusChangeResult;
 import com.alphapulse.tenant.repository.TenantsRepository;
 import java.util.List;
@@ -25,8 +27,7 @@ import org.jooq.impl.DSL;
 public final class JooqTenantsRepository implements TenantsRepository {
 
     private static final TenantRecordMapper MAPPER = new TenantRecordMapperImpl();
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final String INSUFFICIENT_PRIVILEGE = "42501";
+    private static final String SLUG_KEY = "uq_tenants_slug";
     private static final String INVALID_TEXT_REPRESENTATION = "22P02";
 
     private final DSLContext dsl;
@@ -116,15 +117,18 @@ public final class JooqTenantsRepository implements TenantsRepository {
     private static <T> T translated(Supplier<T> action) {
         try {
             return action.get();
-        } catch (DataAccessException e) {
-            String state = e.sqlState();
-            TenantException.Code code = switch (state == null ? "" : state) {
-                case UNIQUE_VIOLATION -> TenantException.Code.DUPLICATE_SLUG;
-                case INSUFFICIENT_PRIVILEGE -> TenantException.Code.ACCESS_DENIED;
-                case INVALID_TEXT_REPRESENTATION -> TenantException.Code.INVALID_ARGUMENT;
-                default -> TenantException.Code.DATABASE_ERROR;
-            };
-            throw new TenantException(code, e.getMessage(), e);
+        } catch (DataAccessException | TenantException e) {
+            // A TenantException too: the caller's DSLContext may translate already (TenantErrors.jooqListener()).
+            TenantException failure = Failures.translate(Scopes.current().orElse(null), e);
+            // The tenants table has two unique keys, and only the slug can be taken: the id is generated.
+            if (failure.code() == TenantException.Code.UNIQUE_VIOLATION
+                    && failure.constraint().map(SLUG_KEY::equals).orElse(true)) {
+                throw Failures.recode(failure, TenantException.Code.DUPLICATE_SLUG);
+            }
+            if (failure.sqlState().filter(INVALID_TEXT_REPRESENTATION::equals).isPresent()) {
+                throw Failures.recode(failure, TenantException.Code.INVALID_ARGUMENT);
+            }
+            throw failure;
         }
     }
 
