@@ -24,6 +24,8 @@ final class ArchitectureRules {
     /** Root package of each module, by module name. */
     static final Map<String, String> MODULES = modules();
 
+    private static final String TENANT_TESTING = "com.alphapulse.tenant.testing..";
+
     private ArchitectureRules() {}
 
     private static Map<String, String> modules() {
@@ -34,6 +36,8 @@ final class ArchitectureRules {
         m.put("verification", "com.alphapulse.db.verification");
         m.put("migration-engine", "com.alphapulse.db.engine");
         m.put("rehearsal", "com.alphapulse.db.rehearsal");
+        // Before tenant-model, whose root package contains it: the first matching root names the module.
+        m.put("tenant-model-test", "com.alphapulse.tenant.testing");
         m.put("tenant-model", "com.alphapulse.tenant");
         m.put("cli", "com.alphapulse.db.cli");
         return m;
@@ -87,10 +91,26 @@ final class ArchitectureRules {
                     .and(DescribedPredicate.not(JavaClass.Predicates.resideInAnyPackage("java.sql..", "javax.sql.."))));
 
     static final ArchRule tenant_model_needs_no_tooling_modules = noClasses()
-            .that().resideInAPackage("com.alphapulse.tenant..")
+            .that().resideInAPackage("com.alphapulse.tenant..").and().resideOutsideOfPackage(TENANT_TESTING)
             .should().dependOnClassesThat().resideInAnyPackage(
                     "com.alphapulse.db.engine..", "com.alphapulse.db.rehearsal..", "com.alphapulse.db.verification..",
                     "com.alphapulse.db.postgres..", "org.flywaydb..");
+
+    /** tenant-model's own tests use tenant-model-test: a dependency back would be a cycle Maven refuses. */
+    static final ArchRule tenant_model_test_knows_no_service_library = noClasses()
+            .that().resideInAPackage(TENANT_TESTING)
+            .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("com.alphapulse.tenant..")
+                    .and(DescribedPredicate.not(JavaClass.Predicates.resideInAPackage(TENANT_TESTING))));
+
+    /** What services' tests get on their class path: no CLI, no rehearsal, no code generator. */
+    static final ArchRule tenant_model_test_needs_no_cli_rehearsal_or_codegen = noClasses()
+            .that().resideInAPackage(TENANT_TESTING)
+            .should().dependOnClassesThat().resideInAnyPackage("com.alphapulse.db.cli..", "com.alphapulse.db.rehearsal..",
+                    "com.alphapulse.db.codegen..", "org.jooq.codegen..", "org.jooq.meta..", "picocli..");
+
+    static final ArchRule tenant_model_never_depends_on_its_test_support = noClasses()
+            .that().resideInAPackage("com.alphapulse.tenant..").and().resideOutsideOfPackage(TENANT_TESTING)
+            .should().dependOnClassesThat().resideInAPackage(TENANT_TESTING);
 
     static final ArchRule verification_never_depends_on_the_engine = noClasses()
             .that().resideInAPackage("com.alphapulse.db.verification..")

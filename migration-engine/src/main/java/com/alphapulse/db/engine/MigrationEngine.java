@@ -1,5 +1,6 @@
 package com.alphapulse.db.engine;
 
+import com.alphapulse.db.engine.internal.AppRoleProvisioner;
 import com.alphapulse.db.engine.internal.ArchiveAdmin;
 import com.alphapulse.db.engine.internal.Downgrader;
 import com.alphapulse.db.engine.internal.EngineConnections;
@@ -150,6 +151,22 @@ public final class MigrationEngine {
      */
     public ProvisionResult provision(String migrator, boolean sharedBypass) {
         return Provisioner.run(settings, migrator, sharedBypass);
+    }
+
+    /**
+     * Gives the application login role {@code appRole} (the role services connect as, which row-level security must
+     * filter) the minimum a service needs, and the same on the tables and sequences later versions create (default
+     * privileges of the tables' owner): CONNECT on the database, USAGE on schema public, SELECT/INSERT/UPDATE/DELETE
+     * on the tables of the migration set's head (no DELETE on {@code tenants}; never TRUNCATE, REFERENCES or TRIGGER;
+     * nothing on Flyway's history or the engine's schema), USAGE/SELECT on their sequences, EXECUTE on the functions
+     * their policies call. Run by a superuser or by the migration role (a member of the tables' owner). Idempotent and
+     * journaled; sets no password. Refused with {@code PRECONDITION_FAILED} when the role does not exist, is superuser
+     * or BYPASSRLS, owns an object there or is a member of the tables' owner, of {@code rls_bypass_role} or of the
+     * user running it; {@code NO_HISTORY} before the first upgrade; {@code INSUFFICIENT_PRIVILEGE} when the user may
+     * not grant on what another role owns. Nothing is changed then.
+     */
+    public ProvisionResult provisionApplication(String appRole) {
+        return AppRoleProvisioner.run(settings, appRole);
     }
 
     /** What the archive keeps, per version, table, column and tenant. Reads only. */

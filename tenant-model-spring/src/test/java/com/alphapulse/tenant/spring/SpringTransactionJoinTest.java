@@ -3,16 +3,12 @@ package com.alphapulse.tenant.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.alphapulse.db.postgres.Database;
-import com.alphapulse.db.postgres.PostgresProvider;
-import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.schema.head.Tables;
-import com.alphapulse.db.testing.AlphaPulseRows;
-import com.alphapulse.db.testing.TestDatabases;
 import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantId;
 import com.alphapulse.tenant.jdbc.TenantDataSource;
 import com.alphapulse.tenant.jdbc.TenantScope;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -41,27 +37,19 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 class SpringTransactionJoinTest {
 
-    static final TenantId A = TenantId.parse("aaaaaaaa-0000-4000-8000-00000000000a");
-    static final TenantId B = TenantId.parse("bbbbbbbb-0000-4000-8000-00000000000b");
+    static final TenantId A = TenantId.of(TenantTestDatabase.A);
+    static final TenantId B = TenantId.of(TenantTestDatabase.B);
 
-    static Database db;
-    static String appRole;
+    static TenantTestDatabase db;
     static HikariDataSource pool;
     static DataSourceTransactionManager manager;
     static TransactionTemplate template;
 
     @BeforeAll
-    static void setUp() throws SQLException {
-        db = PostgresProvider.shared().createDatabase("tm_spring");
-        TestDatabases.migrate(db, AlphaPulseSchema.migrations().head());
-        appRole = "tm_spring_" + UUID.randomUUID().toString().substring(0, 8);
-        TestDatabases.execute(db, "CREATE ROLE " + appRole + " LOGIN PASSWORD 'pw' NOBYPASSRLS");
-        TestDatabases.execute(db, "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + appRole);
-        TestDatabases.execute(db, "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + appRole);
-        AlphaPulseRows.loadTenant(db, A.value(), "a", 2);
-        AlphaPulseRows.loadTenant(db, B.value(), "b", 3);
+    static void setUp() {
+        db = TenantTestDatabase.atHead().start();
         HikariConfig config = new HikariConfig();
-        config.setDataSource(db.dataSource(appRole, "pw"));
+        config.setDataSource(db.appDataSource());
         config.setMaximumPoolSize(1);
         config.setConnectionTimeout(250);
         pool = new HikariDataSource(config);
@@ -72,8 +60,7 @@ class SpringTransactionJoinTest {
     @AfterAll
     static void tearDown() {
         pool.close();
-        PostgresProvider.shared().dropDatabase(db);
-        TestDatabases.execute(PostgresProvider.shared().adminDatabase(), "DROP ROLE IF EXISTS " + appRole);
+        db.close();
     }
 
     @Test
@@ -125,7 +112,7 @@ class SpringTransactionJoinTest {
         String slug = slug();
         assertThatThrownBy(() -> template.executeWithoutResult(status -> {
             outerWrite(slug);
-            TenantScope.run(db.dataSource(appRole, "pw"), A, c -> insertSignal(c, A));
+            TenantScope.run(db.appDataSource(), A, c -> insertSignal(c, A));
         })).isInstanceOfSatisfying(TenantException.class,
                 e -> assertThat(e.code()).isEqualTo(TenantException.Code.OUTER_TRANSACTION));
         assertThat(tenantExists(slug)).as("Spring rolled back on the refusal").isFalse();
@@ -184,10 +171,12 @@ class SpringTransactionJoinTest {
     }
 
     private static boolean tenantExists(String slug) {
-        return TestDatabases.count(db, "SELECT count(*) FROM tenants WHERE slug = '" + slug + "'") == 1;
+        Integer n = new JdbcTemplate(db.ownerDataSource())
+                .queryForObject("SELECT count(*) FROM tenants WHERE slug = ?", Integer.class, slug);
+        return n != null && n == 1;
     }
 
     private static long signals(TenantId tenant) {
-        return TestDatabases.count(db, "SELECT count(*) FROM agent_signals WHERE tenant_id = '" + tenant + "'");
+        return db.adminCount("agent_signals", tenant.value());
     }
 }

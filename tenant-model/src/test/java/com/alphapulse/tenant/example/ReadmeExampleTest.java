@@ -9,7 +9,7 @@ import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantId;
 import com.alphapulse.tenant.jdbc.TenantScope;
 import com.alphapulse.tenant.repository.TenantsRepository;
-import com.alphapulse.tenant.testing.TenantDatabase;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,18 +52,18 @@ class ReadmeExampleTest {
 
     @Test
     void the_usage_example_reads_and_writes_only_the_requested_tenants_rows() {
-        try (TenantDatabase db = TenantDatabase.create("readme_example")) {
+        try (TenantTestDatabase db = TenantTestDatabase.atHead().start()) {
             DataSource dataSource = db.appDataSource();
-            List<String> symbols = example(dataSource, TenantDatabase.B.toString());
+            List<String> symbols = example(dataSource, TenantTestDatabase.B.toString());
 
-            assertThat(symbols).containsExactly(TenantDatabase.symbol(TenantDatabase.B, 1),
-                    TenantDatabase.symbol(TenantDatabase.B, 2), TenantDatabase.symbol(TenantDatabase.B, 3));
+            assertThat(symbols).containsExactly(TenantTestDatabase.symbol(TenantTestDatabase.B, 1),
+                    TenantTestDatabase.symbol(TenantTestDatabase.B, 2), TenantTestDatabase.symbol(TenantTestDatabase.B, 3));
             DSLContext dsl = DSL.using(dataSource, SQLDialect.POSTGRES);
-            for (TenantId tenant : List.of(TenantDatabase.A, TenantDatabase.B, TenantDatabase.C)) {
+            for (TenantId tenant : TenantTestDatabase.seededTenants().stream().map(TenantId::of).toList()) {
                 int priced = TenantScope.call(dsl, tenant,
                         tx -> tx.fetchCount(POSITIONS, POSITIONS.CURRENT_PRICE.isNotNull()));
                 assertThat(priced).as("positions of %s priced by the example", tenant)
-                        .isEqualTo(tenant.equals(TenantDatabase.B) ? TenantDatabase.rowsPerTable(tenant) : 0);
+                        .isEqualTo(tenant.value().equals(TenantTestDatabase.B) ? TenantTestDatabase.rowsPerTable(tenant.value()) : 0);
             }
             assertThatThrownBy(() -> example(dataSource, "B; SET app.current_tenant_id = 'x'"))
                     .isInstanceOf(TenantException.class).hasMessageContaining("malformed tenant id");

@@ -1,14 +1,12 @@
 package com.alphapulse.tenant.jdbc;
 
-import static com.alphapulse.tenant.testing.TenantDatabase.A;
-import static com.alphapulse.tenant.testing.TenantDatabase.B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.alphapulse.db.schema.head.Tables;
 import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantId;
-import com.alphapulse.tenant.testing.TenantDatabase;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -34,12 +32,15 @@ import org.junit.jupiter.api.Test;
  */
 class TenantDataSourceTest {
 
-    static TenantDatabase db;
+    private static final TenantId A = TenantId.of(TenantTestDatabase.A);
+    private static final TenantId B = TenantId.of(TenantTestDatabase.B);
+
+    static TenantTestDatabase db;
     static HikariDataSource pool;
 
     @BeforeAll
     static void setUp() {
-        db = TenantDatabase.create("tenant_ds");
+        db = TenantTestDatabase.atHead().start();
         HikariConfig config = new HikariConfig();
         config.setDataSource(db.appDataSource());
         config.setMaximumPoolSize(1);
@@ -57,7 +58,7 @@ class TenantDataSourceTest {
     void a_scope_joins_the_transaction_the_caller_holds_on_a_pool_of_one_and_its_rollback_or_commit_covers_both_writes()
             throws SQLException {
         TenantDataSource tenantAware = TenantDataSource.wrap(pool, Optional::empty);
-        int before = db.adminCount("agent_signals", A);
+        int before = db.adminCount("agent_signals", A.value());
 
         String rolledBack = slug();
         try (Connection c = tenantAware.getConnection()) {
@@ -71,7 +72,7 @@ class TenantDataSourceTest {
             c.rollback();
         }
         assertThat(tenantExists(rolledBack)).isFalse();
-        assertThat(db.adminCount("agent_signals", A)).as("scoped write rolled back with the caller").isEqualTo(before);
+        assertThat(db.adminCount("agent_signals", A.value())).as("scoped write rolled back with the caller").isEqualTo(before);
 
         String committed = slug();
         try (Connection c = tenantAware.getConnection()) {
@@ -82,7 +83,7 @@ class TenantDataSourceTest {
             c.setAutoCommit(true);
         }
         assertThat(tenantExists(committed)).isTrue();
-        assertThat(db.adminCount("agent_signals", A)).as("both writes committed").isEqualTo(before + 1);
+        assertThat(db.adminCount("agent_signals", A.value())).as("both writes committed").isEqualTo(before + 1);
     }
 
     @Test
@@ -90,7 +91,7 @@ class TenantDataSourceTest {
             throws SQLException {
         TenantDataSource tenantAware = TenantDataSource.wrap(pool, Optional::empty);
         DSLContext dsl = DSL.using(tenantAware, SQLDialect.POSTGRES);
-        int before = db.adminCount("agent_signals", B);
+        int before = db.adminCount("agent_signals", B.value());
         String slug = slug();
         try (Connection c = tenantAware.getConnection()) {
             c.setAutoCommit(false);
@@ -104,18 +105,18 @@ class TenantDataSourceTest {
             c.rollback();
         }
         assertThat(tenantExists(slug)).isFalse();
-        assertThat(db.adminCount("agent_signals", B)).isEqualTo(before);
+        assertThat(db.adminCount("agent_signals", B.value())).isEqualTo(before);
     }
 
     @Test
     void a_nested_scope_that_would_need_a_second_connection_is_refused_and_writes_nothing() {
-        int before = db.adminCount("agent_signals", A);
+        int before = db.adminCount("agent_signals", A.value());
         assertThatThrownBy(() -> TenantScope.run(pool, A, outer -> {
             TenantScopeTest.insertRow(outer, "agent_signals", A);
             TenantScope.run(db.appDataSource(), A, inner -> TenantScopeTest.insertRow(inner, "agent_signals", A));
         })).isInstanceOfSatisfying(TenantException.class,
                 e -> assertThat(e.code()).isEqualTo(TenantException.Code.OUTER_TRANSACTION));
-        assertThat(db.adminCount("agent_signals", A)).as("the outer scope rolled back too").isEqualTo(before);
+        assertThat(db.adminCount("agent_signals", A.value())).as("the outer scope rolled back too").isEqualTo(before);
     }
 
     @Test
@@ -182,7 +183,7 @@ class TenantDataSourceTest {
     }
 
     static boolean tenantExists(String slug) {
-        try (Connection c = db.database().connect();
+        try (Connection c = db.ownerDataSource().getConnection();
                 PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM tenants WHERE slug = ?")) {
             ps.setString(1, slug);
             try (ResultSet rs = ps.executeQuery()) {

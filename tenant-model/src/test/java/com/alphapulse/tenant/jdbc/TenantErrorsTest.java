@@ -1,7 +1,5 @@
 package com.alphapulse.tenant.jdbc;
 
-import static com.alphapulse.tenant.testing.TenantDatabase.A;
-import static com.alphapulse.tenant.testing.TenantDatabase.B;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -10,7 +8,7 @@ import com.alphapulse.db.schema.head.Tables;
 import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantException.Code;
 import com.alphapulse.tenant.TenantId;
-import com.alphapulse.tenant.testing.TenantDatabase;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,15 +37,18 @@ import org.postgresql.util.PSQLException;
  */
 class TenantErrorsTest {
 
+    private static final TenantId A = TenantId.of(TenantTestDatabase.A);
+    private static final TenantId B = TenantId.of(TenantTestDatabase.B);
+
     /** A bind value distinctive enough that finding it in a message cannot be a coincidence. */
     static final String SECRET = "SYM-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
 
-    static TenantDatabase db;
+    static TenantTestDatabase db;
     static DataSource app;
 
     @BeforeAll
     static void setUp() throws SQLException {
-        db = TenantDatabase.create("tenant_errors");
+        db = TenantTestDatabase.atHead().start();
         app = db.appDataSource();
         admin("CREATE TABLE err_parents (id int PRIMARY KEY)",
                 "CREATE TABLE err_notes (id int PRIMARY KEY, note text NOT NULL UNIQUE,"
@@ -56,8 +57,10 @@ class TenantErrorsTest {
                 "CREATE TABLE err_counters (id int PRIMARY KEY, n int NOT NULL)",
                 "INSERT INTO err_counters VALUES (1, 0)",
                 "GRANT SELECT, INSERT, UPDATE ON err_parents, err_notes, err_counters TO " + db.appRole(),
-                // a table the application was never granted anything on
-                "CREATE TABLE err_no_grant (id int)");
+                // a table the application holds nothing on: the default privileges provision set up grant new
+                // tables to it, so this one's grants are taken back
+                "CREATE TABLE err_no_grant (id int)",
+                "REVOKE ALL ON err_no_grant FROM " + db.appRole());
     }
 
     @AfterAll
@@ -135,7 +138,7 @@ class TenantErrorsTest {
     @Test
     void a_duplicate_key_is_a_unique_violation_naming_the_constraint_without_the_key_value() {
         String tradeId = "d-" + SECRET;
-        int account = db.accountId(A, 1);
+        int account = db.accountId(A.value(), 1);
         TenantScope.run(app, A, c -> insertTrade(c, tradeId, account));
         TenantException trade = failure(() -> TenantScope.run(app, A, c -> insertTrade(c, tradeId, account)));
         assertThat(trade.code()).isEqualTo(Code.UNIQUE_VIOLATION);
@@ -339,7 +342,7 @@ class TenantErrorsTest {
     private static String nonEnglishLocale() throws SQLException {
         List<String> candidates = new ArrayList<>(List.of("de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8",
                 "es_ES.UTF-8", "es_ES.utf8"));
-        try (Connection c = db.database().connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.ownerDataSource().getConnection(); Statement s = c.createStatement()) {
             for (String locale : candidates) {
                 try {
                     s.execute("SET lc_messages = '" + locale + "'");
@@ -353,7 +356,7 @@ class TenantErrorsTest {
     }
 
     private static void admin(String... statements) throws SQLException {
-        try (Connection c = db.database().connect(); Statement s = c.createStatement()) {
+        try (Connection c = db.ownerDataSource().getConnection(); Statement s = c.createStatement()) {
             for (String sql : statements) {
                 s.execute(sql);
             }

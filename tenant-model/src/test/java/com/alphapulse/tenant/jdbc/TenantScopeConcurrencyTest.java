@@ -1,14 +1,10 @@
 package com.alphapulse.tenant.jdbc;
 
-import static com.alphapulse.tenant.testing.TenantDatabase.A;
-import static com.alphapulse.tenant.testing.TenantDatabase.B;
-import static com.alphapulse.tenant.testing.TenantDatabase.C;
-import static com.alphapulse.tenant.testing.TenantDatabase.TENANT_TABLES;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.schema.head.Tables;
 import com.alphapulse.tenant.TenantId;
-import com.alphapulse.tenant.testing.TenantDatabase;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
@@ -37,16 +33,21 @@ import org.junit.jupiter.api.Test;
 
 class TenantScopeConcurrencyTest {
 
+    private static final TenantId A = TenantId.of(TenantTestDatabase.A);
+    private static final TenantId B = TenantId.of(TenantTestDatabase.B);
+    private static final TenantId C = TenantId.of(TenantTestDatabase.C);
+    private static final List<String> TENANT_TABLES = TenantTestDatabase.TENANT_TABLES;
+
     private static final int THREADS = 8;
     private static final int OPERATIONS_PER_THREAD = 1_000;
     private static final int POOL_SIZE = 3;
     private static final List<TenantId> TENANTS = List.of(A, B, C);
 
-    static TenantDatabase db;
+    static TenantTestDatabase db;
 
     @BeforeAll
     static void setUp() {
-        db = TenantDatabase.create("tenant_scope_concurrency");
+        db = TenantTestDatabase.atHead().start();
     }
 
     @AfterAll
@@ -64,7 +65,7 @@ class TenantScopeConcurrencyTest {
         Map<TenantId, AtomicInteger> inserted = new ConcurrentHashMap<>();
         TENANTS.forEach(t -> inserted.put(t, new AtomicInteger()));
         Map<TenantId, Integer> signalsBefore = new ConcurrentHashMap<>();
-        TENANTS.forEach(t -> signalsBefore.put(t, db.adminCount("agent_signals", t)));
+        TENANTS.forEach(t -> signalsBefore.put(t, db.adminCount("agent_signals", t.value())));
 
         HikariConfig config = new HikariConfig();
         config.setDataSource(db.appDataSource());
@@ -118,7 +119,7 @@ class TenantScopeConcurrencyTest {
                 .isGreaterThan(THREADS * OPERATIONS_PER_THREAD);
         assertThat(failedOnPurpose.get()).isPositive();
         for (TenantId tenant : TENANTS) {
-            assertThat(db.adminCount("agent_signals", tenant)).as("signals stored for %s", tenant)
+            assertThat(db.adminCount("agent_signals", tenant.value())).as("signals stored for %s", tenant)
                     .isEqualTo(signalsBefore.get(tenant) + inserted.get(tenant).get());
         }
     }

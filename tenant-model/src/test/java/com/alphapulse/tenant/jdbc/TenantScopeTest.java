@@ -1,9 +1,5 @@
 package com.alphapulse.tenant.jdbc;
 
-import static com.alphapulse.tenant.testing.TenantDatabase.A;
-import static com.alphapulse.tenant.testing.TenantDatabase.B;
-import static com.alphapulse.tenant.testing.TenantDatabase.C;
-import static com.alphapulse.tenant.testing.TenantDatabase.TENANT_TABLES;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -11,7 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import com.alphapulse.db.schema.head.Tables;
 import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantId;
-import com.alphapulse.tenant.testing.TenantDatabase;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
@@ -37,12 +33,17 @@ import org.junit.jupiter.api.Test;
 
 class TenantScopeTest {
 
-    static TenantDatabase db;
+    private static final TenantId A = TenantId.of(TenantTestDatabase.A);
+    private static final TenantId B = TenantId.of(TenantTestDatabase.B);
+    private static final TenantId C = TenantId.of(TenantTestDatabase.C);
+    private static final List<String> TENANT_TABLES = TenantTestDatabase.TENANT_TABLES;
+
+    static TenantTestDatabase db;
     static DataSource app;
 
     @BeforeAll
     static void setUp() {
-        db = TenantDatabase.create("tenant_scope");
+        db = TenantTestDatabase.atHead().start();
         app = db.appDataSource();
     }
 
@@ -78,8 +79,8 @@ class TenantScopeTest {
             for (String table : TENANT_TABLES) {
                 Map<TenantId, Integer> visible = TenantScope.call(app, tenant, c -> Rows.byTenant(c, table));
                 // Other tests add rows, so compare with what the table holds for the tenant right now.
-                int stored = db.adminCount(table, tenant);
-                assertThat(stored).isGreaterThanOrEqualTo(TenantDatabase.rowsPerTable(tenant));
+                int stored = db.adminCount(table, tenant.value());
+                assertThat(stored).isGreaterThanOrEqualTo(TenantTestDatabase.rowsPerTable(tenant.value()));
                 assertThat(visible).as("%s as %s", table, tenant).containsExactly(Map.entry(tenant, stored));
             }
         }
@@ -90,13 +91,13 @@ class TenantScopeTest {
         DSLContext dsl = DSL.using(app, SQLDialect.POSTGRES);
         List<String> symbols = TenantScope.call(dsl, B, tx -> tx.select(Tables.POSITIONS.SYMBOL)
                 .from(Tables.POSITIONS).orderBy(Tables.POSITIONS.SYMBOL).fetch(Tables.POSITIONS.SYMBOL));
-        assertThat(symbols).containsExactly(TenantDatabase.symbol(B, 1), TenantDatabase.symbol(B, 2),
-                TenantDatabase.symbol(B, 3));
+        assertThat(symbols).containsExactly(TenantTestDatabase.symbol(B.value(), 1), TenantTestDatabase.symbol(B.value(), 2),
+                TenantTestDatabase.symbol(B.value(), 3));
 
         try (Connection c = app.getConnection()) {
             for (String table : TENANT_TABLES) {
                 Map<TenantId, Integer> visible = TenantScope.call(c, C, cc -> Rows.byTenant(cc, table));
-                assertThat(visible).as(table).containsExactly(Map.entry(C, db.adminCount(table, C)));
+                assertThat(visible).as(table).containsExactly(Map.entry(C, db.adminCount(table, C.value())));
             }
         }
     }
@@ -104,7 +105,7 @@ class TenantScopeTest {
     @Test
     void inside_a_tenants_scope_an_insert_for_another_tenant_is_refused_in_each_of_the_8_tenant_tables() {
         for (String table : TENANT_TABLES) {
-            int before = db.adminCount(table, B);
+            int before = db.adminCount(table, B.value());
             Throwable refused = catchThrowable(() -> TenantScope.run(app, A, c -> insertRow(c, table, B)));
             assertThat(refused).as(table).isInstanceOf(TenantException.class)
                     .hasMessageContaining("row-level security")
@@ -112,13 +113,13 @@ class TenantScopeTest {
             assertThat(((TenantException) refused).code()).isEqualTo(TenantException.Code.ROW_SECURITY_VIOLATION);
             assertThat(refused.getCause()).isInstanceOf(SQLException.class);
             assertThat(((SQLException) refused.getCause()).getSQLState()).isEqualTo("42501");
-            assertThat(db.adminCount(table, B)).as("%s rows of B", table).isEqualTo(before);
+            assertThat(db.adminCount(table, B.value())).as("%s rows of B", table).isEqualTo(before);
         }
     }
 
     @Test
     void inside_a_tenants_scope_an_insert_for_that_tenant_is_committed_and_updates_reach_only_its_rows() {
-        int before = db.adminCount("agent_signals", A);
+        int before = db.adminCount("agent_signals", A.value());
         int updated = TenantScope.call(app, A, c -> {
             insertRow(c, "agent_signals", A);
             try (PreparedStatement ps = c.prepareStatement("UPDATE agent_signals SET reasoning = 'scoped'")) {
@@ -126,7 +127,7 @@ class TenantScopeTest {
             }
         });
         assertThat(updated).isEqualTo(before + 1);
-        assertThat(db.adminCount("agent_signals", A)).isEqualTo(before + 1);
+        assertThat(db.adminCount("agent_signals", A.value())).isEqualTo(before + 1);
         int seenByB = TenantScope.call(app, B, c -> countWhere(c, "agent_signals", "reasoning = 'scoped'"));
         assertThat(seenByB).isZero();
     }
@@ -151,7 +152,7 @@ class TenantScopeTest {
     @Test
     void a_connection_reused_after_a_scope_whose_work_threw_carries_no_tenant_and_keeps_none_of_its_writes()
             throws SQLException {
-        int before = db.adminCount("agent_signals", A);
+        int before = db.adminCount("agent_signals", A.value());
         IllegalStateException thrown = new IllegalStateException("work failed");
         try (Connection c = app.getConnection()) {
             Throwable caught = catchThrowable(() -> TenantScope.run(c, A, cc -> {
@@ -162,7 +163,7 @@ class TenantScopeTest {
             assertNoTenant(c);
             assertThat(c.getAutoCommit()).isTrue();
         }
-        assertThat(db.adminCount("agent_signals", A)).as("rolled back").isEqualTo(before);
+        assertThat(db.adminCount("agent_signals", A.value())).as("rolled back").isEqualTo(before);
     }
 
     @Test
@@ -227,7 +228,7 @@ class TenantScopeTest {
 
     @Test
     void a_nested_scope_for_the_same_tenant_joins_the_outer_transaction() throws SQLException {
-        int before = db.adminCount("agent_signals", B);
+        int before = db.adminCount("agent_signals", B.value());
         try (Connection c = app.getConnection()) {
             assertThatThrownBy(() -> TenantScope.run(c, B, outer -> {
                 TenantScope.run(outer, B, inner -> insertRow(inner, "agent_signals", B));
@@ -237,17 +238,17 @@ class TenantScopeTest {
             })).hasMessage("roll the outer transaction back");
             assertNoTenant(c);
         }
-        assertThat(db.adminCount("agent_signals", B)).as("inner write rolled back with the outer").isEqualTo(before);
+        assertThat(db.adminCount("agent_signals", B.value())).as("inner write rolled back with the outer").isEqualTo(before);
 
         DSLContext dsl = DSL.using(app, SQLDialect.POSTGRES);
         int inner = TenantScope.call(dsl, C, tx -> TenantScope.call(tx, C, nested -> nested.fetchCount(Tables.USERS)));
-        assertThat(inner).isEqualTo(db.adminCount("users", C));
+        assertThat(inner).isEqualTo(db.adminCount("users", C.value()));
     }
 
     @Test
     void on_a_connection_in_the_callers_transaction_the_scope_leaves_commit_to_the_caller_and_restores_the_setting()
             throws SQLException {
-        int before = db.adminCount("agent_signals", C);
+        int before = db.adminCount("agent_signals", C.value());
         try (Connection c = app.getConnection()) {
             c.setAutoCommit(false);
             TenantScope.run(c, C, cc -> insertRow(cc, "agent_signals", C));
@@ -256,10 +257,10 @@ class TenantScopeTest {
             for (String table : TENANT_TABLES) {
                 assertThat(Rows.outsideScope(c, table)).as(table).isEqualTo(Rows.NO_TENANT);
             }
-            assertThat(db.adminCount("agent_signals", C)).as("not committed by the scope").isEqualTo(before);
+            assertThat(db.adminCount("agent_signals", C.value())).as("not committed by the scope").isEqualTo(before);
             c.commit();
         }
-        assertThat(db.adminCount("agent_signals", C)).as("committed by the caller").isEqualTo(before + 1);
+        assertThat(db.adminCount("agent_signals", C.value())).as("committed by the caller").isEqualTo(before + 1);
     }
 
     @Test
@@ -283,7 +284,7 @@ class TenantScopeTest {
     void the_jooq_variants_report_a_refusal_in_each_of_the_8_tenant_tables_as_a_row_security_violation_and_other_sql_errors_as_database_error() {
         DSLContext dsl = DSL.using(app, SQLDialect.POSTGRES);
         for (String table : TENANT_TABLES) {
-            int before = db.adminCount(table, B);
+            int before = db.adminCount(table, B.value());
             Throwable refused = catchThrowable(() -> TenantScope.run(dsl, A, tx -> insertRow(tx, table, B)));
             assertThat(refused).as(table).isInstanceOf(TenantException.class)
                     .hasMessageContaining("row-level security")
@@ -291,7 +292,7 @@ class TenantScopeTest {
             assertThat(((TenantException) refused).code()).isEqualTo(TenantException.Code.ROW_SECURITY_VIOLATION);
             assertThat(refused.getCause()).isInstanceOf(DataAccessException.class);
             assertThat(((DataAccessException) refused.getCause()).sqlState()).isEqualTo("42501");
-            assertThat(db.adminCount(table, B)).as("%s rows of B", table).isEqualTo(before);
+            assertThat(db.adminCount(table, B.value())).as("%s rows of B", table).isEqualTo(before);
         }
 
         Throwable failed = catchThrowable(() -> TenantScope.call(dsl, A, tx -> tx.fetchValue("SELECT 1/0")));
@@ -308,7 +309,7 @@ class TenantScopeTest {
     @Test
     void on_a_pool_that_hands_out_connections_with_auto_commit_off_a_data_source_scope_commits_or_rolls_back_itself()
             throws SQLException {
-        int before = db.adminCount("agent_signals", A);
+        int before = db.adminCount("agent_signals", A.value());
         try (HikariDataSource pool = pool(1, false)) {
             TenantScope.run(pool, A, c -> insertRow(c, "agent_signals", A));
             TenantScope.run(DSL.using(pool, SQLDialect.POSTGRES), A, tx -> insertRow(tx, "agent_signals", A));
@@ -321,7 +322,7 @@ class TenantScopeTest {
                 assertNoTenant(c);
             }
         }
-        assertThat(db.adminCount("agent_signals", A)).as("committed by the two scopes that succeeded")
+        assertThat(db.adminCount("agent_signals", A.value())).as("committed by the two scopes that succeeded")
                 .isEqualTo(before + 2);
     }
 
@@ -343,7 +344,7 @@ class TenantScopeTest {
             settings.add(setting(callers));
             return seen;
         });
-        assertThat(users).isEqualTo(db.adminCount("users", A));
+        assertThat(users).isEqualTo(db.adminCount("users", A.value()));
         assertThat(settings.get(0)).as("before the scope").isNull();
         assertThat(settings.get(1)).as("inside the scope").isEqualTo(A.toString());
         assertThat(settings.get(2)).as("after the scope, still in the caller's transaction").isNullOrEmpty();
@@ -353,23 +354,23 @@ class TenantScopeTest {
     @Test
     void a_jooq_scope_on_dsl_using_a_connection_in_a_callers_jdbc_transaction_commits_that_transaction()
             throws SQLException {
-        int before = db.adminCount("agent_signals", C);
+        int before = db.adminCount("agent_signals", C.value());
         try (Connection c = app.getConnection()) {
             c.setAutoCommit(false);
             TenantScope.run(c, C, cc -> insertRow(cc, "agent_signals", C));
-            assertThat(db.adminCount("agent_signals", C)).as("the caller's write, not yet committed").isEqualTo(before);
+            assertThat(db.adminCount("agent_signals", C.value())).as("the caller's write, not yet committed").isEqualTo(before);
             TenantScope.run(DSL.using(c, SQLDialect.POSTGRES), C, tx -> insertRow(tx, "agent_signals", C));
-            assertThat(db.adminCount("agent_signals", C)).as("both writes, committed by the jOOQ scope")
+            assertThat(db.adminCount("agent_signals", C.value())).as("both writes, committed by the jOOQ scope")
                     .isEqualTo(before + 2);
             assertThat(c.getAutoCommit()).isFalse();
             c.rollback();
         }
-        assertThat(db.adminCount("agent_signals", C)).as("the caller's rollback came too late").isEqualTo(before + 2);
+        assertThat(db.adminCount("agent_signals", C.value())).as("the caller's rollback came too late").isEqualTo(before + 2);
     }
 
     @Test
     void a_nested_data_source_scope_for_the_same_tenant_joins_the_enclosing_scope_even_on_a_pool_of_one() {
-        int before = db.adminCount("agent_signals", B);
+        int before = db.adminCount("agent_signals", B.value());
         try (HikariDataSource pool = pool(1)) {
             List<Connection> used = new ArrayList<>();
             assertThatThrownBy(() -> TenantScope.run(pool, B, outer -> {
@@ -383,11 +384,11 @@ class TenantScopeTest {
             })).hasMessage("roll the outer scope back");
             assertThat(used).hasSize(2);
             assertThat(used.get(1)).as("the inner scope's connection").isSameAs(used.get(0));
-            assertThat(db.adminCount("agent_signals", B)).as("inner write rolled back with the outer scope")
+            assertThat(db.adminCount("agent_signals", B.value())).as("inner write rolled back with the outer scope")
                     .isEqualTo(before);
 
             TenantScope.run(pool, B, outer -> TenantScope.run(pool, B, inner -> insertRow(inner, "agent_signals", B)));
-            assertThat(db.adminCount("agent_signals", B)).as("inner write committed with the outer scope")
+            assertThat(db.adminCount("agent_signals", B.value())).as("inner write committed with the outer scope")
                     .isEqualTo(before + 1);
 
             DSLContext dsl = DSL.using(pool, SQLDialect.POSTGRES);
@@ -395,14 +396,14 @@ class TenantScopeTest {
                 TenantScope.run(pool, B, inner -> insertRow(inner, "agent_signals", B));
                 throw new IllegalStateException("roll the jOOQ scope back");
             })).hasMessage("roll the jOOQ scope back");
-            assertThat(db.adminCount("agent_signals", B)).as("inner write rolled back with the jOOQ scope")
+            assertThat(db.adminCount("agent_signals", B.value())).as("inner write rolled back with the jOOQ scope")
                     .isEqualTo(before + 1);
         }
     }
 
     @Test
     void a_jooq_scope_on_the_enclosing_jdbc_scopes_connection_joins_its_transaction_instead_of_committing_it() {
-        int before = db.adminCount("agent_signals", C);
+        int before = db.adminCount("agent_signals", C.value());
         assertThatThrownBy(() -> TenantScope.run(app, C, c -> {
             insertRow(c, "agent_signals", C);
             int seen = TenantScope.call(DSL.using(c, SQLDialect.POSTGRES), C, tx -> {
@@ -413,7 +414,7 @@ class TenantScopeTest {
             assertThat(Rows.setting(c)).isEqualTo(C.toString());
             throw new IllegalStateException("roll the outer scope back");
         })).hasMessage("roll the outer scope back");
-        assertThat(db.adminCount("agent_signals", C)).as("both writes rolled back with the outer scope")
+        assertThat(db.adminCount("agent_signals", C.value())).as("both writes rolled back with the outer scope")
                 .isEqualTo(before);
     }
 
@@ -531,7 +532,7 @@ class TenantScopeTest {
     private static Object[] rowValues(String table, TenantId tenant) {
         return switch (table) {
             case "positions", "trades", "risk_metrics", "portfolio_snapshots" ->
-                    new Object[] {tenant.value(), db.accountId(A, 1)};
+                    new Object[] {tenant.value(), db.accountId(A.value(), 1)};
             default -> new Object[] {tenant.value()};
         };
     }

@@ -10,7 +10,7 @@ import com.alphapulse.tenant.TenantException;
 import com.alphapulse.tenant.TenantId;
 import com.alphapulse.tenant.TenantLimits;
 import com.alphapulse.tenant.TenantStatus;
-import com.alphapulse.tenant.testing.TenantDatabase;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 
 class TenantsRepositoryTest {
 
-    static TenantDatabase db;
+    static TenantTestDatabase db;
     static TenantsRepository tenants;
 
     @BeforeAll
     static void setUp() {
-        db = TenantDatabase.create("tenants_repository");
+        db = TenantTestDatabase.atHead().start();
         DSLContext dsl = DSL.using(db.appDataSource(), SQLDialect.POSTGRES);
         tenants = TenantsRepository.using(dsl);
     }
@@ -64,9 +64,9 @@ class TenantsRepositoryTest {
     @Test
     void find_by_id_and_by_slug_return_the_stored_tenant_or_nothing() {
         Tenant seeded = tenants.findBySlug("tenant-b").orElseThrow();
-        assertThat(seeded.id()).isEqualTo(TenantDatabase.B);
+        assertThat(seeded.id()).isEqualTo(TenantId.of(TenantTestDatabase.B));
         assertThat(seeded.name()).isEqualTo("Tenant B");
-        assertThat(tenants.findById(TenantDatabase.B)).contains(seeded);
+        assertThat(tenants.findById(TenantId.of(TenantTestDatabase.B))).contains(seeded);
 
         Tenant fallback = tenants.findById(TenantId.DEFAULT).orElseThrow();
         assertThat(fallback.slug()).isEqualTo("default");
@@ -168,7 +168,7 @@ class TenantsRepositoryTest {
     @Test
     void a_role_without_privileges_on_tenants_is_refused_as_access_denied() throws Exception {
         String role = db.appRole();
-        try (var c = db.database().connect(); var s = c.createStatement()) {
+        try (var c = db.ownerDataSource().getConnection(); var s = c.createStatement()) {
             s.execute("REVOKE INSERT ON tenants FROM " + role);
         }
         try {
@@ -176,7 +176,7 @@ class TenantsRepositoryTest {
                     .isInstanceOf(TenantException.class)
                     .extracting(e -> ((TenantException) e).code()).isEqualTo(TenantException.Code.ACCESS_DENIED);
         } finally {
-            try (var c = db.database().connect(); var s = c.createStatement()) {
+            try (var c = db.ownerDataSource().getConnection(); var s = c.createStatement()) {
                 s.execute("GRANT INSERT ON tenants TO " + role);
             }
         }

@@ -113,8 +113,9 @@ final class Text {
     }
 
     static void provision(PrintWriter w, com.alphapulse.db.engine.ProvisionResult r) {
-        w.printf("provisioned %s%s in %s%n", r.migrator(), r.changed() ? "" : ": nothing to do, everything was in place",
-                Output.ms(r.total()));
+        w.printf("provisioned %s (%s role)%s in %s%n", r.role(),
+                r.kind() == com.alphapulse.db.engine.ProvisionResult.Kind.APPLICATION ? "application" : "migration",
+                r.changed() ? "" : ": nothing to do, everything was in place", Output.ms(r.total()));
         for (var a : r.actions()) {
             w.printf("  %-8s %s%s%n", a.done() ? "done" : "already", a.what(), a.done() ? ": " + a.sql() : "");
         }

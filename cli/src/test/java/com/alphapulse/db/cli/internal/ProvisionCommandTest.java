@@ -92,6 +92,64 @@ class ProvisionCommandTest {
         }
     }
 
+    @Test
+    void theOwnerProvisionsTheApplicationRoleThroughTheCliAndRefusalsExitSeven() throws Exception {
+        OwnerDatabase owner = OwnerDatabase.create("cli_app");
+        String app = "cli_app_" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        String superApp = app + "_su";
+        owner.asAdmin("CREATE ROLE " + app + " LOGIN PASSWORD 'app_pw'");
+        owner.asAdmin("CREATE ROLE " + superApp + " LOGIN SUPERUSER");
+        try {
+            expectOk(admin(owner, "provision", "--migrator", owner.role(), "--shared-bypass", "--quiet"));
+            expectOk(as(owner, "upgrade", "head", "--quiet"));
+
+            CliTest.Run text = as(owner, "provision", "--app-role", app);
+            expectOk(text);
+            assertThat(text.out()).contains("provisioned " + app + " (application role)")
+                    .contains("done     SELECT, INSERT, UPDATE, DELETE on public.trades: GRANT SELECT, INSERT, UPDATE, DELETE ON public.\"trades\"")
+                    .contains("ALTER DEFAULT PRIVILEGES FOR ROLE \"" + owner.role() + "\" IN SCHEMA public GRANT")
+                    .doesNotContain("flyway_schema_history");
+            CliTest.Run json = as(owner, "provision", "--app-role", app, "-o", "json", "--quiet");
+            expectOk(json);
+            com.fasterxml.jackson.databind.JsonNode node = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out());
+            assertThat(node.get("role").asText()).isEqualTo(app);
+            assertThat(node.get("kind").asText()).isEqualTo("APPLICATION");
+            assertThat(node.get("actions")).isNotEmpty().allMatch(a -> !a.get("done").asBoolean());
+
+            CliTest.Run both = admin(owner, "provision", "--migrator", owner.role(), "--app-role", app, "--shared-bypass", "-o", "json", "--quiet");
+            expectOk(both);
+            com.fasterxml.jackson.databind.JsonNode array = new com.fasterxml.jackson.databind.ObjectMapper().readTree(both.out());
+            assertThat(array.isArray()).isTrue();
+            assertThat(array.get(0).get("kind").asText()).isEqualTo("MIGRATION");
+            assertThat(array.get(1).get("role").asText()).isEqualTo(app);
+
+            CliTest.Run refused = as(owner, "provision", "--app-role", superApp);
+            assertThat(refused.exit()).as(refused.err()).isEqualTo(ExitCode.REFUSED_STATE.code());
+            assertThat(refused.err()).contains("superuser").contains("nothing was changed");
+            CliTest.Run neither = as(owner, "provision");
+            assertThat(neither.exit()).isEqualTo(ExitCode.USAGE.code());
+            assertThat(neither.err()).contains("--app-role");
+
+            try (java.sql.Connection c = owner.db().dataSource(app, "app_pw").getConnection(); java.sql.Statement s = c.createStatement()) {
+                c.setAutoCommit(false);
+                s.execute("SELECT set_config('app.current_tenant_id', '" + com.alphapulse.db.schema.AlphaPulseSchema.DEFAULT_TENANT_ID
+                        + "', true)");
+                try (java.sql.ResultSet rs = s.executeQuery("SELECT count(*) FROM trades")) {
+                    assertThat(rs.next()).isTrue();
+                }
+                c.rollback();
+            }
+        } finally {
+            for (String r : new String[] {app, superApp}) {
+                owner.asAdmin("DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '" + r + "') THEN "
+                        + "EXECUTE 'DROP OWNED BY " + r + "'; EXECUTE 'DROP ROLE " + r + "'; END IF; END $$");
+            }
+        }
+        for (CliTest.Run r : runs) {
+            assertThat(r.out() + r.err()).as("output of a run").doesNotContain(owner.password()).doesNotContain("app_pw");
+        }
+    }
+
     private static void expectOk(CliTest.Run r) {
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
     }

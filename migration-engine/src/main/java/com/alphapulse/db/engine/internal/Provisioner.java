@@ -51,7 +51,7 @@ public final class Provisioner {
             List<String> warnings = new ArrayList<>();
             if (Boolean.TRUE.equals(role.get(0, Boolean.class))) {
                 warnings.add(migrator + " is a superuser: it bypasses every check provision would grant, nothing to do");
-                return new ProvisionResult(migrator, actions, warnings, Duration.between(start, Instant.now()));
+                return new ProvisionResult(migrator, ProvisionResult.Kind.MIGRATION, actions, warnings, Duration.between(start, Instant.now()));
             }
             String m = Sql.ident(migrator);
             String db = (String) Sql.ctx(c).fetchValue("SELECT current_database()");
@@ -88,13 +88,13 @@ public final class Provisioner {
             foreignTables(c, warnings, migrator);
             c.commit();
             try {
-                journal(c, s, migrator, HistoryTable.state(c).current(), actions, start);
+                journal(c, s, migrator, "provisioned " + migrator, HistoryTable.state(c).current(), actions, start);
             } catch (SQLException | RuntimeException e) {
                 throw new MigrationException(Code.FAILED, Errors.scrub(s, "provision granted what is listed as done ("
                         + String.join("; ", actions.stream().filter(ProvisionResult.Action::done).map(ProvisionResult.Action::what)
                                 .toList()) + ") but could not journal it: " + Errors.describe(e)), e);
             }
-            return new ProvisionResult(migrator, actions, warnings, Duration.between(start, Instant.now()));
+            return new ProvisionResult(migrator, ProvisionResult.Kind.MIGRATION, actions, warnings, Duration.between(start, Instant.now()));
         } catch (SQLException | RuntimeException e) {
             Connections.rollbackQuietly(c);
             throw Errors.translate(s, "provision failed, nothing was changed", e);
@@ -245,19 +245,26 @@ public final class Provisioner {
         }
     }
 
-    /** Journaled as the migration role, so the engine's schema it creates on first use is the migration role's. */
-    private static void journal(Connection c, EngineSettings s, String migrator, com.alphapulse.db.migrations.Version current,
+    /**
+     * Journaled as {@code asRole} (null: as the user), so the engine's schema it creates on first use is the migration
+     * role's, not a superuser's.
+     */
+    static void journal(Connection c, EngineSettings s, String asRole, String subject, com.alphapulse.db.migrations.Version current,
             List<ProvisionResult.Action> actions, Instant start) throws SQLException {
         c.setAutoCommit(true);
-        Sql.execute(c, "SET ROLE " + Sql.ident(migrator));
+        if (asRole != null) {
+            Sql.execute(c, "SET ROLE " + Sql.ident(asRole));
+        }
         try {
             EngineSchema.ensure(c);
             List<String> done = actions.stream().filter(ProvisionResult.Action::done).map(ProvisionResult.Action::what).toList();
             Journal.write(c, s, new Journal.Step(UUID.randomUUID(), current, Direction.PROVISION,
-                    start, Instant.now(), 0, 0, Outcome.SUCCESS, "provisioned " + migrator + ": "
+                    start, Instant.now(), 0, 0, Outcome.SUCCESS, subject + ": "
                     + (done.isEmpty() ? "nothing to do, all in place" : String.join("; ", done))));
         } finally {
-            Sql.execute(c, "RESET ROLE");
+            if (asRole != null) {
+                Sql.execute(c, "RESET ROLE");
+            }
         }
     }
 }

@@ -11,7 +11,7 @@ import com.alphapulse.tenant.TenantId;
 import com.alphapulse.tenant.TenantLimits;
 import com.alphapulse.tenant.TenantStatus;
 import com.alphapulse.tenant.repository.TenantsRepository;
-import com.alphapulse.tenant.testing.TenantDatabase;
+import com.alphapulse.tenant.testing.TenantTestDatabase;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -62,7 +62,7 @@ class TenantRecordMapperTest {
 
     @Test
     void a_row_read_from_the_database_maps_to_the_domain_and_back_to_the_same_row() {
-        try (TenantDatabase db = TenantDatabase.create("tenant_mapper")) {
+        try (TenantTestDatabase db = TenantTestDatabase.atHead().start()) {
             DSLContext dsl = DSL.using(db.appDataSource(), SQLDialect.POSTGRES);
             int seeded = dsl.fetchCount(TENANTS);
             Tenant mapped = TenantsRepository.using(dsl).create(new NewTenant("Mapped", "mapped",
@@ -76,7 +76,7 @@ class TenantRecordMapperTest {
             }
             assertThat(compared).as("every seeded tenant and the new one")
                     .hasSize(seeded + 1)
-                    .contains(TenantDatabase.A.value(), TenantDatabase.B.value(), TenantDatabase.C.value(),
+                    .contains(TenantTestDatabase.A, TenantTestDatabase.B, TenantTestDatabase.C,
                             mapped.id().value());
         }
     }
