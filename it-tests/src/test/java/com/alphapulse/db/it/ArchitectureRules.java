@@ -38,6 +38,7 @@ final class ArchitectureRules {
         m.put("rehearsal", "com.alphapulse.db.rehearsal");
         // Before tenant-model, whose root package contains it: the first matching root names the module.
         m.put("tenant-model-test", "com.alphapulse.tenant.testing");
+        m.put("tenant-model-spring", "com.alphapulse.tenant.spring");
         m.put("tenant-model", "com.alphapulse.tenant");
         m.put("cli", "com.alphapulse.db.cli");
         return m;
@@ -111,6 +112,11 @@ final class ArchitectureRules {
     static final ArchRule tenant_model_never_depends_on_its_test_support = noClasses()
             .that().resideInAPackage("com.alphapulse.tenant..").and().resideOutsideOfPackage(TENANT_TESTING)
             .should().dependOnClassesThat().resideInAPackage(TENANT_TESTING);
+
+    /** A service without Spring must carry none: Spring support lives in tenant-model-spring alone. */
+    static final ArchRule only_tenant_model_spring_knows_spring = noClasses()
+            .that().resideOutsideOfPackage("com.alphapulse.tenant.spring..")
+            .should().dependOnClassesThat().resideInAPackage("org.springframework..");
 
     static final ArchRule verification_never_depends_on_the_engine = noClasses()
             .that().resideInAPackage("com.alphapulse.db.verification..")
