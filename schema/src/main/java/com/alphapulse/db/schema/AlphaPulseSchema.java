@@ -6,7 +6,9 @@ import com.alphapulse.db.migrations.MigrationSet;
  * The AlphaPulse migration set, the default of every tool, and the two names its row-level security
  * design fixes. Its versions, scripts and expected catalogs are data ({@link MigrationSet}); the jOOQ
  * types of the newest version are in {@code com.alphapulse.db.schema.head}, those of each version in
- * {@code com.alphapulse.db.schema.vNNN}.
+ * {@code com.alphapulse.db.schema.vNNN}. The main jar carries {@code head} only; the per-version packages are the
+ * {@code schema:versions} artifact, without which {@code SchemaVersion.jooqSchema()} of this set fails with
+ * {@code MISSING_RESOURCE}.
  */
 public final class AlphaPulseSchema {
 
