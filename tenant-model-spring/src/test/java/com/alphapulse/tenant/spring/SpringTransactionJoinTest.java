@@ -27,6 +27,9 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.AbstractPlatformTransactionManager;
+import org.springframework.transaction.support.DefaultTransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -48,11 +51,7 @@ class SpringTransactionJoinTest {
     @BeforeAll
     static void setUp() {
         db = TenantTestDatabase.atHead().start();
-        HikariConfig config = new HikariConfig();
-        config.setDataSource(db.appDataSource());
-        config.setMaximumPoolSize(1);
-        config.setConnectionTimeout(250);
-        pool = new HikariDataSource(config);
+        pool = pool(1);
         manager = new DataSourceTransactionManager(pool);
         template = new TransactionTemplate(manager);
     }
@@ -120,6 +119,52 @@ class SpringTransactionJoinTest {
     }
 
     @Test
+    void inside_a_scope_a_requires_new_transaction_gets_the_scope_of_its_own_connection_not_the_suspended_one() {
+        // Two connections at once: REQUIRES_NEW holds the suspended transaction's and its own.
+        try (HikariDataSource two = pool(2)) {
+            TransactionTemplate outerTx = new TransactionTemplate(new DataSourceTransactionManager(two));
+            TransactionTemplate requiresNew = new TransactionTemplate(outerTx.getTransactionManager());
+            requiresNew.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+            long before = signals(A);
+            outerTx.executeWithoutResult(outer -> {
+                TenantScope.run(two, A, c -> {
+                    insertSignal(c, A);
+                    requiresNew.executeWithoutResult(inner -> TenantScope.run(two, A, ic -> {
+                        assertThat(ic).as("the new transaction's connection").isNotSameAs(c);
+                        insertSignal(ic, A);
+                    }));
+                });
+                outer.setRollbackOnly();
+            });
+            assertThat(signals(A)).as("the REQUIRES_NEW write committed, the outer one rolled back")
+                    .isEqualTo(before + 1);
+        }
+    }
+
+    @Test
+    void a_spring_transaction_that_holds_no_jdbc_connection_leaves_the_scope_to_its_own_transaction() {
+        TransactionTemplate resourceless = new TransactionTemplate(new AbstractPlatformTransactionManager() {
+            @Override
+            protected Object doGetTransaction() {
+                return new Object();
+            }
+
+            @Override
+            protected void doBegin(Object transaction, TransactionDefinition definition) {}
+
+            @Override
+            protected void doCommit(DefaultTransactionStatus status) {}
+
+            @Override
+            protected void doRollback(DefaultTransactionStatus status) {}
+        });
+        long before = signals(B);
+        resourceless.executeWithoutResult(status -> TenantScope.run(pool, B, c -> insertSignal(c, B)));
+        assertThat(signals(B)).as("like a Kafka transaction alone: not refused, committed by the scope")
+                .isEqualTo(before + 1);
+    }
+
+    @Test
     void outside_a_spring_transaction_a_scope_runs_and_commits_its_own() {
         long before = signals(B);
         TenantScope.run(pool, B, c -> insertSignal(c, B));
@@ -150,6 +195,14 @@ class SpringTransactionJoinTest {
         request.remove();
         assertThatThrownBy(() -> tenantTemplate.execute(s -> jdbc.queryForList(sql, UUID.class)))
                 .as("no tenant: 011's explicit error").hasMessageContaining("AP001");
+    }
+
+    private static HikariDataSource pool(int size) {
+        HikariConfig config = new HikariConfig();
+        config.setDataSource(db.appDataSource());
+        config.setMaximumPoolSize(size);
+        config.setConnectionTimeout(250);
+        return new HikariDataSource(config);
     }
 
     private static String slug() {

@@ -27,10 +27,11 @@ import org.jooq.DSLContext;
  * <li>On a {@link Connection} with auto-commit off the caller owns a transaction: the scope joins it, leaves commit
  * to the caller, and puts the setting back to its earlier value when the work ends. In auto-commit mode the scope
  * runs a transaction of its own on it and restores the mode.</li>
- * <li>On a {@link DataSource} the scope joins, in this order: the enclosing scope's connection when that came from
- * the same data source; the connection of a {@link TenantDataSource} the thread holds; the Spring transaction the
- * thread is in ({@code @Transactional}, {@code TransactionTemplate}) when tenant-model-spring is on the class path
- * (also through {@code TransactionAwareDataSourceProxy}). Otherwise it takes a connection, turns auto-commit off
+ * <li>On a {@link DataSource} the scope joins, in this order: the Spring transaction the thread is in
+ * ({@code @Transactional}, {@code TransactionTemplate}; {@code REQUIRES_NEW}'s own, not the suspended one) when
+ * tenant-model-spring is on the class path (also through {@code TransactionAwareDataSourceProxy}); the connection
+ * of a {@link TenantDataSource} the thread holds; the enclosing scope's connection when that came from the same
+ * data source. Otherwise it takes a connection, turns auto-commit off
  * whatever mode the pool hands it out in (HikariCP's {@code autoCommit=false} included), commits, or rolls back
  * when the work throws, and closes it.</li>
  * <li>On a {@link DSLContext} on a data source the same joins apply (the work then gets a context on the caller's
@@ -38,9 +39,9 @@ import org.jooq.DSLContext;
  * a savepoint inside a jOOQ transaction the caller already has, through whatever {@code TransactionProvider} the
  * context was configured with (a Spring-backed one joins Spring's transaction by itself). It also puts the setting
  * back at its end, since releasing a savepoint keeps a transaction-local setting.</li>
- * <li>Where the scope would have to take a second connection while the thread is in a transaction it cannot join
- * (an enclosing scope on another connection; a Spring transaction that holds no connection of the scope's data
- * source) it is refused with {@link TenantException.Code#OUTER_TRANSACTION} before it touches the database: on its
+ * <li>Where the scope would have to take a second connection, or run its own transaction on an auto-commit
+ * connection, while the thread is in a transaction it cannot join (an enclosing scope on another connection; a
+ * Spring transaction that holds a JDBC connection, but none of the scope's data source) it is refused with {@link TenantException.Code#OUTER_TRANSACTION} before it touches the database: on its
  * own connection its writes would commit whatever the caller's transaction does, and on a pool of one it would wait
  * for the connection the caller holds.</li>
  * </ul>
@@ -48,11 +49,9 @@ import org.jooq.DSLContext;
  * PostgreSQL drops it at commit or rollback: a pooled connection handed to the next caller never carries it.
  *
  * <p>{@code DSL.using(connection)} on a connection in a transaction the caller opened through JDBC (auto-commit
- * off): jOOQ cannot tell that transaction from none, takes it for a top-level one of its own, and commits it when
- * the scope ends (rolls it back when the work throws), together with whatever the caller had done in it before.
- * For work inside your own JDBC transaction use the {@link Connection} overloads (or a {@link TenantDataSource}) and
- * {@code DSL.using(connection)} inside the work. The one such case this class can detect, the connection of an
- * enclosing scope, joins that scope instead.
+ * off) joins that transaction too: jOOQ alone could not tell it from none and would commit it as a top-level
+ * transaction of its own, so the work gets a context on that connection in which a jOOQ transaction is a
+ * savepoint. A context the caller configured with a {@code TransactionProvider} of its own is left to it.
  *
  * <p>Nesting: a scope of a different tenant on the same thread is refused with
  * {@link TenantException.Code#NESTED_SCOPE} before it touches the database. A scope of the same tenant joins the
@@ -153,7 +152,7 @@ public final class TenantScope {
 
     /**
      * Runs {@code work} as {@code tenant} in a jOOQ transaction of {@code dsl} (a savepoint when already in one);
-     * never {@code DSL.using} a connection in the caller's JDBC transaction (see above).
+     * in the caller's transaction when there is one (see above).
      */
     public static void run(DSLContext dsl, TenantId tenant, DslWork work) {
         Scopes.onDsl(dsl, tenant, work == null ? null : tx -> {
@@ -164,7 +163,7 @@ public final class TenantScope {
 
     /**
      * Runs {@code work} as {@code tenant} in a jOOQ transaction of {@code dsl} (a savepoint when already in one);
-     * never {@code DSL.using} a connection in the caller's JDBC transaction (see above).
+     * in the caller's transaction when there is one (see above).
      */
     public static <T> T call(DSLContext dsl, TenantId tenant, DslCallable<T> work) {
         return Scopes.onDsl(dsl, tenant, work == null ? null : work::call);

@@ -162,6 +162,43 @@ class TenantDataSourceTest {
     }
 
     @Test
+    void a_connection_closed_on_another_thread_is_no_longer_joined_by_a_scope_on_the_thread_that_took_it()
+            throws Exception {
+        TenantDataSource tenantAware = TenantDataSource.wrap(pool, Optional::empty);
+        Connection taken = tenantAware.getConnection();
+        Thread closer = new Thread(() -> {
+            try {
+                taken.close();
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        closer.start();
+        closer.join();
+        int before = db.adminCount("agent_signals", A.value());
+        TenantScope.run(tenantAware, A, c -> {
+            assertThat(c).as("a connection of its own, not the closed one").isNotSameAs(taken);
+            TenantScopeTest.insertRow(c, "agent_signals", A);
+        });
+        assertThat(db.adminCount("agent_signals", A.value())).isEqualTo(before + 1);
+    }
+
+    @Test
+    void commit_or_rollback_sent_as_sql_text_ends_the_transaction_and_the_next_one_gets_the_tenant_again()
+            throws SQLException {
+        TenantDataSource tenantAware = TenantDataSource.wrap(pool, () -> Optional.of(A));
+        try (Connection c = tenantAware.getConnection(); Statement st = c.createStatement()) {
+            c.setAutoCommit(false);
+            assertThat(Rows.byTenant(c, "agent_signals")).containsOnlyKeys(A);
+            st.execute("COMMIT");
+            assertThat(Rows.byTenant(c, "agent_signals")).as("after COMMIT as text").containsOnlyKeys(A);
+            st.execute("ROLLBACK");
+            assertThat(Rows.byTenant(c, "agent_signals")).as("after ROLLBACK as text").containsOnlyKeys(A);
+            c.rollback();
+        }
+    }
+
+    @Test
     void a_tenant_aware_data_source_cannot_wrap_another_or_nothing() {
         TenantDataSource once = TenantDataSource.wrap(pool, Optional::empty);
         assertThatThrownBy(() -> TenantDataSource.wrap(once, Optional::empty))

@@ -352,20 +352,60 @@ class TenantScopeTest {
     }
 
     @Test
-    void a_jooq_scope_on_dsl_using_a_connection_in_a_callers_jdbc_transaction_commits_that_transaction()
+    void a_jooq_scope_on_dsl_using_a_connection_in_a_callers_jdbc_transaction_joins_it_and_never_commits_it()
             throws SQLException {
         int before = db.adminCount("agent_signals", C.value());
         try (Connection c = app.getConnection()) {
             c.setAutoCommit(false);
             TenantScope.run(c, C, cc -> insertRow(cc, "agent_signals", C));
-            assertThat(db.adminCount("agent_signals", C.value())).as("the caller's write, not yet committed").isEqualTo(before);
-            TenantScope.run(DSL.using(c, SQLDialect.POSTGRES), C, tx -> insertRow(tx, "agent_signals", C));
-            assertThat(db.adminCount("agent_signals", C.value())).as("both writes, committed by the jOOQ scope")
-                    .isEqualTo(before + 2);
+            TenantScope.run(DSL.using(c, SQLDialect.POSTGRES), C, tx -> {
+                // A jOOQ transaction inside is a savepoint of the caller's transaction, not a commit.
+                tx.transaction(nested -> insertRow(nested.dsl(), "agent_signals", C));
+            });
+            assertThat(db.adminCount("agent_signals", C.value())).as("nothing committed by the jOOQ scope")
+                    .isEqualTo(before);
+            assertThat(Rows.setting(c)).as("the setting put back").isEmpty();
             assertThat(c.getAutoCommit()).isFalse();
             c.rollback();
         }
-        assertThat(db.adminCount("agent_signals", C.value())).as("the caller's rollback came too late").isEqualTo(before + 2);
+        assertThat(db.adminCount("agent_signals", C.value())).as("the caller's rollback took both writes")
+                .isEqualTo(before);
+    }
+
+    @Test
+    void inside_a_scope_a_nested_jooq_transaction_on_its_connection_never_commits_the_enclosing_scope() {
+        int before = db.adminCount("agent_signals", C.value());
+        assertThatThrownBy(() -> TenantScope.run(app, C, c -> {
+            TenantScope.run(DSL.using(c, SQLDialect.POSTGRES), C,
+                    tx -> tx.transaction(nested -> insertRow(nested.dsl(), "agent_signals", C)));
+            assertThat(Rows.setting(c)).as("the enclosing scope's tenant").isEqualTo(C.toString());
+            throw new IllegalStateException("roll the enclosing scope back");
+        })).hasMessage("roll the enclosing scope back");
+        assertThat(db.adminCount("agent_signals", C.value())).isEqualTo(before);
+    }
+
+    @Test
+    void inside_a_scope_a_jooq_scope_on_another_data_source_or_an_auto_commit_connection_is_refused_before_any_connection_is_taken()
+            throws SQLException {
+        CountingDataSource other = new CountingDataSource(db.appDataSource());
+        try (Connection autoCommit = db.appDataSource().getConnection()) {
+            assertThatThrownBy(() -> TenantScope.run(app, C, c -> {
+                TenantScope.run(DSL.using(other, SQLDialect.POSTGRES), C, tx -> insertRow(tx, "agent_signals", C));
+            })).isInstanceOfSatisfying(TenantException.class,
+                    e -> assertThat(e.code()).isEqualTo(TenantException.Code.OUTER_TRANSACTION));
+            assertThat(other.connections()).as("connections taken from the other data source").isZero();
+            assertThatThrownBy(() -> TenantScope.run(app, C, c -> {
+                TenantScope.run(autoCommit, C, own -> insertRow(own, "agent_signals", C));
+            })).isInstanceOfSatisfying(TenantException.class,
+                    e -> assertThat(e.code()).isEqualTo(TenantException.Code.OUTER_TRANSACTION));
+        }
+    }
+
+    @Test
+    void a_jooq_failure_that_is_not_the_databases_reaches_the_caller_unchanged() {
+        assertThatThrownBy(() -> TenantScope.call(DSL.using(app, SQLDialect.POSTGRES), C,
+                tx -> tx.selectFrom(Tables.AGENT_SIGNALS).where(DSL.falseCondition()).fetchSingle()))
+                .isInstanceOf(org.jooq.exception.NoDataFoundException.class);
     }
 
     @Test

@@ -76,6 +76,11 @@ public final class Failures {
         return new TenantException(code, message, failure, state, table, fields.constraint(), fields.column());
     }
 
+    /** Whether {@code failure} has a database failure (an {@link SQLException}) in its cause chain. */
+    public static boolean fromDatabase(Throwable failure) {
+        return sqlException(failure) != null;
+    }
+
     /** {@code e} with another code, everything else kept; for callers that know more, like the repository. */
     public static TenantException recode(TenantException e, Code code) {
         return new TenantException(code, e.getMessage(), e.getCause(), e.sqlState().orElse(null),
@@ -113,7 +118,9 @@ public final class Failures {
     static Fields fields(Throwable failure) {
         SQLException sql = sqlException(failure);
         if (sql == null) {
-            return new Fields(null, firstLine(failure.getMessage()), null, null, null, null);
+            // Not the server's words: a client-side message may quote a value ("Cannot convert from ...").
+            return new Fields(null, "database access failed: " + failure.getClass().getSimpleName(),
+                    null, null, null, null);
         }
         if (PGJDBC) {
             Fields server = ServerFields.of(sql);

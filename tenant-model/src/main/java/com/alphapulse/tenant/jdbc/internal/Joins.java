@@ -9,9 +9,9 @@ import java.util.ServiceLoader;
 import javax.sql.DataSource;
 
 /**
- * Finds the caller's transaction a scope on a data source should join: a connection the thread holds of a
- * {@code TenantDataSource}, else whatever a registered {@link TransactionJoin} (Spring's, with
- * tenant-model-spring) lends.
+ * Finds the caller's transaction a scope on a data source should join: whatever a registered
+ * {@link TransactionJoin} (Spring's, with tenant-model-spring) lends, else a connection the thread holds of a
+ * {@code TenantDataSource}.
  */
 final class Joins {
 
@@ -23,16 +23,18 @@ final class Joins {
     private Joins() {}
 
     static Optional<TransactionJoin.Joined> join(DataSource dataSource) throws SQLException {
-        if (dataSource.isWrapperFor(TenantConnections.class)) {
-            Optional<Connection> held = dataSource.unwrap(TenantConnections.class).heldByThisThread();
-            if (held.isPresent()) {
-                return Optional.of(lent(held.get()));
-            }
-        }
+        // Registered joins first: a transaction manager that took its connection from a TenantDataSource knows
+        // which of the thread's connections is the current transaction's (REQUIRES_NEW holds two).
         for (TransactionJoin join : REGISTERED) {
             Optional<TransactionJoin.Joined> joined = join.join(dataSource);
             if (joined.isPresent()) {
                 return joined;
+            }
+        }
+        if (dataSource.isWrapperFor(TenantConnections.class)) {
+            Optional<Connection> held = dataSource.unwrap(TenantConnections.class).heldByThisThread();
+            if (held.isPresent()) {
+                return Optional.of(lent(held.get()));
             }
         }
         return Optional.empty();

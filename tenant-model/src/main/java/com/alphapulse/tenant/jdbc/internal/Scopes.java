@@ -55,27 +55,31 @@ public final class Scopes {
     }
 
     /**
-     * Runs {@code work} as {@code tenant} in a transaction of its own on a connection of its own from
-     * {@code dataSource}, or, inside a scope whose connection came from the same data source, on that
-     * connection as part of that scope's transaction.
+     * Runs {@code work} as {@code tenant} in the caller's transaction on {@code dataSource} when there is one
+     * (lent by a join, or the enclosing scope's), else in a transaction of its own on a connection of its own.
      */
     public static <T> T onDataSource(DataSource dataSource, TenantId tenant, SqlWork<T> work) {
         requireArguments(dataSource, tenant, work);
         Frame outer = enclosing(tenant);
         try {
-            if (outer != null && outer.dataSource() == dataSource) {
-                // The enclosing scope set this tenant on this connection and is still running.
-                return work.apply(outer.connection());
-            }
+            // The join first: inside the enclosing scope the caller may have started another transaction
+            // (Spring's REQUIRES_NEW), and the scope belongs in the current one, not the suspended one.
             Optional<TransactionJoin.Joined> joined = Joins.join(dataSource);
             if (joined.isPresent()) {
                 try (TransactionJoin.Joined lent = joined.get()) {
                     Connection connection = lent.connection();
+                    if (outer != null && outer.connection() == connection) {
+                        // The enclosing scope set this tenant on this connection and is still running.
+                        return work.apply(connection);
+                    }
                     ACTIVE.set(new Frame(tenant, dataSource, connection));
                     return connection.getAutoCommit()
                             ? inOwnTransaction(connection, tenant, work)
                             : inCallersTransaction(connection, tenant, work);
                 }
+            }
+            if (outer != null && outer.dataSource() == dataSource) {
+                return work.apply(outer.connection());
             }
             refuseSecondConnection(outer, tenant);
             try (Connection connection = dataSource.getConnection()) {
@@ -94,9 +98,14 @@ public final class Scopes {
         requireArguments(connection, tenant, work);
         Frame outer = enclosing(tenant);
         try {
+            boolean autoCommit = connection.getAutoCommit();
+            if (outer != null && outer.connection() != connection && autoCommit) {
+                // Its own transaction on another connection would commit whatever the enclosing scope does.
+                refuseSecondConnection(outer, tenant);
+            }
             ACTIVE.set(new Frame(tenant, null, connection));
             // With auto-commit off the caller (or an enclosing scope) has a transaction this scope must not end.
-            return connection.getAutoCommit()
+            return autoCommit
                     ? inOwnTransaction(connection, tenant, work)
                     : inCallersTransaction(connection, tenant, work);
         } catch (SQLException e) {
@@ -106,7 +115,10 @@ public final class Scopes {
         }
     }
 
-    /** Runs {@code work} as {@code tenant} in a jOOQ transaction of {@code dsl}. */
+    /**
+     * Runs {@code work} as {@code tenant} in the caller's transaction when {@code dsl} is on one (lent by a join,
+     * the enclosing scope's, or {@code DSL.using} a connection with auto-commit off), else in a jOOQ transaction.
+     */
     public static <T> T onDsl(DSLContext dsl, TenantId tenant, Function<DSLContext, T> work) {
         requireArguments(dsl, tenant, work);
         Frame outer = enclosing(tenant);
@@ -114,31 +126,42 @@ public final class Scopes {
             Connection plain = plainConnection(dsl);
             ConnectionProvider provider = dsl.configuration().connectionProvider();
             DataSource source = provider instanceof DataSourceConnectionProvider p ? p.dataSource() : null;
-            if (outer != null && (outer.connection() == plain || source != null && outer.dataSource() == source)) {
-                // On the enclosing scope's connection (DSL.using it, or its data source): jOOQ would take that
-                // transaction for a top-level one of its own and commit it halfway through the enclosing scope,
-                // or take a second connection from the pool.
-                return work.apply(plain != null ? dsl : lent(dsl, outer.connection()));
-            }
-            if (source != null && outer == null && !configuredTransactions(dsl)) {
+            boolean ownTransactions = configuredTransactions(dsl);
+            if (source != null && !ownTransactions) {
                 Optional<TransactionJoin.Joined> joined = Joins.join(source);
                 if (joined.isPresent()) {
                     try (TransactionJoin.Joined lease = joined.get()) {
-                        return inLentConnection(dsl, source, lease.connection(), tenant, work);
+                        Connection connection = lease.connection();
+                        if (outer != null && outer.connection() == connection) {
+                            return work.apply(lent(dsl, connection));
+                        }
+                        return inLentConnection(dsl, source, connection, tenant, work);
                     }
                 }
             }
+            if (outer != null && (outer.connection() == plain || source != null && outer.dataSource() == source)) {
+                // On the enclosing scope's connection: jOOQ would take that transaction for a top-level one of its
+                // own and commit it halfway through the enclosing scope, or take a second connection.
+                return work.apply(lent(dsl, outer.connection()));
+            }
+            if (plain != null && !ownTransactions && !plain.getAutoCommit()) {
+                // DSL.using(connection) in the caller's JDBC transaction: jOOQ cannot tell it from none and would
+                // commit it as a top-level transaction of its own.
+                return inLentConnection(dsl, null, plain, tenant, work);
+            }
+            refuseSecondConnection(outer, tenant);
             // transactionResult honours whatever TransactionProvider the caller configured (savepoints when nested).
             return dsl.transactionResult(configuration -> configuration.dsl().connectionResult(connection -> {
-                if (outer != null && connection != outer.connection()) {
-                    refuseSecondConnection(outer, tenant);
-                }
                 ACTIVE.set(new Frame(tenant, source, connection));
                 return inJooqTransaction(configuration.dsl(), tenant, work);
             }));
         } catch (SQLException e) {
             throw translate(tenant, e);
         } catch (DataAccessException e) {
+            if (!Failures.fromDatabase(e)) {
+                // jOOQ's own failures (no row, too many rows, a conversion) are the caller's to see unchanged.
+                throw e;
+            }
             throw translate(tenant, e);
         } finally {
             exit(outer);

@@ -11,11 +11,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 
@@ -32,11 +32,13 @@ public final class TenantConnections {
             "executeLargeUpdate", "executeBatch", "executeLargeBatch");
     // These must be the first statement of a transaction, or are no statement of one.
     private static final String[] NOT_BEFORE = {"SET TRANSACTION", "SET SESSION CHARACTERISTICS", "BEGIN",
-        "START TRANSACTION", "COMMIT", "ROLLBACK", "END", "SAVEPOINT", "RELEASE"};
+        "START TRANSACTION", "COMMIT", "ROLLBACK", "END", "ABORT"};
 
     private final DataSource target;
     private final Supplier<Optional<TenantId>> tenant;
-    private final ThreadLocal<Deque<Connection>> held = ThreadLocal.withInitial(ArrayDeque::new);
+    // Concurrent: a connection opened on one thread may be closed on another, and removes itself from the
+    // deque of the thread that took it.
+    private final ThreadLocal<Deque<Connection>> held = ThreadLocal.withInitial(ConcurrentLinkedDeque::new);
 
     /** Connections of {@code target}, as {@code tenant} says. */
     public TenantConnections(DataSource target, Supplier<Optional<TenantId>> tenant) {
@@ -51,29 +53,32 @@ public final class TenantConnections {
 
     /** The connection of this data source the current thread took last and has not closed yet. */
     public Optional<Connection> heldByThisThread() {
-        return Optional.ofNullable(held.get().peekFirst());
+        for (Connection connection : held.get()) {
+            try {
+                if (!connection.isClosed()) {
+                    return Optional.of(connection);
+                }
+            } catch (SQLException e) {
+                // A connection that cannot say is no transaction to join.
+            }
+        }
+        return Optional.empty();
     }
 
     /** {@code connection} as a tenant-aware connection, held by the current thread until it is closed. */
     public Connection wrap(Connection connection) {
-        Handler handler = new Handler(connection);
+        Deque<Connection> owner = held.get();
+        Handler handler = new Handler(connection, owner);
         Connection proxy = (Connection) Proxy.newProxyInstance(TenantConnections.class.getClassLoader(),
                 new Class<?>[] {Connection.class}, handler);
         handler.self = proxy;
-        held.get().addFirst(proxy);
+        owner.addFirst(proxy);
         return proxy;
-    }
-
-    private void release(Connection proxy) {
-        Deque<Connection> mine = held.get();
-        mine.remove(proxy);
-        if (mine.isEmpty()) {
-            held.remove();
-        }
     }
 
     private final class Handler implements InvocationHandler {
         private final Connection delegate;
+        private final Deque<Connection> owner;
         private Connection self;
         /** The value set for the current transaction, null when none is set in it yet. */
         private String inTransaction;
@@ -81,8 +86,9 @@ public final class TenantConnections {
         private String inSession;
         private boolean closed;
 
-        Handler(Connection delegate) {
+        Handler(Connection delegate, Deque<Connection> owner) {
             this.delegate = delegate;
+            this.owner = owner;
         }
 
         @Override
@@ -132,8 +138,15 @@ public final class TenantConnections {
             return Proxy.newProxyInstance(TenantConnections.class.getClassLoader(), new Class<?>[] {iface},
                     (proxy, method, args) -> {
                         String name = method.getName();
-                        if (name.equals("getConnection")) {
-                            return self;
+                        switch (name) {
+                            case "getConnection":
+                                return self;
+                            case "equals":
+                                return proxy == args[0];
+                            case "hashCode":
+                                return System.identityHashCode(proxy);
+                            default:
+                                break;
                         }
                         if (EXECUTES.contains(name)) {
                             String sql = args != null && args.length > 0 && args[0] instanceof String s
@@ -146,6 +159,10 @@ public final class TenantConnections {
 
         private void ensureTenant(String sql) throws SQLException {
             if (sql != null && mustComeFirst(sql)) {
+                if (endsTransaction(sql)) {
+                    // COMMIT or ROLLBACK as SQL text ends what commit() and rollback() would.
+                    inTransaction = null;
+                }
                 return;
             }
             String value = tenant.get().map(TenantId::toString).orElse("");
@@ -166,7 +183,7 @@ public final class TenantConnections {
                 return null;
             }
             closed = true;
-            release(self);
+            owner.remove(self);
             try {
                 if (inSession != null && !delegate.isClosed()) {
                     // A pooled connection must not carry a session-level tenant to its next user.
@@ -195,6 +212,13 @@ public final class TenantConnections {
                 ps.executeQuery().close();
             }
         }
+    }
+
+    private static boolean endsTransaction(String sql) {
+        String head = sql.strip().toUpperCase(Locale.ROOT);
+        // ROLLBACK TO SAVEPOINT included: it may undo a tenant set after the savepoint; setting it again is cheap.
+        return head.startsWith("COMMIT") || head.startsWith("END") || head.startsWith("ABORT")
+                || head.startsWith("ROLLBACK");
     }
 
     private static boolean mustComeFirst(String sql) {
