@@ -14,7 +14,10 @@ public enum ExitCode {
     DATA_LOSS_REFUSED(4, "refused: data would be lost"),
     /** Another run holds the migration lock of this database. */
     LOCKED(5, "refused: another run holds the lock"),
-    /** The database cannot be reached or refuses the credentials. */
+    /**
+     * The database cannot be reached or refuses the credentials: unknown host, connection refused or timed out,
+     * authentication failed, database does not exist, TLS required or unavailable (each its own message).
+     */
     CANNOT_CONNECT(6, "cannot connect"),
     /**
      * The database is not in a state the command can start from (precondition, catalog mismatch, checksum), or the
@@ -22,7 +25,13 @@ public enum ExitCode {
      */
     REFUSED_STATE(7, "refused: the database is not in a state this command can start from, or a privilege is missing"),
     /** Gave up waiting for a table lock after the configured retries; nothing was changed. */
-    LOCK_TIMEOUT(8, "gave up waiting for a table lock; nothing changed");
+    LOCK_TIMEOUT(8, "gave up waiting for a table lock; nothing changed"),
+    /**
+     * The configuration cannot be used: an explicit config file (--config, ALPHAPULSE_CONFIG) is missing, a config or
+     * service file is malformed, a setting has a bad value, or a config file holds a password while its group or
+     * others have access to it; nothing was changed.
+     */
+    CONFIG(9, "bad configuration: config or service file missing, malformed, or holding a password others can read");
 
     private final int code;
     private final String meaning;

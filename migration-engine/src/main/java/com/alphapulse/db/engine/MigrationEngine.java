@@ -60,6 +60,19 @@ public final class MigrationEngine {
         return StatusReader.status(settings);
     }
 
+    /**
+     * The version an upgrade ({@code head}, {@code +N}, a version) or a downgrade ({@code -N}, a version,
+     * {@code base}) to {@code target} would end at, from the version the history records; reads only the history.
+     * Refused like {@link #upgrade}/{@link #downgrade} would refuse the target ({@code INVALID_TARGET},
+     * {@code UNKNOWN_VERSION}, {@code NO_HISTORY} for a downgrade).
+     */
+    public Version resolveTarget(String target, Direction direction) {
+        if (direction != Direction.UP && direction != Direction.DOWN) {
+            throw new IllegalArgumentException("a target is resolved for UP or DOWN, not " + direction);
+        }
+        return Downgrader.target(settings, target, direction == Direction.DOWN);
+    }
+
     /** The journal: every upgrade, downgrade, stamp and repair, oldest first. */
     public HistoryResult history() {
         return StatusReader.history(settings);

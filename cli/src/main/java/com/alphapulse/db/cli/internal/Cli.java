@@ -22,40 +22,122 @@ import picocli.CommandLine.Command;
             RlsOverheadCommand.class, DemoDataCommand.class, RehearseCommand.class, RunbookCommand.class,
             ProvisionCommand.class, ArchiveCommand.class
         },
-        footer = {"", "Without --url every command runs on a new embedded PostgreSQL that is deleted on exit.",
-                "Connection from the environment: ALPHAPULSE_DB_URL, ALPHAPULSE_DB_USER, ALPHAPULSE_DB_PASSWORD.",
+        footer = {"", "The server: --url (postgres:// or jdbc:postgresql://), else ALPHAPULSE_DB_URL/_USER/_PASSWORD, else PGHOST,",
+                "PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE, PGSERVICE (pg_service.conf), else the config file",
+                "(--config FILE, ALPHAPULSE_CONFIG, ./alphapulse.conf); passwords also from ~/.pgpass (PGPASSFILE).",
+                "When nothing names a server, every command runs on a new embedded PostgreSQL that is deleted on exit.",
                 "", "Example:", "  java -jar cli.jar rehearse"})
 public final class Cli implements java.util.concurrent.Callable<Integer> {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** A command line that writes results to {@code out} and messages to {@code err}. */
+    private final Environment environment;
+
+    private Cli(Environment environment) {
+        this.environment = environment;
+    }
+
+    /** A command line that writes results to {@code out} and messages to {@code err}, in this process's environment. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        return commandLine(out, err, Environment.system());
+    }
+
+    /** The same in a given environment (variables, working and home directory), for tests. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Environment environment) {
         out = new PrintWriter(new Redacting(out), true);
         err = new PrintWriter(new Redacting(err), true);
-        CommandLine cli = new CommandLine(new Cli());
+        CommandLine cli = new CommandLine(new Cli(environment));
         cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
         cli.setUsageHelpWidth(120);
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + message(e));
+            String message = message(e);
+            ExitCode exit = exitCode(e);
+            commandLine.getErr().println("error: " + message);
             commandLine.getErr().flush();
-            return exitCode(e).code();
+            if (json(commandLine, parseResult.originalArgs().toArray(String[]::new))) {
+                jsonError(commandLine.getOut(), message, errorCode(e, exit), exit);
+            }
+            return exit.code();
         });
         cli.setParameterExceptionHandler((e, args) -> {
             CommandLine c = e.getCommandLine();
-            c.getErr().println("error: " + e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
+            String message = e.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')";
+            c.getErr().println("error: " + message);
             c.getErr().flush();
+            if (json(null, args)) {
+                jsonError(c.getOut(), message, ExitCode.USAGE.name(), ExitCode.USAGE);
+            }
             return ExitCode.USAGE.code();
         });
+        versions(cli, cli.getCommandSpec().version());
         Map<String, String> codes = new LinkedHashMap<>();
         for (ExitCode c : ExitCode.values()) {
             codes.put(String.valueOf(c.code()), c.meaning());
         }
         exitCodes(cli, codes);
         return cli;
+    }
+
+    /** -V/--version on every command prints the tool's version, not an empty line. */
+    private static void versions(CommandLine cli, String[] version) {
+        cli.getCommandSpec().version(version);
+        cli.getSubcommands().values().forEach(sub -> versions(sub, version));
+    }
+
+    /** The environment the root command was made with, for a subcommand's {@code spec}. */
+    static Environment environment(CommandLine.Model.CommandSpec spec) {
+        Object root = spec.root().userObject();
+        return root instanceof Cli c ? c.environment : Environment.system();
+    }
+
+    /** Whether the failed command was asked for JSON: by its resolved options, or, before those, by its arguments. */
+    static boolean json(CommandLine command, String[] args) {
+        if (command != null && command.getCommandSpec().mixins().get("output") != null
+                && command.getCommandSpec().mixins().get("output").userObject() instanceof OutputOptions o && o.format != null) {
+            return o.json();
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("-ojson") || a.equals("-o=json") || a.equals("--output=json")
+                    || ((a.equals("-o") || a.equals("--output")) && i + 1 < args.length && args[i + 1].equals("json"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The error as one JSON object on stdout, for scripts that read only stdout; stderr keeps its line. */
+    static void jsonError(PrintWriter out, String message, String code, ExitCode exit) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("error", message);
+        error.put("code", code);
+        error.put("exitCode", exit.code());
+        try {
+            out.println(Output.JSON.writeValueAsString(error));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new UncheckedIOException(impossible);
+        }
+        out.flush();
+    }
+
+    /** The most specific code a script can switch on: the library's error code, else the connection failure's, else the exit code's name. */
+    static String errorCode(Throwable e, ExitCode exit) {
+        if (e instanceof MigrationException m) {
+            return m.code().name();
+        }
+        if (e instanceof VerificationException v) {
+            return v.code().name();
+        }
+        if (e instanceof SchemaException s) {
+            return s.code().name();
+        }
+        if (e instanceof ConnectionFailure c) {
+            return c.reason().name();
+        }
+        return exit.name();
     }
 
     private static void exitCodes(CommandLine cli, Map<String, String> codes) {
@@ -73,6 +155,12 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
     static ExitCode exitCode(Throwable e) {
         if (e instanceof UsageException) {
             return ExitCode.USAGE;
+        }
+        if (e instanceof ConfigException) {
+            return ExitCode.CONFIG;
+        }
+        if (e instanceof ConnectionFailure) {
+            return ExitCode.CANNOT_CONNECT;
         }
         if (e instanceof SchemaException s) {
             return s.code() == SchemaException.Code.UNKNOWN_VERSION ? ExitCode.USAGE : ExitCode.FAILURE;
@@ -110,7 +198,7 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
             return oneLine(v.getMessage()) + " [" + v.code() + "]";
         }
         if (e instanceof SchemaException || e instanceof UsageException || e instanceof PostgresException
-                || e instanceof UncheckedIOException) {
+                || e instanceof UncheckedIOException || e instanceof ConfigException || e instanceof ConnectionFailure) {
             return oneLine(e.getMessage());
         }
         return e.getClass().getSimpleName() + ": " + oneLine(String.valueOf(e.getMessage()));

@@ -1,26 +1,36 @@
 package com.alphapulse.db.cli.internal;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
-/** Where the database is; without a URL the command runs on a throw-away embedded PostgreSQL. */
+/**
+ * Where the database is, as given on the command line; {@link ServerSettings} adds the environment, the config file,
+ * the service and the password file. Without anything that names a server the command runs on a throw-away
+ * embedded PostgreSQL.
+ */
 final class ConnectionOptions {
 
-    @Option(names = "--url", paramLabel = "JDBC_URL", defaultValue = "${env:ALPHAPULSE_DB_URL}",
-            description = "JDBC URL, e.g. jdbc:postgresql://host:5432/db (env ALPHAPULSE_DB_URL). "
-                    + "Without it: an embedded PostgreSQL in a temporary directory, removed on exit.")
+    @Option(names = "--url", paramLabel = "URL",
+            description = "postgres://user@host:port/db?sslmode=require or jdbc:postgresql://host:port/db "
+                    + "(else ALPHAPULSE_DB_URL, PGHOST/PGPORT/PGDATABASE/PGSERVICE, the config file). "
+                    + "When nothing names a server: an embedded PostgreSQL in a temporary directory, removed on exit.")
     String url;
 
-    @Option(names = "--user", defaultValue = "${env:ALPHAPULSE_DB_USER}",
-            description = "database user (env ALPHAPULSE_DB_USER)")
+    @Option(names = "--user", description = "database user (else ALPHAPULSE_DB_USER, PGUSER, the config file, the OS user)")
     String user;
 
     /** What --password without a value stands for: ask on the terminal. */
     static final String PROMPT = "\u0000prompt";
 
-    @Option(names = "--password", defaultValue = "${env:ALPHAPULSE_DB_PASSWORD}", arity = "0..1",
-            fallbackValue = PROMPT,
-            description = "password (env ALPHAPULSE_DB_PASSWORD); --password alone asks on the terminal without echo")
+    @Option(names = "--password", arity = "0..1", fallbackValue = PROMPT,
+            description = "password (else ALPHAPULSE_DB_PASSWORD, PGPASSWORD, the config file, ~/.pgpass); "
+                    + "--password alone asks on the terminal without echo")
     String password;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "settings file, key = value (else ALPHAPULSE_CONFIG, else ./alphapulse.conf if present); "
+                    + "flags and environment variables beat it")
+    Path config;
 
     /** The password, asked for on the terminal (never on standard output) when --password had no value. */
     String password() {
@@ -31,15 +41,11 @@ final class ConnectionOptions {
         java.io.Console console = System.console();
         if (console == null) {
             throw new UsageException("--password without a value needs a terminal to ask on; "
-                    + "use ALPHAPULSE_DB_PASSWORD in scripts");
+                    + "use PGPASSWORD or ~/.pgpass in scripts");
         }
         char[] typed = console.readPassword("Password for %s: ", user == null ? "the database" : user);
         password = typed == null ? "" : new String(typed);
         Redacting.secret(password);
         return password;
-    }
-
-    boolean embedded() {
-        return url == null || url.isBlank();
     }
 }

@@ -46,8 +46,9 @@ final class DowngradeCommand extends EngineCommand {
         MigrationEngine migrations = engine.engine(session.dataSource(), progress);
         DowngradeOptions options = DowngradeOptions.defaults().withArchive(!noArchive).withAcceptDataLoss(acceptDataLoss)
                 .withForce(force);
+        PlanResult plan = null;
         if (!yes) {
-            PlanResult plan = migrations.plan(target);
+            plan = migrations.plan(target);
             PrintWriter err = spec.commandLine().getErr();
             Text.plan(err, plan, false);
             if (plan.blocked()) {
@@ -66,7 +67,10 @@ final class DowngradeCommand extends EngineCommand {
                 }
             }
         }
-        progress.say("downgrading " + session.describe() + " to " + target);
+        com.alphapulse.db.migrations.Version to = plan != null ? plan.toVersion()
+                : migrations.resolveTarget(target, com.alphapulse.db.engine.Direction.DOWN);
+        progress.say("downgrading " + session.describe() + " to " + to.label()
+                + (to.label().equals(target.trim()) ? "" : " (" + target.trim() + ")"));
         DowngradeResult r = migrations.downgrade(target, options);
         out.emit(r, w -> Text.downgrade(w, r));
         return ExitCode.OK;

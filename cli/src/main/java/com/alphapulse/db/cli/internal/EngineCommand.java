@@ -9,6 +9,11 @@ abstract class EngineCommand extends DatabaseCommand {
     EngineOptions engine = new EngineOptions();
 
     @Override
+    void resolve(Environment env, ConfigFile file) {
+        engine.resolve(env, file);
+    }
+
+    @Override
     void validate() {
         engine.validate();
     }

@@ -9,27 +9,46 @@ import picocli.CommandLine.Option;
 /** How patient a schema change is with other sessions' locks, and why it runs. */
 final class EngineOptions {
 
-    @Option(names = "--lock-timeout", defaultValue = "0.5", paramLabel = "SECONDS",
-            description = "give up waiting for a table lock after this long, then retry (default: ${DEFAULT-VALUE})")
-    double lockTimeoutSeconds;
+    static final double LOCK_TIMEOUT = 0.5;
+    static final int LOCK_RETRIES = 10;
+    static final double STATEMENT_TIMEOUT = 600;
 
-    @Option(names = "--lock-retries", defaultValue = "10",
-            description = "retries per version when a lock is not granted in time or a deadlock breaks it, with jittered doubling backoff (default: ${DEFAULT-VALUE})")
-    int lockRetries;
+    // null until resolved: the flag, else ALPHAPULSE_LOCK_TIMEOUT, else the config file, else the default
+    @Option(names = "--lock-timeout", paramLabel = "SECONDS",
+            description = "give up waiting for a table lock after this long, then retry (default: 0.5; env "
+                    + "ALPHAPULSE_LOCK_TIMEOUT, config 'lock-timeout')")
+    Double lockTimeoutSeconds;
 
-    @Option(names = "--statement-timeout", defaultValue = "600", paramLabel = "SECONDS",
-            description = "cancel any single statement running longer (default: ${DEFAULT-VALUE})")
-    double statementTimeoutSeconds;
+    @Option(names = "--lock-retries", paramLabel = "N",
+            description = "retries per version after its first attempt when a lock is not granted in time or a deadlock "
+                    + "breaks it, with jittered doubling backoff: N+1 attempts in all, 0 for one attempt (default: 10; env "
+                    + "ALPHAPULSE_LOCK_RETRIES, config 'lock-retries')")
+    Integer lockRetries;
+
+    @Option(names = "--statement-timeout", paramLabel = "SECONDS",
+            description = "cancel any single statement running longer (default: 600; env ALPHAPULSE_STATEMENT_TIMEOUT, "
+                    + "config 'statement-timeout')")
+    Double statementTimeoutSeconds;
 
     @Option(names = "--reason", description = "why this runs; recorded in the journal with your OS and database user")
     String reason;
 
+    void resolve(Environment env, ConfigFile file) {
+        lockTimeoutSeconds = Setting.seconds(lockTimeoutSeconds, "ALPHAPULSE_LOCK_TIMEOUT", "lock-timeout", LOCK_TIMEOUT, env, file);
+        lockRetries = Setting.count(lockRetries, "ALPHAPULSE_LOCK_RETRIES", "lock-retries", LOCK_RETRIES, env, file);
+        statementTimeoutSeconds = Setting.seconds(statementTimeoutSeconds, "ALPHAPULSE_STATEMENT_TIMEOUT", "statement-timeout",
+                STATEMENT_TIMEOUT, env, file);
+    }
+
     void validate() {
+        if (lockTimeoutSeconds == null || lockRetries == null || statementTimeoutSeconds == null) {
+            throw new IllegalStateException("engine options used before they were resolved");
+        }
         if (lockTimeoutSeconds <= 0 || statementTimeoutSeconds <= 0) {
             throw new UsageException("--lock-timeout and --statement-timeout must be positive");
         }
-        if (lockRetries < 1) {
-            throw new UsageException("--lock-retries must be at least 1");
+        if (lockRetries < 0) {
+            throw new UsageException("--lock-retries must be 0 (one attempt) or more, got " + lockRetries);
         }
     }
 

@@ -28,9 +28,13 @@ final class Session implements AutoCloseable {
         this.password = password;
     }
 
-    static Session open(ConnectionOptions connection, Progress progress) {
-        if (connection.embedded()) {
-            progress.always("no --url given: using an embedded PostgreSQL in a temporary directory, removed on exit");
+    /** The embedded default's one line on stderr: it says what would have named a server. */
+    static final String EMBEDDED = "no server named (--url, PG* variables, config file): using an embedded PostgreSQL "
+            + "in a temporary directory, removed on exit";
+
+    static Session open(Target target, Progress progress) {
+        if (target.embedded()) {
+            progress.always(EMBEDDED);
             PostgresProvider pg = PostgresProvider.embedded();
             try {
                 Database db = pg.createDatabase("alphapulse");
@@ -40,30 +44,23 @@ final class Session implements AutoCloseable {
                 throw e;
             }
         }
-        String url = connection.url.trim();
-        if (!url.startsWith("jdbc:postgresql://")) {
-            throw new UsageException("not a PostgreSQL JDBC URL (expected jdbc:postgresql://host:port/database): "
-                    + withoutQuery(url));
-        }
-        if (!url.matches("jdbc:postgresql://[^/?:,\\[\\]]+.*")) {
-            throw new UsageException("malformed JDBC URL, no host: " + withoutQuery(url));
-        }
         PGSimpleDataSource ds = new PGSimpleDataSource();
         try {
-            ds.setUrl(url);
+            ds.setUrl(target.jdbcUrl());
         } catch (IllegalArgumentException e) {
-            throw new UsageException("malformed JDBC URL: " + withoutQuery(url));
+            throw new UsageException("malformed connection settings: " + withoutQuery(target.jdbcUrl()));
         }
-        if (connection.user != null && !connection.user.isBlank()) {
-            ds.setUser(connection.user);
+        ds.setUser(target.user());
+        if (target.password() != null) {
+            ds.setPassword(target.password());
         }
-        String password = connection.password();
-        if (password != null && !password.isEmpty()) {
-            ds.setPassword(password);
+        // One connection first, so that every command fails the same clear way before it starts anything.
+        try (java.sql.Connection probe = ds.getConnection()) {
+            probe.isValid(1);
+        } catch (java.sql.SQLException e) {
+            throw ConnectionFailure.of(e, target);
         }
-        ds.setConnectTimeout(10);
-        ds.setApplicationName("alphapulse-db-cli");
-        return new Session(ds, null, null, url, connection.user, password);
+        return new Session(ds, null, null, target.jdbcUrl(), target.user(), target.password());
     }
 
     static String withoutQuery(String url) {

@@ -55,12 +55,40 @@ final class Text {
             w.println("the journal is empty");
             return;
         }
-        w.printf("%-4s %-24s %-6s %-5s %-12s %-12s %9s %9s %9s %-7s %s%n", "id", "started", "dir", "ver", "db user",
-                "os user", "duration", "archived", "restored", "outcome", "reason / message");
+        List<String[]> rows = new java.util.ArrayList<>();
+        rows.add(new String[] {"id", "started", "dir", "ver", "db user", "os user", "duration", "archived", "restored",
+                "outcome", "reason / message"});
         for (HistoryResult.Entry e : r.entries()) {
-            w.printf("%-4d %-24s %-6s %-5s %-12s %-12s %9s %9d %9d %-7s %s%n", e.id(), e.startedAt(), e.direction(),
-                    e.version(), e.dbUser(), e.osUser(), Output.ms(e.duration()), e.rowsArchived(), e.rowsRestored(),
-                    e.outcome(), join(e.reason(), e.message()));
+            rows.add(new String[] {String.valueOf(e.id()), String.valueOf(e.startedAt()), String.valueOf(e.direction()),
+                    String.valueOf(e.version()), String.valueOf(e.dbUser()), String.valueOf(e.osUser()), Output.ms(e.duration()),
+                    String.valueOf(e.rowsArchived()), String.valueOf(e.rowsRestored()), String.valueOf(e.outcome()),
+                    join(e.reason(), e.message())});
+        }
+        // numbers right-aligned; the last column is free text and not padded
+        table(w, rows, java.util.Set.of(0, 6, 7, 8));
+    }
+
+    /** Rows as columns as wide as their widest cell, two spaces apart. */
+    static void table(PrintWriter w, List<String[]> rows, java.util.Set<Integer> rightAligned) {
+        int columns = rows.get(0).length;
+        int[] width = new int[columns];
+        for (String[] row : rows) {
+            for (int i = 0; i < columns; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < columns; i++) {
+                String cell = row[i];
+                if (i == columns - 1) {
+                    line.append(cell);
+                    break;
+                }
+                String pad = " ".repeat(width[i] - cell.length());
+                line.append(rightAligned.contains(i) ? pad + cell : cell + pad).append("  ");
+            }
+            w.println(line.toString().stripTrailing());
         }
     }
 

@@ -25,8 +25,11 @@ final class UpgradeCommand extends EngineCommand {
 
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
-        progress.say("upgrading " + session.describe() + " to " + target);
-        UpgradeResult r = engine.engine(session.dataSource(), progress).upgrade(target, UpgradeOptions.defaults().withForce(force));
+        com.alphapulse.db.engine.MigrationEngine migrations = engine.engine(session.dataSource(), progress);
+        com.alphapulse.db.migrations.Version to = migrations.resolveTarget(target, com.alphapulse.db.engine.Direction.UP);
+        progress.say("upgrading " + session.describe() + " to " + to.label()
+                + (to.label().equals(target.trim()) ? "" : " (" + target.trim() + ")"));
+        UpgradeResult r = migrations.upgrade(target, UpgradeOptions.defaults().withForce(force));
         out.emit(r, w -> Text.upgrade(w, r));
         return ExitCode.OK;
     }

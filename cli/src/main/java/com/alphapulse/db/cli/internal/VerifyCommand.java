@@ -26,12 +26,25 @@ import picocli.CommandLine.Option;
                 "  java -jar cli.jar verify --strict --url ...   # CI drift gate: warnings fail too"})
 final class VerifyCommand extends DatabaseCommand {
 
-    // --version names the schema version here, so the standard -V/--version mixin cannot be used
+    // --version N names the schema version here, so the standard mixin cannot be used: -V, and --version without
+    // a value, print the tool's version as on every other command
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    @Option(names = "--version", paramLabel = "N", description = "the version to compare with (default: the recorded one)")
+    @Option(names = "-V", versionHelp = true, description = "Print version information and exit (so does --version without N).")
+    boolean versionHelp;
+
+    /** What --version without a value stands for. */
+    static final String TOOL_VERSION = "\u0000tool-version";
+
+    @Option(names = "--version", paramLabel = "N", arity = "0..1", fallbackValue = TOOL_VERSION,
+            description = "the schema version to compare with (default: the recorded one)")
     String version;
+
+    @Override
+    boolean versionRequested() {
+        return TOOL_VERSION.equals(version);
+    }
 
     @Option(names = "--junit", paramLabel = "FILE", description = "also write a JUnit XML report, one test case per check")
     Path junit;

@@ -44,7 +44,9 @@ class CliTest {
     static Run run(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err));
+        // an environment of its own: the build machine's PG* variables or ~/.pgpass must not change what a test proves
+        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err),
+                new Environment(java.util.Map.of(), tmp, tmp, System.getProperty("user.name")));
         int exit = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();
@@ -105,9 +107,9 @@ class CliTest {
         assertThat(unknownOption.exit()).isEqualTo(ExitCode.USAGE.code());
         assertThat(unknownOption.err().strip().lines()).hasSize(1);
 
-        Run badUrl = run("status", "--url", "postgres://nope", "--password", "s3cret-pw");
+        Run badUrl = run("status", "--url", "mysql://nope", "--password", "s3cret-pw");
         assertThat(badUrl.exit()).isEqualTo(ExitCode.USAGE.code());
-        assertThat(badUrl.err()).contains("not a PostgreSQL JDBC URL").doesNotContain("s3cret-pw");
+        assertThat(badUrl.err()).contains("not a PostgreSQL URL").doesNotContain("s3cret-pw");
         assertThat(badUrl.err().strip().lines()).hasSize(1);
 
         Run unreachable = run("status", "--url", "jdbc:postgresql://127.0.0.1:1/x", "--user", "u", "--password", "s3cret-pw");
@@ -364,5 +366,99 @@ class CliTest {
         assertThat(Cli.exitCode(new IllegalStateException("x"))).isEqualTo(ExitCode.FAILURE);
         List<Integer> codes = java.util.Arrays.stream(ExitCode.values()).map(ExitCode::code).toList();
         assertThat(codes).doesNotHaveDuplicates();
+    }
+
+    @Test
+    @Order(20)
+    @DisplayName("-V and --version print the tool's version on every command, verify included")
+    void version_on_every_command() {
+        List<List<String>> commands = new ArrayList<>();
+        for (String c : List.of("status", "history", "upgrade", "downgrade", "plan", "verify", "stamp", "repair", "probe",
+                "rls-overhead", "demo-data", "rehearse", "runbook", "provision")) {
+            commands.add(List.of(c));
+        }
+        commands.add(List.of("archive", "list"));
+        commands.add(List.of("archive", "purge"));
+        for (List<String> c : commands) {
+            for (String flag : List.of("-V", "--version")) {
+                List<String> args = new ArrayList<>(c);
+                args.add(flag);
+                Run r = run(args.toArray(String[]::new));
+                assertThat(r.exit()).as(args + ": " + r.err()).isZero();
+                assertThat(r.out()).as(args.toString()).contains("alphapulse-db");
+            }
+        }
+        assertThat(on("verify", "--version", "004").err()).as("--version N still names a schema version")
+                .contains("unknown schema version '004'");
+    }
+
+    @Test
+    @Order(21)
+    @DisplayName("with -o json every error is also one JSON object on stdout, and stderr keeps its one line")
+    void json_errors_on_stdout() throws Exception {
+        Run refused = run("status", "--url", "jdbc:postgresql://127.0.0.1:1/x", "--user", "u", "-o", "json");
+        assertThat(refused.exit()).isEqualTo(ExitCode.CANNOT_CONNECT.code());
+        assertThat(refused.err().strip().lines()).singleElement().asString().startsWith("error: connection refused by 127.0.0.1:1");
+        JsonNode error = refused.json();
+        assertThat(error.get("error").asText()).startsWith("connection refused by 127.0.0.1:1");
+        assertThat(error.get("code").asText()).isEqualTo("CONNECTION_REFUSED");
+        assertThat(error.get("exitCode").asInt()).isEqualTo(6);
+
+        Run usage = run("status", "-o", "json", "--bogus");
+        assertThat(usage.exit()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(usage.json().get("code").asText()).isEqualTo("USAGE");
+        assertThat(usage.json().get("exitCode").asInt()).isEqualTo(2);
+
+        Run library = on("verify", "--version", "004", "-o", "json");
+        assertThat(library.json().get("code").asText()).as("the library's own code").isEqualTo("UNKNOWN_VERSION");
+        assertThat(library.json().get("exitCode").asInt()).isEqualTo(ExitCode.USAGE.code());
+
+        Run text = run("status", "--url", "jdbc:postgresql://127.0.0.1:1/x", "--user", "u");
+        assertThat(text.out()).as("no JSON without -o json").isEmpty();
+    }
+
+    @Test
+    @Order(22)
+    @DisplayName("--lock-retries 0 is one attempt; the progress line names the target version; history columns align")
+    void lock_retries_zero_progress_target_and_history() throws Exception {
+        Database db = PG.createDatabase("cli_retries");
+        try {
+            List<String> conn = List.of("--url", db.jdbcUrl(), "--user", db.adminUser());
+            assertThat(run(concat(List.of("upgrade", "--quiet", "--lock-retries", "0"), conn)).exit()).isZero();
+            try (Connection holder = db.connect(); Statement s = holder.createStatement()) {
+                holder.setAutoCommit(false);
+                s.execute("LOCK TABLE trades IN ACCESS SHARE MODE");
+                Run blocked = run(concat(List.of("downgrade", "-1", "--yes", "--lock-retries", "0", "--lock-timeout", "0.2"), conn));
+                assertThat(blocked.exit()).as(blocked.err()).isEqualTo(ExitCode.LOCK_TIMEOUT.code());
+                assertThat(blocked.err()).contains("after 1 attempt(s)").doesNotContain("retrying in");
+                holder.rollback();
+            }
+            String head = AlphaPulseSchema.migrations().head().label();
+            String below = AlphaPulseSchema.migrations().versions().get(AlphaPulseSchema.migrations().versions().size() - 2).label();
+            Run down = run(concat(List.of("downgrade", "-1", "--yes"), conn));
+            assertThat(down.exit()).as(down.err()).isZero();
+            assertThat(down.err()).contains("to " + below + " (-1)").doesNotContain("to -1");
+            Run up = run(concat(List.of("upgrade", "+1"), conn));
+            assertThat(up.err()).contains("to " + head + " (+1)");
+
+            Run history = run(concat(List.of("history", "--quiet"), conn));
+            List<String> lines = history.out().lines().toList();
+            int outcome = lines.get(0).indexOf("outcome");
+            int archived = lines.get(0).indexOf("archived") + "archived".length();
+            assertThat(lines).hasSizeGreaterThan(2);
+            for (String line : lines.subList(1, lines.size())) {
+                assertThat(line.charAt(outcome)).as("outcome column starts at the header's offset: " + line).isNotEqualTo(' ');
+                assertThat(line.charAt(outcome - 1)).as(line).isEqualTo(' ');
+                assertThat(line.charAt(archived - 1)).as("right-aligned number ends under its header: " + line).isBetween('0', '9');
+            }
+        } finally {
+            PG.dropDatabase(db);
+        }
+    }
+
+    static String[] concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all.toArray(String[]::new);
     }
 }

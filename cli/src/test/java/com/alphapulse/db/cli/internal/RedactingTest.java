@@ -21,6 +21,8 @@ class RedactingTest {
                 .isEqualTo("CREATE ROLE x LOGIN PASSWORD '****' VALID UNTIL 'infinity'");
         assertThat(Redacting.redact("jdbc:postgresql://migrator:Ab/9+xQ==@db/app")).isEqualTo("jdbc:postgresql://migrator:****@db/app");
         assertThat(Redacting.redact("postgres://m:p@ss@h:5432/app failed")).isEqualTo("postgres://m:****@h:5432/app failed");
+        assertThat(Redacting.redact("postgresql://:pw@h1:5432,h2:5433/app")).isEqualTo("postgresql://:****@h1:5432,h2:5433/app");
+        assertThat(Redacting.redact("postgresql://m:p%40ss@[::1]:5432/app?sslpassword=k")).isEqualTo("postgresql://m:****@[::1]:5432/app?sslpassword=****");
         assertThat(Redacting.redact("jdbc:postgresql://db:5432/app as migrator")).isEqualTo("jdbc:postgresql://db:5432/app as migrator");
         assertThat(Session.withoutQuery("jdbc:postgresql://m:Ab/9@db/app?password=x")).isEqualTo("jdbc:postgresql://db/app");
     }

@@ -104,6 +104,23 @@ public final class Downgrader {
         }
     }
 
+    /**
+     * The version {@code targetText} names from the recorded one, reading only the history: what a progress line
+     * says before the run ({@code -1} from 011 is 010).
+     */
+    public static Version target(EngineSettings s, String targetText, boolean down) {
+        Connection c = Connections.open(s);
+        try {
+            HistoryTable.State state = down ? requireHistory(c, s) : HistoryTable.state(c);
+            return down ? Targets.downgrade(s.migrations(), targetText, state.current())
+                    : Targets.upgrade(s.migrations(), targetText, state.current());
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "cannot resolve the target " + targetText, e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
     static HistoryTable.State requireHistory(Connection c, EngineSettings s) throws SQLException {
         HistoryTable.State state = HistoryTable.state(c);
         if (!state.exists()) {
