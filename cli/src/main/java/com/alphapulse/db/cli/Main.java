@@ -17,8 +17,9 @@ public final class Main {
     public static void main(String[] args) {
         // the driver's own warnings would add lines to the one-line errors the CLI promises
         DRIVER_LOG.setLevel(Level.OFF);
+        Cli.handleSignals();
         CommandLine cli = Cli.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
-        int exit = cli.execute(args);
+        int exit = Cli.afterSignal(cli.execute(args), cli.getErr());
         // What the redacting writers still hold (a prompt, a line without its newline) goes out before the exit.
         cli.getOut().flush();
         cli.getErr().flush();

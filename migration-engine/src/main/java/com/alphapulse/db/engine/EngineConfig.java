@@ -38,6 +38,8 @@ public final class EngineConfig {
     private String reason;
     private String installedBy;
     private Consumer<String> progress = message -> { };
+    private boolean terminateStale;
+    private Duration staleAfter = Duration.ofSeconds(60);
 
     EngineConfig() {}
 
@@ -144,6 +146,39 @@ public final class EngineConfig {
     /** The configured progress listener. */
     public Consumer<String> progress() {
         return progress;
+    }
+
+    /**
+     * Whether a run that finds the migration lock held by a stale backend of an earlier run ends that backend with
+     * {@code pg_terminate_backend} instead of waiting for it (default: false). Stale means one of the engine's own: the
+     * lock's session idle (or idle in transaction) for at least {@link #staleAfter} with the engine's application_name
+     * (a live run's lock session runs a heartbeat query several times within that), or, once this run holds the lock,
+     * a session still running an engine step (application_name "alphapulse-migration-engine undo …"), which no live
+     * run can own. Anything else holding the lock is never terminated. Needs the same role or pg_signal_backend.
+     */
+    public EngineConfig terminateStale(boolean value) {
+        this.terminateStale = value;
+        return this;
+    }
+
+    /** How long the lock's session must have been idle before it counts as stale (default 60 s, at least 1 s). */
+    public EngineConfig staleAfter(Duration value) {
+        Duration d = positive(value, "staleAfter");
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw invalid("staleAfter must be at least 1 s, got " + d.toMillis() + " ms");
+        }
+        this.staleAfter = d;
+        return this;
+    }
+
+    /** Whether stale backends of an earlier run are terminated. */
+    public boolean terminateStale() {
+        return terminateStale;
+    }
+
+    /** The configured idle time after which the lock's session counts as stale. */
+    public Duration staleAfter() {
+        return staleAfter;
     }
 
     /** The user Flyway records as having installed a version (default: the database user). */

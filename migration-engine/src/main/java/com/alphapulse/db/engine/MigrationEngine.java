@@ -268,12 +268,22 @@ public final class MigrationEngine {
         }
         return new EngineSettings(ds, describe(ds), secret, config.lockTimeout(), config.statementTimeout(),
                 config.lockRetries(), config.retryBackoff(), config.migrations(), config.migrationLocations(), config.undoScriptSource(),
-                config.reason(), config.installedBy(), config.progress());
+                config.reason(), config.installedBy(), config.progress(), config.terminateStale(),
+                config.staleAfter());
     }
 
     /** host:port/database as user, for messages; never the URL's parameters (they may carry a password). */
     private static String describe(DataSource ds) {
-        if (ds instanceof BaseDataSource b) {
+        Object source = ds;
+        try {
+            // a wrapper (the CLI's, which tracks connections) names the driver's data source it wraps
+            if (!(ds instanceof BaseDataSource) && ds.isWrapperFor(BaseDataSource.class)) {
+                source = ds.unwrap(BaseDataSource.class);
+            }
+        } catch (java.sql.SQLException | RuntimeException notAWrapper) {
+            // described generically below
+        }
+        if (source instanceof BaseDataSource b) {
             String hosts = b.getServerNames() == null ? "localhost" : String.join(",", b.getServerNames());
             int[] ports = b.getPortNumbers();
             String port = ports == null || ports.length == 0 || ports[0] == 0 ? "5432"

@@ -40,8 +40,10 @@ public final class MigrationException extends RuntimeException {
         /** A statement ran longer than statement_timeout. */
         STATEMENT_TIMEOUT,
         /**
-         * The database session was terminated mid-run; the database is at a whole version, re-run to finish. (A
-         * version that runs outside a transaction and stops part-way is {@link #FAILED} instead: run repair.)
+         * The run was stopped from outside: its session terminated, its statement cancelled (SQLSTATE 57014 other than
+         * statement_timeout: pg_cancel_backend, the CLI on SIGINT/SIGTERM), or the calling thread interrupted; the
+         * database is at a whole version, re-run to finish. (A version that runs outside a transaction and stops
+         * part-way is {@link #FAILED} instead: run repair, or upgrade again for an online version.)
          */
         INTERRUPTED,
         /** The live catalog does not match the version a stamp would record. */

@@ -55,9 +55,21 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             String message = message(e);
             ExitCode exit = exitCode(e);
+            String signal = Interruption.signal();
+            boolean json = json(commandLine, parseResult.originalArgs().toArray(String[]::new));
+            if (signal != null) {
+                // whatever failed once the signal came failed because of it: one line saying what was left
+                commandLine.getErr().println("interrupted (" + signal + "): " + message);
+                commandLine.getErr().flush();
+                if (json) {
+                    jsonError(commandLine.getOut(), "interrupted (" + signal + "): " + message, "INTERRUPTED", null,
+                            Interruption.exitCode(signal));
+                }
+                return Interruption.exitCode(signal);
+            }
             commandLine.getErr().println("error: " + message);
             commandLine.getErr().flush();
-            if (json(commandLine, parseResult.originalArgs().toArray(String[]::new))) {
+            if (json) {
                 jsonError(commandLine.getOut(), message, errorCode(e, exit), exit);
             }
             return exit.code();
@@ -77,6 +89,8 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
         for (ExitCode c : ExitCode.values()) {
             codes.put(String.valueOf(c.code()), c.meaning());
         }
+        codes.put("130", "interrupted by SIGINT (Ctrl-C): the step in flight rolled back and journaled INTERRUPTED");
+        codes.put("143", "interrupted by SIGTERM: the same");
         exitCodes(cli, codes);
         return cli;
     }
@@ -85,6 +99,29 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
     private static void versions(CommandLine cli, String[] version) {
         cli.getCommandSpec().version(version);
         cli.getSubcommands().values().forEach(sub -> versions(sub, version));
+    }
+
+    /**
+     * For {@code Main} only: SIGINT and SIGTERM stop the running command cleanly (see {@link Interruption}) instead of
+     * ending the JVM mid-statement.
+     */
+    public static void handleSignals() {
+        Interruption.install(Thread.currentThread(), System.err);
+    }
+
+    /**
+     * The exit status once {@code execute} returned {@code exit}: a command that finished although a signal came
+     * (the signal arrived as it ended, or a command that reports failures as rows) says so in one line.
+     */
+    public static int afterSignal(int exit, PrintWriter err) {
+        String signal = Interruption.signal();
+        if (signal == null || exit == Interruption.exitCode(signal)) {
+            return exit;
+        }
+        err.println(exit == 0 ? "interrupted (" + signal + ") as the command finished: it completed, see its output"
+                : "interrupted (" + signal + "): the command stopped (exit " + exit + " before the signal's)");
+        err.flush();
+        return exit == 0 ? 0 : Interruption.exitCode(signal);
     }
 
     /** The environment the root command was made with, for a subcommand's {@code spec}. */
@@ -111,10 +148,14 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
 
     /** The error as one JSON object on stdout, for scripts that read only stdout; stderr keeps its line. */
     static void jsonError(PrintWriter out, String message, String code, ExitCode exit) {
+        jsonError(out, message, code, exit, exit.code());
+    }
+
+    private static void jsonError(PrintWriter out, String message, String code, ExitCode exit, int exitCode) {
         Map<String, Object> error = new LinkedHashMap<>();
         error.put("error", message);
         error.put("code", code);
-        error.put("exitCode", exit.code());
+        error.put("exitCode", exitCode);
         try {
             out.println(Output.JSON.writeValueAsString(error));
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {

@@ -30,6 +30,17 @@ final class EngineOptions {
                     + "config 'statement-timeout')")
     Double statementTimeoutSeconds;
 
+    @Option(names = "--terminate-stale",
+            description = "end a previous run's backend that still holds the migration lock idle without the engine's heartbeat "
+                    + "for --stale-after, or still runs an engine step once this run holds the lock (pg_terminate_backend; "
+                    + "needs the same role or pg_signal_backend); without it such a backend is waited for, up to 10 s")
+    boolean terminateStale;
+
+    @Option(names = "--stale-after", paramLabel = "SECONDS", defaultValue = "60",
+            description = "how long the migration lock's session must be idle to count as stale, at least 10 (a live run's "
+                    + "heartbeat touches it every 5 s; default: ${DEFAULT-VALUE})")
+    double staleAfterSeconds;
+
     @Option(names = "--reason", description = "why this runs; recorded in the journal with your OS and database user")
     String reason;
 
@@ -46,6 +57,9 @@ final class EngineOptions {
         }
         if (lockTimeoutSeconds <= 0 || statementTimeoutSeconds <= 0) {
             throw new UsageException("--lock-timeout and --statement-timeout must be positive");
+        }
+        if (staleAfterSeconds < 10) {
+            throw new UsageException("--stale-after must be at least 10 seconds (twice the heartbeat's period), got " + staleAfterSeconds);
         }
         if (lockRetries < 0) {
             throw new UsageException("--lock-retries must be 0 (one attempt) or more, got " + lockRetries);
@@ -64,7 +78,9 @@ final class EngineOptions {
                 .lockTimeout(Duration.ofMillis((long) (lockTimeoutSeconds * 1000)))
                 .statementTimeout(Duration.ofMillis((long) (statementTimeoutSeconds * 1000)))
                 .lockRetries(lockRetries)
-                .progress(progress::say);
+                .progress(progress::say)
+                .terminateStale(terminateStale)
+                .staleAfter(Duration.ofMillis((long) (staleAfterSeconds * 1000)));
         if (reason != null && !reason.isBlank()) {
             config.reason(reason);
         }

@@ -7,7 +7,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * The database a command works on: the one named by --url, or a new embedded server that lives as long as
- * the command (also stopped and deleted on Ctrl-C).
+ * the command (also stopped and deleted on Ctrl-C). Its connections are tracked, so that a signal cancels the
+ * statements they run ({@link Interruption}).
  */
 final class Session implements AutoCloseable {
 
@@ -38,7 +39,8 @@ final class Session implements AutoCloseable {
             PostgresProvider pg = PostgresProvider.embedded();
             try {
                 Database db = pg.createDatabase("alphapulse");
-                return new Session(db.dataSource(), pg, db, db.jdbcUrl(), db.adminUser(), db.adminPassword());
+                Interruption.cancelThrough(db.dataSource());
+                return new Session(Interruption.tracking(db.dataSource()), pg, db, db.jdbcUrl(), db.adminUser(), db.adminPassword());
             } catch (RuntimeException e) {
                 pg.close();
                 throw e;
@@ -60,7 +62,8 @@ final class Session implements AutoCloseable {
         } catch (java.sql.SQLException e) {
             throw ConnectionFailure.of(e, target);
         }
-        return new Session(ds, null, null, target.jdbcUrl(), target.user(), target.password());
+        Interruption.cancelThrough(ds);
+        return new Session(Interruption.tracking(ds), null, null, target.jdbcUrl(), target.user(), target.password());
     }
 
     static String withoutQuery(String url) {
@@ -95,7 +98,7 @@ final class Session implements AutoCloseable {
         }
         ds.setDatabaseName(name);
         ds.setApplicationName("alphapulse-db-cli");
-        return new Scratch(name, ds);
+        return new Scratch(name, Interruption.tracking(ds));
     }
 
     /** A scratch database of {@link #scratch(String)}. */

@@ -25,10 +25,48 @@ final class AdvisoryLock implements AutoCloseable {
     static final int OBJECT_ID = 1;
     static final String APPLICATION = "alphapulse-migration-engine lock";
 
-    private final Connection connection;
+    /** What a live run's lock session does this often, so that an idle one that stopped doing it is recognisably stale. */
+    static final java.time.Duration HEARTBEAT = java.time.Duration.ofSeconds(5);
+    /** How long a run waits, saying so, for a stale holder of the lock or a previous run's step session to end. */
+    static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
+    /** What the engine's step sessions are named (a downgrade's "… undo 011"); the lock session's name is not one. */
+    static final String STEP_SESSIONS = "alphapulse-migration-engine %";
 
-    private AdvisoryLock(Connection connection) {
+    private final Connection connection;
+    private final Thread heartbeat;
+    private boolean closed;
+
+    private AdvisoryLock(Connection connection, EngineSettings s) {
         this.connection = connection;
+        long every = Math.max(200, Math.min(HEARTBEAT.toMillis(), s.staleAfter().toMillis() / 4));
+        this.heartbeat = new Thread(() -> beat(every), "alphapulse-migration-lock-heartbeat");
+        heartbeat.setDaemon(true);
+        heartbeat.start();
+    }
+
+    /**
+     * Keeps the lock session's state_change recent: the only thing that tells a live run's idle lock session from one
+     * whose client vanished (a host gone without closing its socket keeps its backend, and the lock, until TCP
+     * keepalive gives up, hours by default).
+     */
+    private void beat(long everyMillis) {
+        while (true) {
+            try {
+                Thread.sleep(everyMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                try {
+                    Sql.ctx(connection).fetch("SELECT 1");
+                } catch (RuntimeException ignored) {
+                    // a broken lock session is found, and aborted, by release()
+                }
+            }
+        }
     }
 
     /** Whether a session (another run, or this one) holds the migration lock now. */
@@ -38,36 +76,180 @@ final class AdvisoryLock implements AutoCloseable {
                 + "(SELECT oid FROM pg_database WHERE datname = current_database()))", CLASS_ID & 0xffffffffL, OBJECT_ID));
     }
 
+    /** The session holding the lock as pg_stat_activity shows it. */
+    private record Holder(int pid, String user, String address, Object since, String application, String state, double idleSeconds) {
+
+        boolean ours() {
+            return APPLICATION.equals(application);
+        }
+
+        boolean stale(EngineSettings s) {
+            return ours() && state != null && state.startsWith("idle") && idleSeconds >= s.staleAfter().toMillis() / 1000.0;
+        }
+
+        String describe() {
+            return "backend pid " + pid + " of " + user + (address == null ? "" : " from " + address) + " since " + since
+                    + (application == null || application.isEmpty() ? "" : ", application '" + application + "'")
+                    + (state == null ? "" : ", " + state + " for " + Math.round(idleSeconds) + " s");
+        }
+    }
+
+    private static Holder holder(Connection c) {
+        Record r = Sql.ctx(c).fetchOne("SELECT a.pid, a.usename::text, a.client_addr::text, a.backend_start, a.application_name, "
+                + "a.state, extract(epoch FROM now() - a.state_change)::float8 "
+                + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                + "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
+                + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                CLASS_ID, OBJECT_ID);
+        return r == null ? null : new Holder(r.get(0, Integer.class), r.get(1, String.class), r.get(2, String.class), r.get(3),
+                r.get(4, String.class), r.get(5, String.class), r.get(6) == null ? 0 : r.get(6, Double.class));
+    }
+
     static AdvisoryLock acquire(EngineSettings s, String verb) {
         Connection c = Connections.open(s);
         try {
             Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", APPLICATION);
-            if (Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID))) {
-                return new AdvisoryLock(c);
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            Integer waitingFor = null;
+            while (true) {
+                if (Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID))) {
+                    AdvisoryLock lock = new AdvisoryLock(c, s);
+                    try {
+                        previousSteps(c, s);
+                    } catch (RuntimeException e) {
+                        lock.close();
+                        throw e instanceof MigrationException m ? m : Errors.translate(s, "cannot take the migration lock", e);
+                    }
+                    return lock;
+                }
+                Holder holder = holder(c);
+                if (holder == null) {
+                    continue; // released between the two queries
+                }
+                boolean stale = holder.stale(s);
+                if (stale && s.terminateStale()) {
+                    terminate(c, s, holder.pid(), "the previous run's lock session " + holder.describe()
+                            + " (no heartbeat for " + s.staleAfter().toSeconds() + " s or more: its client is gone)");
+                    continue;
+                }
+                if (stale && System.nanoTime() < deadline) {
+                    if (!Integer.valueOf(holder.pid()).equals(waitingFor)) {
+                        waitingFor = holder.pid();
+                        s.progress().accept("waiting up to " + WAIT.toSeconds() + " s for the previous run's backend pid "
+                                + holder.pid() + ", which still holds the migration lock (" + holder.describe()
+                                + ", no heartbeat: its client is gone); the terminate-stale option ends it");
+                    }
+                    sleepQuietly(250);
+                    continue;
+                }
+                throw new MigrationException(Code.LOCKED, "cannot " + verb + ": another migration run holds this database's "
+                        + "migration lock (session " + holder.describe() + ")" + (stale
+                                ? "; it is a stale session of an earlier run (idle without the engine's heartbeat): end it with "
+                                        + "the terminate-stale option, or pg_terminate_backend(" + holder.pid() + ")"
+                                : "; wait for it to finish")
+                        + ", nothing was changed");
             }
-            Record holder = Sql.ctx(c).fetchOne("SELECT a.pid, a.usename, a.client_addr::text, a.backend_start "
-                    + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-                    + "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
-                    + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                    CLASS_ID, OBJECT_ID);
-            String who = holder == null ? "another session"
-                    : "session " + holder.get(0) + " of " + holder.get(1)
-                            + (holder.get(2) == null ? "" : " from " + holder.get(2)) + " since " + holder.get(3);
-            release(c, false);
-            throw new MigrationException(Code.LOCKED, "cannot " + verb + ": another migration run holds this database's "
-                    + "migration lock (" + who + "); wait for it to finish, nothing was changed");
         } catch (RuntimeException e) {
-            if (e instanceof MigrationException m) {
-                throw m;
-            }
-            // Whether the lock was granted before the failure is unknown: release() checks pg_locks itself.
+            // Whether the lock was granted before the failure is unknown: release() checks pg_locks itself (and a lock
+            // already closed after previousSteps failed is released twice, harmlessly).
             release(c, false);
-            throw Errors.translate(s, "cannot take the migration lock", e);
+            throw e instanceof MigrationException m ? m : Errors.translate(s, "cannot take the migration lock", e);
+        }
+    }
+
+    /**
+     * Once this run holds the lock, a session still running one of the engine's steps belongs to no live run (a live run
+     * holds the lock): it is a previous run's, whose client was killed while its backend went on with a statement or
+     * waited for a table lock. Its locks would make this run's steps time out; say so at once, then wait for it
+     * (bounded) or end it.
+     */
+    private static void previousSteps(Connection c, EngineSettings s) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        boolean said = false;
+        while (true) {
+            org.jooq.Result<Record> left = Sql.ctx(c).fetch("SELECT pid, application_name, state, coalesce(wait_event_type, ''), "
+                    + "extract(epoch FROM now() - coalesce(xact_start, state_change))::bigint FROM pg_stat_activity "
+                    + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE ? "
+                    + "AND application_name <> ? AND state <> 'idle' ORDER BY pid", STEP_SESSIONS, APPLICATION);
+            if (left.isEmpty()) {
+                if (said) {
+                    s.progress().accept("the previous run's backend ended; going on");
+                }
+                return;
+            }
+            for (Record r : left) {
+                String what = "backend pid " + r.get(0) + " ('" + r.get(1) + "', " + r.get(2)
+                        + (r.get(3, String.class).isEmpty() ? "" : ", waiting for a " + r.get(3, String.class).toLowerCase(java.util.Locale.ROOT))
+                        + " for " + r.get(4) + " s)";
+                if (s.terminateStale()) {
+                    terminate(c, s, r.get(0, Integer.class), "the previous run's step session " + what);
+                } else if (!said) {
+                    s.progress().accept("waiting up to " + WAIT.toSeconds() + " s for the previous run's " + what
+                            + ", still running without its client; the terminate-stale option ends it");
+                }
+            }
+            said = true;
+            if (System.nanoTime() > deadline) {
+                s.progress().accept("the previous run's backend is still there after " + WAIT.toSeconds()
+                        + " s; going on (its locks may make this run wait or time out)");
+                return;
+            }
+            sleepQuietly(250);
+        }
+    }
+
+    /**
+     * What every mutating verb does first, before it reads a table: a previous run's step session waiting for (or
+     * holding) a table lock would make the first read queue behind it, silently. When nobody holds the migration lock,
+     * such sessions are {@link #previousSteps}' to name and wait for or end; when somebody does, {@link #acquire}
+     * tells later. Takes and releases the lock on a connection of its own.
+     */
+    static void settlePrevious(EngineSettings s) {
+        Connection c = Connections.open(s);
+        boolean locked = false;
+        try {
+            Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", APPLICATION);
+            locked = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID));
+            if (locked) {
+                previousSteps(c, s);
+            }
+        } catch (RuntimeException e) {
+            throw e instanceof MigrationException m ? m : Errors.translate(s, "cannot look for a previous run's sessions", e);
+        } finally {
+            release(c, locked);
+        }
+    }
+
+    /** pg_terminate_backend, then waits (bounded) until the backend is gone, so its locks are released. */
+    private static void terminate(Connection c, EngineSettings s, int pid, String what) {
+        s.progress().accept("terminating " + what);
+        Object done = Sql.ctx(c).fetchValue("SELECT pg_terminate_backend(?)", pid);
+        if (!Boolean.TRUE.equals(done)) {
+            throw new MigrationException(Code.INSUFFICIENT_PRIVILEGE, "cannot terminate backend pid " + pid
+                    + ": it is gone or belongs to another role (terminating needs the same role or pg_signal_backend)");
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline && Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ?)", pid))) {
+            sleepQuietly(100);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MigrationException(Code.INTERRUPTED, "interrupted while waiting for the migration lock; nothing was changed");
         }
     }
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+        }
+        heartbeat.interrupt();
         release(connection, true);
     }
 

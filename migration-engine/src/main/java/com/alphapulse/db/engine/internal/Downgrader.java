@@ -45,6 +45,7 @@ public final class Downgrader {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try {
+            AdvisoryLock.settlePrevious(s);
             HistoryTable.State state = requireHistory(c, s);
             Version target = Targets.downgrade(s.migrations(), targetText, state.current());
             Privileges.requireForDowngrade(c, "plan", Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target)).values());
@@ -91,6 +92,10 @@ public final class Downgrader {
                     EngineSchema.ensure(c);
                     UUID runId = UUID.randomUUID();
                     for (Planner.Step step : plan.steps()) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            Version at = runs.isEmpty() ? state.current() : s.migrations().previous(runs.get(runs.size() - 1).version());
+                            throw interruptedBefore(s, runId, step, at);
+                        }
                         runs.add(undo(c, s, step, options, runId));
                     }
                 }
@@ -240,17 +245,23 @@ public final class Downgrader {
             } catch (SQLException | RuntimeException e) {
                 Connections.rollbackQuietly(c);
                 resetAutoCommit(c);
-                Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
+                // Interrupted (the CLI on a signal): whatever failed, the cause is the stop, and no retry follows.
+                Code code = Thread.currentThread().isInterrupted() ? Code.INTERRUPTED : Errors.code(Errors.sqlState(e), Errors.describe(e));
                 String conflict = Errors.lockConflict(e);
                 if (code == Code.LOCK_TIMEOUT && attempt <= s.lockRetries()) {
                     Duration wait = s.backoff(attempt);
                     retried.add(conflict);
                     s.progress().accept("  " + conflictLine(s, conflict) + ", rolled back; retrying in " + wait.toMillis() + " ms");
-                    sleep(wait);
-                    continue;
+                    if (Interruptions.sleep(wait)) {
+                        continue;
+                    }
+                    code = Code.INTERRUPTED;
                 }
                 String what = "undo of " + step.version().label() + " rolled back";
-                if (code == Code.LOCK_TIMEOUT) {
+                if (code == Code.INTERRUPTED) {
+                    what = "undo of " + step.version().label() + " was interrupted and rolled back; the database stays at "
+                            + step.version().label() + ", nothing of this version changed; run the command again to finish";
+                } else if (code == Code.LOCK_TIMEOUT) {
                     what += " after " + attempt + " attempt(s) " + (Errors.DEADLOCK.equals(Errors.sqlState(e))
                             ? "(the last one ended by a deadlock with another session)"
                             : "waiting " + s.lockTimeout().toMillis() + " ms each for a lock (a long transaction holds one)")
@@ -258,9 +269,10 @@ public final class Downgrader {
                 }
                 abandon(c, s, version, pre);
                 what += dropBuilt(c, s, built);
-                MigrationException failure = Errors.translate(s, what, e);
+                MigrationException failure = code == Code.INTERRUPTED
+                        ? new MigrationException(Code.INTERRUPTED, Errors.scrub(s, what), e) : Errors.translate(s, what, e);
                 Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
-                        Outcome.FAILED, failure.getMessage()), failure);
+                        code == Code.INTERRUPTED ? Outcome.INTERRUPTED : Outcome.FAILED, failure.getMessage()), failure);
                 throw failure;
             }
             // Committed: whatever happens from here must not be reported (or journaled) as a failed undo.
@@ -453,12 +465,13 @@ public final class Downgrader {
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MigrationException(Code.FAILED, "interrupted while waiting to retry; nothing of the current version was changed");
-        }
+    /** The run stopped between two versions: journaled like a step, so the journal shows where an interrupted run ended. */
+    private static MigrationException interruptedBefore(EngineSettings s, UUID runId, Planner.Step step, Version at) {
+        MigrationException failure = new MigrationException(Code.INTERRUPTED, "interrupted before the undo of "
+                + step.version().label() + " started; the database is at " + at.label() + " (every version undone so far committed)");
+        Instant now = Instant.now();
+        Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, now, now, 0, 0,
+                Outcome.INTERRUPTED, failure.getMessage()), failure);
+        return failure;
     }
 }

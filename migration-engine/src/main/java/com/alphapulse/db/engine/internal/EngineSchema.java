@@ -35,6 +35,8 @@ final class EngineSchema {
     static final String LEGACY_TENANT_IDS = SCHEMA + ".archive_tenant_ids";
 
     /** Every journal direction; a journal made by an older engine gets its check widened by {@link #ensure}. */
+    /** Every journal outcome; INTERRUPTED came later, so an older journal gets the check (and the column) widened by {@link #ensure}. */
+    private static final String OUTCOMES = "('SUCCESS', 'FAILED', 'INTERRUPTED')";
     private static final String DIRECTIONS = "('UP', 'DOWN', 'STAMP', 'REPAIR', 'PROVISION', 'PURGE')";
 
     private static final String[] DDL = {
@@ -56,7 +58,7 @@ final class EngineSchema {
             + " duration_ms bigint NOT NULL,"
             + " rows_archived bigint NOT NULL DEFAULT 0,"
             + " rows_restored bigint NOT NULL DEFAULT 0,"
-            + " outcome varchar(10) NOT NULL CHECK (outcome IN ('SUCCESS', 'FAILED')),"
+            + " outcome varchar(12) NOT NULL CHECK (outcome IN " + OUTCOMES + "),"
             + " message text)",
         // Whole rows as jsonb (to_jsonb of the row): put back with jsonb_populate_record, so every column comes
         // back exactly, whatever the table's columns and types. id keeps the order tables were dropped in
@@ -92,6 +94,9 @@ final class EngineSchema {
         "ALTER TABLE " + ARCHIVE_COLUMNS + " ADD COLUMN IF NOT EXISTS ref_keys jsonb",
         "ALTER TABLE " + JOURNAL + " DROP CONSTRAINT IF EXISTS journal_direction_check, ADD CONSTRAINT journal_direction_check "
             + "CHECK (direction IN " + DIRECTIONS + ")",
+        // varchar(10) held neither 'INTERRUPTED' nor the check's new value; widening a varchar rewrites no row.
+        "ALTER TABLE " + JOURNAL + " ALTER COLUMN outcome TYPE varchar(12), DROP CONSTRAINT IF EXISTS journal_outcome_check, "
+            + "ADD CONSTRAINT journal_outcome_check CHECK (outcome IN " + OUTCOMES + ")",
         // Table privileges (column_name '') and column privileges, as aclexplode reports them.
         "CREATE TABLE IF NOT EXISTS " + ARCHIVE_GRANTS + " ("
             + " version integer NOT NULL,"
@@ -195,6 +200,8 @@ final class EngineSchema {
                         + "pg_attribute WHERE attrelid = to_regclass(?) AND attname = 'ref_keys' AND NOT attisdropped)", ARCHIVE_COLUMNS))
                 && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
                         + "to_regclass(?) AND conname = 'journal_direction_check' AND pg_get_constraintdef(oid) LIKE '%PURGE%')", JOURNAL))
+                && Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = "
+                        + "to_regclass(?) AND conname = 'journal_outcome_check' AND pg_get_constraintdef(oid) LIKE '%INTERRUPTED%')", JOURNAL))
                 && isPrivate(c);
     }
 

@@ -23,13 +23,25 @@ import javax.sql.DataSource;
  * @param reason why the caller runs the engine, journaled
  * @param installedBy the user Flyway records, null for the database user
  * @param progress receives a line per step, for callers that show progress
+ * @param terminateStale whether a stale backend of an earlier run is terminated instead of waited for
+ * @param staleAfter how long the lock's session must have been idle to count as stale
  */
 public record EngineSettings(DataSource dataSource, String target, String secret, Duration lockTimeout,
         Duration statementTimeout, int lockRetries, Duration retryBackoff, MigrationSet migrations, List<String> locations,
-        UndoScriptSource undoScripts, String reason, String installedBy, Consumer<String> progress) {
+        UndoScriptSource undoScripts, String reason, String installedBy, Consumer<String> progress, boolean terminateStale,
+        Duration staleAfter) {
 
     public EngineSettings {
         locations = List.copyOf(locations);
+        staleAfter = staleAfter == null ? Duration.ofSeconds(60) : staleAfter;
+    }
+
+    /** Settings that never terminate a stale backend (waiting for it instead), 60 s making it stale. */
+    public EngineSettings(DataSource dataSource, String target, String secret, Duration lockTimeout,
+            Duration statementTimeout, int lockRetries, Duration retryBackoff, MigrationSet migrations, List<String> locations,
+            UndoScriptSource undoScripts, String reason, String installedBy, Consumer<String> progress) {
+        this(dataSource, target, secret, lockTimeout, statementTimeout, lockRetries, retryBackoff, migrations, locations,
+                undoScripts, reason, installedBy, progress, false, Duration.ofSeconds(60));
     }
 
     /** Like the record's own, with the password masked: settings end up in logs and debuggers. */
@@ -38,7 +50,8 @@ public record EngineSettings(DataSource dataSource, String target, String secret
         return "EngineSettings[dataSource=" + dataSource + ", target=" + target + ", secret=" + (secret == null ? null : "****")
                 + ", lockTimeout=" + lockTimeout + ", statementTimeout=" + statementTimeout + ", lockRetries=" + lockRetries
                 + ", retryBackoff=" + retryBackoff + ", migrations=" + migrations + ", locations=" + locations + ", undoScripts=" + undoScripts
-                + ", reason=" + reason + ", installedBy=" + installedBy + "]";
+                + ", reason=" + reason + ", installedBy=" + installedBy + ", terminateStale=" + terminateStale
+                + ", staleAfter=" + staleAfter + "]";
     }
 
     /** The operating system user of this process, journaled with every step. */

@@ -40,7 +40,8 @@ final class Errors {
             // A deadlock is a lock conflict too: PostgreSQL cancelled this session's statement to break a cycle with
             // another session's locks, the transaction rolled back, and a retry after a pause usually gets through.
             case "55P03", "40P01" -> Code.LOCK_TIMEOUT;
-            case "57014" -> message != null && message.contains("statement timeout") ? Code.STATEMENT_TIMEOUT : Code.FAILED;
+            // Any other cancel is someone's decision to stop the run (pg_cancel_backend, the CLI on a signal).
+            case "57014" -> message != null && message.contains("statement timeout") ? Code.STATEMENT_TIMEOUT : Code.INTERRUPTED;
             case "57P01", "57P02", "57P03", "08006", "08003", "08007" -> Code.INTERRUPTED;
             case "08001", "08004", "28000", "28P01", "3D000" -> Code.CONNECTION_FAILED;
             default -> Code.FAILED;

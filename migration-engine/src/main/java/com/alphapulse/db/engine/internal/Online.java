@@ -219,7 +219,9 @@ final class Online {
                 Sql.execute(c, "RELEASE SAVEPOINT alphapulse_lock");
                 return;
             } catch (SQLException e) {
-                boolean cancelled = "57014".equals(e.getSQLState());
+                // The statement_timeout set above, not a cancel from outside (a signal to the CLI), which must stop the run.
+                boolean cancelled = "57014".equals(e.getSQLState()) && !Thread.currentThread().isInterrupted()
+                        && String.valueOf(e.getMessage()).contains("statement timeout");
                 if (!(Errors.LOCK_STATES.contains(e.getSQLState()) || cancelled) || attempt > s.lockRetries()) {
                     throw e;
                 }
@@ -316,6 +318,7 @@ final class Online {
             String batch = body + " WHERE (" + keys.range(lo, hi) + ")" + (condition == null ? "" : " AND (" + condition + "\n)");
             long b0 = System.nanoTime();
             int rows;
+            Interruptions.check("the batches of " + phase + " (done up to the last recorded key; it resumes there)");
             c.setAutoCommit(false);
             try {
                 long passed = hi != null ? size : keys.countAfter(c, lo);
@@ -433,7 +436,7 @@ final class Online {
             Thread.sleep(d.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new com.alphapulse.db.engine.MigrationException(com.alphapulse.db.engine.MigrationException.Code.FAILED,
+            throw new com.alphapulse.db.engine.MigrationException(com.alphapulse.db.engine.MigrationException.Code.INTERRUPTED,
                     "interrupted while waiting to retry");
         }
     }

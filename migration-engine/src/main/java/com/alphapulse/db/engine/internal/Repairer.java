@@ -39,6 +39,7 @@ public final class Repairer {
     @SuppressWarnings("try")
     public static RepairResult run(EngineSettings s, boolean acceptEditedScripts) {
         Instant start = Instant.now();
+        AdvisoryLock.settlePrevious(s);
         Connection c = Connections.open(s);
         try (AdvisoryLock lock = AdvisoryLock.acquire(s, "repair")) {
             HistoryTable.State state = Downgrader.requireHistory(c, s);

@@ -106,6 +106,7 @@ final class RestoreCallback implements Callback {
         try {
             switch (event) {
                 case BEFORE_EACH_MIGRATE -> {
+                    Interruptions.check("version " + Targets.label(version) + " started");
                     settings.progress().accept("apply " + Targets.label(version) + " " + info.getDescription());
                     started = Instant.now();
                     restoredTables.clear();
@@ -145,6 +146,9 @@ final class RestoreCallback implements Callback {
                     }
                 }
                 case BEFORE_EACH_MIGRATE_STATEMENT -> {
+                    if (online != null) {
+                        Interruptions.check("the next statement of " + Targets.label(version) + " (it resumes there)");
+                    }
                     statementStart = System.nanoTime();
                     beforeStatement(c, version, context.getStatement().getSql());
                     if (online != null) {

@@ -42,6 +42,7 @@ public final class Stamper {
         Instant start = Instant.now();
         String t = versionText == null ? "" : versionText.trim().toLowerCase(Locale.ROOT);
         Version target = t.equals(Version.BASE.label()) ? Version.BASE : Targets.find(s.migrations(), versionText).version();
+        AdvisoryLock.settlePrevious(s);
         Connection c = Connections.open(s);
         try (AdvisoryLock lock = AdvisoryLock.acquire(s, "stamp")) {
             List<String> errors = CatalogCheck.errorsAgainst(s, target);

@@ -34,6 +34,7 @@ public final class Upgrader {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
         try {
+            AdvisoryLock.settlePrevious(s);
             HistoryTable.State state = check(c, s);
             Version target = Targets.upgrade(s.migrations(), targetText, state.current());
             if (target.equals(state.current())) {
@@ -93,7 +94,7 @@ public final class Upgrader {
                 return;
             } catch (FlywayException e) {
                 HistoryTable.State after = HistoryTable.state(c);
-                Code code = Errors.code(Errors.sqlState(e), Errors.describe(e));
+                Code code = Thread.currentThread().isInterrupted() ? Code.INTERRUPTED : Errors.code(Errors.sqlState(e), Errors.describe(e));
                 // A version run outside a transaction (V009) keeps whatever it did before the failure, whether
                 // or not Flyway managed to record a failed row (it cannot when its session was terminated).
                 boolean partial = callback.inFlightOutsideTransaction() || !after.failed().isEmpty();
@@ -108,8 +109,11 @@ public final class Upgrader {
                             ? "deadlock detected (PostgreSQL broke a lock cycle with another session by cancelling this version)"
                             : "lock not granted within the timeout") + ", rolled back; retrying in " + wait.toMillis() + " ms");
                     callback.clearFailure();
-                    sleep(wait);
-                    continue;
+                    // a wait interrupted here follows a rolled-back attempt (and a resumable state): INTERRUPTED below
+                    if (Interruptions.sleep(wait)) {
+                        continue;
+                    }
+                    code = Code.INTERRUPTED;
                 }
                 Version failed = callback.failedVersion() > 0 ? Version.of(callback.failedVersion())
                         : callback.inFlight() > 0 ? Version.of(callback.inFlight()) : next(s, after.current());
@@ -126,9 +130,13 @@ public final class Upgrader {
                             : " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis() + " ms for a lock)";
                 }
                 MigrationException failure = partial ? Errors.translatePartial(s, what, e) : Errors.translate(s, what, e);
+                if (code == Code.INTERRUPTED && !partial && failure.code() != Code.INTERRUPTED) {
+                    failure = new MigrationException(Code.INTERRUPTED, "interrupted: " + failure.getMessage(), e);
+                }
                 Instant started = callback.failedStarted() == null ? attemptStart : callback.failedStarted();
                 Journal.writeFailure(s, new Journal.Step(UUID.randomUUID(), failed, Direction.UP, started, Instant.now(),
-                        0, 0, Outcome.FAILED, failure.getMessage()), failure);
+                        0, 0, code == Code.INTERRUPTED && (!partial || resumable) ? Outcome.INTERRUPTED : Outcome.FAILED,
+                        failure.getMessage()), failure);
                 throw failure;
             }
         }
@@ -206,12 +214,4 @@ public final class Upgrader {
         return state;
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new MigrationException(Code.FAILED, "interrupted while waiting to retry the upgrade");
-        }
-    }
 }

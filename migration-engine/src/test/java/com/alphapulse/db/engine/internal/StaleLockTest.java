@@ -1,0 +1,117 @@
+package com.alphapulse.db.engine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.alphapulse.db.engine.MigrationException;
+import com.alphapulse.db.engine.UndoScriptSource;
+import com.alphapulse.db.postgres.Database;
+import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.schema.AlphaPulseSchema;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The safety rule of terminate-stale: only a lock session of the engine that stopped its heartbeat is ended; a live
+ * run's lock session, heartbeating, is refused LOCKED as before. And an older journal gets INTERRUPTED allowed.
+ */
+class StaleLockTest {
+
+    static final Database DB = PostgresProvider.shared().createDatabase("stale_lock");
+
+    @AfterAll
+    static void dropDatabase() {
+        PostgresProvider.shared().dropDatabase(DB);
+    }
+
+    private static EngineSettings settings(boolean terminate, List<String> lines) {
+        return new EngineSettings(DB.dataSource(), "db", null, Duration.ofSeconds(2), Duration.ofMinutes(1), 0, Duration.ofMillis(100),
+                AlphaPulseSchema.migrations(), List.of(AlphaPulseSchema.migrations().flywayLocation()),
+                UndoScriptSource.of(AlphaPulseSchema.migrations()), "test", null, lines::add, terminate, Duration.ofSeconds(2));
+    }
+
+    /** A session that took the lock under the engine's name and then went silent, like one whose client host vanished. */
+    private static Connection silentHolder() throws Exception {
+        Connection c = DB.connect();
+        try (Statement s = c.createStatement()) {
+            s.execute("SELECT set_config('application_name', '" + AdvisoryLock.APPLICATION + "', false), pg_advisory_lock("
+                    + AdvisoryLock.CLASS_ID + ", " + AdvisoryLock.OBJECT_ID + ")");
+        }
+        return c;
+    }
+
+    private static int pid(Connection c) throws Exception {
+        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_backend_pid()")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    @Test
+    @DisplayName("a silent lock session idle past staleAfter is terminated with terminateStale, and the lock is taken; without it "
+            + "the run says it waits for that pid and then refuses LOCKED naming pg_terminate_backend")
+    void silent_holder_is_waited_for_then_terminated() throws Exception {
+        try (Connection holder = silentHolder()) {
+            int pid = pid(holder);
+            Thread.sleep(2500);
+            List<String> lines = new CopyOnWriteArrayList<>();
+            assertThatThrownBy(() -> AdvisoryLock.acquire(settings(false, lines), "test"))
+                    .isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.code()).isEqualTo(MigrationException.Code.LOCKED))
+                    .hasMessageContaining("pg_terminate_backend(" + pid + ")");
+            assertThat(lines).anyMatch(l -> l.startsWith("waiting up to 10 s for the previous run's backend pid " + pid));
+
+            try (AdvisoryLock lock = AdvisoryLock.acquire(settings(true, lines), "test")) {
+                assertThat(lines).anyMatch(l -> l.startsWith("terminating the previous run's lock session backend pid " + pid));
+                assertThat(holder.isValid(2)).as("the silent session was ended").isFalse();
+            }
+        }
+    }
+
+    @Test
+    @DisplayName("a live run's lock session, idle between its heartbeats, is never stale: terminateStale still gets LOCKED at once")
+    void live_holder_is_not_terminated() throws Exception {
+        try (AdvisoryLock live = AdvisoryLock.acquire(settings(false, new CopyOnWriteArrayList<>()), "live")) {
+            Thread.sleep(3000);
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> AdvisoryLock.acquire(settings(true, new CopyOnWriteArrayList<>()), "test"))
+                    .isInstanceOfSatisfying(MigrationException.class, e -> assertThat(e.code()).isEqualTo(MigrationException.Code.LOCKED))
+                    .hasMessageContaining("wait for it to finish");
+            assertThat(live.connection().isValid(2)).isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refused, not waited").isLessThan(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    @DisplayName("a journal made before INTERRUPTED existed (outcome varchar(10), CHECK SUCCESS/FAILED) is widened by ensure, rows kept")
+    void older_journal_accepts_interrupted_after_ensure() throws Exception {
+        Database db = PostgresProvider.shared().createDatabase("stale_lock_journal");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE SCHEMA alphapulse_migration");
+            s.execute("CREATE TABLE alphapulse_migration.journal (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, run_id uuid NOT NULL, "
+                    + "version varchar(10) NOT NULL, direction varchar(10) NOT NULL CHECK (direction IN ('UP', 'DOWN', 'STAMP', 'REPAIR')), "
+                    + "db_user text NOT NULL DEFAULT current_user, os_user text, reason text, started_at timestamptz NOT NULL, "
+                    + "finished_at timestamptz NOT NULL, duration_ms bigint NOT NULL, rows_archived bigint NOT NULL DEFAULT 0, "
+                    + "rows_restored bigint NOT NULL DEFAULT 0, outcome varchar(10) NOT NULL CHECK (outcome IN ('SUCCESS', 'FAILED')), message text)");
+            s.execute("INSERT INTO alphapulse_migration.journal (run_id, version, direction, started_at, finished_at, duration_ms, outcome) "
+                    + "VALUES (gen_random_uuid(), '002', 'UP', now(), now(), 0, 'SUCCESS')");
+            assertThat(EngineSchema.exists(c)).isFalse();
+            EngineSchema.ensure(c);
+            assertThat(EngineSchema.exists(c)).isTrue();
+            s.execute("INSERT INTO alphapulse_migration.journal (run_id, version, direction, started_at, finished_at, duration_ms, outcome) "
+                    + "VALUES (gen_random_uuid(), '011', 'DOWN', now(), now(), 0, 'INTERRUPTED')");
+            try (ResultSet r = s.executeQuery("SELECT string_agg(outcome, ',' ORDER BY id) FROM alphapulse_migration.journal")) {
+                r.next();
+                assertThat(r.getString(1)).isEqualTo("SUCCESS,INTERRUPTED");
+            }
+        } finally {
+            PostgresProvider.shared().dropDatabase(db);
+        }
+    }
+}
