@@ -45,12 +45,29 @@ class CliTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         // an environment of its own: the build machine's PG* variables or ~/.pgpass must not change what a test proves
+        // Other test classes run commands through here too, where this class's @TempDir is not set.
+        Path dir = tmp != null ? tmp : Scratch.DIR;
         picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err),
-                new Environment(java.util.Map.of(), tmp, tmp, System.getProperty("user.name")));
+                new Environment(java.util.Map.of(), dir, dir, System.getProperty("user.name")));
         int exit = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();
         return new Run(exit, out.toString(), err.toString());
+    }
+
+    /** An empty working and home directory for runs from other test classes, made once per JVM. */
+    private static final class Scratch {
+        static final Path DIR = create();
+
+        private static Path create() {
+            try {
+                Path dir = java.nio.file.Files.createTempDirectory("cli-test-home");
+                dir.toFile().deleteOnExit();
+                return dir;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     /** The command with this test's database appended as --url/--user. */
