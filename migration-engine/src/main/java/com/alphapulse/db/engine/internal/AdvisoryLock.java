@@ -25,6 +25,12 @@ final class AdvisoryLock implements AutoCloseable {
     static final int OBJECT_ID = 1;
     static final String APPLICATION = "alphapulse-migration-engine lock";
 
+    /** The statement that takes the lock, on a session of its own held for the whole run. */
+    static final Sql.Bound TRY_LOCK = new Sql.Bound("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID);
+
+    /** The statement that releases it when the run ends. */
+    static final Sql.Bound UNLOCK = new Sql.Bound("SELECT pg_advisory_unlock(?, ?)", CLASS_ID, OBJECT_ID);
+
     private final Connection connection;
 
     private AdvisoryLock(Connection connection) {
@@ -42,7 +48,7 @@ final class AdvisoryLock implements AutoCloseable {
         Connection c = Connections.open(s);
         try {
             Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", APPLICATION);
-            if (Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID))) {
+            if (Boolean.TRUE.equals(TRY_LOCK.fetchValue(c))) {
                 return new AdvisoryLock(c);
             }
             Record holder = Sql.ctx(c).fetchOne("SELECT a.pid, a.usename, a.client_addr::text, a.backend_start "
@@ -84,8 +90,7 @@ final class AdvisoryLock implements AutoCloseable {
         boolean clean = false;
         try {
             if (!c.isClosed()) {
-                boolean unlocked = !held || Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_advisory_unlock(?, ?)",
-                        CLASS_ID, OBJECT_ID));
+                boolean unlocked = !held || Boolean.TRUE.equals(UNLOCK.fetchValue(c));
                 // Session-level advisory locks stack: a session that took it twice still holds it once.
                 boolean stillHeld = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks "
                         + "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = ?::int::oid "
