@@ -31,7 +31,9 @@ public enum ExitCode {
      * service file is malformed, a setting has a bad value, or a config file holds a password while its group or
      * others have access to it; nothing was changed.
      */
-    CONFIG(9, "bad configuration: config or service file missing, malformed, or holding a password others can read");
+    CONFIG(9, "bad configuration: config or service file missing, malformed, or holding a password others can read"),
+    /** The person at the terminal did not confirm (anything but yes, or end of input); nothing was changed. */
+    CANCELLED(10, "cancelled at the confirmation prompt; nothing changed");
 
     private final int code;
     private final String meaning;

@@ -105,6 +105,15 @@ public final class MigrationEngine {
     }
 
     /**
+     * {@link #plan(String)} with the SQL a downgrade to {@code target} would run, as a script to review; changes
+     * nothing, takes no lock and writes no journal row. Literal values that only the real run knows (its run id and
+     * times) are shown as this moment's.
+     */
+    public PlanSqlResult planSql(String target) {
+        return Downgrader.planSql(settings, target);
+    }
+
+    /**
      * Undoes versions down to {@code target} ({@code -N}, a version or {@code base}), newest first, each in one
      * transaction with its archive, history change and journal entry. Refused before anything runs when a
      * precondition fails ({@code PRECONDITION_FAILED}: e.g. a view or another table's foreign key depends on

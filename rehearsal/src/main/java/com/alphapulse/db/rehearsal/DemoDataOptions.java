@@ -9,8 +9,10 @@ package com.alphapulse.db.rehearsal;
  * @param seed makes tenant ids, names and the random values reproducible
  * @param sharedEmails how many email addresses every tenant uses too (0 keeps emails globally unique, so a
  *     full downgrade stays possible; more makes the undo of 006 refuse)
+ * @param intoExistingTenants load even when the database already holds tenants (see
+ *     {@link Rehearsals#countTenants()}); refused otherwise, so that fake tenants never land among real ones
  */
-public record DemoDataOptions(int tenants, double scale, long seed, int sharedEmails) {
+public record DemoDataOptions(int tenants, double scale, long seed, int sharedEmails, boolean intoExistingTenants) {
 
     public DemoDataOptions {
         if (tenants < 1) {
@@ -26,11 +28,16 @@ public record DemoDataOptions(int tenants, double scale, long seed, int sharedEm
 
     /** Options with globally unique emails. */
     public DemoDataOptions(int tenants, double scale, long seed) {
-        this(tenants, scale, seed, 0);
+        this(tenants, scale, seed, 0, false);
     }
 
     /** These options with {@code count} emails shared by every tenant. */
     public DemoDataOptions withSharedEmails(int count) {
-        return new DemoDataOptions(tenants, scale, seed, count);
+        return new DemoDataOptions(tenants, scale, seed, count, intoExistingTenants);
+    }
+
+    /** These options loading (or not) into a database that already holds tenants. */
+    public DemoDataOptions withIntoExistingTenants(boolean load) {
+        return new DemoDataOptions(tenants, scale, seed, sharedEmails, load);
     }
 }

@@ -51,11 +51,21 @@ public final class Rehearsals {
      * Inserts multi-tenant demo data under the engine's migration lock: realistic AlphaPulse rows where the
      * AlphaPulse domain tables carry tenant_id (007 or later), typed generic rows ({@code Verifier.fill}) in
      * every other tenant table, only generic ones for another set. Refused with {@code PRECONDITION_FAILED}
-     * without tenant tables, with a failed version, or when the seed's tenants are already loaded.
+     * without tenant tables, with a failed version, when the seed's tenants are already loaded, or, unless
+     * {@link DemoDataOptions#intoExistingTenants()}, when the database already holds tenants ({@link #countTenants()});
+     * nothing is written then.
      */
     public LoadDemoDataResult loadDemoData(DemoDataOptions options) {
         Objects.requireNonNull(options, "options");
         return DemoData.load(engine(), progress, options);
+    }
+
+    /**
+     * The tenants and tenant rows this database holds already, read on every tenant's rows (through
+     * {@code RowSecurity} where row-level security filters the user). Only reads; takes no lock.
+     */
+    public CountTenantsResult countTenants() {
+        return engine().withConnection("count tenants", DemoData::countTenants);
     }
 
     /**

@@ -37,18 +37,28 @@ class DemoDataTest {
         Fixtures.exec(DB, "DELETE FROM users WHERE tenant_id <> '" + com.alphapulse.db.schema.AlphaPulseSchema.DEFAULT_TENANT_ID
                 + "'", "DELETE FROM tenants WHERE id <> '" + com.alphapulse.db.schema.AlphaPulseSchema.DEFAULT_TENANT_ID + "'");
         engine.upgrade("007");
-        LoadDemoDataResult at7 = rehearsals.loadDemoData(new DemoDataOptions(3, 0.03, 1));
+        LoadDemoDataResult at7 = rehearsals.loadDemoData(new DemoDataOptions(3, 0.03, 1).withIntoExistingTenants(true));
         assertThat(at7.version()).isEqualTo("007");
         assertThat(at7.trades()).isEqualTo(3000);
         assertThat(at7.rows()).containsKeys("tenants", "users", "trading_accounts", "positions", "trades", "portfolio_snapshots",
                 "risk_metrics", "agent_signals", "audit_logs");
         assertThat(at7.rows().get("tenants")).isEqualTo(3);
-        assertThat(failure(() -> rehearsals.loadDemoData(new DemoDataOptions(3, 0.03, 1))).getMessage()).contains("already loaded");
+        assertThat(failure(() -> rehearsals.loadDemoData(new DemoDataOptions(3, 0.03, 1).withIntoExistingTenants(true))).getMessage())
+                .contains("already loaded");
 
         engine.upgrade("head");
-        LoadDemoDataResult atHead = rehearsals.loadDemoData(new DemoDataOptions(2, 0.01, 2));
+        LoadDemoDataResult atHead = rehearsals.loadDemoData(new DemoDataOptions(2, 0.01, 2).withIntoExistingTenants(true));
         assertThat(atHead.version()).isEqualTo("011");
         assertThat(atHead.tenantIds()).doesNotContainAnyElementsOf(at7.tenantIds());
+        // Unless asked to, fake tenants never land among the ones a database holds already, and nothing is written.
+        long tenantsBefore = count(DB, "SELECT count(*) FROM public.tenants");
+        long tradesBefore = count(DB, "SELECT count(*) FROM public.trades");
+        com.alphapulse.db.engine.MigrationException refused = failure(() -> rehearsals.loadDemoData(new DemoDataOptions(2, 0.01, 3)));
+        assertThat(refused.code()).isEqualTo(Code.PRECONDITION_FAILED);
+        assertThat(refused.getMessage()).contains("holds 5 tenants", "nothing was written");
+        assertThat(rehearsals.countTenants().tenants()).isEqualTo(5);
+        assertThat(count(DB, "SELECT count(*) FROM public.tenants")).isEqualTo(tenantsBefore);
+        assertThat(count(DB, "SELECT count(*) FROM public.trades")).isEqualTo(tradesBefore);
 
         for (String table : AlphaPulseSchema.TENANT_TABLES) {
             assertThat(count(DB, "SELECT count(DISTINCT tenant_id) FROM public." + table)).as(table).isEqualTo(5);

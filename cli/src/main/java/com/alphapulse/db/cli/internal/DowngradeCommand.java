@@ -11,6 +11,8 @@ import java.io.PrintWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -61,9 +63,9 @@ final class DowngradeCommand extends EngineCommand {
                     err.println(noArchive ? "Archiving is OFF: the data above is lost for good."
                             : "The data above is archived in the same transaction and restored exactly by the next upgrade.");
                 }
-                if (!confirm(plan, err)) {
+                if (!confirm(prompt(session.who(), plan, !noArchive), plainConfirmation(plan), err)) {
                     progress.always("cancelled: nothing changed");
-                    return ExitCode.FAILURE;
+                    return ExitCode.CANCELLED;
                 }
             }
         }
@@ -79,21 +81,49 @@ final class DowngradeCommand extends EngineCommand {
     @Override
     void validate() {
         super.validate();
-        if (!yes && !Terminal.stdinIsTerminal()) {
+        if (!yes && !Cli.environment(spec).interactive()) {
             throw new UsageException("downgrade changes the schema: pass --yes when standard input is not a terminal");
         }
     }
 
-    private static boolean confirm(PlanResult plan, PrintWriter err) {
-        boolean plain = plan.risk() == Risk.NONE && plan.warnings().isEmpty();
-        err.print(plain ? "Proceed? [y/N] " : "Risk " + plan.risk() + (plan.warnings().isEmpty() ? "" : " with warnings")
-                + ". Type 'yes' to proceed: ");
+    /** Whether a plain y/N suffices: nothing is dropped and nothing warned about. */
+    private static boolean plainConfirmation(PlanResult plan) {
+        return plan.risk() == Risk.NONE && plan.warnings().isEmpty();
+    }
+
+    /**
+     * The question, naming what a person must recognise before typing yes: the database (user@host:port/db),
+     * the versions, the risk and what the risk stands for.
+     */
+    static String prompt(String who, PlanResult plan, boolean archive) {
+        long columns = plan.steps().stream().flatMap(st -> st.statements().stream()).filter(st -> st.risk() == Risk.MEDIUM).count();
+        long tables = plan.steps().stream().flatMap(st -> st.statements().stream()).filter(st -> st.risk() == Risk.HIGH).count();
+        List<String> drops = new ArrayList<>();
+        if (columns > 0) {
+            drops.add(columns + (columns == 1 ? " column" : " columns"));
+        }
+        if (tables > 0) {
+            drops.add(tables + (tables == 1 ? " table" : " tables"));
+        }
+        String what = drops.isEmpty() ? "" : " (drops " + String.join(" and ", drops) + " holding data, "
+                + (archive ? "archived" : "NOT archived") + ")";
+        String head = "downgrade " + who + " from " + plan.fromVersion().label() + " to " + plan.toVersion().label()
+                + ", risk " + plan.risk() + what + (plan.warnings().isEmpty() ? "" : " with warnings");
+        return plainConfirmation(plan) ? head + ". Proceed? [y/N] " : head + ". Type 'yes' to proceed: ";
+    }
+
+    private boolean confirm(String prompt, boolean plain, PrintWriter err) {
+        err.print(prompt);
         err.flush();
         String answer;
         try {
-            answer = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+            answer = new BufferedReader(new InputStreamReader(Cli.environment(spec).stdin(), StandardCharsets.UTF_8)).readLine();
         } catch (IOException e) {
             return false;
+        }
+        // End of input ends the line the prompt left open, so the cancel message starts a line of its own.
+        if (answer == null) {
+            err.println();
         }
         String a = answer == null ? "" : answer.trim().toLowerCase(Locale.ROOT);
         return plain ? a.equals("y") || a.equals("yes") : a.equals("yes");

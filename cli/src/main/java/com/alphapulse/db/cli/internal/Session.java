@@ -18,9 +18,11 @@ final class Session implements AutoCloseable {
     private final String url;
     private final String user;
     private final String password;
+    private final String who;
 
     private Session(DataSource dataSource, PostgresProvider embedded, Database embeddedDatabase, String url,
-            String user, String password) {
+            String user, String password, String who) {
+        this.who = who;
         this.dataSource = dataSource;
         this.embedded = embedded;
         this.embeddedDatabase = embeddedDatabase;
@@ -40,7 +42,8 @@ final class Session implements AutoCloseable {
             try {
                 Database db = pg.createDatabase("alphapulse");
                 Interruption.cancelThrough(db.dataSource());
-                return new Session(Interruption.tracking(db.dataSource()), pg, db, db.jdbcUrl(), db.adminUser(), db.adminPassword());
+                return new Session(Interruption.tracking(db.dataSource()), pg, db, db.jdbcUrl(), db.adminUser(), db.adminPassword(),
+                        who(db.adminUser(), db.jdbcUrl()));
             } catch (RuntimeException e) {
                 pg.close();
                 throw e;
@@ -63,7 +66,8 @@ final class Session implements AutoCloseable {
             throw ConnectionFailure.of(e, target);
         }
         Interruption.cancelThrough(ds);
-        return new Session(Interruption.tracking(ds), null, null, target.jdbcUrl(), target.user(), target.password());
+        return new Session(Interruption.tracking(ds), null, null, target.jdbcUrl(), target.user(), target.password(),
+                target.describe());
     }
 
     static String withoutQuery(String url) {
@@ -71,6 +75,24 @@ final class Session implements AutoCloseable {
         String u = q < 0 ? url : url.substring(0, q);
         // user-info (user:password@) is dropped at the source too, not only by the writers' filter
         return u.replaceFirst("^([a-zA-Z][a-zA-Z0-9+.:-]*://)[^\\s]*@", "$1");
+    }
+
+    /** {@code user@host:port/database} of a JDBC URL: what a person confirms a change on. */
+    private static String who(String user, String jdbcUrl) {
+        PGSimpleDataSource parsed = new PGSimpleDataSource();
+        parsed.setUrl(jdbcUrl);
+        StringBuilder b = new StringBuilder(user).append('@');
+        String[] hosts = parsed.getServerNames();
+        int[] ports = parsed.getPortNumbers();
+        for (int i = 0; i < hosts.length; i++) {
+            b.append(i == 0 ? "" : ",").append(hosts[i]).append(':').append(ports.length > i && ports[i] > 0 ? ports[i] : 5432);
+        }
+        return b.append('/').append(parsed.getDatabaseName()).toString();
+    }
+
+    /** {@code user@host:port/database}, never the password: the database a prompt or a refusal names. */
+    String who() {
+        return who;
     }
 
     DataSource dataSource() {
@@ -118,7 +140,25 @@ final class Session implements AutoCloseable {
             return name;
         }
 
-        DataSource dataSource() {
+        /** {@code user@host:port/database} of a JDBC URL: what a person confirms a change on. */
+    private static String who(String user, String jdbcUrl) {
+        PGSimpleDataSource parsed = new PGSimpleDataSource();
+        parsed.setUrl(jdbcUrl);
+        StringBuilder b = new StringBuilder(user).append('@');
+        String[] hosts = parsed.getServerNames();
+        int[] ports = parsed.getPortNumbers();
+        for (int i = 0; i < hosts.length; i++) {
+            b.append(i == 0 ? "" : ",").append(hosts[i]).append(':').append(ports.length > i && ports[i] > 0 ? ports[i] : 5432);
+        }
+        return b.append('/').append(parsed.getDatabaseName()).toString();
+    }
+
+    /** {@code user@host:port/database}, never the password: the database a prompt or a refusal names. */
+    String who() {
+        return who;
+    }
+
+    DataSource dataSource() {
             return dataSource;
         }
 

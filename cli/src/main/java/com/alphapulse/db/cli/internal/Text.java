@@ -133,6 +133,13 @@ final class Text {
         w.flush();
     }
 
+    /** The plan as a SQL script: the plan's verdict in comments, then the statements. */
+    static void planSql(PrintWriter w, com.alphapulse.db.engine.PlanSqlResult r) {
+        w.print(r.script());
+        r.plan().warnings().forEach(x -> w.printf("-- WARNING: %s%n", x));
+        w.flush();
+    }
+
     static void stamp(PrintWriter w, StampResult r) {
         w.printf("stamped %s -> %s%s; catalog %s%n", r.fromVersion().label(), r.toVersion(), r.forced() ? " (forced)" : "",
                 r.catalogMatched() ? "matches" : "does NOT match");
@@ -226,8 +233,8 @@ final class Text {
         return b == null || b.isBlank() ? a : a + " / " + b;
     }
 
+    /** The statement on one line, whole: a reviewer must see all of it (plan --sql prints it as written). */
     static String oneLine(String sql) {
-        String s = sql.replaceAll("\\s+", " ").trim();
-        return s.length() > 140 ? s.substring(0, 137) + "..." : s;
+        return sql.replaceAll("\\s+", " ").trim();
     }
 }

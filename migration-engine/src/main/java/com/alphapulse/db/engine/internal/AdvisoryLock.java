@@ -31,6 +31,11 @@ final class AdvisoryLock implements AutoCloseable {
     static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
     /** What the engine's step sessions are named (a downgrade's "… undo 011"); the lock session's name is not one. */
     static final String STEP_SESSIONS = "alphapulse-migration-engine %";
+    /** The statement that takes the lock, on a session of its own held for the whole run. */
+    static final Sql.Bound TRY_LOCK = new Sql.Bound("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID);
+
+    /** The statement that releases it when the run ends. */
+    static final Sql.Bound UNLOCK = new Sql.Bound("SELECT pg_advisory_unlock(?, ?)", CLASS_ID, OBJECT_ID);
 
     private final Connection connection;
     private final Thread heartbeat;
@@ -112,7 +117,7 @@ final class AdvisoryLock implements AutoCloseable {
             long deadline = System.nanoTime() + WAIT.toNanos();
             Integer waitingFor = null;
             while (true) {
-                if (Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID))) {
+                if (Boolean.TRUE.equals(TRY_LOCK.fetchValue(c))) {
                     AdvisoryLock lock = new AdvisoryLock(c, s);
                     try {
                         previousSteps(c, s);
@@ -266,8 +271,7 @@ final class AdvisoryLock implements AutoCloseable {
         boolean clean = false;
         try {
             if (!c.isClosed()) {
-                boolean unlocked = !held || Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_advisory_unlock(?, ?)",
-                        CLASS_ID, OBJECT_ID));
+                boolean unlocked = !held || Boolean.TRUE.equals(UNLOCK.fetchValue(c));
                 // Session-level advisory locks stack: a session that took it twice still holds it once.
                 boolean stillHeld = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks "
                         + "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = ?::int::oid "

@@ -118,6 +118,11 @@ final class Archive {
      * unchanged. Refused (42501) where that cannot help: outside a transaction, or a table row-level security
      * filters because the user does not own it.
      */
+    /** The statement that lifts FORCE ROW LEVEL SECURITY from {@code table} for the transaction, or puts it back. */
+    static String rowSecurity(String table, boolean force) {
+        return "ALTER TABLE " + Catalog.regclass(table) + (force ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY";
+    }
+
     static <T> T acrossTenants(Connection c, Collection<String> tables, Work<T> work) throws SQLException {
         return acrossTenants(c, tables, Set.of(), work);
     }
@@ -137,7 +142,7 @@ final class Archive {
         }
         List<String> lifted = new ArrayList<>();
         for (String t : hidden) {
-            Sql.execute(c, "ALTER TABLE " + Catalog.regclass(t) + " NO FORCE ROW LEVEL SECURITY");
+            Sql.execute(c, rowSecurity(t, false));
             lifted.add(t);
         }
         List<String> still = com.alphapulse.db.migrations.RowSecurity.filtered(c, hidden);
@@ -149,7 +154,7 @@ final class Archive {
         T result = work.run();
         for (String t : lifted) {
             if (!ownRowSecurity.contains(t) && Catalog.tableExists(c, t)) {
-                Sql.execute(c, "ALTER TABLE " + Catalog.regclass(t) + " FORCE ROW LEVEL SECURITY");
+                Sql.execute(c, rowSecurity(t, true));
             }
         }
         return result;

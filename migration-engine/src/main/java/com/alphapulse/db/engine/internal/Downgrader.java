@@ -57,6 +57,95 @@ public final class Downgrader {
         }
     }
 
+    public static com.alphapulse.db.engine.PlanSqlResult planSql(EngineSettings s, String targetText) {
+        Instant start = Instant.now();
+        Connection c = Connections.open(s);
+        try {
+            HistoryTable.State state = requireHistory(c, s);
+            Version target = Targets.downgrade(s.migrations(), targetText, state.current());
+            Privileges.requireForDowngrade(c, "plan", Planner.undoScripts(s, Planner.versionsToUndo(s, state.current(), target)).values());
+            Planner.Plan plan = Planner.plan(c, s, state.current(), target, state.failed(), start);
+            return new com.alphapulse.db.engine.PlanSqlResult(plan.result(), script(c, s, state, plan));
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "cannot plan the downgrade", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
+    /**
+     * The statements {@link #run} would execute for {@code plan}, from the producers the run itself executes
+     * ({@link #settings}, {@link #lockStatements}, {@link Archive#rowSecurity}, {@link HistoryTable#deleteVersionStatements},
+     * {@link #forgetProgress}, {@link Journal#insert}, {@link AdvisoryLock#TRY_LOCK}), in the run's order. Table locks
+     * and the row-security lift are read from the catalog as it is now, which is what the first version's transaction
+     * sees; the archive's copies depend on the rows and are described in comments.
+     */
+    static String script(Connection c, EngineSettings s, HistoryTable.State state, Planner.Plan plan) throws SQLException {
+        List<String> out = new ArrayList<>();
+        PlanResult r = plan.result();
+        out.add("-- downgrade " + r.fromVersion().label() + " -> " + r.toVersion().label() + ", risk " + r.risk()
+                + ": the statements the engine runs, in order; nothing was changed to produce this");
+        if (r.blocked()) {
+            out.add("-- BLOCKED, a downgrade would be refused before it starts: " + String.join("; ", r.blockers()));
+        }
+        if (plan.steps().isEmpty()) {
+            out.add("-- nothing to undo");
+            return String.join("\n", out) + "\n";
+        }
+        out.add("-- the migration lock, on a session of its own held for the whole run (a second run is refused at once)");
+        out.add(AdvisoryLock.TRY_LOCK.inline());
+        UUID runId = new UUID(0, 0);
+        for (Planner.Step step : plan.steps()) {
+            out.add("");
+            out.add("-- undo " + step.version().version().label() + " " + step.version().description() + ", risk " + step.summary().risk());
+            for (Script.Statement st : builtBefore(step)) {
+                out.add("-- before the transaction, autocommit, patiently (within statement_timeout " + Sql.millis(s.statementTimeout())
+                        + "): the index is built while the application goes on");
+                out.add(statement(st.sql()));
+            }
+            List<PlanResult.Statement> lost = step.summary().statements().stream()
+                    .filter(st -> st.risk() != Risk.NONE && st.archivable()).toList();
+            boolean columns = step.statements().stream().flatMap(st -> st.effects().stream()).anyMatch(e -> e.kind() == Script.Kind.DROP_COLUMN);
+            if (columns) {
+                out.add("-- before the transaction, autocommit: a delta trigger on each table whose column is dropped, then the "
+                        + "column's values copied into " + EngineSchema.SCHEMA + " in primary-key batches (short transactions); "
+                        + "under the locks below only the rows changed since are archived again");
+            }
+            out.add("BEGIN;");
+            out.add(settings(s, step).inline());
+            lockStatements(c, step.statements()).forEach(l -> out.add(l + ";"));
+            List<String> lifted = com.alphapulse.db.migrations.RowSecurity.filtered(c, new ArrayList<>(touchedTables(c, step)));
+            if (!lifted.isEmpty()) {
+                out.add("-- forced row-level security lifted for this transaction, so that the archive and the undo see every tenant's rows");
+            }
+            lifted.forEach(t -> out.add(Archive.rowSecurity(t, false) + ";"));
+            for (PlanResult.Statement st : lost) {
+                out.add("-- archive into " + EngineSchema.SCHEMA + " what the next statement(s) drop: " + st.dataLoss());
+            }
+            for (Script.Statement st : inTransaction(step)) {
+                out.add(statement(st.sql()));
+            }
+            Set<String> own = ownRowSecurity(step);
+            lifted.stream().filter(t -> !own.contains(t)).forEach(t -> out.add(Archive.rowSecurity(t, true) + ";"));
+            HistoryTable.deleteVersionStatements(state, step.version().version()).forEach(d -> out.add(d.inline()));
+            out.add(forgetProgress(step).inline());
+            out.add("-- the journal row (this run's id, times and archived row count)");
+            Instant now = Instant.now();
+            out.add(Journal.insert(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, now, now, 0, 0,
+                    Outcome.SUCCESS, null)).inline());
+            out.add("COMMIT;");
+        }
+        out.add("");
+        out.add(AdvisoryLock.UNLOCK.inline());
+        return String.join("\n", out) + "\n";
+    }
+
+    /** A script statement as one line-group ending in {@code ;}. */
+    private static String statement(String sql) {
+        String t = sql.strip();
+        return t.endsWith(";") ? t : t + ";";
+    }
+
     // The advisory lock is held by scope alone: try-with-resources releases it however the run ends.
     @SuppressWarnings("try")
     public static DowngradeResult run(EngineSettings s, String targetText, DowngradeOptions options) {
@@ -189,31 +278,17 @@ public final class Downgrader {
                 c.setAutoCommit(false);
                 // search_path as Flyway sets it for the forward scripts (defaultSchema public): the undo scripts name
                 // tables unqualified, and a data source's currentSchema must not make them resolve elsewhere.
-                Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true), "
-                        + "set_config('row_security', 'off', true), set_config('application_name', ?, true), "
-                        + "set_config('search_path', ?, true)",
-                        Sql.millis(s.lockTimeout()), Sql.millis(s.statementTimeout()),
-                        APPLICATION + " undo " + step.version().label(), HistoryTable.SCHEMA);
+                settings(s, step).fetch(c);
                 lockedFrom = System.nanoTime();
-                lockDroppedTables(c, step.statements());
+                for (String lock : lockStatements(c, step.statements())) {
+                    Sql.execute(c, lock);
+                }
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
                 // FORCE ROW LEVEL SECURITY binds the owner, and with row_security off every statement of the undo
                 // that reads a tenant table fails, a foreign key's validation included (PostgreSQL checks it as the
                 // current user); read as every tenant instead, the tables forced again before the commit.
-                Set<String> touched = new LinkedHashSet<>();
-                for (String t : Script.touchedTables(step.statements())) {
-                    if (Catalog.tableExists(c, t)) {
-                        touched.add(t);
-                    }
-                }
-                Set<String> ownRowSecurity = new LinkedHashSet<>();
-                for (Script.Statement st : step.statements()) {
-                    for (Script.Effect e : st.effects()) {
-                        if (e.kind() == Script.Kind.ROW_SECURITY && e.table() != null) {
-                            ownRowSecurity.add(e.table());
-                        }
-                    }
-                }
+                Set<String> touched = touchedTables(c, step);
+                Set<String> ownRowSecurity = ownRowSecurity(step);
                 archived = Archive.acrossTenants(c, touched, ownRowSecurity, () -> {
                     long n = 0;
                     if (options.archive()) {
@@ -221,16 +296,14 @@ public final class Downgrader {
                     } else {
                         Archive.discard(c, version);
                     }
-                    for (Script.Statement st : step.statements()) {
-                        if (!st.engineSetting() && !concurrentBuild(st)) {
-                            Sql.executeScriptStatement(c, st.sql(), notices);
-                        }
+                    for (Script.Statement st : inTransaction(step)) {
+                        Sql.executeScriptStatement(c, st.sql(), notices);
                     }
                     return n;
                 });
                 HistoryTable.deleteVersion(c, step.version().version());
                 // Progress rows an online run of it left (finished by plain Flyway afterwards) would read as "in progress"
-                Sql.ctx(c).execute("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version = ?", version);
+                forgetProgress(step).execute(c);
                 List<String> message = new ArrayList<>();
                 if (attempt > 1) {
                     message.add("succeeded at attempt " + attempt + " (rolled back and retried after: " + String.join(", ", retried) + ")");
@@ -402,7 +475,7 @@ public final class Downgrader {
      * upgrading a read lock to an exclusive one later can deadlock. Waits at most lock_timeout, like the
      * statements.
      */
-    private static void lockDroppedTables(Connection c, List<Script.Statement> statements) throws SQLException {
+    static List<String> lockStatements(Connection c, List<Script.Statement> statements) throws SQLException {
         Set<String> dropped = new LinkedHashSet<>();
         Set<String> parents = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
@@ -418,9 +491,63 @@ public final class Downgrader {
         }
         parents.removeAll(dropped);
         dropped.addAll(parents);
+        List<String> locks = new ArrayList<>();
         for (String table : childrenFirst(c, dropped)) {
-            Sql.ctx(c).execute("LOCK TABLE {0} IN ACCESS EXCLUSIVE MODE", Catalog.table(table));
+            locks.add("LOCK TABLE " + Catalog.regclass(table) + " IN ACCESS EXCLUSIVE MODE");
         }
+        return locks;
+    }
+
+    /**
+     * The settings of a version's transaction. search_path as Flyway sets it for the forward scripts (defaultSchema
+     * public): the undo scripts name tables unqualified, and a data source's currentSchema must not make them resolve
+     * elsewhere.
+     */
+    static Sql.Bound settings(EngineSettings s, Planner.Step step) {
+        return new Sql.Bound("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true), "
+                + "set_config('row_security', 'off', true), set_config('application_name', ?, true), "
+                + "set_config('search_path', ?, true)",
+                Sql.millis(s.lockTimeout()), Sql.millis(s.statementTimeout()),
+                APPLICATION + " undo " + step.version().version().label(), HistoryTable.SCHEMA);
+    }
+
+    /** The undo script's statements that run inside the version's transaction, in order. */
+    static List<Script.Statement> inTransaction(Planner.Step step) {
+        return step.statements().stream().filter(st -> !st.engineSetting() && !concurrentBuild(st)).toList();
+    }
+
+    /** The undo script's CREATE INDEX CONCURRENTLY statements, built before the transaction. */
+    static List<Script.Statement> builtBefore(Planner.Step step) {
+        return step.statements().stream().filter(Downgrader::concurrentBuild).toList();
+    }
+
+    /** Progress rows an online run of the version left (finished by plain Flyway afterwards) would read as "in progress". */
+    static Sql.Bound forgetProgress(Planner.Step step) {
+        return new Sql.Bound("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version = ?", step.version().version().number());
+    }
+
+    /** The existing tables the undo statements touch: those whose forced row-level security is lifted for the transaction. */
+    static Set<String> touchedTables(Connection c, Planner.Step step) throws SQLException {
+        Set<String> touched = new LinkedHashSet<>();
+        for (String t : Script.touchedTables(step.statements())) {
+            if (Catalog.tableExists(c, t)) {
+                touched.add(t);
+            }
+        }
+        return touched;
+    }
+
+    /** Tables whose row security the undo sets itself (an undo of 008): not forced again afterwards. */
+    static Set<String> ownRowSecurity(Planner.Step step) {
+        Set<String> own = new LinkedHashSet<>();
+        for (Script.Statement st : step.statements()) {
+            for (Script.Effect e : st.effects()) {
+                if (e.kind() == Script.Kind.ROW_SECURITY && e.table() != null) {
+                    own.add(e.table());
+                }
+            }
+        }
+        return own;
     }
 
     /**

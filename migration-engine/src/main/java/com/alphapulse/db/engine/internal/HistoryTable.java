@@ -92,14 +92,22 @@ final class HistoryTable {
 
     /** Deletes every row of version {@code number} (failed ones included); returns how many. */
     static int deleteVersion(Connection c, Version version) throws SQLException {
-        int number = version.number();
         int deleted = 0;
-        for (Row row : state(c).rows()) {
-            if (row.number() == number) {
-                deleted += Sql.ctx(c).execute("DELETE FROM " + QUALIFIED + " WHERE installed_rank = ?", row.rank());
-            }
+        for (Sql.Bound delete : deleteVersionStatements(state(c), version)) {
+            deleted += delete.execute(c);
         }
         return deleted;
+    }
+
+    /** The statements {@link #deleteVersion} runs on a history in {@code state}: one per row of the version. */
+    static List<Sql.Bound> deleteVersionStatements(State state, Version version) {
+        List<Sql.Bound> out = new ArrayList<>();
+        for (Row row : state.rows()) {
+            if (row.number() == version.number()) {
+                out.add(new Sql.Bound("DELETE FROM " + QUALIFIED + " WHERE installed_rank = ?", row.rank()));
+            }
+        }
+        return out;
     }
 
     static int number(String version) {

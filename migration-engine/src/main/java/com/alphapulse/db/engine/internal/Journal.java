@@ -26,7 +26,12 @@ final class Journal {
 
     /** Writes {@code step} on {@code c}, inside whatever transaction {@code c} is in. */
     static void write(Connection c, EngineSettings s, Step step) throws SQLException {
-        Sql.ctx(c).execute("INSERT INTO " + EngineSchema.JOURNAL + " (run_id, version, direction, os_user, reason, "
+        insert(s, step).execute(c);
+    }
+
+    /** The row {@link #write} inserts for {@code step}. */
+    static Sql.Bound insert(EngineSettings s, Step step) {
+        return new Sql.Bound("INSERT INTO " + EngineSchema.JOURNAL + " (run_id, version, direction, os_user, reason, "
                 + "started_at, finished_at, duration_ms, rows_archived, rows_restored, outcome, message) "
                 + "VALUES (?::uuid, ?, ?, ?, ?, ?::timestamptz, ?::timestamptz, ?, ?, ?, ?, ?)",
                 step.runId().toString(), step.version().label(), step.direction().name(), s.osUser(), s.reason(),

@@ -47,6 +47,30 @@ final class Sql {
         }
     }
 
+    /**
+     * One of the engine's own statements with its bind values: what a real run executes and what a dry run
+     * prints ({@link #inline()}), so that the script a person reviews is rendered from the same text.
+     */
+    record Bound(String sql, Object... binds) {
+
+        int execute(Connection c) {
+            return ctx(c).execute(sql, binds);
+        }
+
+        org.jooq.Result<org.jooq.Record> fetch(Connection c) {
+            return ctx(c).fetch(sql, binds);
+        }
+
+        Object fetchValue(Connection c) {
+            return ctx(c).fetchValue(sql, binds);
+        }
+
+        /** The statement with its values as literals, ending in {@code ;}. */
+        String inline() {
+            return DSL.using(SQLDialect.POSTGRES, SETTINGS).renderInlined(DSL.query(sql, binds)) + ";";
+        }
+    }
+
     /** {@code name} as a quoted SQL identifier. */
     static String ident(String name) {
         return "\"" + name.replace("\"", "\"\"") + "\"";

@@ -4,7 +4,10 @@ import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import com.alphapulse.db.engine.StatusResult;
+import com.alphapulse.db.migrations.RowSecurity;
+import com.alphapulse.db.rehearsal.CountTenantsResult;
 import com.alphapulse.db.rehearsal.DemoDataOptions;
+import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.rehearsal.LoadDemoDataResult;
 import com.alphapulse.db.verification.FillOptions;
 import com.alphapulse.db.verification.FillResult;
@@ -57,6 +60,11 @@ public final class DemoData {
             if (tenantTables.isEmpty() || !state.failed().isEmpty()) {
                 throw new MigrationException(Code.PRECONDITION_FAILED, "demo data needs tenant tables (a tenant_id column) "
                         + "and no failed version; the database is at " + state.currentVersion().label() + "; upgrade first");
+            }
+            CountTenantsResult held = countTenants(c);
+            if (!o.intoExistingTenants() && !held.empty()) {
+                throw new MigrationException(Code.PRECONDITION_FAILED, "the database holds " + held.describe()
+                        + "; demo data would add fake tenants to it; nothing was written");
             }
             if (!tenantTables.containsAll(List.of(TABLES).subList(2, TABLES.length)) || !tenantTables.contains("users")) {
                 return generic(engine, progress, o, state, tenantTables, start);
@@ -118,6 +126,28 @@ public final class DemoData {
             }
             return new LoadDemoDataResult(state.currentVersion().label(), tenants, rows, Duration.between(start, Instant.now()));
         });
+    }
+
+    /** See {@link com.alphapulse.db.rehearsal.Rehearsals#countTenants()}. */
+    public static CountTenantsResult countTenants(Connection c) throws SQLException {
+        List<String> tables = tenantTables(c);
+        boolean hasTenants = Boolean.TRUE.equals(ctx(c).fetchValue("SELECT to_regclass('public.tenants') IS NOT NULL"));
+        List<String> read = new ArrayList<>(tables);
+        if (hasTenants && !read.contains("tenants")) {
+            read.add("tenants");
+        }
+        // An undercount here would let fake tenants in among real ones: read as every tenant, or refuse.
+        try (RowSecurity.Switch every = RowSecurity.seeEveryTenant(c, read)) {
+            long tenants = hasTenants ? ((Number) ctx(c).fetchValue("SELECT count(*) FROM public.tenants WHERE id::text <> ?",
+                    AlphaPulseSchema.DEFAULT_TENANT_ID)).longValue() : 0;
+            List<String> withRows = new ArrayList<>();
+            for (String t : tables) {
+                if (Boolean.TRUE.equals(ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM public." + DSL.name(t) + ")"))) {
+                    withRows.add(t);
+                }
+            }
+            return new CountTenantsResult(tenants, withRows);
+        }
     }
 
     private static DSLContext ctx(Connection c) {
