@@ -65,6 +65,18 @@ public final class StatusReader {
         }
     }
 
+    /** The recorded version from the history table alone (BASE without one). */
+    public static Version recorded(EngineSettings s) {
+        Connection c = Connections.open(s);
+        try {
+            return HistoryTable.state(c).current();
+        } catch (SQLException | RuntimeException e) {
+            throw Errors.translate(s, "cannot read the status", e);
+        } finally {
+            Connections.closeQuietly(c);
+        }
+    }
+
     public static HistoryResult history(EngineSettings s) {
         Instant start = Instant.now();
         Connection c = Connections.open(s);
