@@ -61,6 +61,15 @@ public final class MigrationEngine {
     }
 
     /**
+     * The version Flyway's history records (the highest successfully applied one), {@link Version#BASE} when none
+     * is or there is no history table: {@link StatusResult#currentVersion()} without the rest of the status. Reads
+     * only the history table, with one query; builds no {@code Flyway} and reads no catalog.
+     */
+    public Version recordedVersion() {
+        return StatusReader.recorded(settings);
+    }
+
+    /**
      * The version an upgrade ({@code head}, {@code +N}, a version) or a downgrade ({@code -N}, a version,
      * {@code base}) to {@code target} would end at, from the version the history records; reads only the history.
      * Refused like {@link #upgrade}/{@link #downgrade} would refuse the target ({@code INVALID_TARGET},

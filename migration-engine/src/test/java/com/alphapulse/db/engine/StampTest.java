@@ -52,6 +52,8 @@ class StampTest {
         assertThat(forced.total()).isPositive();
         assertThat(Fixtures.flyway(DB).load().info().current().getVersion().getVersion()).isEqualTo("005");
         assertThat(engine.status().catalog().matchesRecorded()).isFalse();
+        assertThat(engine.recordedVersion()).as("the history alone").isEqualTo(engine.status().currentVersion())
+                .hasToString("005");
 
         StampResult back = engine.stamp("007", false);
         assertThat(back.catalogMatched()).isTrue();
@@ -75,6 +77,7 @@ class StampTest {
                     + "installed_by, execution_time, success) VALUES (100, '008', 'row level security', 'SQL', "
                     + "'V008__row_level_security.sql', 0, current_user, 0, false)");
             assertThat(e.status().failed()).containsExactly("008");
+            assertThat(e.recordedVersion()).as("a failed row is not the recorded version").hasToString("007");
             assertThat(failure(() -> e.upgrade("+1")).code()).isEqualTo(Code.PRECONDITION_FAILED);
             StampResult stamp = e.stamp("007", false);
             assertThat(stamp.removed()).containsExactly("008 (failed)");

@@ -157,7 +157,7 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
         error.put("code", code);
         error.put("exitCode", exitCode);
         try {
-            out.println(Output.JSON.writeValueAsString(error));
+            out.println(Output.json().writeValueAsString(error));
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
             throw new UncheckedIOException(impossible);
         }

@@ -20,42 +20,55 @@ import java.util.function.Consumer;
 /** Renders a result either as JSON (the record itself) or as text for people. */
 final class Output {
 
-    static final ObjectMapper JSON = JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .addModule(versions())
-            .addModule(new Jdk8Module())
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
-            .enable(SerializationFeature.INDENT_OUTPUT)
-            .build();
+    /**
+     * The JSON mapper, built on first use: a command that renders text loads no Jackson class (about 500 classes,
+     * a good part of the CLI's start).
+     */
+    static ObjectMapper json() {
+        return Json.MAPPER;
+    }
 
-    /** A version prints as its label ("007", "base"); a set's version as its label and description. */
-    private static com.fasterxml.jackson.databind.Module versions() {
-        com.fasterxml.jackson.databind.module.SimpleModule m = new com.fasterxml.jackson.databind.module.SimpleModule("versions");
-        m.addSerializer(Version.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer(Version.class));
-        m.addSerializer(SchemaVersion.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(SchemaVersion.class) {
-            private static final long serialVersionUID = 1L;
+    private static final class Json {
 
-            @Override
-            public void serialize(SchemaVersion v, com.fasterxml.jackson.core.JsonGenerator g,
-                    com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
-                g.writeStartObject();
-                g.writeStringField("version", v.label());
-                g.writeStringField("description", v.description());
-                g.writeStringField("migrationScript", v.migrationScript());
-                g.writeStringField("undoScript", v.undoScript());
-                g.writeEndObject();
-            }
-        });
-        // identify's distances are keyed by version: the key is its label
-        m.addKeySerializer(SchemaVersion.class, new com.fasterxml.jackson.databind.JsonSerializer<SchemaVersion>() {
-            @Override
-            public void serialize(SchemaVersion v, com.fasterxml.jackson.core.JsonGenerator g,
-                    com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
-                g.writeFieldName(v.label());
-            }
-        });
-        return m;
+        private Json() {}
+
+        static final ObjectMapper MAPPER = JsonMapper.builder()
+                .addModule(new JavaTimeModule())
+                .addModule(versions())
+                .addModule(new Jdk8Module())
+                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+                .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .build();
+
+        /** A version prints as its label ("007", "base"); a set's version as its label and description. */
+        private static com.fasterxml.jackson.databind.Module versions() {
+            com.fasterxml.jackson.databind.module.SimpleModule m = new com.fasterxml.jackson.databind.module.SimpleModule("versions");
+            m.addSerializer(Version.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer(Version.class));
+            m.addSerializer(SchemaVersion.class, new com.fasterxml.jackson.databind.ser.std.StdSerializer<>(SchemaVersion.class) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public void serialize(SchemaVersion v, com.fasterxml.jackson.core.JsonGenerator g,
+                        com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+                    g.writeStartObject();
+                    g.writeStringField("version", v.label());
+                    g.writeStringField("description", v.description());
+                    g.writeStringField("migrationScript", v.migrationScript());
+                    g.writeStringField("undoScript", v.undoScript());
+                    g.writeEndObject();
+                }
+            });
+            // identify's distances are keyed by version: the key is its label
+            m.addKeySerializer(SchemaVersion.class, new com.fasterxml.jackson.databind.JsonSerializer<SchemaVersion>() {
+                @Override
+                public void serialize(SchemaVersion v, com.fasterxml.jackson.core.JsonGenerator g,
+                        com.fasterxml.jackson.databind.SerializerProvider p) throws IOException {
+                    g.writeFieldName(v.label());
+                }
+            });
+            return m;
+        }
     }
 
     private final PrintWriter out;
@@ -70,7 +83,7 @@ final class Output {
     void emit(Object result, Consumer<PrintWriter> text) {
         if (json) {
             try {
-                out.println(JSON.writeValueAsString(result));
+                out.println(json().writeValueAsString(result));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new UncheckedIOException(e);
             }

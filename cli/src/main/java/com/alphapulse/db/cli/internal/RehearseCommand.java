@@ -88,7 +88,7 @@ final class RehearseCommand extends EngineCommand {
             return;
         }
         try {
-            Output.writeFile(Path.of(report), Output.JSON.writeValueAsString(r));
+            Output.writeFile(Path.of(report), Output.json().writeValueAsString(r));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException("cannot save the rehearsal: " + e.getMessage(), e);
         }

@@ -60,7 +60,7 @@ final class RunbookCommand implements Callable<Integer> {
 
     private static RehearseResult read(Path file) {
         try {
-            return Output.JSON.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
+            return Output.json().copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
                     .readValue(file.toFile(), RehearseResult.class);
         } catch (IOException e) {
             throw new UsageException("cannot read the rehearsal " + file + ": " + e.getMessage().split("\\R")[0]);

@@ -3,9 +3,9 @@ package com.alphapulse.db.cli.internal;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException;
-import com.alphapulse.db.engine.StatusResult;
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.migrations.Version;
 import com.alphapulse.db.verification.Finding;
 import com.alphapulse.db.verification.Verifier;
 import com.alphapulse.db.verification.VerifyResult;
@@ -73,12 +73,14 @@ final class VerifyCommand extends DatabaseCommand {
 
     private SchemaVersion recorded(Session session, Progress progress) {
         // Only reads: no engine options (timeouts, retries, --reason) apply, so none are taken.
-        StatusResult status = MigrationEngine.configure().dataSource(session.dataSource()).progress(progress::say).load().status();
-        if (!status.historyTable() || status.currentVersion().isBase()) {
+        // Only the recorded version is needed: the history table, not the whole status (no Flyway, no catalog read
+        // besides the one verify makes).
+        Version recorded = MigrationEngine.configure().dataSource(session.dataSource()).progress(progress::say).load().recordedVersion();
+        if (recorded.isBase()) {
             throw new MigrationException(MigrationException.Code.NO_HISTORY,
                     "no version is recorded in this database; name the one to compare with --version");
         }
-        return AlphaPulseSchema.migrations().require(status.currentVersion());
+        return AlphaPulseSchema.migrations().require(recorded);
     }
 
     static JUnitReport junit(VerifyResult r) {

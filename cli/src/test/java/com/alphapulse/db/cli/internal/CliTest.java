@@ -37,7 +37,7 @@ class CliTest {
 
     record Run(int exit, String out, String err) {
         JsonNode json() throws Exception {
-            return Output.JSON.readTree(out);
+            return Output.json().readTree(out);
         }
     }
 

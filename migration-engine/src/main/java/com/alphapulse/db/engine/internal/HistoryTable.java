@@ -5,7 +5,6 @@ import com.alphapulse.db.migrations.Version;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.Record;
@@ -51,7 +50,8 @@ final class HistoryTable {
         for (Record r : Sql.ctx(c).fetch("SELECT installed_rank, version, description, type, script, checksum, "
                 + "installed_by, installed_on, execution_time, success FROM " + QUALIFIED + " ORDER BY installed_rank")) {
             String version = r.get(1, String.class);
-            OffsetDateTime on = r.get(7, OffsetDateTime.class);
+            // as Flyway reads it (getTimestamp: the timestamp without time zone in the JVM zone)
+            java.sql.Timestamp on = r.get(7, java.sql.Timestamp.class);
             rows.add(new Row(r.get(0, Integer.class), version, number(version), r.get(2, String.class),
                     r.get(3, String.class), r.get(4, String.class), r.get(5, Integer.class), r.get(6, String.class),
                     on == null ? null : on.toInstant(), r.get(8, Integer.class), Boolean.TRUE.equals(r.get(9, Boolean.class))));
