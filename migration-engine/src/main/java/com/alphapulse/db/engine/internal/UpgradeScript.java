@@ -44,7 +44,8 @@ public final class UpgradeScript {
             FlywaySupport.verifyApplied(s);
             Privileges.requireForUpgrade(c, pending);
             List<String> out = script(c, s, state, target, pending);
-            List<String> statements = out.stream().filter(l -> !l.isEmpty() && !l.startsWith("--")).toList();
+            // a script statement may start with its own comment lines; only entries of nothing but comments are left out
+            List<String> statements = out.stream().filter(l -> !l.isBlank() && !l.lines().allMatch(x -> x.strip().startsWith("--"))).toList();
             return new UpgradeSqlResult(state.current(), target, statements, String.join("\n", out) + "\n");
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "cannot work out the upgrade's SQL", e);

@@ -90,6 +90,8 @@ class UpgradeSqlTest {
         assertThat(r.statements()).startsWith(AdvisoryLock.NAME_SESSION.inline(), AdvisoryLock.TRY_LOCK.inline())
                 .endsWith(AdvisoryLock.UNLOCK.inline());
         assertThat(r.statements()).allSatisfy(st -> assertThat(st).endsWith(";"));
+        assertThat(r.statements()).as("the V-scripts' statements are among the statements, leading comments and all")
+                .containsAll(pending.stream().flatMap(v -> Script.parse(v.migrationSql()).stream()).map(st -> Downgrader.statement(st.sql())).toList());
         assertThat(r.statements().stream().filter(st -> st.startsWith("INSERT INTO alphapulse_migration.journal")).count())
                 .isEqualTo(pending.size());
         assertThat(r.statements().stream().filter(st -> st.startsWith("INSERT INTO public.flyway_schema_history")).count())
