@@ -114,6 +114,15 @@ public final class MigrationEngine {
     }
 
     /**
+     * The SQL {@link #upgrade(String)} would run to {@code target}, as a script to review, without running it:
+     * no migration lock is taken and nothing is written. Refused like the upgrade ({@code INVALID_TARGET},
+     * {@code CHECKSUM_MISMATCH}, {@code NO_HISTORY}, a missing privilege); a preflight refusal is a comment in it.
+     */
+    public UpgradeSqlResult upgradeSql(String target) {
+        return com.alphapulse.db.engine.internal.UpgradeScript.upgradeSql(settings, target);
+    }
+
+    /**
      * {@link #plan(String)} with the SQL a downgrade to {@code target} would run, as a script to review; changes
      * nothing, takes no lock and writes no journal row. Literal values that only the real run knows (its run id and
      * times) are shown as this moment's.

@@ -140,6 +140,12 @@ final class Text {
         w.flush();
     }
 
+    /** The upgrade as a SQL script, as the engine rendered it. */
+    static void upgradeSql(PrintWriter w, com.alphapulse.db.engine.UpgradeSqlResult r) {
+        w.print(r.script());
+        w.flush();
+    }
+
     static void stamp(PrintWriter w, StampResult r) {
         w.printf("stamped %s -> %s%s; catalog %s%n", r.fromVersion().label(), r.toVersion(), r.forced() ? " (forced)" : "",
                 r.catalogMatched() ? "matches" : "does NOT match");

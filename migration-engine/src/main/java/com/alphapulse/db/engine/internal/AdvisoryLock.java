@@ -32,6 +32,8 @@ final class AdvisoryLock implements AutoCloseable {
     /** What the engine's step sessions are named (a downgrade's "… undo 011"); the lock session's name is not one. */
     static final String STEP_SESSIONS = "alphapulse-migration-engine %";
     /** The statement that takes the lock, on a session of its own held for the whole run. */
+    /** Names the lock's session, so that {@code status} and a second run can tell who holds the lock. */
+    static final Sql.Bound NAME_SESSION = new Sql.Bound("SELECT set_config('application_name', ?, false)", APPLICATION);
     static final Sql.Bound TRY_LOCK = new Sql.Bound("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID);
 
     /** The statement that releases it when the run ends. */
@@ -113,7 +115,7 @@ final class AdvisoryLock implements AutoCloseable {
     static AdvisoryLock acquire(EngineSettings s, String verb) {
         Connection c = Connections.open(s);
         try {
-            Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", APPLICATION);
+            NAME_SESSION.fetch(c);
             long deadline = System.nanoTime() + WAIT.toNanos();
             Integer waitingFor = null;
             while (true) {
@@ -213,7 +215,7 @@ final class AdvisoryLock implements AutoCloseable {
         Connection c = Connections.open(s);
         boolean locked = false;
         try {
-            Sql.ctx(c).fetch("SELECT set_config('application_name', ?, false)", APPLICATION);
+            NAME_SESSION.fetch(c);
             locked = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID));
             if (locked) {
                 previousSteps(c, s);

@@ -141,7 +141,7 @@ public final class Downgrader {
     }
 
     /** A script statement as one line-group ending in {@code ;}. */
-    private static String statement(String sql) {
+    static String statement(String sql) {
         String t = sql.strip();
         return t.endsWith(";") ? t : t + ";";
     }

@@ -39,7 +39,7 @@ final class EngineSchema {
     private static final String OUTCOMES = "('SUCCESS', 'FAILED', 'INTERRUPTED')";
     private static final String DIRECTIONS = "('UP', 'DOWN', 'STAMP', 'REPAIR', 'PROVISION', 'PURGE')";
 
-    private static final String[] DDL = {
+    static final String[] DDL = {
         "CREATE SCHEMA IF NOT EXISTS " + SCHEMA,
         // The archive holds every tenant's dropped rows with no row-level security: only its owner, the migration
         // role, may read it. A new schema grants PUBLIC nothing, but a database's default privileges may, so the

@@ -142,7 +142,12 @@ final class Online {
 
     /** Records that version {@code version} reached {@code step}; in autocommit, so a kill leaves it visible. */
     static void reached(Connection c, int version, Step step, String table) throws SQLException {
-        Sql.ctx(c).execute("INSERT INTO " + EngineSchema.ONLINE_PROGRESS + " (version, step, phase, table_name) VALUES (?, ?, ?, ?) "
+        reachedStatement(version, step, table).execute(c);
+    }
+
+    /** The row {@link #reached} upserts. */
+    static Sql.Bound reachedStatement(int version, Step step, String table) {
+        return new Sql.Bound("INSERT INTO " + EngineSchema.ONLINE_PROGRESS + " (version, step, phase, table_name) VALUES (?, ?, ?, ?) "
                 + "ON CONFLICT (version, step) DO UPDATE SET phase = EXCLUDED.phase, updated_at = now()",
                 version, step.ordinal(), step.phase(), table);
     }
@@ -174,7 +179,57 @@ final class Online {
 
     /** Forgets where {@code version} stood: it is done. */
     static void finished(Connection c, int version) throws SQLException {
-        Sql.ctx(c).execute("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version = ?", version);
+        finishedStatement(version).execute(c);
+    }
+
+    /** What {@link #finished} deletes. */
+    static Sql.Bound finishedStatement(int version) {
+        return new Sql.Bound("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version = ?", version);
+    }
+
+    /** The session's lock_timeout, around a statement that may wait patiently (it blocks no one). */
+    static Sql.Bound sessionLockTimeout(Duration d) {
+        return new Sql.Bound("SELECT set_config('lock_timeout', ?, false)", Sql.millis(d));
+    }
+
+    private static Sql.Bound localLockTimeout(Duration d) {
+        return new Sql.Bound("SELECT set_config('lock_timeout', ?, true)", Sql.millis(d));
+    }
+
+    private static Sql.Bound localStatementTimeout(Duration d) {
+        return new Sql.Bound("SELECT set_config('statement_timeout', ?, true)", Sql.millis(d));
+    }
+
+    private static String lockTables(Map<String, String> locks) {
+        return String.join(", ", locks.keySet().stream().map(Catalog::regclass).toList());
+    }
+
+    private static String lockTable(String tables, String mode) {
+        return "LOCK TABLE " + tables + " IN " + mode + " MODE";
+    }
+
+    private static final String SAVEPOINT = "SAVEPOINT alphapulse_lock";
+    private static final String RELEASE = "RELEASE SAVEPOINT alphapulse_lock";
+
+    /**
+     * The statements {@link #lockInTransaction} runs when its first try gets every lock, rendered from the same
+     * producers (a try that times out is rolled back to the savepoint and repeated after a backoff).
+     */
+    static List<String> lockInTransactionStatements(EngineSettings s, Map<String, String> locks) {
+        List<String> out = new ArrayList<>();
+        out.add(localLockTimeout(s.statementTimeout()).inline());
+        out.add(lockTable(lockTables(locks), Script.SHARE_UPDATE_EXCLUSIVE) + ";");
+        out.add(localLockTimeout(s.lockTimeout()).inline());
+        out.add(SAVEPOINT + ";");
+        out.add(localStatementTimeout(s.lockTimeout()).inline());
+        for (Map.Entry<String, String> l : locks.entrySet()) {
+            if (!Script.SHARE_UPDATE_EXCLUSIVE.equals(l.getValue())) {
+                out.add(lockTable(Catalog.regclass(l.getKey()), l.getValue()) + ";");
+            }
+        }
+        out.add(localStatementTimeout(s.statementTimeout()).inline());
+        out.add(RELEASE + ";");
+        return out;
     }
 
     /**
@@ -200,23 +255,23 @@ final class Online {
      * lock_timeout is the engine's again afterwards.
      */
     static void lockInTransaction(Connection c, EngineSettings s, Map<String, String> locks) throws SQLException {
-        String tables = String.join(", ", locks.keySet().stream().map(Catalog::regclass).toList());
-        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.statementTimeout()));
-        Sql.execute(c, "LOCK TABLE " + tables + " IN SHARE UPDATE EXCLUSIVE MODE");
-        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true)", Sql.millis(s.lockTimeout()));
+        String tables = lockTables(locks);
+        localLockTimeout(s.statementTimeout()).fetch(c);
+        Sql.execute(c, lockTable(tables, Script.SHARE_UPDATE_EXCLUSIVE));
+        localLockTimeout(s.lockTimeout()).fetch(c);
         // lock_timeout bounds each table's wait; statement_timeout, set to the same, bounds a try as a whole, so a
         // table granted early is not held through the waits for the next ones for longer than one lock timeout.
         for (int attempt = 1; ; attempt++) {
-            Sql.execute(c, "SAVEPOINT alphapulse_lock");
+            Sql.execute(c, SAVEPOINT);
             try {
-                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, true)", Sql.millis(s.lockTimeout()));
+                localStatementTimeout(s.lockTimeout()).fetch(c);
                 for (Map.Entry<String, String> l : locks.entrySet()) {
                     if (!Script.SHARE_UPDATE_EXCLUSIVE.equals(l.getValue())) {
-                        Sql.execute(c, "LOCK TABLE " + Catalog.regclass(l.getKey()) + " IN " + l.getValue() + " MODE");
+                        Sql.execute(c, lockTable(Catalog.regclass(l.getKey()), l.getValue()));
                     }
                 }
-                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, true)", Sql.millis(s.statementTimeout()));
-                Sql.execute(c, "RELEASE SAVEPOINT alphapulse_lock");
+                localStatementTimeout(s.statementTimeout()).fetch(c);
+                Sql.execute(c, RELEASE);
                 return;
             } catch (SQLException e) {
                 // The statement_timeout set above, not a cancel from outside (a signal to the CLI), which must stop the run.
@@ -226,7 +281,7 @@ final class Online {
                     throw e;
                 }
                 Sql.execute(c, "ROLLBACK TO SAVEPOINT alphapulse_lock");
-                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, true)", Sql.millis(s.statementTimeout()));
+                localStatementTimeout(s.statementTimeout()).fetch(c);
                 Duration wait = s.backoff(attempt);
                 s.progress().accept("  " + (Errors.DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock on " + tables
                         + " not granted within " + s.lockTimeout().toMillis() + " ms") + "; holding SHARE UPDATE EXCLUSIVE "

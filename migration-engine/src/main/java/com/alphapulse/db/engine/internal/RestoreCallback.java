@@ -72,6 +72,18 @@ final class RestoreCallback implements Callback {
     private long longestHold;
     private long statementStart;
 
+    /** What ends the session-level timeouts of a version that ran outside a transaction. */
+    static final List<String> RESET_TIMEOUTS = List.of("RESET lock_timeout", "RESET statement_timeout");
+
+    /**
+     * The engine's timeouts for a version, first thing in it and again after a script's own {@code SET LOCAL}:
+     * transaction-local ({@code local}) in a transactional version, for the session outside a transaction.
+     */
+    static Sql.Bound timeouts(EngineSettings s, boolean local) {
+        return new Sql.Bound("SELECT set_config('lock_timeout', ?, ?), set_config('statement_timeout', ?, ?)",
+                Sql.millis(s.lockTimeout()), local, Sql.millis(s.statementTimeout()), local);
+    }
+
     RestoreCallback(EngineSettings settings, UUID runId) {
         this.settings = settings;
         this.runId = runId;
@@ -118,9 +130,7 @@ final class RestoreCallback implements Callback {
                     inFlightOutsideTransaction = c.getAutoCommit();
                     // Transaction-local, like a downgrade step's, or for the session while a version runs outside a
                     // transaction (reset when it is done); the scripts may still set their own lock_timeout.
-                    Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, ?), set_config('statement_timeout', ?, ?)",
-                            Sql.millis(settings.lockTimeout()), !inFlightOutsideTransaction,
-                            Sql.millis(settings.statementTimeout()), !inFlightOutsideTransaction);
+                    timeouts(settings, !inFlightOutsideTransaction).fetch(c);
                     online = null;
                     phases.clear();
                     longestHold = 0;
@@ -164,8 +174,7 @@ final class RestoreCallback implements Callback {
                     if (!inFlightOutsideTransaction && Script.isEngineSetting(context.getStatement().getSql())) {
                         // A script's own SET LOCAL lock_timeout (written for plain Flyway) would let this version
                         // queue ahead of the application for longer than the engine allows; the engine's wins.
-                        Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, true), set_config('statement_timeout', ?, true)",
-                                Sql.millis(settings.lockTimeout()), Sql.millis(settings.statementTimeout()));
+                        timeouts(settings, true).fetch(c);
                     }
                     afterOnlineStatement(c, true);
                     afterStatement(c, version, context.getStatement().getSql());
@@ -208,7 +217,7 @@ final class RestoreCallback implements Callback {
             holding = true;
             holdStart = System.nanoTime();
         } else if (step.patient()) {
-            Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(settings.statementTimeout()));
+            Online.sessionLockTimeout(settings.statementTimeout()).fetch(c);
             patient = true;
         }
     }
@@ -220,8 +229,9 @@ final class RestoreCallback implements Callback {
     private static void resetSessionTimeouts(Connection c) {
         try {
             if (!c.isClosed()) {
-                Sql.execute(c, "RESET lock_timeout");
-                Sql.execute(c, "RESET statement_timeout");
+                for (String reset : RESET_TIMEOUTS) {
+                    Sql.execute(c, reset);
+                }
             }
         } catch (SQLException ignored) {
             // a broken session takes its settings with it
@@ -237,7 +247,7 @@ final class RestoreCallback implements Callback {
         if (patient) {
             patient = false;
             if (succeeded) {
-                Sql.ctx(c).fetch("SELECT set_config('lock_timeout', ?, false)", Sql.millis(settings.lockTimeout()));
+                Online.sessionLockTimeout(settings.lockTimeout()).fetch(c);
             }
         }
     }

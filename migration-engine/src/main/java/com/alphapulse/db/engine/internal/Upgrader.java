@@ -77,7 +77,7 @@ public final class Upgrader {
     }
 
     /** The versions an upgrade from {@code state} to {@code target} runs, failed or interrupted ones included. */
-    private static List<com.alphapulse.db.migrations.SchemaVersion> pending(EngineSettings s, HistoryTable.State state,
+    static List<com.alphapulse.db.migrations.SchemaVersion> pending(EngineSettings s, HistoryTable.State state,
             Version target) {
         return s.migrations().versions().stream().filter(v -> v.version().isBelow(target) || v.version().equals(target))
                 .filter(v -> state.current().isBelow(v.version()) || state.failed().contains(v.version())).toList();
@@ -195,7 +195,7 @@ public final class Upgrader {
     }
 
     /** The history, refusing a database that has tables but no history, or a failed version. */
-    private static HistoryTable.State check(Connection c, EngineSettings s) throws SQLException {
+    static HistoryTable.State check(Connection c, EngineSettings s) throws SQLException {
         HistoryTable.State state = HistoryTable.state(c);
         HistoryTable.requireKnown(state, s.migrations());
         if (!state.exists()) {
