@@ -225,6 +225,14 @@ class ServerSettingsTest {
     }
 
     @Test
+    @DisplayName("a password file that is not a regular file (a directory) is skipped with libpq's warning")
+    void pgpass_that_is_not_a_plain_file_is_skipped_with_a_warning() throws Exception {
+        Files.createDirectory(dir.resolve(".pgpass"));
+        assertThat(resolve(flags("postgres://ops@db1/app", null)).password()).isNull();
+        assertThat(warnings).singleElement().asString().contains("is not a plain file");
+    }
+
+    @Test
     @DisplayName("a config file holding a password must be private to its owner; an explicit missing one is an error")
     void config_file_rules() throws Exception {
         Path conf = dir.resolve("ap.conf");
