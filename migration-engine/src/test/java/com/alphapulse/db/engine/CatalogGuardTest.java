@@ -82,6 +82,9 @@ class CatalogGuardTest {
             for (ThrowingCallable call : java.util.List.<ThrowingCallable>of(
                     () -> engine.downgrade("-1", DowngradeOptions.defaults().withForce(true)),
                     () -> engine.upgrade("head", UpgradeOptions.defaults().withForce(true)),
+                    // a relative target is not first mistaken for one beyond head (INVALID_TARGET)
+                    () -> engine.upgrade("+1", UpgradeOptions.defaults()),
+                    () -> engine.resolveTarget("+1", Direction.UP),
                     () -> engine.plan("-1"))) {
                 MigrationException e = failure(call);
                 assertThat(e.code()).isEqualTo(MigrationException.Code.UNKNOWN_VERSION);

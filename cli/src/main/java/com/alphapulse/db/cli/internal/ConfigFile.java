@@ -98,18 +98,28 @@ final class ConfigFile {
         if (!secret) {
             return;
         }
-        Set<PosixFilePermission> mode = permissions(path);
+        Set<PosixFilePermission> mode;
+        try {
+            mode = permissions(path);
+        } catch (IOException e) {
+            // fail closed: a password file whose access cannot be checked is not trusted to be private
+            throw new ConfigException("config file " + path + " holds a password but its permissions cannot be read ("
+                    + e.getMessage() + "): chmod 600 " + path + ", or keep the password in ~/.pgpass or PGPASSWORD");
+        }
         if (mode != null && !PgPass.ownerOnly(mode)) {
             throw new ConfigException("config file " + path + " holds a password but its group or others have access (mode "
                     + PgPass.octal(mode) + "): chmod 600 " + path + ", or keep the password in ~/.pgpass or PGPASSWORD");
         }
     }
 
-    /** The file's permissions, or null where the file system has none (the rule cannot apply there). */
-    static Set<PosixFilePermission> permissions(Path file) {
+    /**
+     * The file's permissions, or null where the file system has none (the rule cannot apply there); an I/O error is
+     * thrown, so that callers refuse rather than trust the file.
+     */
+    static Set<PosixFilePermission> permissions(Path file) throws IOException {
         try {
             return Files.getPosixFilePermissions(file);
-        } catch (UnsupportedOperationException | IOException e) {
+        } catch (UnsupportedOperationException e) {
             return null;
         }
     }

@@ -55,15 +55,26 @@ final class EngineOptions {
         if (lockTimeoutSeconds == null || lockRetries == null || statementTimeoutSeconds == null) {
             throw new IllegalStateException("engine options used before they were resolved");
         }
-        if (lockTimeoutSeconds <= 0 || statementTimeoutSeconds <= 0) {
-            throw new UsageException("--lock-timeout and --statement-timeout must be positive");
+        // NaN compares false with everything: a plain "<= 0" test would let it through (and Infinity, and 1e-9, which
+        // rounds to a zero-millisecond timeout, i.e. none at all)
+        if (!validSeconds(lockTimeoutSeconds)) {
+            throw new UsageException("--lock-timeout must be a finite number of seconds, at least 0.001, got " + lockTimeoutSeconds);
         }
-        if (staleAfterSeconds < 10) {
+        if (!validSeconds(statementTimeoutSeconds)) {
+            throw new UsageException("--statement-timeout must be a finite number of seconds, at least 0.001, got "
+                    + statementTimeoutSeconds);
+        }
+        if (!(staleAfterSeconds >= 10) || !Double.isFinite(staleAfterSeconds)) {
             throw new UsageException("--stale-after must be at least 10 seconds (twice the heartbeat's period), got " + staleAfterSeconds);
         }
         if (lockRetries < 0) {
             throw new UsageException("--lock-retries must be 0 (one attempt) or more, got " + lockRetries);
         }
+    }
+
+    /** A timeout the engine can use: finite and at least one millisecond. */
+    static boolean validSeconds(double seconds) {
+        return Double.isFinite(seconds) && seconds >= 0.001;
     }
 
     MigrationEngine engine(DataSource dataSource, Progress progress) {

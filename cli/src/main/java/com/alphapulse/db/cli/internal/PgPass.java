@@ -30,10 +30,21 @@ final class PgPass {
         Path file = named != null ? env.workingDirectory().resolve(named) : env.home().resolve(".pgpass");
         // The driver looks the password up again when none is set: it must read the same file, or none.
         System.setProperty(PROPERTY, "/dev/null");
-        if (!Files.isRegularFile(file)) {
+        if (!Files.exists(file)) {
             return null;
         }
-        Set<PosixFilePermission> mode = ConfigFile.permissions(file);
+        if (!Files.isRegularFile(file)) {
+            warn.accept("WARNING: password file \"" + file + "\" is not a plain file");
+            return null;
+        }
+        Set<PosixFilePermission> mode;
+        try {
+            mode = ConfigFile.permissions(file);
+        } catch (java.io.IOException e) {
+            // fail closed, like a file others can read: libpq does not use a file it cannot stat
+            warn.accept("WARNING: password file \"" + file + "\" cannot be checked (" + e.getMessage() + "); it is ignored");
+            return null;
+        }
         if (mode != null && !ownerOnly(mode)) {
             warn.accept("WARNING: password file \"" + file + "\" has group or world access; permissions should be u=rw (0600) "
                     + "or less; it is ignored");

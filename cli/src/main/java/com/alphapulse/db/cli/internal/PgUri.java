@@ -43,22 +43,33 @@ final class PgUri {
         if (u.startsWith("jdbc:postgresql:")) {
             return jdbc(u, where);
         }
-        throw new UsageException("not a PostgreSQL URL in " + where + " (expected postgres://user@host:port/database or "
-                + "jdbc:postgresql://host:port/database): " + Session.withoutQuery(u));
+        // The text is not echoed: a mistyped scheme (postgres:/u:pw@h) would slip past every user-info filter.
+        throw new UsageException("not a PostgreSQL URL in " + where + scheme(u) + " (expected postgres://user@host:port/database or "
+                + "jdbc:postgresql://host:port/database)");
+    }
+
+    /** ", it starts 'xyz:'" when the text starts with a plausible scheme name; nothing of the rest of it. */
+    private static String scheme(String url) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]{0,19}):").matcher(url);
+        return m.find() ? ", it starts '" + m.group(1) + ":'" : "";
     }
 
     private static Map<String, String> jdbc(String url, String where) {
-        if (!url.matches("jdbc:postgresql://[^/?:,\\[\\]]+.*") && !url.matches("jdbc:postgresql://\\[.*")) {
-            throw new UsageException("malformed JDBC URL in " + where + ", no host: " + Session.withoutQuery(url));
+        if (!url.matches("jdbc:postgresql://[^/?:,\\[\\]@]+.*") && !url.matches("jdbc:postgresql://\\[.*")) {
+            throw new UsageException("malformed JDBC URL in " + where + ": no host after jdbc:postgresql://");
         }
+        int q = url.indexOf('?');
+        // Only the host, port and database go through pgjdbc's parser: given user= and no password=, its parseURL
+        // reads the real PGPASSFILE or ~/.pgpass itself (not this Environment's, and without the 0600 rule), and it
+        // resolves service= from its own pg_service.conf look-up. The query is read here, as pgjdbc reads it.
         Properties p;
         try {
-            p = org.postgresql.Driver.parseURL(url, null);
+            p = org.postgresql.Driver.parseURL(q < 0 ? url : url.substring(0, q), null);
         } catch (RuntimeException e) {
             p = null;
         }
         if (p == null) {
-            throw new UsageException("malformed JDBC URL in " + where + ": " + Session.withoutQuery(url));
+            throw new UsageException("malformed JDBC URL in " + where + " (expected jdbc:postgresql://host:port/database)");
         }
         Map<String, String> m = new LinkedHashMap<>();
         for (String name : p.stringPropertyNames()) {
@@ -70,38 +81,65 @@ final class PgUri {
                 default -> m.put(name, v);
             }
         }
-        Redacting.secret(m.get("password"));
+        if (q >= 0) {
+            for (String pair : url.substring(q + 1).split("&")) {
+                if (pair.isEmpty()) {
+                    continue;
+                }
+                int eq = pair.indexOf('=');
+                String key = eq < 0 ? pair : pair.substring(0, eq);
+                String raw = eq < 0 ? "" : pair.substring(eq + 1);
+                if (key.equals("password") || key.equals("sslpassword")) {
+                    Redacting.secret(raw);
+                }
+                String value;
+                try {
+                    value = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8); // pgjdbc's URLCoder.decode
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException("malformed percent-encoding in " + where);
+                }
+                if (key.equals("password") || key.equals("sslpassword")) {
+                    Redacting.secret(value);
+                }
+                // service is resolved like a URI's (this Environment's PGSERVICEFILE, PGSYSCONFDIR), not by pgjdbc
+                m.put(key, value);
+            }
+        }
         return m;
     }
 
     private static Map<String, String> uri(String url, String where) {
         String rest = url.substring(url.indexOf("://") + 3);
         Map<String, String> m = new LinkedHashMap<>();
+        // The user-info first, as libpq looks for it before the query: it ends at the last '@' before the first '/'
+        // (a '?' or '@' in a password is part of it; '/' must be written %2F), and it is a secret before any message
+        // can quote it.
+        int slash = rest.indexOf('/');
+        int at = rest.lastIndexOf('@', slash < 0 ? rest.length() : slash);
+        if (at >= 0) {
+            String info = rest.substring(0, at);
+            rest = rest.substring(at + 1);
+            int colon = info.indexOf(':');
+            if (colon >= 0) {
+                Redacting.secret(info.substring(colon + 1));
+            }
+            String user = decode(colon < 0 ? info : info.substring(0, colon), where);
+            if (!user.isEmpty()) {
+                m.put("user", user);
+            }
+            if (colon >= 0) {
+                String password = decode(info.substring(colon + 1), where);
+                Redacting.secret(password);
+                m.put("password", password);
+            }
+        }
         String query = null;
         int q = rest.indexOf('?');
         if (q >= 0) {
             query = rest.substring(q + 1);
             rest = rest.substring(0, q);
         }
-        // libpq: the user-info ends at the first '@' before any '/'; an '@' in a password is written %40
-        int slash = rest.indexOf('/');
-        int at = rest.indexOf('@');
-        if (at >= 0 && (slash < 0 || at < slash)) {
-            String info = rest.substring(0, at);
-            rest = rest.substring(at + 1);
-            int colon = info.indexOf(':');
-            String user = decode(colon < 0 ? info : info.substring(0, colon), where);
-            if (!user.isEmpty()) {
-                m.put("user", user);
-            }
-            if (colon >= 0) {
-                Redacting.secret(info.substring(colon + 1));
-                String password = decode(info.substring(colon + 1), where);
-                Redacting.secret(password);
-                m.put("password", password);
-            }
-            slash = rest.indexOf('/');
-        }
+        slash = rest.indexOf('/');
         String hostList = slash < 0 ? rest : rest.substring(0, slash);
         if (slash >= 0) {
             String db = decode(rest.substring(slash + 1), where);
@@ -118,8 +156,7 @@ final class PgUri {
                 if (hp.startsWith("[")) {
                     int end = hp.indexOf(']');
                     if (end < 0 || (hp.length() > end + 1 && hp.charAt(end + 1) != ':')) {
-                        throw new UsageException("malformed URI in " + where + ", bad [IPv6 address]: "
-                                + Session.withoutQuery(url));
+                        throw new UsageException("malformed URI in " + where + ": bad [IPv6 address]");
                     }
                     host = hp.substring(1, end);
                     port = hp.length() > end + 1 ? hp.substring(end + 2) : "";
@@ -129,8 +166,7 @@ final class PgUri {
                     port = colon < 0 ? "" : hp.substring(colon + 1);
                 }
                 if (!port.isEmpty() && !port.matches("\\d{1,5}")) {
-                    throw new UsageException("malformed URI in " + where + ": port '" + port + "' is not a number: "
-                            + Session.withoutQuery(url));
+                    throw new UsageException("malformed URI in " + where + ": port '" + port + "' is not a number");
                 }
                 hosts.add(host);
                 ports.add(port);
@@ -149,12 +185,14 @@ final class PgUri {
                 }
                 int eq = pair.indexOf('=');
                 if (eq <= 0) {
-                    throw new UsageException("malformed URI in " + where + ": parameter without a value: "
-                            + Session.withoutQuery(url));
+                    throw new UsageException("malformed URI in " + where + ": parameter without a value");
                 }
                 String key = decode(pair.substring(0, eq), where);
+                if (key.equals("password") || key.equals("sslpassword")) {
+                    Redacting.secret(pair.substring(eq + 1));
+                }
                 String value = decode(pair.substring(eq + 1), where);
-                if (key.equals("password")) {
+                if (key.equals("password") || key.equals("sslpassword")) {
                     Redacting.secret(value);
                 }
                 put(m, key, value, where);
@@ -169,9 +207,14 @@ final class PgUri {
      */
     static void put(Map<String, String> m, String key, String value, String where) {
         switch (key) {
-            case "host", "port", "dbname", "user", "password", "service", "options", "sslcert", "sslkey", "sslrootcert",
+            case "host", "hostaddr", "dbname", "user", "password", "service", "options", "sslcert", "sslkey", "sslrootcert",
                     "sslpassword" -> m.put(key, value);
-            case "hostaddr" -> m.put("host", value);
+            case "port" -> {
+                if (!value.matches("\\s*(\\d{1,5})?\\s*(,\\s*(\\d{1,5})?\\s*)*")) {
+                    throw new UsageException("port '" + value + "' in " + where + " is not a number");
+                }
+                m.put(key, value);
+            }
             case "sslmode" -> {
                 if (!SSL_MODES.contains(value)) {
                     throw new UsageException("sslmode '" + value + "' in " + where + " is not one of " + String.join(", ",

@@ -21,13 +21,21 @@ import java.util.function.Consumer;
  *   <li>the password file, for the password;</li>
  *   <li>libpq's defaults: localhost, 5432, the OS user, a database named like the user.</li>
  * </ol>
+ * A URL at one level hides the server settings ({@link #SERVER}) of the levels below it. A bad value from a variable
+ * or the config file is a {@link ConfigException} (exit 9), from a flag a {@link UsageException} (exit 2).
  * Only a host, port, database, service or URL names a server; without one the command runs on an embedded one.
  */
 final class ServerSettings {
 
     /** Settings that name a server; a user or password alone does not. */
-    private static final Set<String> NAMING = Set.of("host", "port", "dbname", "service");
-    private static final Set<String> CORE = Set.of("host", "port", "dbname", "user", "password", "service");
+    private static final Set<String> NAMING = Set.of("host", "hostaddr", "port", "dbname", "service");
+    private static final Set<String> CORE = Set.of("host", "hostaddr", "port", "dbname", "user", "password", "service");
+    /**
+     * What a URL given at one level hides at the levels below it: the server and how to reach it. A lower level's
+     * {@code sslmode = disable} must not weaken an explicit {@code --url} to another host; a user or password may still
+     * come from below, as libpq's variables fill in what a connection string leaves out.
+     */
+    private static final Set<String> SERVER = Set.of("host", "hostaddr", "port", "dbname", "sslmode", "service");
     private static final Map<String, String> PG_VARIABLES = pgVariables();
 
     private ServerSettings() {}
@@ -35,7 +43,7 @@ final class ServerSettings {
     private static Map<String, String> pgVariables() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("PGHOST", "host");
-        m.put("PGHOSTADDR", "host");
+        m.put("PGHOSTADDR", "hostaddr");
         m.put("PGPORT", "port");
         m.put("PGDATABASE", "dbname");
         m.put("PGUSER", "user");
@@ -56,7 +64,7 @@ final class ServerSettings {
         Map<String, String> fromFlags = new LinkedHashMap<>();
         if (flags.url != null && !flags.url.isBlank()) {
             fromFlags.putAll(PgUri.parse(flags.url, "--url"));
-            fromFlags.putIfAbsent("dbname", null);
+            fromFlags.putIfAbsent("dbname", null); // a URL names a server, even postgres:// alone
         }
         if (flags.user != null && !flags.user.isBlank()) {
             fromFlags.put("user", flags.user);
@@ -67,7 +75,7 @@ final class ServerSettings {
         Map<String, String> fromAlphaPulse = new LinkedHashMap<>();
         String url = env.get("ALPHAPULSE_DB_URL");
         if (url != null) {
-            fromAlphaPulse.putAll(PgUri.parse(url, "ALPHAPULSE_DB_URL"));
+            fromAlphaPulse.putAll(configured(() -> PgUri.parse(url, "ALPHAPULSE_DB_URL")));
             fromAlphaPulse.putIfAbsent("dbname", null);
         }
         putIfSet(fromAlphaPulse, "user", env.get("ALPHAPULSE_DB_USER"));
@@ -76,21 +84,36 @@ final class ServerSettings {
         PG_VARIABLES.forEach((variable, key) -> {
             String v = env.get(variable);
             if (v != null) {
-                PgUri.put(fromPg, key, v, variable);
+                configured(() -> {
+                    PgUri.put(fromPg, key, v, variable);
+                    return null;
+                });
             }
         });
         Map<String, String> fromFile = new LinkedHashMap<>();
         if (file.get("url") != null) {
-            fromFile.putAll(PgUri.parse(file.get("url"), file.where("url")));
+            fromFile.putAll(configured(() -> PgUri.parse(file.get("url"), file.where("url"))));
             fromFile.putIfAbsent("dbname", null);
         }
         for (String[] k : new String[][] {{"host", "host"}, {"port", "port"}, {"database", "dbname"}, {"user", "user"},
                 {"password", "password"}, {"sslmode", "sslmode"}, {"service", "service"}}) {
             if (file.get(k[0]) != null) {
-                PgUri.put(fromFile, k[1], file.get(k[0]), file.where(k[0]));
+                configured(() -> {
+                    PgUri.put(fromFile, k[1], file.get(k[0]), file.where(k[0]));
+                    return null;
+                });
             }
         }
         List<Map<String, String>> levels = new ArrayList<>(List.of(fromFlags, fromAlphaPulse, fromPg, fromFile));
+        boolean[] hasUrl = {flags.url != null && !flags.url.isBlank(), url != null, false, file.get("url") != null};
+        for (int i = 0; i < hasUrl.length; i++) {
+            if (hasUrl[i]) {
+                for (Map<String, String> lower : levels.subList(i + 1, levels.size())) {
+                    lower.keySet().removeAll(SERVER);
+                }
+                break;
+            }
+        }
         boolean named = levels.stream().anyMatch(l -> l.keySet().stream().anyMatch(NAMING::contains));
         if (!named) {
             return Target.EMBEDDED;
@@ -112,7 +135,26 @@ final class ServerSettings {
         return target(s, env, warn);
     }
 
+    /** A bad value from an environment variable or the config file is a configuration error (exit 9), not a usage one. */
+    private static <T> T configured(java.util.function.Supplier<T> parse) {
+        try {
+            return parse.get();
+        } catch (UsageException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
     private static Target target(Map<String, String> s, Environment env, Consumer<String> warn) {
+        String hostaddr = s.get("hostaddr");
+        if (hostaddr != null) {
+            // libpq would connect to hostaddr and still check the certificate and match ~/.pgpass against host;
+            // pgjdbc has one address per host, so the two together cannot be honoured
+            if (s.get("host") != null) {
+                throw new UsageException("both host (" + s.get("host") + ") and hostaddr (" + hostaddr + ") are given; the JDBC "
+                        + "driver has no separate hostaddr: give only host (a name or an address)");
+            }
+            s.put("host", hostaddr);
+        }
         List<String> hosts = new ArrayList<>();
         for (String h : s.getOrDefault("host", "localhost").split(",", -1)) {
             h = h.strip();

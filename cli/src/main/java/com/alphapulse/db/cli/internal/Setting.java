@@ -26,11 +26,16 @@ final class Setting {
         if (v == null) {
             return fallback;
         }
+        double d;
         try {
-            return Double.parseDouble(v[0]);
+            d = Double.parseDouble(v[0]);
         } catch (NumberFormatException e) {
             throw new ConfigException(v[1] + " is not a number of seconds: '" + v[0] + "'");
         }
+        if (!EngineOptions.validSeconds(d)) {
+            throw new ConfigException(v[1] + " must be a finite number of seconds, at least 0.001: '" + v[0] + "'");
+        }
+        return d;
     }
 
     static int count(Integer flag, String variable, String key, int fallback, Environment env, ConfigFile file) {
@@ -41,11 +46,16 @@ final class Setting {
         if (v == null) {
             return fallback;
         }
+        int n;
         try {
-            return Integer.parseInt(v[0]);
+            n = Integer.parseInt(v[0]);
         } catch (NumberFormatException e) {
             throw new ConfigException(v[1] + " is not a whole number: '" + v[0] + "'");
         }
+        if (n < 0) {
+            throw new ConfigException(v[1] + " must be 0 or more: '" + v[0] + "'");
+        }
+        return n;
     }
 
     static <E extends Enum<E>> E choice(E flag, Class<E> type, String variable, String key, E fallback, Environment env,

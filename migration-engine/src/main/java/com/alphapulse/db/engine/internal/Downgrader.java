@@ -206,6 +206,9 @@ public final class Downgrader {
         Connection c = Connections.open(s);
         try {
             HistoryTable.State state = down ? requireHistory(c, s) : HistoryTable.state(c);
+            // as upgrade does before reading a target: versions newer than the set are UNKNOWN_VERSION, and would
+            // otherwise make "+1" look like a target beyond head (INVALID_TARGET)
+            HistoryTable.requireKnown(state, s.migrations());
             return down ? Targets.downgrade(s.migrations(), targetText, state.current())
                     : Targets.upgrade(s.migrations(), targetText, state.current());
         } catch (SQLException | RuntimeException e) {
