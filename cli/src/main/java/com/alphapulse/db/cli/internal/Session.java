@@ -140,25 +140,7 @@ final class Session implements AutoCloseable {
             return name;
         }
 
-        /** {@code user@host:port/database} of a JDBC URL: what a person confirms a change on. */
-    private static String who(String user, String jdbcUrl) {
-        PGSimpleDataSource parsed = new PGSimpleDataSource();
-        parsed.setUrl(jdbcUrl);
-        StringBuilder b = new StringBuilder(user).append('@');
-        String[] hosts = parsed.getServerNames();
-        int[] ports = parsed.getPortNumbers();
-        for (int i = 0; i < hosts.length; i++) {
-            b.append(i == 0 ? "" : ",").append(hosts[i]).append(':').append(ports.length > i && ports[i] > 0 ? ports[i] : 5432);
-        }
-        return b.append('/').append(parsed.getDatabaseName()).toString();
-    }
-
-    /** {@code user@host:port/database}, never the password: the database a prompt or a refusal names. */
-    String who() {
-        return who;
-    }
-
-    DataSource dataSource() {
+        DataSource dataSource() {
             return dataSource;
         }
 
