@@ -82,7 +82,15 @@ final class Interruption {
 
     /** A data source whose connections are tracked. */
     static DataSource tracking(DataSource ds) {
-        return new TrackingDataSource(ds);
+        return new TrackingDataSource(ds, null);
+    }
+
+    /**
+     * {@link #tracking(DataSource)} whose first connection is {@code opened}, one the caller already holds: the
+     * connection that proved the server reachable serves the command instead of being closed and opened again.
+     */
+    static DataSource tracking(DataSource ds, Connection opened) {
+        return new TrackingDataSource(ds, opened);
     }
 
     private void signalled(String name) {
@@ -162,13 +170,19 @@ final class Interruption {
     /** Hands out the delegate's connections, tracked. */
     private static final class TrackingDataSource implements DataSource {
         private final DataSource delegate;
+        private final java.util.concurrent.atomic.AtomicReference<Connection> first;
 
-        TrackingDataSource(DataSource delegate) {
+        TrackingDataSource(DataSource delegate, Connection first) {
             this.delegate = delegate;
+            this.first = new java.util.concurrent.atomic.AtomicReference<>(first);
         }
 
         @Override
         public Connection getConnection() throws SQLException {
+            Connection opened = first.getAndSet(null);
+            if (opened != null && !opened.isClosed()) {
+                return track(opened);
+            }
             return track(delegate.getConnection());
         }
 

@@ -19,10 +19,13 @@ final class Session implements AutoCloseable {
     private final String user;
     private final String password;
     private final String who;
+    /** The connection that proved the server reachable, closed with the session if no command took it. */
+    private final java.sql.Connection first;
 
     private Session(DataSource dataSource, PostgresProvider embedded, Database embeddedDatabase, String url,
-            String user, String password, String who) {
+            String user, String password, String who, java.sql.Connection first) {
         this.who = who;
+        this.first = first;
         this.dataSource = dataSource;
         this.embedded = embedded;
         this.embeddedDatabase = embeddedDatabase;
@@ -43,7 +46,7 @@ final class Session implements AutoCloseable {
                 Database db = pg.createDatabase("alphapulse");
                 Interruption.cancelThrough(db.dataSource());
                 return new Session(Interruption.tracking(db.dataSource()), pg, db, db.jdbcUrl(), db.adminUser(), db.adminPassword(),
-                        who(db.adminUser(), db.jdbcUrl()));
+                        who(db.adminUser(), db.jdbcUrl()), null);
             } catch (RuntimeException e) {
                 pg.close();
                 throw e;
@@ -59,15 +62,17 @@ final class Session implements AutoCloseable {
         if (target.password() != null) {
             ds.setPassword(target.password());
         }
-        // One connection first, so that every command fails the same clear way before it starts anything.
-        try (java.sql.Connection probe = ds.getConnection()) {
-            probe.isValid(1);
+        // One connection first, so that every command fails the same clear way before it starts anything; it then
+        // serves the command's first use, so proving the server reachable costs no second connect.
+        java.sql.Connection first;
+        try {
+            first = ds.getConnection();
         } catch (java.sql.SQLException e) {
             throw ConnectionFailure.of(e, target);
         }
         Interruption.cancelThrough(ds);
-        return new Session(Interruption.tracking(ds), null, null, target.jdbcUrl(), target.user(), target.password(),
-                target.describe());
+        return new Session(Interruption.tracking(ds, first), null, null, target.jdbcUrl(), target.user(),
+                target.password(), target.describe(), first);
     }
 
     static String withoutQuery(String url) {
@@ -187,6 +192,14 @@ final class Session implements AutoCloseable {
 
     @Override
     public void close() {
+        if (first != null) {
+            try {
+                // Closing twice is a no-op in JDBC: the command may have taken and closed it already.
+                first.close();
+            } catch (java.sql.SQLException ignored) {
+                // the session is over; nothing of the command's depends on it
+            }
+        }
         if (embedded != null) {
             // also stopped by the server's own shutdown hook on Ctrl-C
             embedded.close();
