@@ -42,7 +42,7 @@ public final class TenantDataSource implements DataSource {
 
     private TenantDataSource(DataSource target, Supplier<Optional<TenantId>> tenant) {
         this.target = target;
-        this.connections = new TenantConnections(target, tenant);
+        this.connections = new TenantConnections(tenant);
     }
 
     /** Wraps {@code target}; {@code tenant} says which tenant the current thread works for, if any. */

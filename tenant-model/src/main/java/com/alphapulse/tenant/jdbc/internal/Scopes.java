@@ -34,7 +34,7 @@ public final class Scopes {
         T apply(Connection connection) throws SQLException;
     }
 
-    private static final String SET_TENANT = "SELECT set_config(?, ?, true)";
+    private static final String SET_TENANT = "SELECT set_config(?, ?, ?)";
     private static final String READ_TENANT = "SELECT current_setting(?, true)";
 
     /**
@@ -300,9 +300,18 @@ public final class Scopes {
     }
 
     private static void setTenant(Connection connection, String value) throws SQLException {
+        setTenant(connection, value, true);
+    }
+
+    /**
+     * Sets the tenant on {@code connection}, with bind parameters: for the current transaction ({@code local}), or for
+     * the session (a {@code TenantDataSource} connection in auto-commit mode). The one JDBC statement that does it.
+     */
+    static void setTenant(Connection connection, String value, boolean local) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(SET_TENANT)) {
             ps.setString(1, AlphaPulseSchema.TENANT_SETTING);
             ps.setString(2, value);
+            ps.setBoolean(3, local);
             ps.executeQuery().close();
         }
     }

@@ -1,6 +1,5 @@
 package com.alphapulse.tenant.jdbc.internal;
 
-import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.tenant.TenantId;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -17,7 +16,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.function.Supplier;
-import javax.sql.DataSource;
 
 /**
  * The connections of one {@code TenantDataSource}: JDK proxies that set the supplier's tenant before the first
@@ -27,28 +25,20 @@ import javax.sql.DataSource;
  */
 public final class TenantConnections {
 
-    private static final String SET_TENANT = "SELECT set_config(?, ?, ?)";
     private static final Set<String> EXECUTES = Set.of("execute", "executeQuery", "executeUpdate",
             "executeLargeUpdate", "executeBatch", "executeLargeBatch");
     // These must be the first statement of a transaction, or are no statement of one.
     private static final String[] NOT_BEFORE = {"SET TRANSACTION", "SET SESSION CHARACTERISTICS", "BEGIN",
         "START TRANSACTION", "COMMIT", "ROLLBACK", "END", "ABORT"};
 
-    private final DataSource target;
     private final Supplier<Optional<TenantId>> tenant;
     // Concurrent: a connection opened on one thread may be closed on another, and removes itself from the
     // deque of the thread that took it.
     private final ThreadLocal<Deque<Connection>> held = ThreadLocal.withInitial(ConcurrentLinkedDeque::new);
 
-    /** Connections of {@code target}, as {@code tenant} says. */
-    public TenantConnections(DataSource target, Supplier<Optional<TenantId>> tenant) {
-        this.target = target;
+    /** Connections that set the tenant {@code tenant} says. */
+    public TenantConnections(Supplier<Optional<TenantId>> tenant) {
         this.tenant = tenant;
-    }
-
-    /** The data source these connections come from. */
-    public DataSource target() {
-        return target;
     }
 
     /** The connection of this data source the current thread took last and has not closed yet. */
@@ -205,12 +195,8 @@ public final class TenantConnections {
         }
 
         private void set(String value, boolean local) throws SQLException {
-            try (PreparedStatement ps = delegate.prepareStatement(SET_TENANT)) {
-                ps.setString(1, AlphaPulseSchema.TENANT_SETTING);
-                ps.setString(2, value);
-                ps.setBoolean(3, local);
-                ps.executeQuery().close();
-            }
+            // On the driver's connection: through the proxy it would ask for the tenant again.
+            Scopes.setTenant(delegate, value, local);
         }
     }
 
