@@ -79,6 +79,39 @@ public final class TestDatabases {
         }
     }
 
+    /**
+     * What a run that must change nothing could change, as text, one entry per aspect: relations (kind, forced row
+     * security), columns, constraints and policies of {@code public} (and the engine's schema), Flyway's history,
+     * the engine's journal and progress rows, the rows of {@code trades}, and advisory locks held. Equal before and
+     * after means nothing changed. The database must have been migrated by the engine to 002 or above (the engine's
+     * schema and {@code trades} exist).
+     */
+    public static List<String> fingerprint(Database db) {
+        List<String> out = new ArrayList<>();
+        for (String sql : List.of(
+                "SELECT string_agg(c.relname || ':' || c.relkind::text || ':' || c.relforcerowsecurity::text, ',' ORDER BY c.relname) "
+                        + "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'alphapulse_migration')",
+                "SELECT string_agg(attrelid::regclass || '.' || attname, ',' ORDER BY attrelid::regclass::text, attname) FROM pg_attribute "
+                        + "WHERE attnum > 0 AND NOT attisdropped AND attrelid IN (SELECT c.oid FROM pg_class c JOIN pg_namespace n "
+                        + "ON n.oid = c.relnamespace WHERE n.nspname = 'public')",
+                "SELECT coalesce(string_agg(conname, ',' ORDER BY conname), '') FROM pg_constraint WHERE connamespace = 'public'::regnamespace",
+                "SELECT coalesce(string_agg(polname, ',' ORDER BY polname), '') FROM pg_policy",
+                "SELECT string_agg(installed_rank::text || ':' || coalesce(version, '') || ':' || success::text, ',' ORDER BY installed_rank) "
+                        + "FROM public.flyway_schema_history",
+                "SELECT count(*)::text FROM alphapulse_migration.journal",
+                "SELECT count(*)::text FROM alphapulse_migration.online_progress",
+                "SELECT count(*)::text FROM public.trades",
+                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'")) {
+            try (Connection c = db.connect(); Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                rs.next();
+                out.add(rs.getString(1));
+            } catch (SQLException e) {
+                throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
     /** Every catalog query's rows for {@code set}, each row rendered as one line, per query name. */
     public static Map<String, List<String>> catalog(Database db, MigrationSet set) throws SQLException {
         Map<String, List<String>> out = new LinkedHashMap<>();

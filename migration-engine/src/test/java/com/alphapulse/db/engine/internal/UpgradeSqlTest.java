@@ -8,12 +8,8 @@ import com.alphapulse.db.migrations.MigrationSet;
 import com.alphapulse.db.migrations.SchemaVersion;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
+import com.alphapulse.db.testing.TestDatabases;
 import com.alphapulse.db.schema.AlphaPulseSchema;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,27 +33,8 @@ class UpgradeSqlTest {
         PostgresProvider.shared().dropDatabase(DB);
     }
 
-    /** The catalog, the history and the engine's journal and progress rows, as text: equal means nothing changed. */
-    static List<String> state() throws SQLException {
-        List<String> out = new ArrayList<>();
-        for (String sql : List.of(
-                "SELECT string_agg(c.relname || ':' || c.relkind::text, ',' ORDER BY c.relname) FROM pg_class c "
-                        + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname IN ('public', 'alphapulse_migration')",
-                "SELECT string_agg(attrelid::regclass || '.' || attname, ',' ORDER BY attrelid::regclass::text, attname) FROM pg_attribute "
-                        + "WHERE attnum > 0 AND NOT attisdropped AND attrelid IN (SELECT c.oid FROM pg_class c JOIN pg_namespace n "
-                        + "ON n.oid = c.relnamespace WHERE n.nspname = 'public')",
-                "SELECT coalesce(string_agg(conname, ',' ORDER BY conname), '') FROM pg_constraint WHERE connamespace = 'public'::regnamespace",
-                "SELECT string_agg(installed_rank::text || ':' || coalesce(version, '') || ':' || success::text, ',' ORDER BY installed_rank) "
-                        + "FROM public.flyway_schema_history",
-                "SELECT count(*)::text FROM alphapulse_migration.journal",
-                "SELECT count(*)::text FROM alphapulse_migration.online_progress",
-                "SELECT count(*)::text FROM pg_locks WHERE locktype = 'advisory'")) {
-            try (Connection c = DB.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-                rs.next();
-                out.add(rs.getString(1));
-            }
-        }
-        return out;
+    static List<String> state() {
+        return TestDatabases.fingerprint(DB);
     }
 
     @Test
