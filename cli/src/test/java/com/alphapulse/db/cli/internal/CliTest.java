@@ -42,13 +42,23 @@ class CliTest {
     }
 
     static Run run(String... args) {
+        return run(environment(), args);
+    }
+
+    /**
+     * An environment of its own: the build machine's PG* variables or ~/.pgpass must not change what a test proves.
+     * Other test classes run commands through here too, where this class's @TempDir is not set.
+     */
+    static Environment environment() {
+        Path dir = tmp != null ? tmp : Scratch.DIR;
+        return new Environment(java.util.Map.of(), dir, dir, System.getProperty("user.name"));
+    }
+
+    /** The command in {@code environment} (e.g. {@code environment().typing("no\n")}). */
+    static Run run(Environment environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        // an environment of its own: the build machine's PG* variables or ~/.pgpass must not change what a test proves
-        // Other test classes run commands through here too, where this class's @TempDir is not set.
-        Path dir = tmp != null ? tmp : Scratch.DIR;
-        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err),
-                new Environment(java.util.Map.of(), dir, dir, System.getProperty("user.name")));
+        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err), environment);
         int exit = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();

@@ -5,23 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.alphapulse.db.cli.ExitCode;
 import com.alphapulse.db.postgres.Database;
 import com.alphapulse.db.postgres.PostgresProvider;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The guards a person meets at the terminal, through the CLI with a supplied standard input: the confirmation names
@@ -34,23 +29,11 @@ class ConfirmationTest {
     static final PostgresProvider PG = PostgresProvider.shared();
     static final Database DB = PG.createDatabase("confirm");
 
-    @TempDir
-    static Path tmp;
-
-    record Run(int exit, String out, String err) {}
-
     /** The command on this test's database, a person typing {@code typed} at a terminal. */
-    static Run typing(String typed, String... args) {
+    static CliTest.Run typing(String typed, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--url", DB.jdbcUrl(), "--user", DB.adminUser(), "--quiet"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err),
-                new Environment(Map.of(), tmp, tmp, System.getProperty("user.name")).typing(typed));
-        int exit = cli.execute(all.toArray(String[]::new));
-        cli.getOut().flush();
-        cli.getErr().flush();
-        return new Run(exit, out.toString(), err.toString());
+        return CliTest.run(CliTest.environment().typing(typed), all.toArray(String[]::new));
     }
 
     static String who() {
@@ -82,19 +65,19 @@ class ConfirmationTest {
     @DisplayName("demo-data loads into a database without tenants, refuses one that holds tenants (naming it, exit 7, "
             + "nothing written), and loads with --force")
     void demo_data_refuses_a_database_with_tenants() throws Exception {
-        Run up = typing("", "upgrade", "head");
+        CliTest.Run up = typing("", "upgrade", "head");
         assertThat(up.exit()).as(up.err()).isZero();
-        Run first = typing("", "demo-data", "--tenants", "2", "--scale", "0.02");
+        CliTest.Run first = typing("", "demo-data", "--tenants", "2", "--scale", "0.02");
         assertThat(first.exit()).as(first.err()).isZero();
 
         List<Long> before = state();
-        Run refused = typing("", "demo-data", "--tenants", "2", "--scale", "0.02", "--seed", "7");
+        CliTest.Run refused = typing("", "demo-data", "--tenants", "2", "--scale", "0.02", "--seed", "7");
         assertThat(refused.exit()).isEqualTo(ExitCode.REFUSED_STATE.code());
         assertThat(refused.err()).contains(who() + " holds 2 tenants; demo-data would add fake tenants to it: use --force");
         assertThat(refused.err().strip().lines()).hasSize(1);
         assertThat(state()).as("nothing written").isEqualTo(before);
 
-        Run forced = typing("", "demo-data", "--tenants", "2", "--scale", "0.02", "--seed", "7", "--force");
+        CliTest.Run forced = typing("", "demo-data", "--tenants", "2", "--scale", "0.02", "--seed", "7", "--force");
         assertThat(forced.exit()).as(forced.err()).isZero();
         assertThat(count("SELECT count(*) FROM public.tenants")).isEqualTo(before.get(3) + 2);
     }
@@ -105,7 +88,7 @@ class ConfirmationTest {
             + "one line, nothing changed")
     void cancelling_changes_nothing() throws Exception {
         List<Long> before = state();
-        Run no = typing("no\n", "downgrade", "006");
+        CliTest.Run no = typing("no\n", "downgrade", "006");
         assertThat(no.exit()).as(no.err()).isEqualTo(ExitCode.CANCELLED.code()).isEqualTo(10);
         assertThat(no.err()).contains("downgrade " + who() + " from 011 to 006, risk MEDIUM (drops ",
                 " columns holding data, archived) with warnings. Type 'yes' to proceed: ");
@@ -113,13 +96,13 @@ class ConfirmationTest {
         assertThat(no.err().strip()).endsWith("Type 'yes' to proceed: cancelled: nothing changed");
         assertThat(state()).isEqualTo(before);
 
-        Run eof = typing("", "downgrade", "-1");
+        CliTest.Run eof = typing("", "downgrade", "-1");
         assertThat(eof.exit()).isEqualTo(ExitCode.CANCELLED.code());
         assertThat(eof.err()).contains("downgrade " + who() + " from 011 to 010, risk ");
         assertThat(eof.err().strip().lines().toList()).last().isEqualTo("cancelled: nothing changed");
         assertThat(state()).isEqualTo(before);
 
-        Run yes = typing("yes\n", "downgrade", "-1");
+        CliTest.Run yes = typing("yes\n", "downgrade", "-1");
         assertThat(yes.exit()).as(yes.err()).isZero();
         assertThat(yes.out()).contains("downgraded 011 -> 010");
     }
