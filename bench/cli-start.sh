@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Start-up cost of the CLI, side by side with the JVM's own start (--version), on one database:
 #   bench/cli-start.sh [--runs N] URL [USER]        e.g. bench/cli-start.sh jdbc:postgresql://127.0.0.1:5432/bench postgres
-# Each of --version, status, verify, plan -1 runs N times (default 7, one warm-up first), plain and then with an AppCDS
-# archive of the CLI's classes (made once by this script with -XX:ArchiveClassesAtExit, in target/). Prints
-# min/median/max wall ms and the median's ratio to --version's. The machine is shared: compare within one run.
+# Each of --version, status, verify, plan -1 runs N times (default 7, one warm-up first): plain (java -jar cli.jar),
+# with an AppCDS archive of the CLI's classes (made once by this script with -XX:ArchiveClassesAtExit, in target/),
+# and through the launcher bin/alphapulse (its own archive, made by its first run, and its JVM settings). Prints
+# min/median/max wall ms, the median's ratio to the same set's --version and to plain --version's (the goal of
+# issue 13: at most 2x). The machine is shared: compare within one run.
 set -euo pipefail
 RUNS=7
 if [[ "${1:-}" == "--runs" ]]; then RUNS=$2; shift 2; fi
@@ -27,26 +29,33 @@ measure() {
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {printf "%d %d %d\n", a[1], a[int((NR+1)/2)], a[NR]}'
 }
 
+PLAIN=
+# run_set LABEL COMMAND...: the CLI started by COMMAND (e.g. java -jar cli.jar)
 run_set() {
   local label=$1; shift
-  local jvm=("$@")
+  local cli=("$@")
   local base
-  printf '%-8s %-10s %8s %8s %8s %8s\n' "$label" command min median max "x --version"
-  read -r mn md mx < <(measure java "${jvm[@]}" -jar "$JAR" --version)
+  printf '%-8s %-10s %8s %8s %8s %8s %8s\n' "$label" command min median max "x --version" "x plain"
+  read -r mn md mx < <(measure "${cli[@]}" --version)
   base=$md
-  printf '%-8s %-10s %8d %8d %8d %8.2f\n' "$label" --version "$mn" "$md" "$mx" 1
+  PLAIN=${PLAIN:-$md}
+  printf '%-8s %-10s %8d %8d %8d %8.2f %8.2f\n' "$label" --version "$mn" "$md" "$mx" 1 "$(echo "$md / $PLAIN" | bc -l)"
   for cmd in status verify "plan -1"; do
     # shellcheck disable=SC2086
-    read -r mn md mx < <(measure java "${jvm[@]}" -jar "$JAR" $cmd --url "$URL" --user "$USER_NAME")
-    printf '%-8s %-10s %8d %8d %8d %8.2f\n' "$label" "$cmd" "$mn" "$md" "$mx" "$(echo "$md / $base" | bc -l)"
+    read -r mn md mx < <(measure "${cli[@]}" $cmd --url "$URL" --user "$USER_NAME")
+    printf '%-8s %-10s %8d %8d %8d %8.2f %8.2f\n' "$label" "$cmd" "$mn" "$md" "$mx" "$(echo "$md / $base" | bc -l)" \
+      "$(echo "$md / $PLAIN" | bc -l)"
   done
 }
 
 echo "runs per command: $RUNS (after one warm-up); java: $(java -version 2>&1 | head -1)"
-run_set plain
+run_set plain java -jar "$JAR"
 if [[ ! -f $CDS || $CDS -ot $JAR ]]; then
   java -XX:ArchiveClassesAtExit="$CDS" -jar "$JAR" status --url "$URL" --user "$USER_NAME" >/dev/null 2>&1 || true
   java -XX:SharedArchiveFile="$CDS" -XX:ArchiveClassesAtExit="$CDS.verify" -jar "$JAR" verify --url "$URL" --user "$USER_NAME" >/dev/null 2>&1 || true
   rm -f "$CDS.verify"
 fi
-run_set appcds -XX:SharedArchiveFile="$CDS" -Xshare:auto
+run_set appcds java -XX:SharedArchiveFile="$CDS" -Xshare:auto -jar "$JAR"
+# the launcher's first run (made here, not timed) writes its archive; the next puts it in place
+"$ROOT/bin/alphapulse" status --url "$URL" --user "$USER_NAME" >/dev/null 2>&1 || true
+run_set launcher "$ROOT/bin/alphapulse"
