@@ -45,6 +45,14 @@ public final class CatalogQueries {
         });
     }
 
+    /**
+     * The rows of one catalog query's live result as text, column name to value ({@code null} for SQL NULL), in
+     * the query's column order: comparable with {@link SchemaVersion#expectedCatalog} row for row.
+     */
+    public static List<Map<String, String>> rows(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return com.alphapulse.db.migrations.internal.CatalogRows.read(rs);
+    }
+
     /** The query templates as shipped ({@code {{roles}}} not yet replaced), e.g. for an input hash. */
     public static Map<String, String> templates() {
         return SQL;

@@ -85,6 +85,14 @@ public final class SchemaVersion implements Comparable<SchemaVersion> {
     }
 
     /**
+     * {@link #expectedCatalogJson} as rows of text, column name to value ({@code null} for SQL NULL) in the query's
+     * column order: what {@link CatalogQueries#rows} gives for the same query on a live database, read without jOOQ.
+     */
+    public java.util.List<java.util.Map<String, String>> expectedCatalog(String query) {
+        return com.alphapulse.db.migrations.internal.CatalogRows.parse(expectedCatalogJson(query));
+    }
+
+    /**
      * The generated jOOQ schema of this version, when the set has compiled types
      * ({@link MigrationSet#jooqPackagePrefix()}); a set read from a directory has none.
      */

@@ -78,7 +78,7 @@ final class AdvisoryLock implements AutoCloseable {
 
     /** Whether a session (another run, or this one) holds the migration lock now. */
     static boolean held(java.sql.Connection c, EngineSettings s) throws java.sql.SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
+        return Boolean.TRUE.equals(Sql.value(c, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' "
                 + "AND classid = ?::oid AND objid = ?::oid AND objsubid = 2 AND granted AND database = "
                 + "(SELECT oid FROM pg_database WHERE datname = current_database()))", CLASS_ID & 0xffffffffL, OBJECT_ID));
     }

@@ -500,8 +500,8 @@ final class Archive {
 
     /** The tables an interrupted online archive left its delta trigger on. */
     static List<String> deltaTriggerTables(Connection c) throws SQLException {
-        return Sql.ctx(c).fetch("SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1", DELTA_TRIGGER)
-                .getValues(0, String.class);
+        return Sql.rows(c, "SELECT tgrelid::regclass::text FROM pg_trigger WHERE tgname = ? ORDER BY 1", DELTA_TRIGGER)
+                .stream().map(r -> (String) r[0]).toList();
     }
 
     /** Drops every delta trigger an interrupted online archive left; returns the tables it was on. */
@@ -1274,10 +1274,10 @@ final class Archive {
             return List.of();
         }
         List<StatusResult.PendingRestore> out = new ArrayList<>();
-        for (Record r : Sql.ctx(c).fetch("SELECT version, table_name, count(*) FROM (" + String.join(" UNION ALL ", parts)
+        for (Object[] r : Sql.rows(c, "SELECT version, table_name, count(*) FROM (" + String.join(" UNION ALL ", parts)
                 + ") x (version, table_name) GROUP BY 1, 2 ORDER BY 1, 2")) {
-            int version = r.get(0, Integer.class);
-            out.add(new StatusResult.PendingRestore(Targets.label(version), r.get(1, String.class), r.get(2, Long.class),
+            int version = Sql.integer(r[0]);
+            out.add(new StatusResult.PendingRestore(Targets.label(version), (String) r[1], Sql.bigint(r[2]),
                     version <= current));
         }
         return out;

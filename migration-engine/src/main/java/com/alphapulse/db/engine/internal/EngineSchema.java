@@ -240,7 +240,7 @@ final class EngineSchema {
     }
 
     static boolean relationExists(Connection c, String qualified) throws SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT to_regclass(?) IS NOT NULL", qualified));
+        return Boolean.TRUE.equals(Sql.value(c, "SELECT to_regclass(?) IS NOT NULL", qualified));
     }
 
     /**

@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.jooq.Record;
 
 /**
  * Flyway's schema history table read and written directly: the engine's downgrade and stamp change it in
@@ -39,7 +38,7 @@ final class HistoryTable {
     record State(boolean exists, Version current, List<Version> failed, List<Row> rows) {}
 
     static boolean exists(Connection c) throws SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT to_regclass(?) IS NOT NULL", QUALIFIED));
+        return Boolean.TRUE.equals(Sql.value(c, "SELECT to_regclass(?) IS NOT NULL", QUALIFIED));
     }
 
     static State state(Connection c) throws SQLException {
@@ -47,14 +46,14 @@ final class HistoryTable {
             return new State(false, Version.BASE, List.of(), List.of());
         }
         List<Row> rows = new ArrayList<>();
-        for (Record r : Sql.ctx(c).fetch("SELECT installed_rank, version, description, type, script, checksum, "
+        for (Object[] r : Sql.rows(c, "SELECT installed_rank, version, description, type, script, checksum, "
                 + "installed_by, installed_on, execution_time, success FROM " + QUALIFIED + " ORDER BY installed_rank")) {
-            String version = r.get(1, String.class);
+            String version = (String) r[1];
             // as Flyway reads it (getTimestamp: the timestamp without time zone in the JVM zone)
-            java.sql.Timestamp on = r.get(7, java.sql.Timestamp.class);
-            rows.add(new Row(r.get(0, Integer.class), version, number(version), r.get(2, String.class),
-                    r.get(3, String.class), r.get(4, String.class), r.get(5, Integer.class), r.get(6, String.class),
-                    on == null ? null : on.toInstant(), r.get(8, Integer.class), Boolean.TRUE.equals(r.get(9, Boolean.class))));
+            java.sql.Timestamp on = (java.sql.Timestamp) r[7];
+            rows.add(new Row(Sql.integer(r[0]), version, number(version), (String) r[2], (String) r[3], (String) r[4],
+                    Sql.integer(r[5]), (String) r[6], on == null ? null : on.toInstant(), Sql.integer(r[8]),
+                    Boolean.TRUE.equals(r[9])));
         }
         int current = 0;
         List<Version> failed = new ArrayList<>();

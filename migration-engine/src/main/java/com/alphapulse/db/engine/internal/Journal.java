@@ -13,7 +13,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.jooq.Record;
 
 /** The engine's journal: one row per version applied, undone or stamped, and per repair. */
 final class Journal {
@@ -72,7 +71,7 @@ final class Journal {
         if (!EngineSchema.journalExists(c)) {
             return false;
         }
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT direction = 'UP' AND outcome = 'FAILED' FROM " + EngineSchema.JOURNAL
+        return Boolean.TRUE.equals(Sql.value(c, "SELECT direction = 'UP' AND outcome = 'FAILED' FROM " + EngineSchema.JOURNAL
                 + " WHERE (version = ? AND direction IN ('UP', 'DOWN')) OR direction = 'REPAIR' ORDER BY id DESC LIMIT 1",
                 version.label()));
     }
@@ -82,15 +81,13 @@ final class Journal {
             return List.of();
         }
         List<HistoryResult.Entry> out = new ArrayList<>();
-        for (Record r : Sql.ctx(c).fetch("SELECT id, run_id, version, direction, db_user, os_user, reason, started_at, "
+        for (Object[] r : Sql.rows(c, "SELECT id, run_id, version, direction, db_user, os_user, reason, started_at, "
                 + "finished_at, duration_ms, rows_archived, rows_restored, outcome, message FROM " + EngineSchema.JOURNAL
                 + " ORDER BY id")) {
-            out.add(new HistoryResult.Entry(r.get(0, Long.class), r.get(1, UUID.class), r.get(2, String.class),
-                    Direction.valueOf(r.get(3, String.class)), r.get(4, String.class), r.get(5, String.class),
-                    r.get(6, String.class), r.get(7, OffsetDateTime.class).toInstant(),
-                    r.get(8, OffsetDateTime.class).toInstant(), Duration.ofMillis(r.get(9, Long.class)),
-                    r.get(10, Long.class), r.get(11, Long.class), Outcome.valueOf(r.get(12, String.class)),
-                    r.get(13, String.class)));
+            out.add(new HistoryResult.Entry(Sql.bigint(r[0]), (UUID) r[1], (String) r[2],
+                    Direction.valueOf((String) r[3]), (String) r[4], (String) r[5],
+                    (String) r[6], Sql.instant(r[7]), Sql.instant(r[8]), Duration.ofMillis(Sql.bigint(r[9])),
+                    Sql.bigint(r[10]), Sql.bigint(r[11]), Outcome.valueOf((String) r[12]), (String) r[13]));
         }
         return out;
     }

@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.jooq.Record;
 
 /**
  * What a version that runs outside a transaction (V009's {@code CREATE INDEX CONCURRENTLY}) left when it
@@ -41,11 +40,11 @@ final class Leftovers {
             Map<String, String> names = concurrentIndexes(v);
             List<Index> present = new ArrayList<>();
             for (Map.Entry<String, String> n : names.entrySet()) {
-                Record r = Sql.ctx(c).fetchOne("SELECT i.indisvalid, p.pid FROM pg_index i LEFT JOIN pg_stat_progress_create_index p "
+                Object[] r = Sql.row(c, "SELECT i.indisvalid, p.pid FROM pg_index i LEFT JOIN pg_stat_progress_create_index p "
                         + "ON p.index_relid = i.indexrelid WHERE i.indexrelid = to_regclass(?)", Catalog.regclass(n.getKey()));
                 if (r != null) {
-                    present.add(new Index(v.version(), n.getKey(), n.getValue(), Boolean.TRUE.equals(r.get(0, Boolean.class)),
-                            r.get(1, Integer.class), false));
+                    present.add(new Index(v.version(), n.getKey(), n.getValue(), Boolean.TRUE.equals(r[0]),
+                            Sql.integer(r[1]), false));
                 }
             }
             if (present.isEmpty()) {
@@ -89,8 +88,8 @@ final class Leftovers {
     private static Map<String, String> expectedDefinitions(SchemaVersion v) {
         return v.set().derived("index-definitions:" + v.label(), () -> {
             Map<String, String> out = new LinkedHashMap<>();
-            for (Record r : org.jooq.impl.DSL.using(org.jooq.SQLDialect.POSTGRES).fetchFromJSON(v.expectedCatalogJson("indexes"))) {
-                out.put(r.get("name", String.class), r.get("definition", String.class));
+            for (Map<String, String> r : v.expectedCatalog("indexes")) {
+                out.put(r.get("name"), r.get("definition"));
             }
             return java.util.Collections.unmodifiableMap(out);
         });
@@ -107,8 +106,8 @@ final class Leftovers {
             sp = c.setSavepoint();
         }
         try {
-            Sql.ctx(c).fetch("SELECT set_config('search_path', ?, true)", com.alphapulse.db.migrations.CatalogQueries.SEARCH_PATH);
-            Object d = Sql.ctx(c).fetchValue("SELECT pg_get_indexdef(to_regclass(?))", Catalog.regclass(index));
+            Sql.rows(c, "SELECT set_config('search_path', ?, true)", com.alphapulse.db.migrations.CatalogQueries.SEARCH_PATH);
+            Object d = Sql.value(c, "SELECT pg_get_indexdef(to_regclass(?))", Catalog.regclass(index));
             return d == null ? "" : d.toString();
         } finally {
             if (auto) {

@@ -158,16 +158,15 @@ final class Online {
         if (!EngineSchema.relationExists(c, EngineSchema.ONLINE_PROGRESS)) {
             return java.util.Optional.empty();
         }
-        Record r = Sql.ctx(c).fetchOne("SELECT version, phase, table_name, rows_done, rows_total, updated_at FROM "
+        Object[] r = Sql.row(c, "SELECT version, phase, table_name, rows_done, rows_total, updated_at FROM "
                 + EngineSchema.ONLINE_PROGRESS + " WHERE version > ? ORDER BY updated_at DESC, step DESC LIMIT 1",
                 state.current().number());
         if (r == null) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(new com.alphapulse.db.engine.StatusResult.InProgress(
-                com.alphapulse.db.migrations.Version.of(r.get(0, Integer.class)), r.get(1, String.class), r.get(2, String.class),
-                r.get(3, Long.class), r.get(4, Long.class), r.get(5, java.time.OffsetDateTime.class).toInstant(),
-                AdvisoryLock.held(c, s)));
+                com.alphapulse.db.migrations.Version.of(Sql.integer(r[0])), (String) r[1], (String) r[2],
+                Sql.bigint(r[3]), Sql.bigint(r[4]), Sql.instant(r[5]), AdvisoryLock.held(c, s)));
     }
 
     /** Forgets the progress of versions the history records as applied (finished by plain Flyway, or stamped). */

@@ -1,9 +1,12 @@
 package com.alphapulse.db.engine.internal;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jooq.DSLContext;
@@ -11,18 +14,81 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
-/** jOOQ on a borrowed connection, and raw execution of script statements. */
+/**
+ * jOOQ on a borrowed connection, plain JDBC reads for what every command's start runs (the history, the journal,
+ * the status's checks: a jOOQ context costs some 500 classes to start, which is most of a {@code status}), and raw
+ * execution of script statements.
+ */
 final class Sql {
 
-    private static final Settings SETTINGS = new Settings()
-            .withExecuteLogging(false)
-            .withRenderFormatted(false);
+    /** jOOQ's settings, built on first use of jOOQ: the plain JDBC reads load no jOOQ class. */
+    private static final class Jooq {
+        static final Settings SETTINGS = new Settings()
+                .withExecuteLogging(false)
+                .withRenderFormatted(false);
+
+        private Jooq() {}
+    }
 
     private Sql() {}
 
     /** A jOOQ context on {@code c}; closing it never closes {@code c}. */
     static DSLContext ctx(Connection c) {
-        return DSL.using(c, SQLDialect.POSTGRES, SETTINGS);
+        return DSL.using(c, SQLDialect.POSTGRES, Jooq.SETTINGS);
+    }
+
+    /**
+     * A read on plain JDBC: each row's values as {@code ResultSet.getObject} gives them, {@code binds} set with
+     * {@code setObject} (as jOOQ binds them: a Long is a bigint, a String a varchar).
+     */
+    static List<Object[]> rows(Connection c, String sql, Object... binds) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < binds.length; i++) {
+                ps.setObject(i + 1, binds[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                int n = rs.getMetaData().getColumnCount();
+                List<Object[]> out = new ArrayList<>();
+                while (rs.next()) {
+                    Object[] row = new Object[n];
+                    for (int i = 0; i < n; i++) {
+                        row[i] = rs.getObject(i + 1);
+                    }
+                    out.add(row);
+                }
+                return out;
+            }
+        }
+    }
+
+    /** The first row of {@link #rows}, null for none. */
+    static Object[] row(Connection c, String sql, Object... binds) throws SQLException {
+        List<Object[]> rows = rows(c, sql, binds);
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    /** The first value of {@link #rows}, null for no row. */
+    static Object value(Connection c, String sql, Object... binds) throws SQLException {
+        Object[] row = row(c, sql, binds);
+        return row == null ? null : row[0];
+    }
+
+    /** A value of {@link #rows} as an Integer (null stays null). */
+    static Integer integer(Object value) {
+        return value == null ? null : ((Number) value).intValue();
+    }
+
+    /** A value of {@link #rows} as a Long (null stays null). */
+    static Long bigint(Object value) {
+        return value == null ? null : ((Number) value).longValue();
+    }
+
+    /** A timestamp value of {@link #rows} as an Instant (null stays null). */
+    static java.time.Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        return value instanceof java.time.OffsetDateTime o ? o.toInstant() : ((java.sql.Timestamp) value).toInstant();
     }
 
     /**
@@ -67,7 +133,7 @@ final class Sql {
 
         /** The statement with its values as literals, ending in {@code ;}. */
         String inline() {
-            return DSL.using(SQLDialect.POSTGRES, SETTINGS).renderInlined(DSL.query(sql, binds)) + ";";
+            return DSL.using(SQLDialect.POSTGRES, Jooq.SETTINGS).renderInlined(DSL.query(sql, binds)) + ";";
         }
     }
 

@@ -7,9 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Result;
 
 /**
  * The result of the catalog queries ({@code catalog/*.sql} of the schema module), live or expected, by query
@@ -50,29 +47,24 @@ final class Catalog {
         this.rows = rows;
     }
 
-    /** A catalog from one jOOQ result per query name. */
-    static Catalog of(Map<String, Result<Record>> results) {
+    /**
+     * A catalog from one result per query name, each row as text by column ({@code CatalogQueries.rows},
+     * {@code SchemaVersion.expectedCatalog}).
+     */
+    static Catalog of(Map<String, List<Map<String, String>>> results) {
         Map<String, Map<String, Row>> rows = new LinkedHashMap<>();
         results.forEach((query, result) -> {
             Map<String, Row> byKey = new LinkedHashMap<>();
-            for (Record r : result) {
-                Map<String, String> attrs = new LinkedHashMap<>();
-                for (Field<?> f : r.fields()) {
-                    String n = f.getName();
-                    if (!n.equals("table_name") && !n.equals("name")) {
-                        attrs.put(n, text(r.get(f)));
-                    }
-                }
-                Row row = new Row(text(r.get("table_name")), text(r.get("name")), Collections.unmodifiableMap(attrs));
+            for (Map<String, String> r : result) {
+                Map<String, String> attrs = new LinkedHashMap<>(r);
+                attrs.remove("table_name");
+                attrs.remove("name");
+                Row row = new Row(r.get("table_name"), r.get("name"), Collections.unmodifiableMap(attrs));
                 byKey.put(row.key(), row);
             }
             rows.put(query, Collections.unmodifiableMap(byKey));
         });
         return new Catalog(Collections.unmodifiableMap(rows));
-    }
-
-    private static String text(Object value) {
-        return value == null ? null : value.toString();
     }
 
     Map<String, Row> rows(String query) {

@@ -12,8 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.jooq.Record;
-import org.jooq.Result;
 
 /** Reads the live catalog with the very queries that produced the expected one. */
 final class CatalogReader {
@@ -50,14 +48,14 @@ final class CatalogReader {
         for (String q : names) {
             sql.append(queries.get(q).strip()).append(";\n");
         }
-        Map<String, Result<Record>> results = new LinkedHashMap<>();
+        Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         try (Statement s = c.createStatement()) {
             boolean isResult = s.execute(sql.toString());
             int i = 0;
             while (true) {
                 if (isResult) {
                     try (ResultSet rs = s.getResultSet()) {
-                        results.put(names.get(i++), Jdbc.dsl(c).fetch(rs));
+                        results.put(names.get(i++), CatalogQueries.rows(rs));
                     }
                 } else if (s.getUpdateCount() == -1) {
                     break;

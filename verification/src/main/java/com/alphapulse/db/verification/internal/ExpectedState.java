@@ -12,21 +12,19 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Result;
-import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
 /**
- * The expected state of one version: its catalog as generated into the set's {@code expected/VNNN/*.json},
- * checked against the version's generated jOOQ types when the set has them (the two come from the same
- * database at build time, so any disagreement means a broken build, not a broken database).
+ * The expected state of one version: its catalog as generated into the set's {@code expected/VNNN/*.json}. The
+ * version's generated jOOQ types, which come from the same database at build time (the build checks that the two
+ * agree: {@code ExpectedStateTest}), are loaded only for what needs their column order, a missing table's message,
+ * and checked against the catalog then; a {@code verify} or {@code status} that finds the tables loads none of them.
  */
 final class ExpectedState {
 
@@ -35,6 +33,7 @@ final class ExpectedState {
 
     private final SchemaVersion version;
     private final Catalog catalog;
+    /** Per table its columns in the catalog's order (by name), for what needs them as a set. */
     private final Map<String, List<String>> columns;
 
     private ExpectedState(SchemaVersion version, Catalog catalog, Map<String, List<String>> columns) {
@@ -49,35 +48,56 @@ final class ExpectedState {
     }
 
     private static ExpectedState load(SchemaVersion version) {
-        Map<String, Result<Record>> results = new LinkedHashMap<>();
-        Map<String, List<String>> jooq = new TreeMap<>();
-        boolean typed = false;
+        Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
         try {
             for (String q : CatalogQueries.NAMES) {
-                results.put(q, DSL.using(SQLDialect.POSTGRES).fetchFromJSON(version.expectedCatalogJson(q)));
+                results.put(q, version.expectedCatalog(q));
             }
-            var schema = version.jooqSchema();
-            if (schema.isPresent()) {
-                typed = true;
-                for (Table<?> t : schema.get().getTables()) {
-                    jooq.put(t.getName(), Arrays.stream(t.fields()).map(Field::getName).toList());
-                }
-            }
-        } catch (SchemaException | DataAccessException | IllegalArgumentException e) {
+        } catch (SchemaException | IllegalArgumentException e) {
             throw new VerificationException(Code.EXPECTED_STATE_INVALID,
                     "cannot read the expected state of version " + version.label() + ": " + e.getMessage(), e);
         }
         Catalog catalog = Catalog.of(results);
-        if (typed) {
-            crossCheck(version, catalog, jooq);
-            return new ExpectedState(version, catalog, Collections.unmodifiableMap(jooq));
-        }
-        // A set without compiled types (one read from a directory): the columns in the catalog's order.
         Map<String, List<String>> columns = new TreeMap<>();
         for (String table : catalog.tables()) {
             columns.put(table, catalog.ofTable(Catalog.COLUMNS, table).stream().map(r -> r.name()).toList());
         }
         return new ExpectedState(version, catalog, Collections.unmodifiableMap(columns));
+    }
+
+    /**
+     * Per table the columns in the order the version's jOOQ types declare them (the tables' own order), checked
+     * against the catalog; empty for a set without compiled types (one read from a directory). Loaded on first use.
+     */
+    private Optional<Map<String, List<String>>> typedColumns() {
+        return version.set().derived(new Key("typed", version.number()), () -> {
+            Optional<Map<String, List<String>>> jooq = Types.columns(version);
+            jooq.ifPresent(columns -> crossCheck(version, catalog, columns));
+            return jooq;
+        });
+    }
+
+    /** The jOOQ types, in a class of their own so that nothing of jOOQ is loaded before they are asked for. */
+    private static final class Types {
+
+        private Types() {}
+
+        static Optional<Map<String, List<String>>> columns(SchemaVersion version) {
+            Map<String, List<String>> jooq = new TreeMap<>();
+            try {
+                var schema = version.jooqSchema();
+                if (schema.isEmpty()) {
+                    return Optional.empty();
+                }
+                for (Table<?> t : schema.get().getTables()) {
+                    jooq.put(t.getName(), Arrays.stream(t.fields()).map(Field::getName).toList());
+                }
+            } catch (SchemaException | DataAccessException | IllegalArgumentException e) {
+                throw new VerificationException(Code.EXPECTED_STATE_INVALID,
+                        "cannot read the jOOQ types of version " + version.label() + ": " + e.getMessage(), e);
+            }
+            return Optional.of(Collections.unmodifiableMap(jooq));
+        }
     }
 
     private static void crossCheck(SchemaVersion version, Catalog catalog, Map<String, List<String>> jooq) {
@@ -138,8 +158,11 @@ final class ExpectedState {
         return catalog;
     }
 
-    /** The columns of {@code table} at this version, in the order the jOOQ type declares them. */
+    /**
+     * The columns of {@code table} at this version, in the order the jOOQ type declares them (the catalog's,
+     * by name, for a set without types).
+     */
     List<String> columnsOf(String table) {
-        return columns.getOrDefault(table, List.of());
+        return typedColumns().orElse(columns).getOrDefault(table, List.of());
     }
 }
