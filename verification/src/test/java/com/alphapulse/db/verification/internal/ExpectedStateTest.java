@@ -4,11 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.schema.AlphaPulseSchema;
 import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.migrations.CatalogQueries;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
 import org.jooq.Table;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -29,6 +36,29 @@ class ExpectedStateTest {
                         .containsExactlyInAnyOrderElementsOf(Arrays.stream(t.fields()).map(Field::getName).toList());
             }
             assertThat(expected.tables()).as("tables at %s", v).isEqualTo(jooqTables);
+        }
+    }
+
+    @Test
+    @DisplayName("every expected catalog read without jOOQ is jOOQ's fetchFromJSON of it as text, row for row")
+    void expectedCatalogRowsAreJooqsAsText() {
+        for (SchemaVersion v : AlphaPulseSchema.migrations().versions()) {
+            for (String q : CatalogQueries.NAMES) {
+                List<Map<String, String>> jooq = new ArrayList<>();
+                for (Record r : DSL.using(SQLDialect.POSTGRES).fetchFromJSON(v.expectedCatalogJson(q))) {
+                    Map<String, String> row = new LinkedHashMap<>();
+                    for (Field<?> f : r.fields()) {
+                        Object value = r.get(f);
+                        row.put(f.getName(), value == null ? null : value.toString());
+                    }
+                    jooq.add(row);
+                }
+                List<Map<String, String>> rows = v.expectedCatalog(q);
+                assertThat(rows).as("%s at %s", q, v).isEqualTo(jooq);
+                for (int i = 0; i < rows.size(); i++) {
+                    assertThat(rows.get(i).keySet()).as("columns of %s at %s", q, v).containsExactlyElementsOf(jooq.get(i).keySet());
+                }
+            }
         }
     }
 
