@@ -18,7 +18,7 @@ public final class Main {
         // the driver's own warnings would add lines to the one-line errors the CLI promises
         DRIVER_LOG.setLevel(Level.OFF);
         Cli.handleSignals();
-        CommandLine cli = Cli.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        CommandLine cli = Cli.commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
         int exit = Cli.afterSignal(cli.execute(args), cli.getErr());
         // What the redacting writers still hold (a prompt, a line without its newline) goes out before the exit.
         cli.getOut().flush();

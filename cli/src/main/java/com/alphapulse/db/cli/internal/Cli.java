@@ -16,18 +16,40 @@ import picocli.CommandLine.Command;
 /** The root command and the one place where failures become a one-line message and an exit code. */
 @Command(name = "cli.jar", mixinStandardHelpOptions = true, version = "alphapulse-db 0.1.0",
         description = "AlphaPulse database toolkit: migrate, roll back without losing tenant data, verify, rehearse.",
-        subcommands = {
-            StatusCommand.class, HistoryCommand.class, UpgradeCommand.class, DowngradeCommand.class,
-            PlanCommand.class, VerifyCommand.class, StampCommand.class, RepairCommand.class, ProbeCommand.class,
-            RlsOverheadCommand.class, DemoDataCommand.class, RehearseCommand.class, RunbookCommand.class,
-            ProvisionCommand.class, ArchiveCommand.class
-        },
         footer = {"", "The server: --url (postgres:// or jdbc:postgresql://), else ALPHAPULSE_DB_URL/_USER/_PASSWORD, else PGHOST,",
                 "PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE, PGSERVICE (pg_service.conf), else the config file",
                 "(--config FILE, ALPHAPULSE_CONFIG, ./alphapulse.conf); passwords also from ~/.pgpass (PGPASSFILE).",
                 "When nothing names a server, every command runs on a new embedded PostgreSQL that is deleted on exit.",
                 "", "Example:", "  java -jar cli.jar rehearse"})
 public final class Cli implements java.util.concurrent.Callable<Integer> {
+
+    /**
+     * The subcommands by name, in the order the usage lists them. Not in the annotation: picocli builds the model of
+     * every registered command (each option, by reflection) before it parses anything, which is most of the start
+     * of a command; a run that names one gets only that one (see {@link #commandLine(PrintWriter, PrintWriter,
+     * Environment, String...)}).
+     */
+    private static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("status", StatusCommand.class);
+        m.put("history", HistoryCommand.class);
+        m.put("upgrade", UpgradeCommand.class);
+        m.put("downgrade", DowngradeCommand.class);
+        m.put("plan", PlanCommand.class);
+        m.put("verify", VerifyCommand.class);
+        m.put("stamp", StampCommand.class);
+        m.put("repair", RepairCommand.class);
+        m.put("probe", ProbeCommand.class);
+        m.put("rls-overhead", RlsOverheadCommand.class);
+        m.put("demo-data", DemoDataCommand.class);
+        m.put("rehearse", RehearseCommand.class);
+        m.put("runbook", RunbookCommand.class);
+        m.put("provision", ProvisionCommand.class);
+        m.put("archive", ArchiveCommand.class);
+        return java.util.Collections.unmodifiableMap(m);
+    }
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -43,12 +65,41 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
         return commandLine(out, err, Environment.system());
     }
 
+    /**
+     * The command line for running exactly {@code args} ({@code execute(args)}): when they name a subcommand, only
+     * that one is built, and for a bare {@code --version} none; anything else (help, no or an unknown command,
+     * completion) gets them all. What runs and prints is the same either way.
+     */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err, String... args) {
+        return commandLine(out, err, Environment.system(), args);
+    }
+
     /** The same in a given environment (variables, working and home directory), for tests. */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, Environment environment, String... args) {
+        String first = args.length > 0 ? args[0] : null;
+        if (first != null && COMMANDS.containsKey(first)) {
+            return commandLine(out, err, environment, Map.of(first, COMMANDS.get(first)), false);
+        }
+        if (args.length == 1 && (first.equals("--version") || first.equals("-V"))) {
+            return commandLine(out, err, environment, Map.of(), false);
+        }
+        return commandLine(out, err, environment);
+    }
+
+    /** The same with every subcommand, for tests. */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, Environment environment) {
+        return commandLine(out, err, environment, COMMANDS, true);
+    }
+
+    private static CommandLine commandLine(PrintWriter out, PrintWriter err, Environment environment,
+            Map<String, Class<?>> commands, boolean completion) {
         out = new PrintWriter(new Redacting(out), true);
         err = new PrintWriter(new Redacting(err), true);
         CommandLine cli = new CommandLine(new Cli(environment));
-        cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+        commands.forEach(cli::addSubcommand);
+        if (completion) {
+            cli.addSubcommand("completion", new AutoComplete.GenerateCompletion());
+        }
         cli.setUsageHelpWidth(120);
         cli.setOut(out);
         cli.setErr(err);

@@ -58,7 +58,8 @@ class CliTest {
     static Run run(Environment environment, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err), environment);
+        // as Main builds it: only the subcommand the arguments name
+        picocli.CommandLine cli = Cli.commandLine(new PrintWriter(out), new PrintWriter(err), environment, args);
         int exit = cli.execute(args);
         cli.getOut().flush();
         cli.getErr().flush();
@@ -120,6 +121,27 @@ class CliTest {
             assertThat(help.exit()).as(command + " --help: " + help.err()).isZero();
             assertThat(help.out()).as(command + " --help").contains("Usage: cli.jar " + command, "Example");
         }
+    }
+
+    @Test
+    @Order(1)
+    @DisplayName("a run that names a command builds only that command, a bare --version none; help and the rest get them all")
+    void only_the_named_command_is_built() {
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        assertThat(Cli.commandLine(sink, sink, environment(), "status", "--url", "x").getSubcommands().keySet())
+                .containsExactly("status");
+        assertThat(Cli.commandLine(sink, sink, environment(), "archive", "list").getSubcommands().get("archive")
+                .getSubcommands().keySet()).containsExactly("list", "purge");
+        assertThat(Cli.commandLine(sink, sink, environment(), "--version").getSubcommands()).isEmpty();
+        List<String> all = List.of("status", "history", "upgrade", "downgrade", "plan", "verify", "stamp", "repair",
+                "probe", "rls-overhead", "demo-data", "rehearse", "runbook", "provision", "archive", "completion");
+        for (String[] args : new String[][] {{}, {"--help"}, {"help"}, {"completion"}, {"statu"}, {"--version", "status"}}) {
+            assertThat(Cli.commandLine(sink, sink, environment(), args).getSubcommands().keySet()).as(String.join(" ", args))
+                    .containsExactlyElementsOf(all);
+        }
+        Run version = run(environment(), "status", "--version");
+        assertThat(version.exit()).isZero();
+        assertThat(version.out()).contains("alphapulse-db 0.1.0");
     }
 
     @Test
