@@ -1,6 +1,10 @@
 package com.alphapulse.db.migrations.internal;
 
 import com.alphapulse.db.migrations.SchemaException;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -13,23 +17,21 @@ import java.util.Map;
 /**
  * Results of the catalog queries as rows of text (column name to value, {@code null} for SQL NULL, in the
  * query's column order), read from the expected JSON (jOOQ's {@code formatJSON}: {@code {"fields": [{"name": …}],
- * "records": [[…]]}}) or from a live {@code ResultSet}, so that the two compare equal without a jOOQ context: the
- * catalog queries return text and booleans only. A reader of exactly that format, not of JSON in general.
+ * "records": [[…]]}}) or from a live {@code ResultSet}, so that the two compare equal without a jOOQ context (which
+ * costs a command's start some 500 classes): the catalog queries return text and booleans only. The JSON is read
+ * with jackson-core's streaming parser, already on the class path through Flyway.
  */
 public final class CatalogRows {
 
-    private final String json;
-    private int pos;
+    private static final JsonFactory JSON = new JsonFactory();
 
-    private CatalogRows(String json) {
-        this.json = json;
-    }
+    private CatalogRows() {}
 
     /** The rows of one expected catalog file. */
     public static List<Map<String, String>> parse(String json) {
-        try {
-            return new CatalogRows(json).document();
-        } catch (RuntimeException e) {
+        try (JsonParser p = JSON.createParser(json)) {
+            return document(p);
+        } catch (IOException | RuntimeException e) {
             throw new SchemaException(SchemaException.Code.MISSING_RESOURCE, "cannot read an expected catalog: "
                     + e.getMessage());
         }
@@ -50,73 +52,63 @@ public final class CatalogRows {
         return Collections.unmodifiableList(rows);
     }
 
-    private List<Map<String, String>> document() {
+    private static List<Map<String, String>> document(JsonParser p) throws IOException {
         List<String> fields = new ArrayList<>();
         List<Map<String, String>> rows = new ArrayList<>();
-        expect('{');
-        boolean first = true;
-        while (!peek('}')) {
-            if (!first) {
-                expect(',');
-            }
-            first = false;
-            String key = string();
-            expect(':');
+        expect(p, JsonToken.START_OBJECT);
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
             if (key.equals("fields")) {
-                expect('[');
-                while (!peek(']')) {
-                    if (!fields.isEmpty()) {
-                        expect(',');
-                    }
+                expect(p, JsonToken.START_ARRAY);
+                while (p.nextToken() == JsonToken.START_OBJECT) {
                     String name = null;
-                    expect('{');
-                    boolean firstAttr = true;
-                    while (!peek('}')) {
-                        if (!firstAttr) {
-                            expect(',');
-                        }
-                        firstAttr = false;
-                        String attr = string();
-                        expect(':');
-                        String value = value();
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String attr = p.currentName();
+                        p.nextToken();
                         if (attr.equals("name")) {
-                            name = value;
+                            name = p.getValueAsString();
+                        } else {
+                            p.skipChildren();
                         }
                     }
-                    expect('}');
                     if (name == null) {
-                        throw new IllegalArgumentException("a field without a name at " + pos);
+                        throw new IllegalArgumentException("a field without a name at " + p.currentLocation());
                     }
                     fields.add(name);
                 }
-                expect(']');
             } else if (key.equals("records")) {
-                expect('[');
-                while (!peek(']')) {
-                    if (!rows.isEmpty()) {
-                        expect(',');
-                    }
-                    expect('[');
+                expect(p, JsonToken.START_ARRAY);
+                while (p.nextToken() == JsonToken.START_ARRAY) {
                     List<String> values = new ArrayList<>();
-                    while (!peek(']')) {
-                        if (!values.isEmpty()) {
-                            expect(',');
-                        }
-                        values.add(value());
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        values.add(value(p));
                     }
-                    expect(']');
                     rows.add(Collections.unmodifiableMap(zip(fields, values)));
                 }
-                expect(']');
             } else {
                 throw new IllegalArgumentException("unexpected key " + key);
             }
         }
-        expect('}');
         return Collections.unmodifiableList(rows);
     }
 
-    private Map<String, String> zip(List<String> fields, List<String> values) {
+    private static void expect(JsonParser p, JsonToken token) throws IOException {
+        if (p.nextToken() != token) {
+            throw new IllegalArgumentException("expected " + token + " at " + p.currentLocation());
+        }
+    }
+
+    /** A string, true/false, a number (as written) or null. */
+    private static String value(JsonParser p) throws IOException {
+        JsonToken t = p.currentToken();
+        return switch (t) {
+            case VALUE_NULL -> null;
+            case VALUE_STRING, VALUE_TRUE, VALUE_FALSE, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getText();
+            default -> throw new IllegalArgumentException("unexpected " + t + " at " + p.currentLocation());
+        };
+    }
+
+    private static Map<String, String> zip(List<String> fields, List<String> values) {
         if (fields.size() != values.size()) {
             throw new IllegalArgumentException("a record of " + values.size() + " values for " + fields.size() + " fields");
         }
@@ -125,74 +117,5 @@ public final class CatalogRows {
             row.put(fields.get(i), values.get(i));
         }
         return row;
-    }
-
-    /** A string, true/false, a number (as written) or null. */
-    private String value() {
-        skip();
-        char c = json.charAt(pos);
-        if (c == '"') {
-            return string();
-        }
-        int start = pos;
-        while (pos < json.length() && ",]} \t\r\n".indexOf(json.charAt(pos)) < 0) {
-            pos++;
-        }
-        String word = json.substring(start, pos);
-        if (word.equals("null")) {
-            return null;
-        }
-        if (word.equals("true") || word.equals("false") || word.matches("-?\\d+(\\.\\d+)?([eE][+-]?\\d+)?")) {
-            return word;
-        }
-        throw new IllegalArgumentException("unexpected value '" + word + "' at " + start);
-    }
-
-    private String string() {
-        expect('"');
-        StringBuilder out = new StringBuilder();
-        while (true) {
-            char c = json.charAt(pos++);
-            if (c == '"') {
-                return out.toString();
-            }
-            if (c != '\\') {
-                out.append(c);
-                continue;
-            }
-            char e = json.charAt(pos++);
-            switch (e) {
-                case '"', '\\', '/' -> out.append(e);
-                case 'b' -> out.append('\b');
-                case 'f' -> out.append('\f');
-                case 'n' -> out.append('\n');
-                case 'r' -> out.append('\r');
-                case 't' -> out.append('\t');
-                case 'u' -> {
-                    out.append((char) Integer.parseInt(json.substring(pos, pos + 4), 16));
-                    pos += 4;
-                }
-                default -> throw new IllegalArgumentException("bad escape \\" + e + " at " + pos);
-            }
-        }
-    }
-
-    private boolean peek(char c) {
-        skip();
-        return pos < json.length() && json.charAt(pos) == c;
-    }
-
-    private void expect(char c) {
-        skip();
-        if (pos >= json.length() || json.charAt(pos) != c) {
-            throw new IllegalArgumentException("expected '" + c + "' at " + pos);
-        }
-        pos++;
-    }
-
-    private void skip() {
-        while (pos < json.length() && Character.isWhitespace(json.charAt(pos))) {
-            pos++;
-        }
     }
 }
