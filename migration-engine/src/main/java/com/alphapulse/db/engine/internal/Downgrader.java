@@ -77,8 +77,9 @@ public final class Downgrader {
      * The statements {@link #run} would execute for {@code plan}, from the producers the run itself executes
      * ({@link #settings}, {@link #lockStatements}, {@link Archive#rowSecurity}, {@link HistoryTable#deleteVersionStatements},
      * {@link #forgetProgress}, {@link Journal#insert}, {@link AdvisoryLock#TRY_LOCK}), in the run's order. Table locks
-     * and the row-security lift are read from the catalog as it is now, which is what the first version's transaction
-     * sees; the archive's copies depend on the rows and are described in comments.
+     * and the row-security lift are decided as the run decides them, on the catalog the step starts from
+     * ({@link StepCatalog}): the live one for the first version's transaction, the expected catalog of its version for
+     * each later one; the archive's copies depend on the rows and are described in comments.
      */
     static String script(Connection c, EngineSettings s, HistoryTable.State state, Planner.Plan plan) throws SQLException {
         List<String> out = new ArrayList<>();
@@ -95,7 +96,13 @@ public final class Downgrader {
         out.add("-- the migration lock, on a session of its own held for the whole run (a second run is refused at once)");
         out.add(AdvisoryLock.TRY_LOCK.inline());
         UUID runId = new UUID(0, 0);
-        for (Planner.Step step : plan.steps()) {
+        for (int i = 0; i < plan.steps().size(); i++) {
+            Planner.Step step = plan.steps().get(i);
+            // What the run reads at this step: the live catalog for the first one; for a later one, the catalog of the
+            // version it starts from, which the steps before it will have made (after an undo of 008 nothing is forced
+            // any more, and a table an earlier step dropped is neither locked nor lifted).
+            StepCatalog at = i == 0 ? StepCatalog.live(c) : StepCatalog.expected(c, s.migrations(), step.version().version());
+            StepCatalog after = StepCatalog.expected(c, s.migrations(), s.migrations().previous(step.version().version()));
             out.add("");
             out.add("-- undo " + step.version().version().label() + " " + step.version().description() + ", risk " + step.summary().risk());
             for (Script.Statement st : builtBefore(step)) {
@@ -113,8 +120,8 @@ public final class Downgrader {
             }
             out.add("BEGIN;");
             out.add(settings(s, step).inline());
-            lockStatements(c, step.statements()).forEach(l -> out.add(l + ";"));
-            List<String> lifted = com.alphapulse.db.migrations.RowSecurity.filtered(c, new ArrayList<>(touchedTables(c, step)));
+            lockStatements(at, step.statements()).forEach(l -> out.add(l + ";"));
+            List<String> lifted = at.rowSecurityFiltered(touchedTables(at, step));
             if (!lifted.isEmpty()) {
                 out.add("-- forced row-level security lifted for this transaction, so that the archive and the undo see every tenant's rows");
             }
@@ -125,8 +132,9 @@ public final class Downgrader {
             for (Script.Statement st : inTransaction(step)) {
                 out.add(statement(st.sql()));
             }
-            Set<String> own = ownRowSecurity(step);
-            lifted.stream().filter(t -> !own.contains(t)).forEach(t -> out.add(Archive.rowSecurity(t, true) + ";"));
+            for (String t : Archive.forcedAgain(lifted, ownRowSecurity(step), after)) {
+                out.add(Archive.rowSecurity(t, true) + ";");
+            }
             HistoryTable.deleteVersionStatements(state, step.version().version()).forEach(d -> out.add(d.inline()));
             out.add(forgetProgress(step).inline());
             out.add("-- the journal row (this run's id, times and archived row count)");
@@ -283,14 +291,14 @@ public final class Downgrader {
                 // tables unqualified, and a data source's currentSchema must not make them resolve elsewhere.
                 settings(s, step).fetch(c);
                 lockedFrom = System.nanoTime();
-                for (String lock : lockStatements(c, step.statements())) {
+                for (String lock : lockStatements(StepCatalog.live(c), step.statements())) {
                     Sql.execute(c, lock);
                 }
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
                 // FORCE ROW LEVEL SECURITY binds the owner, and with row_security off every statement of the undo
                 // that reads a tenant table fails, a foreign key's validation included (PostgreSQL checks it as the
                 // current user); read as every tenant instead, the tables forced again before the commit.
-                Set<String> touched = touchedTables(c, step);
+                Set<String> touched = touchedTables(StepCatalog.live(c), step);
                 Set<String> ownRowSecurity = ownRowSecurity(step);
                 archived = Archive.acrossTenants(c, touched, ownRowSecurity, () -> {
                     long n = 0;
@@ -478,24 +486,24 @@ public final class Downgrader {
      * upgrading a read lock to an exclusive one later can deadlock. Waits at most lock_timeout, like the
      * statements.
      */
-    static List<String> lockStatements(Connection c, List<Script.Statement> statements) throws SQLException {
+    static List<String> lockStatements(StepCatalog at, List<Script.Statement> statements) throws SQLException {
         Set<String> dropped = new LinkedHashSet<>();
         Set<String> parents = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
-                if (e.kind() == Script.Kind.DROP_TABLE && Catalog.tableExists(c, e.table())) {
+                if (e.kind() == Script.Kind.DROP_TABLE && at.tableExists(e.table())) {
                     dropped.add(e.table());
-                    parents.addAll(Catalog.referencedTables(c, e.table(), null));
-                } else if (e.kind() == Script.Kind.DROP_COLUMN && Catalog.columnExists(c, e.table(), e.name())) {
+                    parents.addAll(at.referencedTables(e.table(), null));
+                } else if (e.kind() == Script.Kind.DROP_COLUMN && at.columnExists(e.table(), e.name())) {
                     dropped.add(e.table());
-                    parents.addAll(Catalog.referencedTables(c, e.table(), e.name()));
+                    parents.addAll(at.referencedTables(e.table(), e.name()));
                 }
             }
         }
         parents.removeAll(dropped);
         dropped.addAll(parents);
         List<String> locks = new ArrayList<>();
-        for (String table : childrenFirst(c, dropped)) {
+        for (String table : childrenFirst(at, dropped)) {
             locks.add("LOCK TABLE " + Catalog.regclass(table) + " IN ACCESS EXCLUSIVE MODE");
         }
         return locks;
@@ -530,10 +538,10 @@ public final class Downgrader {
     }
 
     /** The existing tables the undo statements touch: those whose forced row-level security is lifted for the transaction. */
-    static Set<String> touchedTables(Connection c, Planner.Step step) throws SQLException {
+    static Set<String> touchedTables(StepCatalog at, Planner.Step step) throws SQLException {
         Set<String> touched = new LinkedHashSet<>();
         for (String t : Script.touchedTables(step.statements())) {
-            if (Catalog.tableExists(c, t)) {
+            if (at.tableExists(t)) {
                 touched.add(t);
             }
         }
@@ -558,9 +566,14 @@ public final class Downgrader {
      * order where the foreign keys leave it free; a reference cycle is broken in that order too).
      */
     static List<String> childrenFirst(Connection c, Set<String> tables) throws SQLException {
+        return childrenFirst(StepCatalog.live(c), tables);
+    }
+
+    /** {@link #childrenFirst(Connection, Set)} on the catalog a downgrade step starts from. */
+    static List<String> childrenFirst(StepCatalog at, Set<String> tables) throws SQLException {
         java.util.Map<String, Set<String>> parents = new java.util.LinkedHashMap<>();
         for (String t : tables) {
-            Set<String> p = new LinkedHashSet<>(Catalog.referencedTables(c, t, null));
+            Set<String> p = new LinkedHashSet<>(at.referencedTables(t, null));
             p.remove(t);
             p.retainAll(tables);
             parents.put(t, p);
