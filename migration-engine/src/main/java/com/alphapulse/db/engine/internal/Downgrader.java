@@ -94,6 +94,7 @@ public final class Downgrader {
             return String.join("\n", out) + "\n";
         }
         out.add("-- the migration lock, on a session of its own held for the whole run (a second run is refused at once)");
+        out.add(AdvisoryLock.NAME_SESSION.inline());
         out.add(AdvisoryLock.TRY_LOCK.inline());
         UUID runId = new UUID(0, 0);
         for (int i = 0; i < plan.steps().size(); i++) {
@@ -105,10 +106,17 @@ public final class Downgrader {
             StepCatalog after = StepCatalog.expected(c, s.migrations(), s.migrations().previous(step.version().version()));
             out.add("");
             out.add("-- undo " + step.version().version().label() + " " + step.version().description() + ", risk " + step.summary().risk());
-            for (Script.Statement st : builtBefore(step)) {
-                out.add("-- before the transaction, autocommit, patiently (within statement_timeout " + Sql.millis(s.statementTimeout())
-                        + "): the index is built while the application goes on");
-                out.add(statement(st.sql()));
+            if (!builtBefore(step).isEmpty()) {
+                // the session's own values, which each build's settings are returned to: this connection's are the run's
+                String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
+                String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
+                for (Script.Statement st : builtBefore(step)) {
+                    out.add("-- before the transaction, autocommit, patiently (within statement_timeout " + Sql.millis(s.statementTimeout())
+                            + "): the index is built while the application goes on (an INVALID one an interrupted build left is dropped first)");
+                    out.add(buildSession(Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA).inline());
+                    out.add(statement(st.sql()));
+                    out.add(buildSession(timeout, path).inline());
+                }
             }
             List<PlanResult.Statement> lost = step.summary().statements().stream()
                     .filter(st -> st.risk() != Risk.NONE && st.archivable()).toList();
@@ -116,7 +124,7 @@ public final class Downgrader {
             if (columns) {
                 out.add("-- before the transaction, autocommit: a delta trigger on each table whose column is dropped, then the "
                         + "column's values copied into " + EngineSchema.SCHEMA + " in primary-key batches (short transactions); "
-                        + "under the locks below only the rows changed since are archived again");
+                        + "under the locks below only the rows changed since are archived again, and the triggers dropped");
             }
             out.add("BEGIN;");
             out.add(settings(s, step).inline());
@@ -145,6 +153,7 @@ public final class Downgrader {
         }
         out.add("");
         out.add(AdvisoryLock.UNLOCK.inline());
+        out.add(AdvisoryLock.RESET_NAME + ";");
         return String.join("\n", out) + "\n";
     }
 
@@ -400,8 +409,7 @@ public final class Downgrader {
             String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
             String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
             try {
-                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
-                        Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA);
+                buildSession(Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA).fetch(c);
                 if (valid != null) {
                     s.progress().accept("  dropping INVALID index " + name + " an interrupted build left");
                     Sql.execute(c, "DROP INDEX CONCURRENTLY IF EXISTS public." + Sql.ident(name));
@@ -419,12 +427,17 @@ public final class Downgrader {
                                 + " concurrently; nothing was undone, the database stays at " + step.version().label() + left
                                 + ": " + Errors.describe(failure)), failure);
             } finally {
-                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
-                        timeout, path);
+                buildSession(timeout, path).fetch(c);
             }
             phases.add(new VersionRun.Phase("build index " + name + " (concurrently)", 0, Duration.ofNanos(System.nanoTime() - t0)));
         }
         return built;
+    }
+
+    /** The session settings a concurrent index build runs with, and those it returns to afterwards. */
+    static Sql.Bound buildSession(String statementTimeout, String searchPath) {
+        return new Sql.Bound("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
+                statementTimeout, searchPath);
     }
 
     /** Drops the indexes {@link #buildIndexesConcurrently} built; best effort, says what is left. */
