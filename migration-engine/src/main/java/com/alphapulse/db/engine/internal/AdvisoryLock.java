@@ -39,6 +39,9 @@ final class AdvisoryLock implements AutoCloseable {
     /** The statement that releases it when the run ends. */
     static final Sql.Bound UNLOCK = new Sql.Bound("SELECT pg_advisory_unlock(?, ?)", CLASS_ID, OBJECT_ID);
 
+    /** What the lock's session runs last, so that its name never stays with a pooled session. */
+    static final String RESET_NAME = "RESET application_name";
+
     private final Connection connection;
     private final Thread heartbeat;
     private boolean closed;
@@ -308,7 +311,7 @@ final class AdvisoryLock implements AutoCloseable {
                         + "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = ?::int::oid "
                         + "AND objid = ?::int::oid AND objsubid = 2)", CLASS_ID, OBJECT_ID));
                 if (unlocked && !stillHeld) {
-                    Sql.execute(c, "RESET application_name");
+                    Sql.execute(c, RESET_NAME);
                     clean = true;
                 }
             }

@@ -133,7 +133,7 @@ final class Archive {
      */
     static <T> T acrossTenants(Connection c, Collection<String> tables, Set<String> ownRowSecurity, Work<T> work)
             throws SQLException {
-        List<String> hidden = com.alphapulse.db.migrations.RowSecurity.filtered(c, new ArrayList<>(new LinkedHashSet<>(tables)));
+        List<String> hidden = StepCatalog.live(c).rowSecurityFiltered(tables);
         if (hidden.isEmpty()) {
             return work.run();
         }
@@ -152,12 +152,25 @@ final class Archive {
                     com.alphapulse.db.migrations.RowSecurity.INSUFFICIENT_PRIVILEGE);
         }
         T result = work.run();
-        for (String t : lifted) {
-            if (!ownRowSecurity.contains(t) && Catalog.tableExists(c, t)) {
-                Sql.execute(c, rowSecurity(t, true));
-            }
+        for (String t : forcedAgain(lifted, ownRowSecurity, StepCatalog.live(c))) {
+            Sql.execute(c, rowSecurity(t, true));
         }
         return result;
+    }
+
+    /**
+     * The tables of {@code lifted} that are forced again once the work is done: not those whose row security the work
+     * sets itself ({@code ownRowSecurity}, an undo of 008), nor those it dropped, as {@code after} (the catalog the work
+     * leaves) tells.
+     */
+    static List<String> forcedAgain(List<String> lifted, Set<String> ownRowSecurity, StepCatalog after) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (String t : lifted) {
+            if (!ownRowSecurity.contains(t) && after.tableExists(t)) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /**
