@@ -176,4 +176,51 @@ class CliInterruptTest {
         }
         assertUntouched(db);
     }
+
+    static int journalRows(Database db) throws Exception {
+        try (Connection c = db.connect(); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SELECT count(*) FROM alphapulse_migration.journal")) {
+            r.next();
+            return r.getInt(1);
+        }
+    }
+
+    @Test
+    @DisplayName("Ctrl-C at the confirmation prompt (the jar on a terminal, through script(1)) is a no: 'cancelled: nothing "
+            + "changed', exit 10 at once instead of the 20 s grace and 130, no journal row, still at 011")
+    void sigint_at_the_prompt_cancels(@TempDir Path tmp) throws Exception {
+        Database db = atHead("cli_prompt_sigint");
+        int rowsBefore = journalRows(db);
+        Path out = Files.createTempFile(tmp, "tty", ".txt");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String command = String.join(" ", "'" + java + "'", "-Djava.io.tmpdir=" + tmp, "-jar", "'" + CliJarTest.JAR + "'",
+                "downgrade", "-1", "--url", "'" + db.jdbcUrl() + "'", "--user", "'" + db.adminUser() + "'");
+        // stdin stays an open pipe: script(1) would pass its end of input on as ^D, which cancels without any signal
+        ProcessBuilder pb = new ProcessBuilder("script", "-qefc", command, "/dev/null").directory(tmp.toFile())
+                .redirectOutput(out.toFile()).redirectErrorStream(true);
+        pb.environment().put("PGPASSWORD", db.adminPassword());
+        Process script = pb.start();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (!Files.readString(out).contains("to proceed") && !Files.readString(out).contains("Proceed?")) {
+                assertThat(script.isAlive()).as("ended before the prompt: %s", Files.readString(out)).isTrue();
+                assertThat(System.nanoTime()).as("no prompt: %s", Files.readString(out)).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            ProcessHandle jar = script.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).findFirst()
+                    .orElseThrow();
+            long t0 = System.nanoTime();
+            assertThat(new ProcessBuilder("kill", "-INT", String.valueOf(jar.pid())).start().waitFor()).isZero();
+            assertThat(script.waitFor(15, TimeUnit.SECONDS)).as("ended: %s", Files.readString(out)).isTrue();
+            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+            String tty = Files.readString(out);
+            assertThat(script.exitValue()).as(tty).isEqualTo(10);
+            assertThat(tty).contains("cancelled: nothing changed").doesNotContain("interrupted");
+            assertThat(took).as("answered at once, not after the grace period").isLessThan(10_000);
+        } finally {
+            script.destroyForcibly();
+        }
+        assertThat(journalRows(db)).isEqualTo(rowsBefore);
+        assertUntouched(db);
+    }
 }

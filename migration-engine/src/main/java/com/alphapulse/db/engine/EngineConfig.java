@@ -161,11 +161,18 @@ public final class EngineConfig {
         return this;
     }
 
-    /** How long the lock's session must have been idle before it counts as stale (default 60 s, at least 1 s). */
+    /**
+     * The shortest {@link #staleAfter}: twice the longest heartbeat period of any run's lock session (5 s, whatever that
+     * run's own setting), so that no setting here can make a live run's session, idle between two beats, look stale.
+     */
+    public static final Duration MIN_STALE_AFTER = Duration.ofSeconds(10);
+
+    /** How long the lock's session must have been idle before it counts as stale (default 60 s, at least {@link #MIN_STALE_AFTER}). */
     public EngineConfig staleAfter(Duration value) {
         Duration d = positive(value, "staleAfter");
-        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
-            throw invalid("staleAfter must be at least 1 s, got " + d.toMillis() + " ms");
+        if (d.compareTo(MIN_STALE_AFTER) < 0) {
+            throw invalid("staleAfter must be at least " + MIN_STALE_AFTER.toSeconds() + " s (twice the lock heartbeat's period, "
+                    + "so a live run is never taken for a stale one), got " + d.toMillis() + " ms");
         }
         this.staleAfter = d;
         return this;

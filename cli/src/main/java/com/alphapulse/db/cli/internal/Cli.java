@@ -166,7 +166,8 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
      */
     public static int afterSignal(int exit, PrintWriter err) {
         String signal = Interruption.signal();
-        if (signal == null || exit == Interruption.exitCode(signal)) {
+        // Ctrl-C at the confirmation prompt is an answer: no. The command said "cancelled" and changed nothing.
+        if (signal == null || exit == Interruption.exitCode(signal) || exit == ExitCode.CANCELLED.code()) {
             return exit;
         }
         err.println(exit == 0 ? "interrupted (" + signal + ") as the command finished: it completed, see its output"

@@ -55,7 +55,7 @@ final class DowngradeCommand extends EngineCommand {
             Text.plan(err, plan, false);
             if (plan.blocked()) {
                 progress.always("refused: the plan is blocked; nothing changed");
-                return ExitCode.REFUSED_STATE;
+                return out.ended(ExitCode.REFUSED_STATE, "refused: the plan is blocked; nothing changed");
             }
             boolean refusedAnyway = plan.unrecoverableRisk(!noArchive) != Risk.NONE && !acceptDataLoss;
             if (!refusedAnyway) {
@@ -65,7 +65,7 @@ final class DowngradeCommand extends EngineCommand {
                 }
                 if (!confirm(prompt(session.who(), plan, !noArchive), plainConfirmation(plan), err)) {
                     progress.always("cancelled: nothing changed");
-                    return ExitCode.CANCELLED;
+                    return out.ended(ExitCode.CANCELLED, "cancelled: nothing changed");
                 }
             }
         }
@@ -117,11 +117,13 @@ final class DowngradeCommand extends EngineCommand {
         err.flush();
         String answer;
         try {
-            answer = new BufferedReader(new InputStreamReader(Cli.environment(spec).stdin(), StandardCharsets.UTF_8)).readLine();
+            java.util.Optional<String> line = Interruption.prompt(
+                    new BufferedReader(new InputStreamReader(Cli.environment(spec).stdin(), StandardCharsets.UTF_8)));
+            answer = line.orElse(null);
         } catch (IOException e) {
             return false;
         }
-        // End of input ends the line the prompt left open, so the cancel message starts a line of its own.
+        // End of input, or Ctrl-C, ends the line the prompt left open, so the cancel message starts a line of its own.
         if (answer == null) {
             err.println();
         }

@@ -64,8 +64,9 @@ final class EngineOptions {
             throw new UsageException("--statement-timeout must be a finite number of seconds, at least 0.001, got "
                     + statementTimeoutSeconds);
         }
-        if (!(staleAfterSeconds >= 10) || !Double.isFinite(staleAfterSeconds)) {
-            throw new UsageException("--stale-after must be at least 10 seconds (twice the heartbeat's period), got " + staleAfterSeconds);
+        if (!(staleAfterSeconds >= EngineConfig.MIN_STALE_AFTER.toSeconds()) || !Double.isFinite(staleAfterSeconds)) {
+            throw new UsageException("--stale-after must be at least " + EngineConfig.MIN_STALE_AFTER.toSeconds()
+                    + " seconds (twice the heartbeat's period), got " + staleAfterSeconds);
         }
         if (lockRetries < 0) {
             throw new UsageException("--lock-retries must be 0 (one attempt) or more, got " + lockRetries);

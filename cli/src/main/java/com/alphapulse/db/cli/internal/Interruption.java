@@ -5,10 +5,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
 import javax.sql.DataSource;
@@ -33,8 +34,12 @@ final class Interruption {
     private final Set<Connection> connections = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
     private volatile DataSource cancelThrough;
     private volatile String signal;
+    /** This JVM's clock when the signal came: what separates the statements to cancel from the failure path's own. */
+    private volatile long signalledAtMillis;
+    /** Set while the main thread waits at a confirmation prompt: a signal then means "no", not "stop the work". */
+    private volatile boolean prompting;
 
-    private Interruption(Thread main, PrintStream err) {
+    Interruption(Thread main, PrintStream err) {
         this.main = main;
         this.err = err;
     }
@@ -72,6 +77,23 @@ final class Interruption {
         return c;
     }
 
+    /** What {@link #track} does for the installed instance; tests drive an instance of their own. */
+    void watch(Connection c) {
+        connections.add(c);
+    }
+
+    /** The signal's moment without its effects (no interrupt, no cancelling thread), for tests. */
+    void markSignalled() {
+        signalledAtMillis = System.currentTimeMillis();
+    }
+
+    /** One round of what {@link #cancelUntilDone} repeats, through {@code c}; returns what it counts as in flight. */
+    Map<Integer, Long> cancelOnce(Connection c, Map<Integer, Long> inFlight) throws SQLException {
+        Map<Integer, Long> found = inFlight == null ? inFlightAtSignal(c) : inFlight;
+        cancel(c, found);
+        return found;
+    }
+
     /** Where the cancelling connection comes from (never tracked itself). */
     static void cancelThrough(DataSource ds) {
         Interruption i = installed;
@@ -100,31 +122,66 @@ final class Interruption {
             err.flush();
             Runtime.getRuntime().halt(exitCode(name));
         }
+        signalledAtMillis = System.currentTimeMillis();
         signal = name;
         main.interrupt();
+        if (prompting) {
+            return; // the prompt answers no; nothing runs on the server to cancel
+        }
         Thread t = new Thread(this::cancelUntilDone, "alphapulse-interruption");
         t.setDaemon(true);
         t.start();
     }
 
     /**
-     * Cancels, every 200 ms until the command ends, the statements that were already running when the signal came:
-     * later ones are the failure path's own (rollback, cleanup, the INTERRUPTED journal row) and must run.
+     * Reads a line from {@code in} as the main thread, in a way a signal can end: {@code System.in} blocks
+     * uninterruptibly, so the read runs on a daemon thread the main thread waits for. Empty when a signal came first.
+     */
+    static java.util.Optional<String> prompt(java.io.BufferedReader in) throws java.io.IOException {
+        Interruption i = installed;
+        if (i == null) {
+            return java.util.Optional.ofNullable(in.readLine());
+        }
+        java.util.concurrent.CompletableFuture<String> line = new java.util.concurrent.CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try {
+                line.complete(in.readLine());
+            } catch (java.io.IOException | RuntimeException e) {
+                line.completeExceptionally(e);
+            }
+        }, "alphapulse-prompt");
+        reader.setDaemon(true);
+        i.prompting = true;
+        try {
+            if (i.signal != null) {
+                return java.util.Optional.empty();
+            }
+            reader.start();
+            return java.util.Optional.ofNullable(line.get());
+        } catch (InterruptedException signalled) {
+            // The answer is no; the flag goes, so closing the session (an embedded server's stop waits) still works.
+            Thread.interrupted();
+            return java.util.Optional.empty();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof java.io.IOException io ? io : new java.io.IOException(e.getCause());
+        } finally {
+            i.prompting = false;
+        }
+    }
+
+    /**
+     * Cancels, every 200 ms until the command ends, the statements that were already running when the signal came,
+     * and only those: each is known by its backend and start time, so a later statement on the same backend (the
+     * failure path's rollback, clean-up, the INTERRUPTED journal row) is never cancelled.
      */
     private void cancelUntilDone() {
         long deadline = System.nanoTime() + GRACE_SECONDS * 1_000_000_000L;
-        Timestamp since = null;
+        Map<Integer, Long> inFlight = null;
         while (main.isAlive() && System.nanoTime() < deadline) {
             DataSource ds = cancelThrough;
             if (ds != null) {
                 try (Connection c = ds.getConnection()) {
-                    if (since == null) {
-                        try (ResultSet r = c.createStatement().executeQuery("SELECT clock_timestamp()")) {
-                            r.next();
-                            since = r.getTimestamp(1);
-                        }
-                    }
-                    cancel(c, since);
+                    inFlight = cancelOnce(c, inFlight);
                 } catch (SQLException | RuntimeException serverGone) {
                     // nothing left to cancel there; the main thread reports what failed
                 }
@@ -143,7 +200,41 @@ final class Interruption {
         }
     }
 
-    private void cancel(Connection c, Timestamp since) throws SQLException {
+    /**
+     * The tracked backends' statements that started before the signal, as (pid, query_start in µs). The signal's
+     * time is this JVM's; the server's clock may differ (another host), so the offset is taken from one round trip,
+     * which bounds the error by half of it instead of by however long this look came after the signal.
+     */
+    private Map<Integer, Long> inFlightAtSignal(Connection c) throws SQLException {
+        long before = System.currentTimeMillis();
+        long serverMicros;
+        try (PreparedStatement s = c.prepareStatement("SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::int8");
+                ResultSet r = s.executeQuery()) {
+            r.next();
+            serverMicros = r.getLong(1);
+        }
+        long after = System.currentTimeMillis();
+        long signalServerMicros = serverMicros - ((before + after) / 2 - signalledAtMillis) * 1000;
+        Map<Integer, Long> found = new HashMap<>();
+        List<Integer> pids = trackedPids();
+        if (pids.isEmpty()) {
+            return found;
+        }
+        try (PreparedStatement s = c.prepareStatement("SELECT pid, (extract(epoch FROM query_start) * 1000000)::int8 "
+                + "FROM pg_stat_activity WHERE pid = ANY (?) AND state = 'active' "
+                + "AND (extract(epoch FROM query_start) * 1000000)::int8 < ?")) {
+            s.setArray(1, c.createArrayOf("int4", pids.toArray()));
+            s.setLong(2, signalServerMicros);
+            try (ResultSet r = s.executeQuery()) {
+                while (r.next()) {
+                    found.put(r.getInt(1), r.getLong(2));
+                }
+            }
+        }
+        return found;
+    }
+
+    private List<Integer> trackedPids() {
         List<Integer> pids = new ArrayList<>();
         synchronized (connections) {
             for (Connection t : connections) {
@@ -156,13 +247,21 @@ final class Interruption {
                 }
             }
         }
-        if (pids.isEmpty()) {
+        return pids;
+    }
+
+    /** Cancels those of {@code inFlight} still running: same backend, same start. */
+    private static void cancel(Connection c, Map<Integer, Long> inFlight) throws SQLException {
+        if (inFlight.isEmpty()) {
             return;
         }
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_cancel_backend(pid) FROM pg_stat_activity "
-                + "WHERE pid = ANY (?) AND state = 'active' AND query_start < ?")) {
+        List<Integer> pids = new ArrayList<>(inFlight.keySet());
+        List<Long> starts = pids.stream().map(inFlight::get).toList();
+        try (PreparedStatement s = c.prepareStatement("SELECT pg_cancel_backend(a.pid) FROM pg_stat_activity a "
+                + "JOIN unnest(?::int4[], ?::int8[]) AS t(pid, started) ON a.pid = t.pid "
+                + "WHERE a.state = 'active' AND (extract(epoch FROM a.query_start) * 1000000)::int8 = t.started")) {
             s.setArray(1, c.createArrayOf("int4", pids.toArray()));
-            s.setTimestamp(2, since);
+            s.setArray(2, c.createArrayOf("int8", starts.toArray()));
             s.executeQuery().close();
         }
     }

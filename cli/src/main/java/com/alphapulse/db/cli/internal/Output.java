@@ -93,6 +93,17 @@ final class Output {
         out.flush();
     }
 
+    /**
+     * A command that ends without a result and without an error (cancelled at the prompt, refused by its plan): with
+     * JSON output, scripts still get the one object every error gives them; the line on stderr is the caller's.
+     */
+    com.alphapulse.db.cli.ExitCode ended(com.alphapulse.db.cli.ExitCode exit, String message) {
+        if (json) {
+            Cli.jsonError(out, message, exit.name(), exit);
+        }
+        return exit;
+    }
+
     /** Writes {@code text} to {@code file}, creating its directory; a one-line error otherwise. */
     static void writeFile(Path file, String text) {
         try {

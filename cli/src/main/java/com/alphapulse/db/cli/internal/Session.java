@@ -201,8 +201,16 @@ final class Session implements AutoCloseable {
             }
         }
         if (embedded != null) {
-            // also stopped by the server's own shutdown hook on Ctrl-C
-            embedded.close();
+            // A signal left the main thread's interrupt flag set; stopping the server waits for pg_ctl and would give up at
+            // once, leaving the server and its data directory behind. The flag is put back for whoever reads it later.
+            boolean interrupted = Thread.interrupted();
+            try {
+                embedded.close(); // also stopped by the server's own shutdown hook on a second signal
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         }
     }
 

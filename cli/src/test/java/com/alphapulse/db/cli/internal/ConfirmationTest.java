@@ -85,7 +85,7 @@ class ConfirmationTest {
     @Test
     @Order(2)
     @DisplayName("the prompt names user@host:port/db, the versions and the risk; 'no' and end of input cancel with exit 10, "
-            + "one line, nothing changed")
+            + "one line (with -o json also the error object, code CANCELLED), nothing changed")
     void cancelling_changes_nothing() throws Exception {
         List<Long> before = state();
         CliTest.Run no = typing("no\n", "downgrade", "006");
@@ -100,6 +100,13 @@ class ConfirmationTest {
         assertThat(eof.exit()).isEqualTo(ExitCode.CANCELLED.code());
         assertThat(eof.err()).contains("downgrade " + who() + " from 011 to 010, risk ");
         assertThat(eof.err().strip().lines().toList()).last().isEqualTo("cancelled: nothing changed");
+        assertThat(state()).isEqualTo(before);
+
+        CliTest.Run json = typing("no\n", "downgrade", "-1", "-o", "json");
+        assertThat(json.exit()).isEqualTo(ExitCode.CANCELLED.code());
+        assertThat(json.json().get("code").asText()).as(json.out()).isEqualTo("CANCELLED");
+        assertThat(json.json().get("exitCode").asInt()).isEqualTo(10);
+        assertThat(json.json().get("error").asText()).isEqualTo("cancelled: nothing changed");
         assertThat(state()).isEqualTo(before);
 
         CliTest.Run yes = typing("yes\n", "downgrade", "-1");

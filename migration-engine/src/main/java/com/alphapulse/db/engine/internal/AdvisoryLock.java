@@ -39,6 +39,9 @@ final class AdvisoryLock implements AutoCloseable {
     /** The statement that releases it when the run ends. */
     static final Sql.Bound UNLOCK = new Sql.Bound("SELECT pg_advisory_unlock(?, ?)", CLASS_ID, OBJECT_ID);
 
+    /** What the lock's session runs last, so that its name never stays with a pooled session. */
+    static final String RESET_NAME = "RESET application_name";
+
     private final Connection connection;
     private final Thread heartbeat;
     private boolean closed;
@@ -84,7 +87,7 @@ final class AdvisoryLock implements AutoCloseable {
     }
 
     /** The session holding the lock as pg_stat_activity shows it. */
-    private record Holder(int pid, String user, String address, Object since, String application, String state, double idleSeconds) {
+    record Holder(int pid, String user, String address, Object since, String application, String state, double idleSeconds) {
 
         boolean ours() {
             return APPLICATION.equals(application);
@@ -101,7 +104,7 @@ final class AdvisoryLock implements AutoCloseable {
         }
     }
 
-    private static Holder holder(Connection c) {
+    static Holder holder(Connection c) {
         Record r = Sql.ctx(c).fetchOne("SELECT a.pid, a.usename::text, a.client_addr::text, a.backend_start, a.application_name, "
                 + "a.state, extract(epoch FROM now() - a.state_change)::float8 "
                 + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
@@ -135,8 +138,7 @@ final class AdvisoryLock implements AutoCloseable {
                 }
                 boolean stale = holder.stale(s);
                 if (stale && s.terminateStale()) {
-                    terminate(c, s, holder.pid(), "the previous run's lock session " + holder.describe()
-                            + " (no heartbeat for " + s.staleAfter().toSeconds() + " s or more: its client is gone)");
+                    terminateStaleHolder(c, s, holder);
                     continue;
                 }
                 if (stale && System.nanoTime() < deadline) {
@@ -227,10 +229,40 @@ final class AdvisoryLock implements AutoCloseable {
         }
     }
 
+    /**
+     * Ends the lock's holder only if it is still stale when the server looks: the judgement and the kill are one
+     * statement, so a holder that ran its heartbeat (or ended, and its pid was reused) between {@link #holder} and
+     * here is left alone; the caller's loop then reads the holder again.
+     */
+    static void terminateStaleHolder(Connection c, EngineSettings s, Holder holder) {
+        Object done = Sql.ctx(c).fetchValue("SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
+                + "WHERE a.pid = ? AND a.application_name = ? AND a.state LIKE 'idle%' "
+                + "AND a.state_change <= now() - make_interval(secs => ?) "
+                + "AND l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
+                + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                holder.pid(), APPLICATION, s.staleAfter().toMillis() / 1000.0, CLASS_ID, OBJECT_ID);
+        if (done == null) {
+            return; // not stale any more: its heartbeat ran, or it is gone
+        }
+        s.progress().accept("terminating the previous run's lock session " + holder.describe()
+                + " (no heartbeat for " + s.staleAfter().toSeconds() + " s or more: its client is gone)");
+        awaitTerminated(c, s, holder.pid(), done);
+    }
+
     /** pg_terminate_backend, then waits (bounded) until the backend is gone, so its locks are released. */
     private static void terminate(Connection c, EngineSettings s, int pid, String what) {
+        // The rule that chose it (an engine step on a session that is not idle), checked again by the server at the kill:
+        // a step that ended meanwhile, or a pid reused by someone else, is left alone.
+        Object done = Sql.ctx(c).fetchValue("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? "
+                + "AND application_name LIKE ? AND application_name <> ? AND state <> 'idle'", pid, STEP_SESSIONS, APPLICATION);
+        if (done == null) {
+            return;
+        }
         s.progress().accept("terminating " + what);
-        Object done = Sql.ctx(c).fetchValue("SELECT pg_terminate_backend(?)", pid);
+        awaitTerminated(c, s, pid, done);
+    }
+
+    private static void awaitTerminated(Connection c, EngineSettings s, int pid, Object done) {
         if (!Boolean.TRUE.equals(done)) {
             throw new MigrationException(Code.INSUFFICIENT_PRIVILEGE, "cannot terminate backend pid " + pid
                     + ": it is gone or belongs to another role (terminating needs the same role or pg_signal_backend)");
@@ -279,7 +311,7 @@ final class AdvisoryLock implements AutoCloseable {
                         + "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = ?::int::oid "
                         + "AND objid = ?::int::oid AND objsubid = 2)", CLASS_ID, OBJECT_ID));
                 if (unlocked && !stillHeld) {
-                    Sql.execute(c, "RESET application_name");
+                    Sql.execute(c, RESET_NAME);
                     clean = true;
                 }
             }

@@ -77,8 +77,9 @@ public final class Downgrader {
      * The statements {@link #run} would execute for {@code plan}, from the producers the run itself executes
      * ({@link #settings}, {@link #lockStatements}, {@link Archive#rowSecurity}, {@link HistoryTable#deleteVersionStatements},
      * {@link #forgetProgress}, {@link Journal#insert}, {@link AdvisoryLock#TRY_LOCK}), in the run's order. Table locks
-     * and the row-security lift are read from the catalog as it is now, which is what the first version's transaction
-     * sees; the archive's copies depend on the rows and are described in comments.
+     * and the row-security lift are decided as the run decides them, on the catalog the step starts from
+     * ({@link StepCatalog}): the live one for the first version's transaction, the expected catalog of its version for
+     * each later one; the archive's copies depend on the rows and are described in comments.
      */
     static String script(Connection c, EngineSettings s, HistoryTable.State state, Planner.Plan plan) throws SQLException {
         List<String> out = new ArrayList<>();
@@ -93,15 +94,29 @@ public final class Downgrader {
             return String.join("\n", out) + "\n";
         }
         out.add("-- the migration lock, on a session of its own held for the whole run (a second run is refused at once)");
+        out.add(AdvisoryLock.NAME_SESSION.inline());
         out.add(AdvisoryLock.TRY_LOCK.inline());
         UUID runId = new UUID(0, 0);
-        for (Planner.Step step : plan.steps()) {
+        for (int i = 0; i < plan.steps().size(); i++) {
+            Planner.Step step = plan.steps().get(i);
+            // What the run reads at this step: the live catalog for the first one; for a later one, the catalog of the
+            // version it starts from, which the steps before it will have made (after an undo of 008 nothing is forced
+            // any more, and a table an earlier step dropped is neither locked nor lifted).
+            StepCatalog at = i == 0 ? StepCatalog.live(c) : StepCatalog.expected(c, s.migrations(), step.version().version());
+            StepCatalog after = StepCatalog.expected(c, s.migrations(), s.migrations().previous(step.version().version()));
             out.add("");
             out.add("-- undo " + step.version().version().label() + " " + step.version().description() + ", risk " + step.summary().risk());
-            for (Script.Statement st : builtBefore(step)) {
-                out.add("-- before the transaction, autocommit, patiently (within statement_timeout " + Sql.millis(s.statementTimeout())
-                        + "): the index is built while the application goes on");
-                out.add(statement(st.sql()));
+            if (!builtBefore(step).isEmpty()) {
+                // the session's own values, which each build's settings are returned to: this connection's are the run's
+                String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
+                String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
+                for (Script.Statement st : builtBefore(step)) {
+                    out.add("-- before the transaction, autocommit, patiently (within statement_timeout " + Sql.millis(s.statementTimeout())
+                            + "): the index is built while the application goes on (an INVALID one an interrupted build left is dropped first)");
+                    out.add(buildSession(Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA).inline());
+                    out.add(statement(st.sql()));
+                    out.add(buildSession(timeout, path).inline());
+                }
             }
             List<PlanResult.Statement> lost = step.summary().statements().stream()
                     .filter(st -> st.risk() != Risk.NONE && st.archivable()).toList();
@@ -109,12 +124,12 @@ public final class Downgrader {
             if (columns) {
                 out.add("-- before the transaction, autocommit: a delta trigger on each table whose column is dropped, then the "
                         + "column's values copied into " + EngineSchema.SCHEMA + " in primary-key batches (short transactions); "
-                        + "under the locks below only the rows changed since are archived again");
+                        + "under the locks below only the rows changed since are archived again, and the triggers dropped");
             }
             out.add("BEGIN;");
             out.add(settings(s, step).inline());
-            lockStatements(c, step.statements()).forEach(l -> out.add(l + ";"));
-            List<String> lifted = com.alphapulse.db.migrations.RowSecurity.filtered(c, new ArrayList<>(touchedTables(c, step)));
+            lockStatements(at, step.statements()).forEach(l -> out.add(l + ";"));
+            List<String> lifted = at.rowSecurityFiltered(touchedTables(at, step));
             if (!lifted.isEmpty()) {
                 out.add("-- forced row-level security lifted for this transaction, so that the archive and the undo see every tenant's rows");
             }
@@ -125,8 +140,9 @@ public final class Downgrader {
             for (Script.Statement st : inTransaction(step)) {
                 out.add(statement(st.sql()));
             }
-            Set<String> own = ownRowSecurity(step);
-            lifted.stream().filter(t -> !own.contains(t)).forEach(t -> out.add(Archive.rowSecurity(t, true) + ";"));
+            for (String t : Archive.forcedAgain(lifted, ownRowSecurity(step), after)) {
+                out.add(Archive.rowSecurity(t, true) + ";");
+            }
             HistoryTable.deleteVersionStatements(state, step.version().version()).forEach(d -> out.add(d.inline()));
             out.add(forgetProgress(step).inline());
             out.add("-- the journal row (this run's id, times and archived row count)");
@@ -137,6 +153,7 @@ public final class Downgrader {
         }
         out.add("");
         out.add(AdvisoryLock.UNLOCK.inline());
+        out.add(AdvisoryLock.RESET_NAME + ";");
         return String.join("\n", out) + "\n";
     }
 
@@ -283,14 +300,14 @@ public final class Downgrader {
                 // tables unqualified, and a data source's currentSchema must not make them resolve elsewhere.
                 settings(s, step).fetch(c);
                 lockedFrom = System.nanoTime();
-                for (String lock : lockStatements(c, step.statements())) {
+                for (String lock : lockStatements(StepCatalog.live(c), step.statements())) {
                     Sql.execute(c, lock);
                 }
                 long forgotten = Archive.forgetDroppedTables(c, version, step.statements(), options.archive());
                 // FORCE ROW LEVEL SECURITY binds the owner, and with row_security off every statement of the undo
                 // that reads a tenant table fails, a foreign key's validation included (PostgreSQL checks it as the
                 // current user); read as every tenant instead, the tables forced again before the commit.
-                Set<String> touched = touchedTables(c, step);
+                Set<String> touched = touchedTables(StepCatalog.live(c), step);
                 Set<String> ownRowSecurity = ownRowSecurity(step);
                 archived = Archive.acrossTenants(c, touched, ownRowSecurity, () -> {
                     long n = 0;
@@ -392,8 +409,7 @@ public final class Downgrader {
             String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
             String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
             try {
-                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
-                        Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA);
+                buildSession(Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA).fetch(c);
                 if (valid != null) {
                     s.progress().accept("  dropping INVALID index " + name + " an interrupted build left");
                     Sql.execute(c, "DROP INDEX CONCURRENTLY IF EXISTS public." + Sql.ident(name));
@@ -411,12 +427,17 @@ public final class Downgrader {
                                 + " concurrently; nothing was undone, the database stays at " + step.version().label() + left
                                 + ": " + Errors.describe(failure)), failure);
             } finally {
-                Sql.ctx(c).fetch("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
-                        timeout, path);
+                buildSession(timeout, path).fetch(c);
             }
             phases.add(new VersionRun.Phase("build index " + name + " (concurrently)", 0, Duration.ofNanos(System.nanoTime() - t0)));
         }
         return built;
+    }
+
+    /** The session settings a concurrent index build runs with, and those it returns to afterwards. */
+    static Sql.Bound buildSession(String statementTimeout, String searchPath) {
+        return new Sql.Bound("SELECT set_config('statement_timeout', ?, false), set_config('search_path', ?, false)",
+                statementTimeout, searchPath);
     }
 
     /** Drops the indexes {@link #buildIndexesConcurrently} built; best effort, says what is left. */
@@ -478,24 +499,24 @@ public final class Downgrader {
      * upgrading a read lock to an exclusive one later can deadlock. Waits at most lock_timeout, like the
      * statements.
      */
-    static List<String> lockStatements(Connection c, List<Script.Statement> statements) throws SQLException {
+    static List<String> lockStatements(StepCatalog at, List<Script.Statement> statements) throws SQLException {
         Set<String> dropped = new LinkedHashSet<>();
         Set<String> parents = new LinkedHashSet<>();
         for (Script.Statement st : statements) {
             for (Script.Effect e : st.effects()) {
-                if (e.kind() == Script.Kind.DROP_TABLE && Catalog.tableExists(c, e.table())) {
+                if (e.kind() == Script.Kind.DROP_TABLE && at.tableExists(e.table())) {
                     dropped.add(e.table());
-                    parents.addAll(Catalog.referencedTables(c, e.table(), null));
-                } else if (e.kind() == Script.Kind.DROP_COLUMN && Catalog.columnExists(c, e.table(), e.name())) {
+                    parents.addAll(at.referencedTables(e.table(), null));
+                } else if (e.kind() == Script.Kind.DROP_COLUMN && at.columnExists(e.table(), e.name())) {
                     dropped.add(e.table());
-                    parents.addAll(Catalog.referencedTables(c, e.table(), e.name()));
+                    parents.addAll(at.referencedTables(e.table(), e.name()));
                 }
             }
         }
         parents.removeAll(dropped);
         dropped.addAll(parents);
         List<String> locks = new ArrayList<>();
-        for (String table : childrenFirst(c, dropped)) {
+        for (String table : childrenFirst(at, dropped)) {
             locks.add("LOCK TABLE " + Catalog.regclass(table) + " IN ACCESS EXCLUSIVE MODE");
         }
         return locks;
@@ -530,10 +551,10 @@ public final class Downgrader {
     }
 
     /** The existing tables the undo statements touch: those whose forced row-level security is lifted for the transaction. */
-    static Set<String> touchedTables(Connection c, Planner.Step step) throws SQLException {
+    static Set<String> touchedTables(StepCatalog at, Planner.Step step) throws SQLException {
         Set<String> touched = new LinkedHashSet<>();
         for (String t : Script.touchedTables(step.statements())) {
-            if (Catalog.tableExists(c, t)) {
+            if (at.tableExists(t)) {
                 touched.add(t);
             }
         }
@@ -558,9 +579,14 @@ public final class Downgrader {
      * order where the foreign keys leave it free; a reference cycle is broken in that order too).
      */
     static List<String> childrenFirst(Connection c, Set<String> tables) throws SQLException {
+        return childrenFirst(StepCatalog.live(c), tables);
+    }
+
+    /** {@link #childrenFirst(Connection, Set)} on the catalog a downgrade step starts from. */
+    static List<String> childrenFirst(StepCatalog at, Set<String> tables) throws SQLException {
         java.util.Map<String, Set<String>> parents = new java.util.LinkedHashMap<>();
         for (String t : tables) {
-            Set<String> p = new LinkedHashSet<>(Catalog.referencedTables(c, t, null));
+            Set<String> p = new LinkedHashSet<>(at.referencedTables(t, null));
             p.remove(t);
             p.retainAll(tables);
             parents.put(t, p);

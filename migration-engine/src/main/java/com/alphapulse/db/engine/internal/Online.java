@@ -172,8 +172,13 @@ final class Online {
     /** Forgets the progress of versions the history records as applied (finished by plain Flyway, or stamped). */
     static void forgetApplied(Connection c, HistoryTable.State state) throws SQLException {
         if (EngineSchema.relationExists(c, EngineSchema.ONLINE_PROGRESS)) {
-            Sql.ctx(c).execute("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version <= ?", state.current().number());
+            forgetAppliedStatement(state).execute(c);
         }
+    }
+
+    /** What {@link #forgetApplied} deletes. */
+    static Sql.Bound forgetAppliedStatement(HistoryTable.State state) {
+        return new Sql.Bound("DELETE FROM " + EngineSchema.ONLINE_PROGRESS + " WHERE version <= ?", state.current().number());
     }
 
     /** Forgets where {@code version} stood: it is done. */
@@ -295,20 +300,24 @@ final class Online {
      * strongest mode each, children before parents (the order the application takes them).
      */
     static Map<String, String> versionLocks(Connection c, SchemaVersion v) throws SQLException {
+        return versionLocks(StepCatalog.live(c), v);
+    }
+
+    /** {@link #versionLocks(Connection, SchemaVersion)} on the catalog the version starts from (a dry run's later versions). */
+    static Map<String, String> versionLocks(StepCatalog at, SchemaVersion v) throws SQLException {
         Map<String, String> all = new LinkedHashMap<>();
         for (Script.Statement st : Script.parse(v.migrationSql())) {
             locks(st).forEach((t, m) -> stronger(all, t, m));
         }
-        all.keySet().removeIf(t -> {
-            try {
-                return !Catalog.tableExists(c, t);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
+        Map<String, String> existing = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : all.entrySet()) {
+            if (at.tableExists(e.getKey())) {
+                existing.put(e.getKey(), e.getValue());
             }
-        });
+        }
         Map<String, String> ordered = new LinkedHashMap<>();
-        for (String t : Downgrader.childrenFirst(c, new java.util.LinkedHashSet<>(all.keySet()))) {
-            ordered.put(t, all.get(t));
+        for (String t : Downgrader.childrenFirst(at, new java.util.LinkedHashSet<>(existing.keySet()))) {
+            ordered.put(t, existing.get(t));
         }
         return ordered;
     }

@@ -64,7 +64,8 @@ public final class UpgradeScript {
             return out;
         }
         out.add("-- the version scripts run through Flyway, which also writes its history row per version (shown as the "
-                + "equivalent INSERT) and takes its own lock on the history table; table locks are read from the catalog as it is now");
+                + "equivalent INSERT) and takes its own lock on the history table; table locks are read from the catalog each version "
+                + "starts from (the live one for the first, the expected catalog of the version before for each later one)");
         out.add("-- the migration lock, on a session of its own held for the whole run (a second run is refused at once)");
         out.add(AdvisoryLock.NAME_SESSION.inline());
         out.add(AdvisoryLock.TRY_LOCK.inline());
@@ -77,6 +78,10 @@ public final class UpgradeScript {
             }
         } catch (MigrationException e) {
             out.add("-- REFUSED, the upgrade would stop here before changing anything: " + e.getMessage());
+        }
+        if (EngineSchema.relationExists(c, EngineSchema.ONLINE_PROGRESS)) {
+            out.add("-- progress rows of versions the history records as applied (finished by plain Flyway, or stamped) are forgotten");
+            out.add(Online.forgetAppliedStatement(state).inline());
         }
         boolean engineSchema = EngineSchema.exists(c);
         if (!engineSchema) {
@@ -98,7 +103,12 @@ public final class UpgradeScript {
         }
         int rank = state.rows().stream().mapToInt(HistoryTable.Row::rank).max().orElse(0);
         UUID runId = new UUID(0, 0);
+        Version before = state.current();
         for (SchemaVersion v : pending) {
+            // the catalog this version starts from: the live one for the first, the expected one of the version before for
+            // each later one, which the versions before it will have made (a table 005 creates is locked by 006)
+            StepCatalog at = before.equals(state.current()) ? StepCatalog.live(c) : StepCatalog.expected(c, s.migrations(), before);
+            before = v.version();
             boolean tx = inTransaction(v);
             boolean online = !tx && Online.online(v);
             boolean archive = engineSchema && Archive.has(c, v.number());
@@ -111,7 +121,7 @@ public final class UpgradeScript {
             }
             out.add(RestoreCallback.timeouts(s, tx).inline());
             if (tx) {
-                Map<String, String> locks = Online.versionLocks(c, v);
+                Map<String, String> locks = Online.versionLocks(at, v);
                 if (!locks.isEmpty()) {
                     out.add("-- the version's strong locks, before its first statement; a try not granted within lock_timeout "
                             + "rolls back to the savepoint and is retried with backoff");
@@ -141,7 +151,8 @@ public final class UpgradeScript {
                     out.add("-- batches of " + Online.FIRST_BATCH + " rows (then sized to about " + Online.BATCH_TARGET.toMillis()
                             + " ms each, " + Online.MIN_BATCH + " to " + Online.MAX_BATCH + "): the next statement runs as itself "
                             + "with WHERE (primary key range) AND (its own condition), each batch in a transaction of its own "
-                            + "that also records the last key done in " + EngineSchema.ONLINE_PROGRESS);
+                            + "that also records the last key done in " + EngineSchema.ONLINE_PROGRESS + "; then Flyway runs it as written, "
+                            + "which finds nothing left to change");
                     out.add(statement(st.sql()));
                 } else if (!step.locks().isEmpty()) {
                     out.add("BEGIN;");
@@ -179,11 +190,14 @@ public final class UpgradeScript {
         }
         out.add("");
         out.add(AdvisoryLock.UNLOCK.inline());
+        out.add(AdvisoryLock.RESET_NAME + ";");
         return out;
     }
 
     private static Object[] installedByBinds(EngineSettings s, int rank, SchemaVersion v, MigrationInfo mi) {
-        List<Object> binds = new ArrayList<>(List.of(rank, v.flywayVersion(),
+        // the version as Flyway writes it: the file name's text ('001'), not the normalised one ('1')
+        String script = v.migrationScript();
+        List<Object> binds = new ArrayList<>(List.of(rank, script.substring(1, script.indexOf("__")),
                 mi == null ? v.description() : mi.getDescription(), v.migrationScript()));
         binds.add(mi == null ? null : mi.getChecksum());
         if (s.installedBy() != null && !s.installedBy().isBlank()) {

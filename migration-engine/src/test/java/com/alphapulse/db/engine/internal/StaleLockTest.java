@@ -89,6 +89,34 @@ class StaleLockTest {
     }
 
     @Test
+    @DisplayName("the kill re-checks staleness on the server: a holder that looked stale but has run its heartbeat since is not "
+            + "terminated")
+    void holder_that_beat_since_the_look_is_not_terminated() throws Exception {
+        try (AdvisoryLock live = AdvisoryLock.acquire(settings(false, new CopyOnWriteArrayList<>()), "live");
+                Connection c = DB.connect()) {
+            AdvisoryLock.Holder seen = AdvisoryLock.holder(c);
+            assertThat(seen).isNotNull();
+            // What a look taken just before the live run's last beat would have seen: idle far longer than staleAfter.
+            AdvisoryLock.Holder looked = new AdvisoryLock.Holder(seen.pid(), seen.user(), seen.address(), seen.since(),
+                    seen.application(), "idle", 3600);
+            assertThat(looked.stale(settings(true, List.of()))).as("the look alone would call it stale").isTrue();
+            List<String> lines = new CopyOnWriteArrayList<>();
+            AdvisoryLock.terminateStaleHolder(c, settings(true, lines), looked);
+            assertThat(live.connection().isValid(2)).as("the live run's lock session survived").isTrue();
+            assertThat(lines).noneMatch(l -> l.startsWith("terminating"));
+        }
+    }
+
+    @Test
+    @DisplayName("the library refuses a staleAfter shorter than two heartbeats, which could take a live run for a dead one")
+    void stale_after_below_two_heartbeats_is_refused() {
+        assertThatThrownBy(() -> com.alphapulse.db.engine.MigrationEngine.configure().staleAfter(Duration.ofSeconds(9)))
+                .isInstanceOf(MigrationException.class).hasMessageContaining("at least 10 s");
+        assertThat(com.alphapulse.db.engine.MigrationEngine.configure().staleAfter(Duration.ofSeconds(10)).staleAfter())
+                .isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
     @DisplayName("a journal made before INTERRUPTED existed (outcome varchar(10), CHECK SUCCESS/FAILED) is widened by ensure, rows kept")
     void older_journal_accepts_interrupted_after_ensure() throws Exception {
         Database db = PostgresProvider.shared().createDatabase("stale_lock_journal");

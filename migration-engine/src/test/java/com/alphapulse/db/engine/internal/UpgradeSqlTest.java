@@ -65,7 +65,7 @@ class UpgradeSqlTest {
         assertThat(script.lines().filter(l -> !l.strip().startsWith("--") && !l.startsWith("INSERT INTO alphapulse_migration.online_progress")))
                 .noneMatch(l -> l.contains("..."));
         assertThat(r.statements()).startsWith(AdvisoryLock.NAME_SESSION.inline(), AdvisoryLock.TRY_LOCK.inline())
-                .endsWith(AdvisoryLock.UNLOCK.inline());
+                .endsWith(AdvisoryLock.UNLOCK.inline(), AdvisoryLock.RESET_NAME + ";");
         assertThat(r.statements()).allSatisfy(st -> assertThat(st).endsWith(";"));
         assertThat(r.statements()).as("the V-scripts' statements are among the statements, leading comments and all")
                 .containsAll(pending.stream().flatMap(v -> Script.parse(v.migrationSql()).stream()).map(st -> Downgrader.statement(st.sql())).toList());

@@ -1,0 +1,175 @@
+package com.alphapulse.db.engine.internal;
+
+import com.alphapulse.db.migrations.MigrationSet;
+import com.alphapulse.db.migrations.RowSecurity;
+import com.alphapulse.db.migrations.SchemaVersion;
+import com.alphapulse.db.migrations.Version;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+
+/**
+ * The catalog a downgrade step decides its table locks and its row-security lift on: what exists, which foreign
+ * keys reference what, which tables row-level security filters for the user. The run reads it {@link #live} at
+ * each step, as it goes. {@code plan --sql} prints every step before any of them ran, so for a step after the
+ * first it reads the {@link #expected} catalog of the version that step starts from: the one description of a
+ * version's state the build produced from a real PostgreSQL (verification compares a database with it; the catalog
+ * check refuses a downgrade whose live catalog differs), rather than a second model of what each undo script does.
+ * Whether row-level security filters the user also depends on who the user is (superuser, BYPASSRLS, the tables'
+ * owner), which no version changes: that is always read live.
+ */
+final class StepCatalog {
+
+    private static final Pattern FOREIGN_KEY = Pattern.compile("(?s)FOREIGN KEY \\(([^)]*)\\) REFERENCES .*");
+
+    /** The connection; for an expected catalog only the user's own attributes are read from it. */
+    private final Connection c;
+    /** Per table of the expected catalog its row-security flags {enabled, forced}; null: live. */
+    private final Map<String, boolean[]> tables;
+    private final Set<String> columns;
+    /** Per table its foreign keys: the referencing columns and the referenced table. */
+    private final Map<String, List<ForeignKey>> foreignKeys;
+
+    private record ForeignKey(List<String> columns, String referenced) {}
+
+    private StepCatalog(Connection c, Map<String, boolean[]> tables, Set<String> columns, Map<String, List<ForeignKey>> foreignKeys) {
+        this.c = c;
+        this.tables = tables;
+        this.columns = columns;
+        this.foreignKeys = foreignKeys;
+    }
+
+    /** The catalog as it is on {@code c} now. */
+    static StepCatalog live(Connection c) {
+        return new StepCatalog(c, null, null, null);
+    }
+
+    /** The expected catalog of {@code version} of {@code set} (base: no table), the user read on {@code c}. */
+    static StepCatalog expected(Connection c, MigrationSet set, Version version) {
+        Map<String, boolean[]> tables = new LinkedHashMap<>();
+        Set<String> columns = new TreeSet<>();
+        Map<String, List<ForeignKey>> foreignKeys = new LinkedHashMap<>();
+        if (!version.isBase()) {
+            SchemaVersion v = Targets.version(set, version);
+            for (Record r : json(v.expectedCatalogJson("tables"))) {
+                tables.put(r.get("table_name", String.class), new boolean[] {
+                        Boolean.TRUE.equals(r.get("rls_enabled", Boolean.class)), Boolean.TRUE.equals(r.get("rls_forced", Boolean.class))});
+            }
+            for (Record r : json(v.expectedCatalogJson("columns"))) {
+                columns.add(r.get("table_name", String.class) + "." + r.get("name", String.class));
+            }
+            for (Record r : json(v.expectedCatalogJson("constraints"))) {
+                Matcher m = FOREIGN_KEY.matcher(r.get("definition", String.class));
+                if ("FOREIGN KEY".equals(r.get("constraint_type", String.class)) && m.matches()) {
+                    List<String> cols = new ArrayList<>();
+                    for (String col : m.group(1).split(",")) {
+                        cols.add(Script.name(col));
+                    }
+                    foreignKeys.computeIfAbsent(r.get("table_name", String.class), t -> new ArrayList<>())
+                            .add(new ForeignKey(cols, r.get("referenced_table", String.class)));
+                }
+            }
+        }
+        return new StepCatalog(c, tables, columns, foreignKeys);
+    }
+
+    boolean isLive() {
+        return tables == null;
+    }
+
+    boolean tableExists(String table) throws SQLException {
+        if (isLive()) {
+            return Catalog.tableExists(c, table);
+        }
+        String t = inPublic(table);
+        return t == null ? Catalog.tableExists(c, table) : tables.containsKey(t);
+    }
+
+    boolean columnExists(String table, String column) throws SQLException {
+        if (isLive()) {
+            return Catalog.columnExists(c, table, column);
+        }
+        String t = inPublic(table);
+        return t == null ? Catalog.columnExists(c, table, column) : columns.contains(t + "." + column);
+    }
+
+    /** As {@link Catalog#referencedTables}: the other tables {@code table}'s foreign keys (over {@code column}, if given) reference. */
+    List<String> referencedTables(String table, String column) throws SQLException {
+        if (isLive()) {
+            return Catalog.referencedTables(c, table, column);
+        }
+        String t = inPublic(table);
+        if (t == null) {
+            return Catalog.referencedTables(c, table, column);
+        }
+        Set<String> out = new TreeSet<>();
+        for (ForeignKey fk : foreignKeys.getOrDefault(t, List.of())) {
+            if (!fk.referenced().equals(t) && (column == null || fk.columns().contains(column))) {
+                out.add(fk.referenced());
+            }
+        }
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * As {@link RowSecurity#filtered}: the tables of {@code tables} whose rows row-level security filters for the
+     * user (enabled, and forced or not owned by the user; never for a superuser or BYPASSRLS user).
+     */
+    List<String> rowSecurityFiltered(Collection<String> tables) throws SQLException {
+        List<String> in = new ArrayList<>(new LinkedHashSet<>(tables));
+        if (isLive()) {
+            return RowSecurity.filtered(c, in);
+        }
+        List<String> out = new ArrayList<>();
+        if (in.isEmpty() || RowSecurity.bypasses(c)) {
+            return out;
+        }
+        for (String table : in) {
+            String t = inPublic(table);
+            if (t == null) {
+                out.addAll(RowSecurity.filtered(c, List.of(table)));
+                continue;
+            }
+            boolean[] flags = this.tables.get(t);
+            if (flags != null && flags[0] && (flags[1] || !ownedByUser(table))) {
+                out.add(table);
+            }
+        }
+        return out;
+    }
+
+    /** Ownership does not change with the version; a table the live database lacks is one the migration role will create. */
+    private boolean ownedByUser(String table) throws SQLException {
+        Object owns = Sql.ctx(c).fetchValue("SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c "
+                + "WHERE c.oid = to_regclass(?)", Catalog.regclass(table));
+        return owns == null || Boolean.TRUE.equals(owns);
+    }
+
+    /**
+     * The name in schema public the expected catalogs use, or null for a table of another schema, which they do not
+     * describe and no version changes: read live.
+     */
+    private static String inPublic(String table) {
+        int dot = table.indexOf('.');
+        if (dot < 0) {
+            return table;
+        }
+        return "public".equals(table.substring(0, dot)) ? table.substring(dot + 1) : null;
+    }
+
+    private static org.jooq.Result<Record> json(String text) {
+        return DSL.using(SQLDialect.POSTGRES).fetchFromJSON(text);
+    }
+}
