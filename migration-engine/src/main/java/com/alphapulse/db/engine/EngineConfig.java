@@ -164,6 +164,8 @@ public final class EngineConfig {
     /**
      * The shortest {@link #staleAfter}: twice the longest heartbeat period of any run's lock session (5 s, whatever that
      * run's own setting), so that no setting here can make a live run's session, idle between two beats, look stale.
+     * It cannot tell a dead client from one paused for longer than this (suspended, a VM stopped): terminate stale
+     * sessions only when the earlier run's client is known to be gone.
      */
     public static final Duration MIN_STALE_AFTER = Duration.ofSeconds(10);
 

@@ -55,7 +55,7 @@ final class DowngradeCommand extends EngineCommand {
             Text.plan(err, plan, false);
             if (plan.blocked()) {
                 progress.always("refused: the plan is blocked; nothing changed");
-                return out.ended(ExitCode.REFUSED_STATE, "refused: the plan is blocked; nothing changed");
+                return out.ended(ExitCode.REFUSED_STATE, "PRECONDITION_FAILED", "refused: the plan is blocked; nothing changed");
             }
             boolean refusedAnyway = plan.unrecoverableRisk(!noArchive) != Risk.NONE && !acceptDataLoss;
             if (!refusedAnyway) {
@@ -65,7 +65,7 @@ final class DowngradeCommand extends EngineCommand {
                 }
                 if (!confirm(prompt(session.who(), plan, !noArchive), plainConfirmation(plan), err)) {
                     progress.always("cancelled: nothing changed");
-                    return out.ended(ExitCode.CANCELLED, "cancelled: nothing changed");
+                    return out.ended(ExitCode.CANCELLED, ExitCode.CANCELLED.name(), "cancelled: nothing changed");
                 }
             }
         }
@@ -117,7 +117,7 @@ final class DowngradeCommand extends EngineCommand {
         err.flush();
         String answer;
         try {
-            java.util.Optional<String> line = Interruption.prompt(
+            java.util.Optional<String> line = Interruption.answer(
                     new BufferedReader(new InputStreamReader(Cli.environment(spec).stdin(), StandardCharsets.UTF_8)));
             answer = line.orElse(null);
         } catch (IOException e) {

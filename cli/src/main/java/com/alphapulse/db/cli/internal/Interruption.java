@@ -169,6 +169,17 @@ final class Interruption {
         }
     }
 
+    /** {@link #prompt}, where a signal that came as the answer arrived (no cancelling was started for it) is a no too. */
+    static java.util.Optional<String> answer(java.io.BufferedReader in) throws java.io.IOException {
+        java.util.Optional<String> line = prompt(in);
+        Interruption i = installed;
+        if (line.isPresent() && i != null && i.signal != null) {
+            Thread.interrupted();
+            return java.util.Optional.empty();
+        }
+        return line;
+    }
+
     /**
      * Cancels, every 200 ms until the command ends, the statements that were already running when the signal came,
      * and only those: each is known by its backend and start time, so a later statement on the same backend (the

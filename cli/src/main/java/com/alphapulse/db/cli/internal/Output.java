@@ -95,11 +95,12 @@ final class Output {
 
     /**
      * A command that ends without a result and without an error (cancelled at the prompt, refused by its plan): with
-     * JSON output, scripts still get the one object every error gives them; the line on stderr is the caller's.
+     * JSON output, scripts still get the one object every error gives them ({@code code} as the same ending with
+     * {@code --yes} would have it); the line on stderr is the caller's.
      */
-    com.alphapulse.db.cli.ExitCode ended(com.alphapulse.db.cli.ExitCode exit, String message) {
+    com.alphapulse.db.cli.ExitCode ended(com.alphapulse.db.cli.ExitCode exit, String code, String message) {
         if (json) {
-            Cli.jsonError(out, message, exit.name(), exit);
+            Cli.jsonError(out, message, code, exit);
         }
         return exit;
     }

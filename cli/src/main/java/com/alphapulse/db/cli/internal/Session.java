@@ -205,7 +205,7 @@ final class Session implements AutoCloseable {
             // once, leaving the server and its data directory behind. The flag is put back for whoever reads it later.
             boolean interrupted = Thread.interrupted();
             try {
-                embedded.close(); // also stopped by the server's own shutdown hook on a second signal
+                embedded.close(); // not after a second signal, which halts the JVM: its server and directory stay behind
             } finally {
                 if (interrupted) {
                     Thread.currentThread().interrupt();

@@ -241,8 +241,8 @@ final class AdvisoryLock implements AutoCloseable {
                 + "AND l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
                 + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
                 holder.pid(), APPLICATION, s.staleAfter().toMillis() / 1000.0, CLASS_ID, OBJECT_ID);
-        if (done == null) {
-            return; // not stale any more: its heartbeat ran, or it is gone
+        if (!Boolean.TRUE.equals(done)) {
+            return; // not stale any more (its heartbeat ran), or gone; no permission raises 42501 instead of returning false
         }
         s.progress().accept("terminating the previous run's lock session " + holder.describe()
                 + " (no heartbeat for " + s.staleAfter().toSeconds() + " s or more: its client is gone)");
@@ -254,19 +254,16 @@ final class AdvisoryLock implements AutoCloseable {
         // The rule that chose it (an engine step on a session that is not idle), checked again by the server at the kill:
         // a step that ended meanwhile, or a pid reused by someone else, is left alone.
         Object done = Sql.ctx(c).fetchValue("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? "
-                + "AND application_name LIKE ? AND application_name <> ? AND state <> 'idle'", pid, STEP_SESSIONS, APPLICATION);
-        if (done == null) {
-            return;
+                + "AND datname = current_database() AND application_name LIKE ? AND application_name <> ? AND state <> 'idle'",
+                pid, STEP_SESSIONS, APPLICATION);
+        if (!Boolean.TRUE.equals(done)) {
+            return; // not that session any more; false: it ended between the look and the signal (no permission raises 42501)
         }
         s.progress().accept("terminating " + what);
         awaitTerminated(c, s, pid, done);
     }
 
     private static void awaitTerminated(Connection c, EngineSettings s, int pid, Object done) {
-        if (!Boolean.TRUE.equals(done)) {
-            throw new MigrationException(Code.INSUFFICIENT_PRIVILEGE, "cannot terminate backend pid " + pid
-                    + ": it is gone or belongs to another role (terminating needs the same role or pg_signal_backend)");
-        }
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline && Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
                 "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ?)", pid))) {

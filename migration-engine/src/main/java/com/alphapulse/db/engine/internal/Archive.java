@@ -421,6 +421,7 @@ final class Archive {
                 int size = Online.FIRST_BATCH;
                 long passed = 0;
                 while (true) {
+                    Interruptions.check("the next batch of " + what);
                     String hi = keys.next(c, lo, size);
                     long b0 = System.nanoTime();
                     long n = copy.copy(c, version, null, keys.range(lo, hi));
@@ -976,6 +977,8 @@ final class Archive {
         long written = 0;
         long passed = 0;
         while (true) {
+            // A signal's cancel reaches only the batch in flight when it came; a later one stops here (it resumes there).
+            Interruptions.check("the next restore batch of " + table + "." + column);
             // named k: "ORDER BY pk" would otherwise sort the text output column, not the jsonb key the ranges use
             String hi = (String) ctx.fetchValue("SELECT pk::text AS k FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? "
                     + "AND table_name = ? AND column_name = ? AND pk > coalesce(?::jsonb, 'null'::jsonb) ORDER BY pk OFFSET "

@@ -317,6 +317,8 @@ public final class Downgrader {
                         Archive.discard(c, version);
                     }
                     for (Script.Statement st : inTransaction(step)) {
+                        // The signal's cancel reaches only what ran when it came; the next statement stops here instead.
+                        Interruptions.check("the next statement of the undo of " + step.version().label());
                         Sql.executeScriptStatement(c, st.sql(), notices);
                     }
                     return n;
@@ -414,6 +416,9 @@ public final class Downgrader {
                     s.progress().accept("  dropping INVALID index " + name + " an interrupted build left");
                     Sql.execute(c, "DROP INDEX CONCURRENTLY IF EXISTS public." + Sql.ident(name));
                 }
+                // Checked here, inside the clean-up's reach: a signal that came between two builds must not let the
+                // next one run to its end (the server finishes a CONCURRENTLY build even when the client is gone).
+                Interruptions.check("the concurrent build of index " + name);
                 s.progress().accept("  building index " + name + " on " + e.table() + " concurrently, before the undo's locks");
                 Sql.execute(c, st.sql());
                 built.add(name);
@@ -422,7 +427,8 @@ public final class Downgrader {
                 List<String> drop = new ArrayList<>(built);
                 drop.add(name);
                 String left = dropBuilt(c, s, drop);
-                throw new MigrationException(Errors.code(Errors.sqlState(failure), Errors.describe(failure)),
+                throw new MigrationException(failure instanceof MigrationException m ? m.code()
+                        : Errors.code(Errors.sqlState(failure), Errors.describe(failure)),
                         Errors.scrub(s, "undo of " + step.version().label() + " could not build index " + name
                                 + " concurrently; nothing was undone, the database stays at " + step.version().label() + left
                                 + ": " + Errors.describe(failure)), failure);
