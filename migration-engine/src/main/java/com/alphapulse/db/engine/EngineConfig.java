@@ -164,8 +164,8 @@ public final class EngineConfig {
     /**
      * The shortest {@link #staleAfter}: twice the longest heartbeat period of any run's lock session (5 s, whatever that
      * run's own setting), so that no setting here can make a live run's session, idle between two beats, look stale.
-     * It cannot tell a dead client from one paused for longer than this (suspended, a VM stopped): terminate stale
-     * sessions only when the earlier run's client is known to be gone.
+     * It cannot tell a dead client from one paused for longer than this (suspended, a VM stopped); such a run, when it
+     * resumes, finds at its next step that its lock is gone and stops with {@code LOCKED} before it commits anything more.
      */
     public static final Duration MIN_STALE_AFTER = Duration.ofSeconds(10);
 

@@ -42,16 +42,46 @@ final class AdvisoryLock implements AutoCloseable {
     /** What the lock's session runs last, so that its name never stays with a pooled session. */
     static final String RESET_NAME = "RESET application_name";
 
+    /** The lock the run on this thread holds, for {@link #requireHeld}; steps run on the thread that took it. */
+    private static final ThreadLocal<AdvisoryLock> HELD = new ThreadLocal<>();
+
     private final Connection connection;
+    private final int pid;
+    private final AdvisoryLock outer = HELD.get();
     private final Thread heartbeat;
     private boolean closed;
 
     private AdvisoryLock(Connection connection, EngineSettings s) {
         this.connection = connection;
+        this.pid = ((Number) Sql.ctx(connection).fetchValue("SELECT pg_backend_pid()")).intValue();
         long every = Math.max(200, Math.min(HEARTBEAT.toMillis(), s.staleAfter().toMillis() / 4));
         this.heartbeat = new Thread(() -> beat(every), "alphapulse-migration-lock-heartbeat");
         heartbeat.setDaemon(true);
         heartbeat.start();
+        HELD.set(this);
+    }
+
+    /**
+     * Stops the step about to change something, or to commit, unless this thread's run still holds the migration
+     * lock, asked on the step's own connection {@code c} (inside its transaction, so a step stopped here commits
+     * nothing). A run whose lock session was ended (by another run's terminate-stale while this one was paused past
+     * the stale time, or by a DBA) would otherwise go on beside the run that took the lock over. Does nothing where no
+     * run holds a lock on this thread (a plan, a test driving a part alone).
+     */
+    static void requireHeld(Connection c) {
+        AdvisoryLock lock = HELD.get();
+        if (lock == null) {
+            return;
+        }
+        Object held = Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = ? "
+                + "AND granted AND classid = ?::int::oid AND objid = ?::int::oid AND objsubid = 2 "
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))", lock.pid, CLASS_ID, OBJECT_ID);
+        if (!Boolean.TRUE.equals(held)) {
+            throw new MigrationException(Code.LOCKED, "the migration lock was lost: its session (backend pid " + lock.pid
+                    + ") is gone, ended by a DBA or by another run's terminate-stale while this run was paused or cut off; "
+                    + "this run stops before its next change and commits nothing more (another run may own the database now), "
+                    + "run status to see where it stands");
+        }
     }
 
     /**
@@ -284,6 +314,9 @@ final class AdvisoryLock implements AutoCloseable {
     public void close() {
         synchronized (this) {
             closed = true;
+        }
+        if (HELD.get() == this) {
+            HELD.set(outer);
         }
         heartbeat.interrupt();
         release(connection, true);

@@ -335,6 +335,7 @@ public final class Downgrader {
                 }
                 Journal.write(c, s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), archived, 0,
                         Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
+                AdvisoryLock.requireHeld(c);
                 c.commit();
                 lockedFor = Duration.ofNanos(System.nanoTime() - lockedFrom);
             } catch (SQLException | RuntimeException e) {

@@ -382,6 +382,7 @@ final class Online {
             long b0 = System.nanoTime();
             int rows;
             Interruptions.check("the batches of " + phase + " (done up to the last recorded key; it resumes there)");
+            AdvisoryLock.requireHeld(c);
             c.setAutoCommit(false);
             try {
                 long passed = hi != null ? size : keys.countAfter(c, lo);

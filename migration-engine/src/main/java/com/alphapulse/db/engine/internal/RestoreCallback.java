@@ -119,6 +119,7 @@ final class RestoreCallback implements Callback {
             switch (event) {
                 case BEFORE_EACH_MIGRATE -> {
                     Interruptions.check("version " + Targets.label(version) + " started");
+                    AdvisoryLock.requireHeld(c);
                     settings.progress().accept("apply " + Targets.label(version) + " " + info.getDescription());
                     started = Instant.now();
                     restoredTables.clear();
@@ -158,6 +159,7 @@ final class RestoreCallback implements Callback {
                 case BEFORE_EACH_MIGRATE_STATEMENT -> {
                     if (online != null) {
                         Interruptions.check("the next statement of " + Targets.label(version) + " (it resumes there)");
+                        AdvisoryLock.requireHeld(c);
                     }
                     statementStart = System.nanoTime();
                     beforeStatement(c, version, context.getStatement().getSql());
@@ -319,6 +321,7 @@ final class RestoreCallback implements Callback {
     }
 
     private void afterVersion(Connection c, int version, MigrationInfo info) throws SQLException {
+        AdvisoryLock.requireHeld(c); // a transactional version's last chance not to commit beside another run
         if (hasArchive) {
             restorePendingTables(c, version);
         }
