@@ -144,6 +144,17 @@ public final class MigrationEngine {
     }
 
     /**
+     * For a caller that must end the process while this engine's upgrade or downgrade is still in a step (a CLI
+     * that waited a bounded time after a signal): journals that step {@code INTERRUPTED} with {@code why}, from a
+     * connection of its own, so history shows the attempt. The step itself is left to the server, which rolls back a
+     * transaction whose client is gone (a statement that ignores cancellation runs to its end first); when the step
+     * ends after all, it does not journal itself a second time. Safe to call from any thread; nothing when no step runs.
+     */
+    public AbandonResult abandon(String why) {
+        return com.alphapulse.db.engine.internal.InFlight.abandon(settings, Objects.requireNonNull(why, "why"));
+    }
+
+    /**
      * Records {@code version} ({@code base} for none) as the current one without running scripts; refused
      * with {@code CATALOG_MISMATCH} when the live catalog is not at that version, unless {@code force}.
      */

@@ -79,7 +79,10 @@ final class EngineOptions {
     }
 
     MigrationEngine engine(DataSource dataSource, Progress progress) {
-        return config(dataSource, progress).load();
+        MigrationEngine engine = config(dataSource, progress).load();
+        // Should a signal's bounded wait run out with a step still stuck, its journal row is still written.
+        Interruption.beforeForcedExit(engine::abandon);
+        return engine;
     }
 
     /** The engine's configuration from these options, for the rehearsal module's facade too. */

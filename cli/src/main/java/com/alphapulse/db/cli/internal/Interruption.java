@@ -38,6 +38,7 @@ final class Interruption {
     private volatile long signalledAtMillis;
     /** Set while the main thread waits at a confirmation prompt: a signal then means "no", not "stop the work". */
     private volatile boolean prompting;
+    private volatile java.util.function.Consumer<String> beforeForcedExit;
 
     Interruption(Thread main, PrintStream err) {
         this.main = main;
@@ -92,6 +93,17 @@ final class Interruption {
         Map<Integer, Long> found = inFlight == null ? inFlightAtSignal(c) : inFlight;
         cancel(c, found);
         return found;
+    }
+
+    /**
+     * What the forced exit runs first, given why: the engine journals the step it is stuck in (the last engine the
+     * command made; a command runs one at a time).
+     */
+    static void beforeForcedExit(java.util.function.Consumer<String> hook) {
+        Interruption i = installed;
+        if (i != null) {
+            i.beforeForcedExit = hook;
+        }
     }
 
     /** Where the cancelling connection comes from (never tracked itself). */
@@ -204,10 +216,30 @@ final class Interruption {
             }
         }
         if (main.isAlive()) {
+            journalStuckStep();
             err.println("interrupted (" + signal + "): the command did not stop within " + GRACE_SECONDS + " s; exiting, "
                     + "run status to see where the database stands");
             err.flush();
             System.exit(exitCode(signal));
+        }
+    }
+
+    /** The stuck step's INTERRUPTED row, bounded: a server that does not answer must not keep the process either. */
+    private void journalStuckStep() {
+        java.util.function.Consumer<String> hook = beforeForcedExit;
+        if (hook == null) {
+            return;
+        }
+        String why = "interrupted (" + signal + "): the client exited " + GRACE_SECONDS + " s after the signal with this step still "
+                + "running; the server rolls its transaction back once it notices the client gone (a statement that ignores "
+                + "cancellation runs to its end first): run status to see where the database stands";
+        Thread t = new Thread(() -> hook.accept(why), "alphapulse-journal-interrupted");
+        t.setDaemon(true);
+        t.start();
+        try {
+            t.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

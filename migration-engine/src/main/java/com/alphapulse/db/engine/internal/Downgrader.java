@@ -211,6 +211,7 @@ public final class Downgrader {
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "downgrade failed", e);
         } finally {
+            InFlight.end(s);
             Connections.closeQuietly(c);
         }
     }
@@ -294,6 +295,7 @@ public final class Downgrader {
             Duration lockedFor;
             s.progress().accept("undo " + step.version().label() + " " + step.version().description()
                     + (attempt > 1 ? " (attempt " + attempt + " of " + (s.lockRetries() + 1) + ")" : ""));
+            InFlight.start(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, null, 0, 0, Outcome.INTERRUPTED, null));
             try {
                 c.setAutoCommit(false);
                 // search_path as Flyway sets it for the forward scripts (defaultSchema public): the undo scripts name
@@ -337,6 +339,7 @@ public final class Downgrader {
                         Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
                 AdvisoryLock.requireHeld(c);
                 c.commit();
+                InFlight.finish(s);
                 lockedFor = Duration.ofNanos(System.nanoTime() - lockedFrom);
             } catch (SQLException | RuntimeException e) {
                 Connections.rollbackQuietly(c);
@@ -367,8 +370,10 @@ public final class Downgrader {
                 what += dropBuilt(c, s, built);
                 MigrationException failure = code == Code.INTERRUPTED
                         ? new MigrationException(Code.INTERRUPTED, Errors.scrub(s, what), e) : Errors.translate(s, what, e);
-                Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
-                        code == Code.INTERRUPTED ? Outcome.INTERRUPTED : Outcome.FAILED, failure.getMessage()), failure);
+                if (InFlight.finish(s)) {
+                    Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
+                            code == Code.INTERRUPTED ? Outcome.INTERRUPTED : Outcome.FAILED, failure.getMessage()), failure);
+                }
                 throw failure;
             }
             // Committed: whatever happens from here must not be reported (or journaled) as a failed undo.

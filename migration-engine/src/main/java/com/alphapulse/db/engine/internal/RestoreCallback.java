@@ -122,6 +122,8 @@ final class RestoreCallback implements Callback {
                     AdvisoryLock.requireHeld(c);
                     settings.progress().accept("apply " + Targets.label(version) + " " + info.getDescription());
                     started = Instant.now();
+                    InFlight.start(settings, new Journal.Step(runId, com.alphapulse.db.migrations.Version.of(version), Direction.UP,
+                            started, null, 0, 0, Outcome.INTERRUPTED, null));
                     restoredTables.clear();
                     pendingTables.clear();
                     notes.clear();
@@ -343,6 +345,7 @@ final class RestoreCallback implements Callback {
         message.addAll(settled.notes());
         Journal.write(c, settings, new Journal.Step(runId, com.alphapulse.db.migrations.Version.of(version), Direction.UP, from, finished, 0, settled.restored(),
                 Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
+        InFlight.finish(settings);
         runs.add(new VersionRun(com.alphapulse.db.migrations.Version.of(version), info.getDescription(), Direction.UP,
                 Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
                 List.of(), settled.skipped(), Duration.ofNanos(inFlightOutsideTransaction ? longestHold : System.nanoTime() - holdStart),

@@ -72,6 +72,7 @@ public final class Upgrader {
         } catch (SQLException | RuntimeException e) {
             throw Errors.translate(s, "upgrade failed", e);
         } finally {
+            InFlight.end(s);
             Connections.closeQuietly(c);
         }
     }
@@ -134,9 +135,11 @@ public final class Upgrader {
                     failure = new MigrationException(Code.INTERRUPTED, "interrupted: " + failure.getMessage(), e);
                 }
                 Instant started = callback.failedStarted() == null ? attemptStart : callback.failedStarted();
-                Journal.writeFailure(s, new Journal.Step(UUID.randomUUID(), failed, Direction.UP, started, Instant.now(),
-                        0, 0, code == Code.INTERRUPTED && (!partial || resumable) ? Outcome.INTERRUPTED : Outcome.FAILED,
-                        failure.getMessage()), failure);
+                if (InFlight.finish(s)) {
+                    Journal.writeFailure(s, new Journal.Step(UUID.randomUUID(), failed, Direction.UP, started, Instant.now(),
+                            0, 0, code == Code.INTERRUPTED && (!partial || resumable) ? Outcome.INTERRUPTED : Outcome.FAILED,
+                            failure.getMessage()), failure);
+                }
                 throw failure;
             }
         }
