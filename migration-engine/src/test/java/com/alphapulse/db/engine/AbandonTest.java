@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.alphapulse.db.postgres.Database;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -27,19 +26,8 @@ class AbandonTest {
             MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofSeconds(60)).lockRetries(0).load();
             assertThat(engine.abandon("nothing runs").abandoned()).isFalse();
             long rowsBefore = Fixtures.count(db, "SELECT count(*) FROM alphapulse_migration.journal");
-            try (Connection blocker = db.connect()) {
-                blocker.setAutoCommit(false);
-                try (Statement s = blocker.createStatement()) {
-                    s.execute("LOCK TABLE trades IN ACCESS SHARE MODE");
-                }
-                CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        engine.downgrade("010", DowngradeOptions.defaults());
-                        return null;
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                });
+            try (Connection blocker = LockLostTest.blockTrades(db)) {
+                CompletableFuture<Throwable> run = LockLostTest.downgradeInBackground(engine, "010");
                 LockLostTest.awaitUndoWaiting(db);
 
                 AbandonResult abandoned = engine.abandon("the client gave up");

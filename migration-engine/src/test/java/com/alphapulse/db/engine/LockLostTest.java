@@ -35,6 +35,28 @@ class LockLostTest {
         throw new AssertionError("the undo never waited for its table lock");
     }
 
+    /** A transaction holding ACCESS SHARE on trades, so that the undo of 011 waits for its ACCESS EXCLUSIVE. */
+    static Connection blockTrades(Database db) throws Exception {
+        Connection blocker = db.connect();
+        blocker.setAutoCommit(false);
+        try (Statement s = blocker.createStatement()) {
+            s.execute("LOCK TABLE trades IN ACCESS SHARE MODE");
+        }
+        return blocker;
+    }
+
+    /** {@code engine.downgrade(target)} on another thread: its failure, or null. */
+    static CompletableFuture<Throwable> downgradeInBackground(MigrationEngine engine, String target) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                engine.downgrade(target, DowngradeOptions.defaults());
+                return null;
+            } catch (RuntimeException e) {
+                return e;
+            }
+        });
+    }
+
     @Test
     @DisplayName("the lock session terminated while the undo of 011 waits for its table locks: the undo rolls back at its commit "
             + "with LOCKED 'the migration lock was lost', the database stays at 011 with its catalog")
@@ -43,19 +65,8 @@ class LockLostTest {
         try {
             Fixtures.engine(db).upgrade("head");
             MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofSeconds(60)).lockRetries(0).load();
-            try (Connection blocker = db.connect()) {
-                blocker.setAutoCommit(false);
-                try (Statement s = blocker.createStatement()) {
-                    s.execute("LOCK TABLE trades IN ACCESS SHARE MODE");
-                }
-                CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        engine.downgrade("010", DowngradeOptions.defaults());
-                        return null;
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                });
+            try (Connection blocker = blockTrades(db)) {
+                CompletableFuture<Throwable> run = downgradeInBackground(engine, "010");
                 awaitUndoWaiting(db);
                 assertThat(Fixtures.count(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
                         + "WHERE datname = current_database() AND application_name = 'alphapulse-migration-engine lock'"))

@@ -1,5 +1,6 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.RecordingDataSource;
 import com.alphapulse.db.testing.TestDatabases;
 import com.alphapulse.db.testing.AlphaPulseRows;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,6 @@
 package com.alphapulse.db.verification;
 
+import com.alphapulse.db.testing.RecordingDataSource;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

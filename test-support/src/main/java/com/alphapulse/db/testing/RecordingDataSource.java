@@ -1,4 +1,4 @@
-package com.alphapulse.db.engine.internal;
+package com.alphapulse.db.testing;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
@@ -28,36 +28,39 @@ import javax.sql.DataSource;
  * that JDBC cannot read on the embedded server) or on pg_stat_statements (not preloaded there, and it normalises
  * the text).
  */
-final class RecordingDataSource implements DataSource {
+public final class RecordingDataSource implements DataSource {
 
-    /** One executed statement (or transaction boundary) on connection {@code connection} (numbered from 1, in opening order). */
-    record Executed(int connection, String thread, String sql, List<Object> binds) {
+    /** What {@link #statements} leaves out: the transaction boundaries this recorder writes for JDBC calls. */
+    private static final java.util.Set<String> BOUNDARIES = java.util.Set.of("BEGIN", "COMMIT", "ROLLBACK", "ROLLBACK TO SAVEPOINT",
+            "SAVEPOINT", "RELEASE SAVEPOINT");
 
-        /** The statement with its bind values inlined, rendered the way the dry runs render theirs ({@link Sql.Bound#inline}). */
-        String inline() {
-            if (binds.isEmpty()) {
-                return Downgrader.statement(sql);
-            }
-            return new Sql.Bound(sql, binds.toArray()).inline();
-        }
-    }
+    /**
+     * One executed statement (or transaction boundary) on connection {@code connection} (numbered from 1, in opening
+     * order), with its bind values in parameter order.
+     */
+    public record Executed(int connection, String thread, String sql, List<Object> binds) {}
 
     private final DataSource target;
     private final List<Executed> executed = Collections.synchronizedList(new ArrayList<>());
     private final AtomicInteger connections = new AtomicInteger();
 
-    RecordingDataSource(DataSource target) {
+    public RecordingDataSource(DataSource target) {
         this.target = target;
     }
 
     /** What was executed since the last {@link #clear()}. */
-    List<Executed> executed() {
+    public List<Executed> executed() {
         synchronized (executed) {
             return List.copyOf(executed);
         }
     }
 
-    void clear() {
+    /** The SQL text of every statement executed since the last {@link #clear()}, without the transaction boundaries. */
+    public List<String> statements() {
+        return executed().stream().filter(e -> !(e.binds().isEmpty() && BOUNDARIES.contains(e.sql()))).map(Executed::sql).toList();
+    }
+
+    public void clear() {
         executed.clear();
     }
 
