@@ -35,7 +35,8 @@ class AbandonTest {
                 assertThat(abandoned.version()).hasValueSatisfying(v -> assertThat(v.label()).isEqualTo("011"));
                 assertThat(abandoned.direction()).isEqualTo(Direction.DOWN);
                 assertThat(Fixtures.text(db, "SELECT direction || ' ' || version || ' ' || outcome || ' ' || message "
-                        + "FROM alphapulse_migration.journal ORDER BY id DESC LIMIT 1")).isEqualTo("DOWN 011 INTERRUPTED the client gave up");
+                        + "FROM alphapulse_migration.journal ORDER BY id DESC LIMIT 1"))
+                        .startsWith("DOWN 011 INTERRUPTED the client gave up; the server rolls the undo's transaction back");
 
                 // what exiting does to the stuck step: its session ends, its transaction rolls back
                 Fixtures.count(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() "
@@ -46,6 +47,30 @@ class AbandonTest {
             assertThat(Fixtures.count(db, "SELECT count(*) FROM alphapulse_migration.journal")).as("one row for the attempt")
                     .isEqualTo(rowsBefore + 1);
             assertThat(Fixtures.engine(db).status().currentVersion().label()).isEqualTo("011");
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
+
+    @Test
+    @DisplayName("a step abandoned while stuck that gets unstuck does not commit: the undo of 011 rolls back at its commit, one "
+            + "INTERRUPTED row, still at 011, and the abandoned run starts nothing more")
+    void abandoned_step_never_commits() throws Exception {
+        Database db = Fixtures.database("abandon_commit");
+        try {
+            Fixtures.engine(db).upgrade("head");
+            MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofSeconds(60)).lockRetries(0).load();
+            long rowsBefore = Fixtures.count(db, "SELECT count(*) FROM alphapulse_migration.journal");
+            try (Connection blocker = LockLostTest.blockTrades(db)) {
+                CompletableFuture<Throwable> run = LockLostTest.downgradeInBackground(engine, "009");
+                LockLostTest.awaitUndoWaiting(db);
+                assertThat(engine.abandon("the client gave up").abandoned()).isTrue();
+                blocker.rollback(); // the stuck statement goes on, as it may after the client left
+                assertThat(run.get(60, TimeUnit.SECONDS)).isInstanceOfSatisfying(MigrationException.class,
+                        e -> assertThat(e.code()).isEqualTo(MigrationException.Code.INTERRUPTED));
+            }
+            assertThat(Fixtures.count(db, "SELECT count(*) FROM alphapulse_migration.journal")).isEqualTo(rowsBefore + 1);
+            assertThat(Fixtures.engine(db).status().currentVersion().label()).as("011 not undone, 010 not started").isEqualTo("011");
         } finally {
             Fixtures.drop(db);
         }

@@ -84,4 +84,44 @@ class LockLostTest {
             Fixtures.drop(db);
         }
     }
+
+    @Test
+    @DisplayName("the same during an upgrade: V011 waiting for its table locks when the lock session is terminated rolls back with "
+            + "LOCKED (not FAILED), the database stays at 010 with its catalog")
+    void lost_lock_stops_an_upgrade_version_before_commit() throws Exception {
+        Database db = Fixtures.database("lock_lost_up");
+        try {
+            Fixtures.engine(db).upgrade("head");
+            Fixtures.engine(db).downgrade("010", DowngradeOptions.defaults());
+            MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofSeconds(60)).lockRetries(0).load();
+            try (Connection blocker = blockTrades(db)) {
+                CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        engine.upgrade("head");
+                        return null;
+                    } catch (RuntimeException e) {
+                        return e;
+                    }
+                });
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (Fixtures.count(db, "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                        + "WHERE NOT l.granted AND l.relation = 'public.trades'::regclass AND a.datname = current_database()") == 0) {
+                    assertThat(System.nanoTime()).as("the upgrade never waited for trades").isLessThan(deadline);
+                    Thread.sleep(50);
+                }
+                assertThat(Fixtures.count(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND application_name = 'alphapulse-migration-engine lock'")).isEqualTo(1);
+                blocker.rollback();
+                Throwable failure = run.get(60, TimeUnit.SECONDS);
+                assertThat(failure).isInstanceOfSatisfying(MigrationException.class,
+                        e -> assertThat(e.code()).isEqualTo(MigrationException.Code.LOCKED))
+                        .hasMessageContaining("the migration lock was lost");
+            }
+            StatusResult status = Fixtures.engine(db).status();
+            assertThat(status.currentVersion().label()).isEqualTo("010");
+            assertThat(status.catalog().matchesRecorded()).as("%s", status.catalog().findings()).isTrue();
+        } finally {
+            Fixtures.drop(db);
+        }
+    }
 }

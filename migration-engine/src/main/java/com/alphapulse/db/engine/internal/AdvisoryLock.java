@@ -48,6 +48,7 @@ final class AdvisoryLock implements AutoCloseable {
     private final Connection connection;
     private final int pid;
     private final AdvisoryLock outer = HELD.get();
+    private volatile long checkedAt = System.nanoTime();
     private final Thread heartbeat;
     private boolean closed;
 
@@ -73,6 +74,22 @@ final class AdvisoryLock implements AutoCloseable {
         if (lock == null) {
             return;
         }
+        lock.check(c);
+    }
+
+    /**
+     * {@link #requireHeld} for loops of batches: asked at most once a second (reading pg_locks takes every lock
+     * partition's lock, too much for every 200 ms batch of a busy primary); a commit asks {@link #requireHeld}.
+     */
+    static void requireHeldLately(Connection c) {
+        AdvisoryLock lock = HELD.get();
+        if (lock != null && System.nanoTime() - lock.checkedAt > 1_000_000_000L) {
+            lock.check(c);
+        }
+    }
+
+    private void check(Connection c) {
+        AdvisoryLock lock = this;
         Object held = Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = ? "
                 + "AND granted AND classid = ?::int::oid AND objid = ?::int::oid AND objsubid = 2 "
                 + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))", lock.pid, CLASS_ID, OBJECT_ID);
@@ -82,6 +99,7 @@ final class AdvisoryLock implements AutoCloseable {
                     + "this run stops before its next change and commits nothing more (another run may own the database now), "
                     + "run status to see where it stands");
         }
+        checkedAt = System.nanoTime();
     }
 
     /**

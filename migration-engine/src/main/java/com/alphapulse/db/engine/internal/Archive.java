@@ -422,7 +422,7 @@ final class Archive {
                 long passed = 0;
                 while (true) {
                     Interruptions.check("the next batch of " + what);
-                    AdvisoryLock.requireHeld(c);
+                    AdvisoryLock.requireHeldLately(c);
                     String hi = keys.next(c, lo, size);
                     long b0 = System.nanoTime();
                     long n = copy.copy(c, version, null, keys.range(lo, hi));
@@ -980,7 +980,7 @@ final class Archive {
         while (true) {
             // A signal's cancel reaches only the batch in flight when it came; a later one stops here (it resumes there).
             Interruptions.check("the next restore batch of " + table + "." + column);
-            AdvisoryLock.requireHeld(c);
+            AdvisoryLock.requireHeldLately(c);
             // named k: "ORDER BY pk" would otherwise sort the text output column, not the jsonb key the ranges use
             String hi = (String) ctx.fetchValue("SELECT pk::text AS k FROM " + EngineSchema.ARCHIVE_COLUMNS + " WHERE version = ? "
                     + "AND table_name = ? AND column_name = ? AND pk > coalesce(?::jsonb, 'null'::jsonb) ORDER BY pk OFFSET "

@@ -275,6 +275,14 @@ public final class Downgrader {
         // Why each earlier attempt was rolled back ("deadlock", "lock not granted"), for the journal.
         List<String> retried = new ArrayList<>();
         List<VersionRun.Phase> phases = new ArrayList<>();
+        // A run resumed after a pause past the stale time must not touch the archive, triggers or indexes of the run
+        // that took its lock over; and from here on the step is in flight for abandon, the work before its
+        // transaction included.
+        AdvisoryLock.requireHeld(c);
+        InFlight.start(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, Instant.now(), null, 0, 0,
+                Outcome.INTERRUPTED, null), Outcome.INTERRUPTED, "what the undo did before its transaction (an online "
+                + "archive's copy and trigger, indexes built concurrently) may be left, its transaction is rolled back by the "
+                + "server once it notices the client gone: run status, then the command again");
         // The bulk of the archive is copied before the exclusive locks, while the application goes on; under them
         // only what changed since is archived again.
         Archive.Prearchived pre;
@@ -295,8 +303,10 @@ public final class Downgrader {
             Duration lockedFor;
             s.progress().accept("undo " + step.version().label() + " " + step.version().description()
                     + (attempt > 1 ? " (attempt " + attempt + " of " + (s.lockRetries() + 1) + ")" : ""));
-            InFlight.start(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, null, 0, 0, Outcome.INTERRUPTED, null));
             try {
+                InFlight.start(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, null, 0, 0,
+                        Outcome.INTERRUPTED, null), Outcome.INTERRUPTED, "the server rolls the undo's transaction back once it "
+                        + "notices the client gone (a statement that ignores cancellation runs to its end first)");
                 c.setAutoCommit(false);
                 // search_path as Flyway sets it for the forward scripts (defaultSchema public): the undo scripts name
                 // tables unqualified, and a data source's currentSchema must not make them resolve elsewhere.
@@ -338,8 +348,10 @@ public final class Downgrader {
                 Journal.write(c, s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), archived, 0,
                         Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
                 AdvisoryLock.requireHeld(c);
+                if (!InFlight.claim(s)) {
+                    throw new MigrationException(Code.INTERRUPTED, "abandoned before its commit (journaled INTERRUPTED)");
+                }
                 c.commit();
-                InFlight.finish(s);
                 lockedFor = Duration.ofNanos(System.nanoTime() - lockedFrom);
             } catch (SQLException | RuntimeException e) {
                 Connections.rollbackQuietly(c);
@@ -366,11 +378,17 @@ public final class Downgrader {
                             : "waiting " + s.lockTimeout().toMillis() + " ms each for a lock (a long transaction holds one)")
                             + "; the database stays at " + step.version().label();
                 }
-                abandon(c, s, version, pre);
-                what += dropBuilt(c, s, built);
+                if (code == Code.LOCKED || e instanceof MigrationException m && m.code() == Code.LOCKED) {
+                    // the run that took the lock over owns the archive, the triggers and the indexes now
+                    code = Code.LOCKED;
+                    what += "; nothing of the earlier work was cleaned up, it belongs to the run holding the lock now";
+                } else {
+                    abandon(c, s, version, pre);
+                    what += dropBuilt(c, s, built);
+                }
                 MigrationException failure = code == Code.INTERRUPTED
                         ? new MigrationException(Code.INTERRUPTED, Errors.scrub(s, what), e) : Errors.translate(s, what, e);
-                if (InFlight.finish(s)) {
+                if (InFlight.claim(s)) {
                     Journal.writeFailure(s, new Journal.Step(runId, step.version().version(), Direction.DOWN, t0, Instant.now(), 0, 0,
                             code == Code.INTERRUPTED ? Outcome.INTERRUPTED : Outcome.FAILED, failure.getMessage()), failure);
                 }
@@ -425,6 +443,7 @@ public final class Downgrader {
                 // Checked here, inside the clean-up's reach: a signal that came between two builds must not let the
                 // next one run to its end (the server finishes a CONCURRENTLY build even when the client is gone).
                 Interruptions.check("the concurrent build of index " + name);
+                AdvisoryLock.requireHeld(c);
                 s.progress().accept("  building index " + name + " on " + e.table() + " concurrently, before the undo's locks");
                 Sql.execute(c, st.sql());
                 built.add(name);

@@ -46,17 +46,29 @@ final class Journal {
      * hide the failure being reported, so it is attached to {@code failure} as suppressed.
      */
     static void writeFailure(EngineSettings s, Step step, Throwable failure) {
+        write(s, step, failure);
+    }
+
+    /** {@link #writeFailure} with no failure to attach to: whether the row was written. */
+    static boolean writeAlone(EngineSettings s, Step step) {
+        return write(s, step, null);
+    }
+
+    private static boolean write(EngineSettings s, Step step, Throwable failure) {
         Connection c = null;
         try {
             c = s.dataSource().getConnection();
             c.setAutoCommit(true);
             if (EngineSchema.journalExists(c)) {
                 write(c, s, step);
+                return true;
             }
+            return false;
         } catch (SQLException | RuntimeException e) {
             if (failure != null) {
                 failure.addSuppressed(e);
             }
+            return false;
         } finally {
             Connections.closeQuietly(c);
         }

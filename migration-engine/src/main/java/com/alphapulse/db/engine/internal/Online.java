@@ -379,10 +379,10 @@ final class Online {
         while (true) {
             String hi = keys.next(c, lo, size);
             String batch = body + " WHERE (" + keys.range(lo, hi) + ")" + (condition == null ? "" : " AND (" + condition + "\n)");
+            Interruptions.check("the batches of " + phase + " (done up to the last recorded key; it resumes there)");
+            AdvisoryLock.requireHeldLately(c);
             long b0 = System.nanoTime();
             int rows;
-            Interruptions.check("the batches of " + phase + " (done up to the last recorded key; it resumes there)");
-            AdvisoryLock.requireHeld(c);
             c.setAutoCommit(false);
             try {
                 long passed = hi != null ? size : keys.countAfter(c, lo);

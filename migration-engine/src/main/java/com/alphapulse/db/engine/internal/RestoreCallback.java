@@ -1,6 +1,7 @@
 package com.alphapulse.db.engine.internal;
 
 import com.alphapulse.db.engine.Direction;
+import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.Outcome;
 import com.alphapulse.db.engine.VersionRun;
 import java.sql.Connection;
@@ -122,8 +123,6 @@ final class RestoreCallback implements Callback {
                     AdvisoryLock.requireHeld(c);
                     settings.progress().accept("apply " + Targets.label(version) + " " + info.getDescription());
                     started = Instant.now();
-                    InFlight.start(settings, new Journal.Step(runId, com.alphapulse.db.migrations.Version.of(version), Direction.UP,
-                            started, null, 0, 0, Outcome.INTERRUPTED, null));
                     restoredTables.clear();
                     pendingTables.clear();
                     notes.clear();
@@ -157,10 +156,20 @@ final class RestoreCallback implements Callback {
                         online = v != null && Online.online(v) ? v : null;
                         cursor = 0;
                     }
+                    // What an abandoned version leaves decides its row, as the failure path below would write it.
+                    Outcome abandoned = inFlightOutsideTransaction && online == null ? Outcome.FAILED : Outcome.INTERRUPTED;
+                    InFlight.start(settings, new Journal.Step(runId, com.alphapulse.db.migrations.Version.of(version), Direction.UP,
+                            started, null, 0, 0, abandoned, null), abandoned, !inFlightOutsideTransaction
+                                    ? "the server rolls the version's transaction back once it notices the client gone"
+                                    : online != null ? "it runs online and resumes where it stopped: run upgrade again"
+                                    : "it runs outside a transaction and keeps what it did: run repair, then upgrade again");
                 }
                 case BEFORE_EACH_MIGRATE_STATEMENT -> {
                     if (online != null) {
                         Interruptions.check("the next statement of " + Targets.label(version) + " (it resumes there)");
+                    }
+                    if (inFlightOutsideTransaction) {
+                        // each statement commits by itself: the last point not to run one beside the lock's new owner
                         AdvisoryLock.requireHeld(c);
                     }
                     statementStart = System.nanoTime();
@@ -323,7 +332,6 @@ final class RestoreCallback implements Callback {
     }
 
     private void afterVersion(Connection c, int version, MigrationInfo info) throws SQLException {
-        AdvisoryLock.requireHeld(c); // a transactional version's last chance not to commit beside another run
         if (hasArchive) {
             restorePendingTables(c, version);
         }
@@ -343,9 +351,20 @@ final class RestoreCallback implements Callback {
                     + " that no longer apply, kept in the archive: " + String.join("; ", settled.skippedDetail()));
         }
         message.addAll(settled.notes());
+        if (!inFlightOutsideTransaction) {
+            // A transactional version's last chance not to commit beside another run, or after it was abandoned. Outside a
+            // transaction its statements are committed already: throwing here would only lose its history row (Flyway
+            // calls this outside its error handling), so the next version's start stops the run instead.
+            AdvisoryLock.requireHeld(c);
+            if (!InFlight.claim(settings)) {
+                throw new MigrationException(com.alphapulse.db.engine.MigrationException.Code.INTERRUPTED,
+                        "abandoned before its commit (journaled INTERRUPTED)");
+            }
+        } else {
+            InFlight.claim(settings);
+        }
         Journal.write(c, settings, new Journal.Step(runId, com.alphapulse.db.migrations.Version.of(version), Direction.UP, from, finished, 0, settled.restored(),
                 Outcome.SUCCESS, message.isEmpty() ? null : String.join("; ", message)));
-        InFlight.finish(settings);
         runs.add(new VersionRun(com.alphapulse.db.migrations.Version.of(version), info.getDescription(), Direction.UP,
                 Duration.between(from, finished), 0, settled.restored(), 1 + failures.getOrDefault(version, 0),
                 List.of(), settled.skipped(), Duration.ofNanos(inFlightOutsideTransaction ? longestHold : System.nanoTime() - holdStart),

@@ -84,6 +84,16 @@ public final class Upgrader {
                 .filter(v -> state.current().isBelow(v.version()) || state.failed().contains(v.version())).toList();
     }
 
+    /** The engine's exception a Flyway callback's failure carries, if any. */
+    private static MigrationException ownCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MigrationException m) {
+                return m;
+            }
+        }
+        return null;
+    }
+
     private static void migrate(Connection c, EngineSettings s, Flyway flyway, RestoreCallback callback, Version target)
             throws SQLException {
         int attempt = 0;
@@ -95,7 +105,10 @@ public final class Upgrader {
                 return;
             } catch (FlywayException e) {
                 HistoryTable.State after = HistoryTable.state(c);
-                Code code = Thread.currentThread().isInterrupted() ? Code.INTERRUPTED : Errors.code(Errors.sqlState(e), Errors.describe(e));
+                // The engine's own failures inside Flyway's callbacks (a lost lock, an abandoned version) keep their code.
+                MigrationException own = ownCause(e);
+                Code code = Thread.currentThread().isInterrupted() ? Code.INTERRUPTED
+                        : own != null ? own.code() : Errors.code(Errors.sqlState(e), Errors.describe(e));
                 // A version run outside a transaction (V009) keeps whatever it did before the failure, whether
                 // or not Flyway managed to record a failed row (it cannot when its session was terminated).
                 boolean partial = callback.inFlightOutsideTransaction() || !after.failed().isEmpty();
@@ -130,12 +143,14 @@ public final class Upgrader {
                             ? " (gave up after " + attempt + " attempt(s), the last one ended by a deadlock with another session)"
                             : " (gave up after " + attempt + " attempt(s) waiting " + s.lockTimeout().toMillis() + " ms for a lock)";
                 }
-                MigrationException failure = partial ? Errors.translatePartial(s, what, e) : Errors.translate(s, what, e);
+                MigrationException failure = own != null && own.code() == Code.LOCKED ? new MigrationException(Code.LOCKED,
+                        what + ": " + own.getMessage(), e)
+                        : partial ? Errors.translatePartial(s, what, e) : Errors.translate(s, what, e);
                 if (code == Code.INTERRUPTED && !partial && failure.code() != Code.INTERRUPTED) {
                     failure = new MigrationException(Code.INTERRUPTED, "interrupted: " + failure.getMessage(), e);
                 }
                 Instant started = callback.failedStarted() == null ? attemptStart : callback.failedStarted();
-                if (InFlight.finish(s)) {
+                if (InFlight.claim(s)) {
                     Journal.writeFailure(s, new Journal.Step(UUID.randomUUID(), failed, Direction.UP, started, Instant.now(),
                             0, 0, code == Code.INTERRUPTED && (!partial || resumable) ? Outcome.INTERRUPTED : Outcome.FAILED,
                             failure.getMessage()), failure);
