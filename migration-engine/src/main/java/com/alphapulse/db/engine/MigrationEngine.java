@@ -147,8 +147,11 @@ public final class MigrationEngine {
      * For a caller that must end the process while this engine's upgrade or downgrade is still in a step (a CLI
      * that waited a bounded time after a signal): journals that step {@code INTERRUPTED} with {@code why}, from a
      * connection of its own, so history shows the attempt. The step itself is left to the server, which rolls back a
-     * transaction whose client is gone (a statement that ignores cancellation runs to its end first); when the step
-     * ends after all, it does not journal itself a second time. Safe to call from any thread; nothing when no step runs.
+     * transaction whose client is gone (a statement that ignores cancellation runs to its end first); should the step
+     * get unstuck after all, it neither commits nor journals itself a second time, and the run starts nothing more. A
+     * version outside a transaction that keeps what it did is journaled FAILED, as its own failure would be (repair's
+     * evidence). Safe to call from any thread; nothing when no step runs; {@link AbandonResult#journaled} false when
+     * the server took no row (the step is then left to journal itself).
      */
     public AbandonResult abandon(String why) {
         return com.alphapulse.db.engine.internal.InFlight.abandon(settings, Objects.requireNonNull(why, "why"));
