@@ -85,4 +85,32 @@ class RestoreBatchPlanTest {
             PostgresProvider.shared().dropDatabase(db);
         }
     }
+
+    @Test
+    @DisplayName("the batched restore puts every archived value back and leaves the connection's join settings as it found them "
+            + "(it turns hash and merge joins off for its loop only: the connection is Flyway's)")
+    void restore_resets_the_join_settings() throws Exception {
+        Database db = PostgresProvider.shared().createDatabase("restore_batch_settings");
+        try {
+            MigrationEngine engine = MigrationEngine.configure().dataSource(db.dataSource()).load();
+            engine.upgrade("head");
+            AlphaPulseRows.load(db, 2, 250);
+            engine.downgrade("006", DowngradeOptions.defaults());
+            try (Connection c = db.connect(); Statement s = c.createStatement()) {
+                s.execute("ALTER TABLE public.trades ADD COLUMN tenant_id uuid");
+                s.execute("SET enable_mergejoin = off"); // the caller's own choice must survive too
+                long restored = Archive.restoreColumnInBatches(c, 7, "trades", "tenant_id", n -> { });
+                try (ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE tenant_id IS NOT NULL), count(*), "
+                        + "current_setting('enable_hashjoin'), current_setting('enable_mergejoin') FROM public.trades")) {
+                    r.next();
+                    assertThat(restored).isEqualTo(r.getLong(2)).isPositive();
+                    assertThat(r.getLong(1)).isEqualTo(r.getLong(2));
+                    assertThat(r.getString(3)).isEqualTo("on");
+                    assertThat(r.getString(4)).as("the caller's SET, not the default").isEqualTo("off");
+                }
+            }
+        } finally {
+            PostgresProvider.shared().dropDatabase(db);
+        }
+    }
 }
