@@ -59,7 +59,7 @@ final class DemoDataCommand extends EngineCommand {
                     + "; demo-data would add fake tenants to it: use --force");
         }
         if (upgrade || session.isEmbedded()) {
-            config.load().upgrade("head");
+            engine.engine(session.dataSource(), progress).upgrade("head");
         }
         progress.say("loading demo data: " + tenants + " tenants, scale " + scale);
         LoadDemoDataResult r = rehearsals.loadDemoData(options);
