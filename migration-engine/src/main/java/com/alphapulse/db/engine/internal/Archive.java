@@ -977,21 +977,39 @@ final class Archive {
         // jsonb key range (some 4x too many rows) and, once the archive has statistics, hashes the whole live table
         // for every batch: a sequential scan of 1 M trades per 200 ms batch, CPU and I/O the application then lacks
         // (app transactions over 1 s in the benchmark). Only the index nested loop is meant; set for the loop alone.
+        // Only where an index on exactly the archived key makes the nested loop the cheap plan: without one (a script
+        // that re-creates the key after re-adding the column) a hash join is the better of the two.
+        if (!indexedOn(c, r.t(), r.keyColumns())) {
+            return restoreRanges(c, ctx, r, version, table, column, progress);
+        }
         Record before = ctx.fetchOne("SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin')");
         ctx.fetch(JOINS, "off", "off");
-        long written;
+        Throwable failure = null;
         try {
-            written = restoreRanges(c, ctx, r, version, table, column, progress);
-        } catch (SQLException | RuntimeException e) {
+            return restoreRanges(c, ctx, r, version, table, column, progress);
+        } catch (SQLException | RuntimeException | Error e) {
+            failure = e;
+            throw e;
+        } finally {
             try {
                 ctx.fetch(JOINS, before.get(0), before.get(1));
             } catch (RuntimeException broken) {
-                e.addSuppressed(broken); // the failure being reported matters more; a broken session is discarded anyway
+                // the failure being reported matters more; without one, a connection left with joins off must not pass
+                if (failure == null) {
+                    throw broken;
+                }
+                failure.addSuppressed(broken);
             }
-            throw e;
         }
-        ctx.fetch(JOINS, before.get(0), before.get(1));
-        return written;
+    }
+
+    /** Whether {@code table} has a valid plain index on exactly {@code columns} (no INCLUDE columns, no predicate). */
+    static boolean indexedOn(Connection c, String table, List<String> columns) {
+        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = to_regclass(?) "
+                + "AND i.indisvalid AND i.indpred IS NULL AND i.indexprs IS NULL AND i.indnatts = i.indnkeyatts "
+                + "AND (SELECT array_agg(a.attname::text ORDER BY a.attname::text) FROM pg_attribute a WHERE a.attrelid = i.indrelid "
+                + "AND a.attnum = ANY (i.indkey::int2[])) = (SELECT array_agg(k ORDER BY k) FROM unnest(?::text[]) k))",
+                table, columns.toArray(String[]::new)));
     }
 
     /**
@@ -1047,7 +1065,7 @@ final class Archive {
      * column's archive bound to the live table (binds: version, table, column, regclass), {@code parent} the
      * foreign key condition on the value, empty when the column had none.
      */
-    record ColumnRestore(String t, String keys, String value, String archived, String parent) {
+    record ColumnRestore(String t, String keys, String value, String archived, String parent, List<String> keyColumns) {
 
         /** The archived values that apply, as a condition on {@code a} (same binds as {@code archived}). */
         String applies() {
@@ -1112,12 +1130,14 @@ final class Archive {
                     + Sql.ident(meta.get(2, String.class)) + " = " + value + "))";
         }
         return new ColumnRestore(Catalog.regclass(table), keyMatch(c, table, keys), value,
-                "a.version = ? AND a.table_name = ? AND a.column_name = ? AND a.table_oid = to_regclass(?)::oid", parent);
+                "a.version = ? AND a.table_name = ? AND a.column_name = ? AND a.table_oid = to_regclass(?)::oid", parent,
+                List.copyOf(keys));
     }
 
     /**
      * The archived key of {@code a} matched to row {@code t}: {@code t.k = (a.pk ->> 'k')::type} for each key
-     * column, typed as the live column, so that PostgreSQL can hash-join the archive to the table.
+     * column, typed as the live column, so that PostgreSQL can join the archive to the table on the key (by its index in the batched
+     * restore, which turns hash joins off for its ranges; hashed for a whole column at once).
      */
     private static String keyMatch(Connection c, String table, List<String> keys) throws SQLException {
         List<String> parts = new ArrayList<>();

@@ -98,6 +98,9 @@ class RestoreBatchPlanTest {
             engine.downgrade("006", DowngradeOptions.defaults());
             try (Connection c = db.connect(); Statement s = c.createStatement()) {
                 s.execute("ALTER TABLE public.trades ADD COLUMN tenant_id uuid");
+                Archive.ColumnRestore restore = Archive.columnRestore(c, 7, "trades", "tenant_id");
+                assertThat(Archive.indexedOn(c, restore.t(), restore.keyColumns())).as("trades' primary key is the archived key").isTrue();
+                assertThat(Archive.indexedOn(c, restore.t(), java.util.List.of("id", "account_id"))).isFalse();
                 s.execute("SET enable_mergejoin = off"); // the caller's own choice must survive too
                 long restored = Archive.restoreColumnInBatches(c, 7, "trades", "tenant_id", n -> { });
                 try (ResultSet r = s.executeQuery("SELECT count(*) FILTER (WHERE tenant_id IS NOT NULL), count(*), "
