@@ -45,16 +45,21 @@ class LockLostTest {
         return blocker;
     }
 
-    /** {@code engine.downgrade(target)} on another thread: its failure, or null. */
-    static CompletableFuture<Throwable> downgradeInBackground(MigrationEngine engine, String target) {
+    /** {@code run} on another thread: its failure, or null. */
+    static CompletableFuture<Throwable> inBackground(Runnable run) {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                engine.downgrade(target, DowngradeOptions.defaults());
+                run.run();
                 return null;
             } catch (RuntimeException e) {
                 return e;
             }
         });
+    }
+
+    /** {@code engine.downgrade(target)} on another thread: its failure, or null. */
+    static CompletableFuture<Throwable> downgradeInBackground(MigrationEngine engine, String target) {
+        return inBackground(() -> engine.downgrade(target, DowngradeOptions.defaults()));
     }
 
     @Test
@@ -95,14 +100,7 @@ class LockLostTest {
             Fixtures.engine(db).downgrade("010", DowngradeOptions.defaults());
             MigrationEngine engine = Fixtures.config(db).lockTimeout(Duration.ofSeconds(60)).lockRetries(0).load();
             try (Connection blocker = blockTrades(db)) {
-                CompletableFuture<Throwable> run = CompletableFuture.supplyAsync(() -> {
-                    try {
-                        engine.upgrade("head");
-                        return null;
-                    } catch (RuntimeException e) {
-                        return e;
-                    }
-                });
+                CompletableFuture<Throwable> run = inBackground(() -> engine.upgrade("head"));
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                 while (Fixtures.count(db, "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                         + "WHERE NOT l.granted AND l.relation = 'public.trades'::regclass AND a.datname = current_database()") == 0) {

@@ -117,7 +117,7 @@ final class DowngradeCommand extends EngineCommand {
         err.flush();
         String answer;
         try {
-            java.util.Optional<String> line = Interruption.answer(
+            java.util.Optional<String> line = Interruption.prompt(
                     new BufferedReader(new InputStreamReader(Cli.environment(spec).stdin(), StandardCharsets.UTF_8)));
             answer = line.orElse(null);
         } catch (IOException e) {

@@ -147,7 +147,8 @@ final class Interruption {
 
     /**
      * Reads a line from {@code in} as the main thread, in a way a signal can end: {@code System.in} blocks
-     * uninterruptibly, so the read runs on a daemon thread the main thread waits for. Empty when a signal came first.
+     * uninterruptibly, so the read runs on a daemon thread the main thread waits for. Empty when a signal came first,
+     * or with the answer.
      */
     static java.util.Optional<String> prompt(java.io.BufferedReader in) throws java.io.IOException {
         Interruption i = installed;
@@ -169,7 +170,13 @@ final class Interruption {
                 return java.util.Optional.empty();
             }
             reader.start();
-            return java.util.Optional.ofNullable(line.get());
+            String answer = line.get();
+            if (answer != null && i.signal != null) {
+                // a signal that came as the answer arrived (no cancelling was started for it) is a no too
+                Thread.interrupted();
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.ofNullable(answer);
         } catch (InterruptedException signalled) {
             // The answer is no; the flag goes, so closing the session (an embedded server's stop waits) still works.
             Thread.interrupted();
@@ -179,17 +186,6 @@ final class Interruption {
         } finally {
             i.prompting = false;
         }
-    }
-
-    /** {@link #prompt}, where a signal that came as the answer arrived (no cancelling was started for it) is a no too. */
-    static java.util.Optional<String> answer(java.io.BufferedReader in) throws java.io.IOException {
-        java.util.Optional<String> line = prompt(in);
-        Interruption i = installed;
-        if (line.isPresent() && i != null && i.signal != null) {
-            Thread.interrupted();
-            return java.util.Optional.empty();
-        }
-        return line;
     }
 
     /**

@@ -89,12 +89,11 @@ final class AdvisoryLock implements AutoCloseable {
     }
 
     private void check(Connection c) {
-        AdvisoryLock lock = this;
         Object held = Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = ? "
                 + "AND granted AND classid = ?::int::oid AND objid = ?::int::oid AND objsubid = 2 "
-                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))", lock.pid, CLASS_ID, OBJECT_ID);
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))", pid, CLASS_ID, OBJECT_ID);
         if (!Boolean.TRUE.equals(held)) {
-            throw new MigrationException(Code.LOCKED, "the migration lock was lost: its session (backend pid " + lock.pid
+            throw new MigrationException(Code.LOCKED, "the migration lock was lost: its session (backend pid " + pid
                     + ") is gone, ended by a DBA or by another run's terminate-stale while this run was paused or cut off; "
                     + "this run stops before its next change and commits nothing more (another run may own the database now), "
                     + "run status to see where it stands");

@@ -56,17 +56,24 @@ class RestoreBatchPlanTest {
         throw new AssertionError("no index scan of the archive in " + String.join("\n", lines));
     }
 
+    /** Rows of two tenants, downgraded to 006 (trades.tenant_id archived), the column back as V007 adds it before restoring. */
+    static void archiveTradesTenantId(Database db) throws Exception {
+        MigrationEngine engine = MigrationEngine.configure().dataSource(db.dataSource()).load();
+        engine.upgrade("head");
+        AlphaPulseRows.load(db, 2, 250);
+        engine.downgrade("006", DowngradeOptions.defaults());
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            s.execute("ALTER TABLE public.trades ADD COLUMN tenant_id uuid");
+        }
+    }
+
     @Test
     @DisplayName("the generic plan of a restore batch bounds its archive index scan on both ends, the last batch's on its start")
     void generic_plan_of_a_batch_is_one_bounded_index_range() throws Exception {
         Database db = PostgresProvider.shared().createDatabase("restore_batch_plan");
         try {
-            MigrationEngine engine = MigrationEngine.configure().dataSource(db.dataSource()).load();
-            engine.upgrade("head");
-            AlphaPulseRows.load(db, 2, 250);
-            engine.downgrade("006", DowngradeOptions.defaults());
+            archiveTradesTenantId(db);
             try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                s.execute("ALTER TABLE public.trades ADD COLUMN tenant_id uuid"); // as V007 adds it back before restoring
                 Archive.ColumnRestore r = Archive.columnRestore(c, 7, "trades", "tenant_id");
                 assertThat(r).as("an archive of trades.tenant_id to restore").isNotNull();
                 s.execute("SET plan_cache_mode = force_generic_plan");
@@ -92,12 +99,8 @@ class RestoreBatchPlanTest {
     void restore_resets_the_join_settings() throws Exception {
         Database db = PostgresProvider.shared().createDatabase("restore_batch_settings");
         try {
-            MigrationEngine engine = MigrationEngine.configure().dataSource(db.dataSource()).load();
-            engine.upgrade("head");
-            AlphaPulseRows.load(db, 2, 250);
-            engine.downgrade("006", DowngradeOptions.defaults());
+            archiveTradesTenantId(db);
             try (Connection c = db.connect(); Statement s = c.createStatement()) {
-                s.execute("ALTER TABLE public.trades ADD COLUMN tenant_id uuid");
                 Archive.ColumnRestore restore = Archive.columnRestore(c, 7, "trades", "tenant_id");
                 assertThat(Archive.indexedOn(c, restore.t(), restore.keyColumns())).as("trades' primary key is the archived key").isTrue();
                 assertThat(Archive.indexedOn(c, restore.t(), java.util.List.of("id", "account_id"))).isFalse();
