@@ -8,6 +8,7 @@ import com.alphapulse.db.verification.VerificationException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
@@ -33,21 +34,13 @@ public final class Cli implements java.util.concurrent.Callable<Integer> {
 
     private static Map<String, Class<?>> commands() {
         Map<String, Class<?>> m = new LinkedHashMap<>();
-        m.put("status", StatusCommand.class);
-        m.put("history", HistoryCommand.class);
-        m.put("upgrade", UpgradeCommand.class);
-        m.put("downgrade", DowngradeCommand.class);
-        m.put("plan", PlanCommand.class);
-        m.put("verify", VerifyCommand.class);
-        m.put("stamp", StampCommand.class);
-        m.put("repair", RepairCommand.class);
-        m.put("probe", ProbeCommand.class);
-        m.put("rls-overhead", RlsOverheadCommand.class);
-        m.put("demo-data", DemoDataCommand.class);
-        m.put("rehearse", RehearseCommand.class);
-        m.put("runbook", RunbookCommand.class);
-        m.put("provision", ProvisionCommand.class);
-        m.put("archive", ArchiveCommand.class);
+        // each by the name its own @Command gives it: one place per name
+        for (Class<?> c : List.of(StatusCommand.class, HistoryCommand.class, UpgradeCommand.class, DowngradeCommand.class,
+                PlanCommand.class, VerifyCommand.class, StampCommand.class, RepairCommand.class, ProbeCommand.class,
+                RlsOverheadCommand.class, DemoDataCommand.class, RehearseCommand.class, RunbookCommand.class,
+                ProvisionCommand.class, ArchiveCommand.class)) {
+            m.put(c.getAnnotation(Command.class).name(), c);
+        }
         return java.util.Collections.unmodifiableMap(m);
     }
 
