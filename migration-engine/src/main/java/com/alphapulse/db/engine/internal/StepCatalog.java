@@ -16,9 +16,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jooq.Record;
-import org.jooq.SQLDialect;
-import org.jooq.impl.DSL;
 
 /**
  * The catalog a downgrade step decides its table locks and its row-security lift on: what exists, which foreign
@@ -63,22 +60,21 @@ final class StepCatalog {
         Map<String, List<ForeignKey>> foreignKeys = new LinkedHashMap<>();
         if (!version.isBase()) {
             SchemaVersion v = Targets.version(set, version);
-            for (Record r : json(v.expectedCatalogJson("tables"))) {
-                tables.put(r.get("table_name", String.class), new boolean[] {
-                        Boolean.TRUE.equals(r.get("rls_enabled", Boolean.class)), Boolean.TRUE.equals(r.get("rls_forced", Boolean.class))});
+            for (Map<String, String> r : v.expectedCatalog("tables")) {
+                tables.put(r.get("table_name"), new boolean[] {"true".equals(r.get("rls_enabled")), "true".equals(r.get("rls_forced"))});
             }
-            for (Record r : json(v.expectedCatalogJson("columns"))) {
-                columns.add(r.get("table_name", String.class) + "." + r.get("name", String.class));
+            for (Map<String, String> r : v.expectedCatalog("columns")) {
+                columns.add(r.get("table_name") + "." + r.get("name"));
             }
-            for (Record r : json(v.expectedCatalogJson("constraints"))) {
-                Matcher m = FOREIGN_KEY.matcher(r.get("definition", String.class));
-                if ("FOREIGN KEY".equals(r.get("constraint_type", String.class)) && m.matches()) {
+            for (Map<String, String> r : v.expectedCatalog("constraints")) {
+                Matcher m = FOREIGN_KEY.matcher(r.get("definition"));
+                if ("FOREIGN KEY".equals(r.get("constraint_type")) && m.matches()) {
                     List<String> cols = new ArrayList<>();
                     for (String col : m.group(1).split(",")) {
                         cols.add(Script.name(col));
                     }
-                    foreignKeys.computeIfAbsent(r.get("table_name", String.class), t -> new ArrayList<>())
-                            .add(new ForeignKey(cols, r.get("referenced_table", String.class)));
+                    foreignKeys.computeIfAbsent(r.get("table_name"), t -> new ArrayList<>())
+                            .add(new ForeignKey(cols, r.get("referenced_table")));
                 }
             }
         }
@@ -167,9 +163,5 @@ final class StepCatalog {
             return table;
         }
         return "public".equals(table.substring(0, dot)) ? table.substring(dot + 1) : null;
-    }
-
-    private static org.jooq.Result<Record> json(String text) {
-        return DSL.using(SQLDialect.POSTGRES).fetchFromJSON(text);
     }
 }
