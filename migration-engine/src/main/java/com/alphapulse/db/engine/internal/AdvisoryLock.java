@@ -4,7 +4,7 @@ import com.alphapulse.db.engine.MigrationException;
 import com.alphapulse.db.engine.MigrationException.Code;
 import java.sql.Connection;
 import java.sql.SQLException;
-import org.jooq.Record;
+import java.util.List;
 
 /**
  * One migration run per database: a session-level advisory lock held on a dedicated connection for the
@@ -54,7 +54,7 @@ final class AdvisoryLock implements AutoCloseable {
 
     private AdvisoryLock(Connection connection, EngineSettings s) {
         this.connection = connection;
-        this.pid = ((Number) Sql.ctx(connection).fetchValue("SELECT pg_backend_pid()")).intValue();
+        this.pid = Sql.integer(Sql.unchecked(() -> Sql.value(connection, "SELECT pg_backend_pid()")));
         long every = Math.max(200, Math.min(HEARTBEAT.toMillis(), s.staleAfter().toMillis() / 4));
         this.heartbeat = new Thread(() -> beat(every), "alphapulse-migration-lock-heartbeat");
         heartbeat.setDaemon(true);
@@ -89,9 +89,9 @@ final class AdvisoryLock implements AutoCloseable {
     }
 
     private void check(Connection c) {
-        Object held = Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = ? "
+        Object held = Sql.unchecked(() -> Sql.value(c, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = ? "
                 + "AND granted AND classid = ?::int::oid AND objid = ?::int::oid AND objsubid = 2 "
-                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))", pid, CLASS_ID, OBJECT_ID);
+                + "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()))", pid, CLASS_ID, OBJECT_ID));
         if (!Boolean.TRUE.equals(held)) {
             throw new MigrationException(Code.LOCKED, "the migration lock was lost: its session (backend pid " + pid
                     + ") is gone, ended by a DBA or by another run's terminate-stale while this run was paused or cut off; "
@@ -118,8 +118,8 @@ final class AdvisoryLock implements AutoCloseable {
                     return;
                 }
                 try {
-                    Sql.ctx(connection).fetch("SELECT 1");
-                } catch (RuntimeException ignored) {
+                    Sql.execute(connection, "SELECT 1");
+                } catch (SQLException | RuntimeException ignored) {
                     // a broken lock session is found, and aborted, by release()
                 }
             }
@@ -152,24 +152,24 @@ final class AdvisoryLock implements AutoCloseable {
     }
 
     static Holder holder(Connection c) {
-        Record r = Sql.ctx(c).fetchOne("SELECT a.pid, a.usename::text, a.client_addr::text, a.backend_start, a.application_name, "
+        Object[] r = Sql.unchecked(() -> Sql.row(c, "SELECT a.pid, a.usename::text, a.client_addr::text, a.backend_start, a.application_name, "
                 + "a.state, extract(epoch FROM now() - a.state_change)::float8 "
                 + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                 + "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
                 + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                CLASS_ID, OBJECT_ID);
-        return r == null ? null : new Holder(r.get(0, Integer.class), r.get(1, String.class), r.get(2, String.class), r.get(3),
-                r.get(4, String.class), r.get(5, String.class), r.get(6) == null ? 0 : r.get(6, Double.class));
+                CLASS_ID, OBJECT_ID));
+        return r == null ? null : new Holder(Sql.integer(r[0]), (String) r[1], (String) r[2], Sql.instant(r[3]),
+                (String) r[4], (String) r[5], r[6] == null ? 0 : ((Number) r[6]).doubleValue());
     }
 
     static AdvisoryLock acquire(EngineSettings s, String verb) {
         Connection c = Connections.open(s);
         try {
-            NAME_SESSION.fetch(c);
+            Sql.unchecked(() -> NAME_SESSION.execute(c));
             long deadline = System.nanoTime() + WAIT.toNanos();
             Integer waitingFor = null;
             while (true) {
-                if (Boolean.TRUE.equals(TRY_LOCK.fetchValue(c))) {
+                if (Boolean.TRUE.equals(Sql.unchecked(() -> TRY_LOCK.value(c)))) {
                     AdvisoryLock lock = new AdvisoryLock(c, s);
                     try {
                         previousSteps(c, s);
@@ -223,22 +223,23 @@ final class AdvisoryLock implements AutoCloseable {
         long deadline = System.nanoTime() + WAIT.toNanos();
         boolean said = false;
         while (true) {
-            org.jooq.Result<Record> left = Sql.ctx(c).fetch("SELECT pid, application_name, state, coalesce(wait_event_type, ''), "
+            List<Object[]> left = Sql.unchecked(() -> Sql.rows(c, "SELECT pid, application_name, state, coalesce(wait_event_type, ''), "
                     + "extract(epoch FROM now() - coalesce(xact_start, state_change))::bigint FROM pg_stat_activity "
                     + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE ? "
-                    + "AND application_name <> ? AND state <> 'idle' ORDER BY pid", STEP_SESSIONS, APPLICATION);
+                    + "AND application_name <> ? AND state <> 'idle' ORDER BY pid", STEP_SESSIONS, APPLICATION));
             if (left.isEmpty()) {
                 if (said) {
                     s.progress().accept("the previous run's backend ended; going on");
                 }
                 return;
             }
-            for (Record r : left) {
-                String what = "backend pid " + r.get(0) + " ('" + r.get(1) + "', " + r.get(2)
-                        + (r.get(3, String.class).isEmpty() ? "" : ", waiting for a " + r.get(3, String.class).toLowerCase(java.util.Locale.ROOT))
-                        + " for " + r.get(4) + " s)";
+            for (Object[] r : left) {
+                String wait = (String) r[3];
+                String what = "backend pid " + r[0] + " ('" + r[1] + "', " + r[2]
+                        + (wait.isEmpty() ? "" : ", waiting for a " + wait.toLowerCase(java.util.Locale.ROOT))
+                        + " for " + r[4] + " s)";
                 if (s.terminateStale()) {
-                    terminate(c, s, r.get(0, Integer.class), "the previous run's step session " + what);
+                    terminate(c, s, Sql.integer(r[0]), "the previous run's step session " + what);
                 } else if (!said) {
                     s.progress().accept("waiting up to " + WAIT.toSeconds() + " s for the previous run's " + what
                             + ", still running without its client; the terminate-stale option ends it");
@@ -264,8 +265,8 @@ final class AdvisoryLock implements AutoCloseable {
         Connection c = Connections.open(s);
         boolean locked = false;
         try {
-            NAME_SESSION.fetch(c);
-            locked = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT pg_try_advisory_lock(?, ?)", CLASS_ID, OBJECT_ID));
+            Sql.unchecked(() -> NAME_SESSION.execute(c));
+            locked = Boolean.TRUE.equals(Sql.unchecked(() -> TRY_LOCK.value(c)));
             if (locked) {
                 previousSteps(c, s);
             }
@@ -282,12 +283,12 @@ final class AdvisoryLock implements AutoCloseable {
      * here is left alone; the caller's loop then reads the holder again.
      */
     static void terminateStaleHolder(Connection c, EngineSettings s, Holder holder) {
-        Object done = Sql.ctx(c).fetchValue("SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
+        Object done = Sql.unchecked(() -> Sql.value(c, "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
                 + "WHERE a.pid = ? AND a.application_name = ? AND a.state LIKE 'idle%' "
                 + "AND a.state_change <= now() - make_interval(secs => ?) "
                 + "AND l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
                 + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                holder.pid(), APPLICATION, s.staleAfter().toMillis() / 1000.0, CLASS_ID, OBJECT_ID);
+                holder.pid(), APPLICATION, s.staleAfter().toMillis() / 1000.0, CLASS_ID, OBJECT_ID));
         if (!Boolean.TRUE.equals(done)) {
             return; // not stale any more (its heartbeat ran), or gone; no permission raises 42501 instead of returning false
         }
@@ -300,9 +301,9 @@ final class AdvisoryLock implements AutoCloseable {
     private static void terminate(Connection c, EngineSettings s, int pid, String what) {
         // The rule that chose it (an engine step on a session that is not idle), checked again by the server at the kill:
         // a step that ended meanwhile, or a pid reused by someone else, is left alone.
-        Object done = Sql.ctx(c).fetchValue("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? "
+        Object done = Sql.unchecked(() -> Sql.value(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? "
                 + "AND datname = current_database() AND application_name LIKE ? AND application_name <> ? AND state <> 'idle'",
-                pid, STEP_SESSIONS, APPLICATION);
+                pid, STEP_SESSIONS, APPLICATION));
         if (!Boolean.TRUE.equals(done)) {
             return; // not that session any more; false: it ended between the look and the signal (no permission raises 42501)
         }
@@ -312,8 +313,8 @@ final class AdvisoryLock implements AutoCloseable {
 
     private static void awaitTerminated(Connection c, EngineSettings s, int pid, Object done) {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline && Boolean.TRUE.equals(Sql.ctx(c).fetchValue(
-                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ?)", pid))) {
+        while (System.nanoTime() < deadline && Boolean.TRUE.equals(Sql.unchecked(() -> Sql.value(c,
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ?)", pid)))) {
             sleepQuietly(100);
         }
     }
@@ -352,9 +353,9 @@ final class AdvisoryLock implements AutoCloseable {
         boolean clean = false;
         try {
             if (!c.isClosed()) {
-                boolean unlocked = !held || Boolean.TRUE.equals(UNLOCK.fetchValue(c));
+                boolean unlocked = !held || Boolean.TRUE.equals(UNLOCK.value(c));
                 // Session-level advisory locks stack: a session that took it twice still holds it once.
-                boolean stillHeld = Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_locks "
+                boolean stillHeld = Boolean.TRUE.equals(Sql.value(c, "SELECT EXISTS (SELECT 1 FROM pg_locks "
                         + "WHERE locktype = 'advisory' AND pid = pg_backend_pid() AND classid = ?::int::oid "
                         + "AND objid = ?::int::oid AND objsubid = 2)", CLASS_ID, OBJECT_ID));
                 if (unlocked && !stillHeld) {

@@ -1364,9 +1364,9 @@ final class Archive {
 
     /** The primary key's columns of {@code table}, in key order; empty when it has none. */
     static List<String> primaryKey(Connection c, String table) throws SQLException {
-        return Sql.ctx(c).fetch("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
+        return Sql.strings(c, "SELECT a.attname::text FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
                 + "AND a.attnum = ANY (i.indkey) WHERE i.indrelid = to_regclass(?) AND i.indisprimary "
-                + "ORDER BY array_position(i.indkey::int2[], a.attnum)", Catalog.regclass(table)).getValues(0, String.class);
+                + "ORDER BY array_position(i.indkey::int2[], a.attnum)", Catalog.regclass(table));
     }
 
     /** The columns of {@code table} in order, each with 'a' (identity ALWAYS), 's' (generated) or ' '. */

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jooq.Record;
 
 /**
  * The objects outside the undo scripts that depend on what they drop: views and materialized views reading a
@@ -70,7 +69,7 @@ final class Dependents {
         }
         m = DROP_TRIGGER.matcher(scan);
         while (m.find()) {
-            Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(?) "
+            Object oid = Sql.value(c, "SELECT oid::bigint FROM pg_catalog.pg_trigger WHERE tgrelid = to_regclass(?) "
                     + "AND tgname = ?", Catalog.regclass(Script.name(m.group(2))), Script.name(m.group(1)));
             if (oid != null) {
                 droppedOthers.add(((Number) oid).longValue());
@@ -83,8 +82,10 @@ final class Dependents {
                 String schema = name.contains(".") ? name.substring(0, name.indexOf('.')) : "public";
                 String proname = name.contains(".") ? name.substring(name.indexOf('.') + 1) : name;
                 // Every overload of the name: the plan is textual, an approximation on the safe side of silence.
-                droppedOthers.addAll(Sql.ctx(c).fetch("SELECT p.oid::bigint FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
-                        + "ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?", schema, proname).getValues(0, Long.class));
+                for (Object[] r : Sql.rows(c, "SELECT p.oid::bigint FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
+                        + "ON n.oid = p.pronamespace WHERE n.nspname = ? AND p.proname = ?", schema, proname)) {
+                    droppedOthers.add(Sql.bigint(r[0]));
+                }
             }
         }
         Set<String> cascadedTables = new HashSet<>();
@@ -102,13 +103,13 @@ final class Dependents {
         List<Long> tables = new ArrayList<>(); // per DROP_TABLE effect, null when there is no such table
         for (Script.Effect e : st.effects()) {
             if (e.kind() == Script.Kind.DROP_POLICY) {
-                Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_policy WHERE polrelid = to_regclass(?) "
+                Object oid = Sql.value(c, "SELECT oid::bigint FROM pg_catalog.pg_policy WHERE polrelid = to_regclass(?) "
                         + "AND polname = ?", Catalog.regclass(e.table()), e.name());
                 if (oid != null) {
                     droppedOthers.add(((Number) oid).longValue());
                 }
             } else if (e.kind() == Script.Kind.DROP_CONSTRAINT) {
-                Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_constraint WHERE conrelid = "
+                Object oid = Sql.value(c, "SELECT oid::bigint FROM pg_catalog.pg_constraint WHERE conrelid = "
                         + "to_regclass(?) AND conname = ?", Catalog.regclass(e.table()), e.name());
                 if (oid != null) {
                     droppedConstraints.add(((Number) oid).longValue());
@@ -132,13 +133,13 @@ final class Dependents {
                     blocker(v, "table " + e.table(), dependents(c, oid, null)).ifPresent(out::add);
                 }
             } else if (e.kind() == Script.Kind.DROP_COLUMN) {
-                Record col = Sql.ctx(c).fetchOne("SELECT attrelid::bigint, attnum::int FROM pg_catalog.pg_attribute "
+                Object[] col = Sql.row(c, "SELECT attrelid::bigint, attnum::int FROM pg_catalog.pg_attribute "
                         + "WHERE attrelid = to_regclass(?) AND attname = ? AND attnum > 0 AND NOT attisdropped",
                         Catalog.regclass(e.table()), e.name());
                 if (col == null) {
                     continue;
                 }
-                Column dropped = new Column(col.get(0, Long.class), col.get(1, Integer.class));
+                Column dropped = new Column(Sql.bigint(col[0]), Sql.integer(col[1]));
                 if (!cascadedColumns.contains(e.name())) {
                     blocker(v, "column " + e.table() + "." + e.name(), dependents(c, dropped.table(), dropped.attnum()))
                             .ifPresent(out::add);
@@ -168,30 +169,29 @@ final class Dependents {
     private List<String> dependents(Connection c, long table, Integer attnum) throws SQLException {
         Set<String> out = new LinkedHashSet<>();
         String column = attnum == null ? "" : " AND d.refobjsubid = " + attnum;
-        for (Record r : Sql.ctx(c).fetch("SELECT DISTINCT v.oid::bigint, n.nspname, v.relname, v.relkind::text "
+        for (Object[] r : Sql.rows(c, "SELECT DISTINCT v.oid::bigint, n.nspname::text, v.relname::text, v.relkind::text "
                 + "FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_rewrite w ON w.oid = d.objid "
                 + "JOIN pg_catalog.pg_class v ON v.oid = w.ev_class JOIN pg_catalog.pg_namespace n ON n.oid = v.relnamespace "
                 + "WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass "
                 + "AND d.refobjid = ?::oid AND v.oid <> d.refobjid" + column + " ORDER BY 2, 3", table)) {
-            if (!droppedViews.contains(r.get(0, Long.class))) {
-                out.add(("m".equals(r.get(3, String.class)) ? "materialized view " : "view ") + r.get(1, String.class) + "."
-                        + r.get(2, String.class));
+            if (!droppedViews.contains(Sql.bigint(r[0]))) {
+                out.add(("m".equals(r[3]) ? "materialized view " : "view ") + r[1] + "." + r[2]);
             }
         }
         String referenced = attnum == null ? "" : " AND " + attnum + " = ANY (k.confkey)";
-        for (Record r : Sql.ctx(c).fetch("SELECT k.oid::bigint, k.conname, n.nspname, t.relname, k.conrelid::bigint, "
+        for (Object[] r : Sql.rows(c, "SELECT k.oid::bigint, k.conname::text, n.nspname::text, t.relname::text, k.conrelid::bigint, "
                 + "k.conkey::int[] FROM pg_catalog.pg_constraint k JOIN pg_catalog.pg_class t ON t.oid = k.conrelid "
                 + "JOIN pg_catalog.pg_namespace n ON n.oid = t.relnamespace "
                 + "WHERE k.contype = 'f' AND k.confrelid = ?::oid AND k.conrelid <> k.confrelid" + referenced
                 + " ORDER BY 3, 4, 2", table)) {
-            long child = r.get(4, Long.class);
-            Integer[] keys = r.get(5, Integer[].class);
-            boolean gone = droppedConstraints.contains(r.get(0, Long.class)) || droppedTables.contains(child);
+            long child = Sql.bigint(r[4]);
+            Integer[] keys = r[5] == null ? null : (Integer[]) ((java.sql.Array) r[5]).getArray();
+            boolean gone = droppedConstraints.contains(Sql.bigint(r[0])) || droppedTables.contains(child);
             for (int i = 0; !gone && keys != null && i < keys.length; i++) {
                 gone = droppedColumns.contains(new Column(child, keys[i]));
             }
             if (!gone) {
-                out.add("foreign key " + r.get(1, String.class) + " on " + r.get(2, String.class) + "." + r.get(3, String.class));
+                out.add("foreign key " + r[1] + " on " + r[2] + "." + r[3]);
             }
         }
         // Other objects recorded in pg_depend: a generated column reading the column (same table; recorded on the
@@ -211,7 +211,7 @@ final class Dependents {
                         + "'pg_catalog.pg_type'::regclass AND d.refobjid = (SELECT reltype FROM pg_catalog.pg_class WHERE oid = ?::oid)))"
                 : "(d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = ?::oid AND d.refobjsubid = " + attnum
                         + " AND ?::oid IS NOT NULL)";
-        for (Record r : Sql.ctx(c).fetch("SELECT DISTINCT d.classid::regclass::text, d.objid::bigint, d.objsubid, "
+        for (Object[] r : Sql.rows(c, "SELECT DISTINCT d.classid::regclass::text, d.objid::bigint, d.objsubid, "
                 + "pg_catalog.pg_describe_object(d.classid, d.objid, d.objsubid) FROM (SELECT coalesce(ad.cls, x.classid) AS classid, "
                 + "coalesce(ad.adrelid, x.objid) AS objid, coalesce(ad.adnum::int, x.objsubid) AS objsubid, x.refclassid, x.refobjid, "
                 + "x.refobjsubid, x.deptype FROM pg_catalog.pg_depend x LEFT JOIN LATERAL (SELECT 'pg_catalog.pg_class'::regclass AS cls, "
@@ -223,19 +223,19 @@ final class Dependents {
                 + " AND NOT (d.classid = 'pg_catalog.pg_trigger'::regclass AND EXISTS (SELECT 1 FROM pg_catalog.pg_trigger g "
                 + "WHERE g.oid = d.objid AND g.tgname = '" + Archive.DELTA_TRIGGER + "'))"
                 + " ORDER BY 4", table, table, table, table, table)) {
-            String kind = r.get(0, String.class);
-            long objid = r.get(1, Long.class);
+            String kind = (String) r[0];
+            long objid = Sql.bigint(r[1]);
             boolean gone = kind.endsWith("pg_class") ? droppedTables.contains(objid)
-                    || droppedColumns.contains(new Column(objid, r.get(2, Integer.class))) : droppedOthers.contains(objid);
+                    || droppedColumns.contains(new Column(objid, Sql.integer(r[2]))) : droppedOthers.contains(objid);
             if (!gone) {
-                out.add(r.get(3, String.class));
+                out.add((String) r[3]);
             }
         }
         return List.copyOf(out);
     }
 
     private static Long oid(Connection c, String name, String relkinds) throws SQLException {
-        Object oid = Sql.ctx(c).fetchValue("SELECT oid::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass(?) "
+        Object oid = Sql.value(c, "SELECT oid::bigint FROM pg_catalog.pg_class WHERE oid = to_regclass(?) "
                 + "AND relkind IN " + relkinds, Catalog.regclass(name));
         return oid == null ? null : ((Number) oid).longValue();
     }

@@ -310,7 +310,7 @@ public final class Downgrader {
                 c.setAutoCommit(false);
                 // search_path as Flyway sets it for the forward scripts (defaultSchema public): the undo scripts name
                 // tables unqualified, and a data source's currentSchema must not make them resolve elsewhere.
-                settings(s, step).fetch(c);
+                settings(s, step).execute(c);
                 lockedFrom = System.nanoTime();
                 for (String lock : lockStatements(StepCatalog.live(c), step.statements())) {
                     Sql.execute(c, lock);
@@ -435,7 +435,7 @@ public final class Downgrader {
             String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
             String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
             try {
-                buildSession(Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA).fetch(c);
+                buildSession(Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA).execute(c);
                 if (valid != null) {
                     s.progress().accept("  dropping INVALID index " + name + " an interrupted build left");
                     Sql.execute(c, "DROP INDEX CONCURRENTLY IF EXISTS public." + Sql.ident(name));
@@ -458,7 +458,7 @@ public final class Downgrader {
                                 + " concurrently; nothing was undone, the database stays at " + step.version().label() + left
                                 + ": " + Errors.describe(failure)), failure);
             } finally {
-                buildSession(timeout, path).fetch(c);
+                buildSession(timeout, path).execute(c);
             }
             phases.add(new VersionRun.Phase("build index " + name + " (concurrently)", 0, Duration.ofNanos(System.nanoTime() - t0)));
         }

@@ -260,21 +260,21 @@ final class Online {
      */
     static void lockInTransaction(Connection c, EngineSettings s, Map<String, String> locks) throws SQLException {
         String tables = lockTables(locks);
-        localLockTimeout(s.statementTimeout()).fetch(c);
+        localLockTimeout(s.statementTimeout()).execute(c);
         Sql.execute(c, lockTable(tables, Script.SHARE_UPDATE_EXCLUSIVE));
-        localLockTimeout(s.lockTimeout()).fetch(c);
+        localLockTimeout(s.lockTimeout()).execute(c);
         // lock_timeout bounds each table's wait; statement_timeout, set to the same, bounds a try as a whole, so a
         // table granted early is not held through the waits for the next ones for longer than one lock timeout.
         for (int attempt = 1; ; attempt++) {
             Sql.execute(c, SAVEPOINT);
             try {
-                localStatementTimeout(s.lockTimeout()).fetch(c);
+                localStatementTimeout(s.lockTimeout()).execute(c);
                 for (Map.Entry<String, String> l : locks.entrySet()) {
                     if (!Script.SHARE_UPDATE_EXCLUSIVE.equals(l.getValue())) {
                         Sql.execute(c, lockTable(Catalog.regclass(l.getKey()), l.getValue()));
                     }
                 }
-                localStatementTimeout(s.statementTimeout()).fetch(c);
+                localStatementTimeout(s.statementTimeout()).execute(c);
                 Sql.execute(c, RELEASE);
                 return;
             } catch (SQLException e) {
@@ -285,7 +285,7 @@ final class Online {
                     throw e;
                 }
                 Sql.execute(c, "ROLLBACK TO SAVEPOINT alphapulse_lock");
-                localStatementTimeout(s.statementTimeout()).fetch(c);
+                localStatementTimeout(s.statementTimeout()).execute(c);
                 Duration wait = s.backoff(attempt);
                 s.progress().accept("  " + (Errors.DEADLOCK.equals(e.getSQLState()) ? "deadlock" : "lock on " + tables
                         + " not granted within " + s.lockTimeout().toMillis() + " ms") + "; holding SHARE UPDATE EXCLUSIVE "

@@ -22,12 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import org.jooq.Field;
-import org.jooq.Record;
-import org.jooq.Result;
-import org.jooq.SQLDialect;
-import org.jooq.exception.DataAccessException;
-import org.jooq.impl.DSL;
 
 /**
  * Works out what a downgrade would do, on the live database, without changing anything: the undo steps
@@ -90,8 +84,8 @@ final class Planner {
         c.setAutoCommit(false);
         Dependents dependents = new Dependents();
         try {
-            Sql.ctx(c).execute("SET TRANSACTION READ ONLY");
-            Sql.ctx(c).fetch("SELECT set_config('row_security', 'off', true), set_config('statement_timeout', ?, true)",
+            Sql.execute(c, "SET TRANSACTION READ ONLY");
+            Sql.rows(c, "SELECT set_config('row_security', 'off', true), set_config('statement_timeout', ?, true)",
                     Sql.millis(s.statementTimeout()));
             for (SchemaVersion v : versions) {
                 List<Script.Statement> statements = Script.parse(scripts.get(v));
@@ -143,7 +137,7 @@ final class Planner {
                         for (String ref : Catalog.referencedTables(c, e.table(), null)) {
                             locks.add(new PlanResult.Lock(ref, Script.ACCESS_EXCLUSIVE));
                         }
-                        Long rows = count(c, e.table(), "SELECT count(*) FROM {0}", Catalog.table(e.table()));
+                        Long rows = count(c, e.table(), "SELECT count(*) FROM " + Catalog.regclass(e.table()));
                         if (rows == null || rows > 0) {
                             risk = risk.max(Risk.HIGH);
                             loss.add(rows == null ? uncountable(c, e.table()) : e.table() + ": " + number(rows) + " rows");
@@ -159,12 +153,12 @@ final class Planner {
                         for (String ref : Catalog.referencedTables(c, e.table(), e.name())) {
                             locks.add(new PlanResult.Lock(ref, Script.ACCESS_EXCLUSIVE));
                         }
-                        Record r = countColumn(c, e.table(), e.name());
-                        if (r == null || r.get(0, Long.class) > 0) {
+                        Object[] r = countColumn(c, e.table(), e.name());
+                        if (r == null || Sql.bigint(r[0]) > 0) {
                             risk = risk.max(Risk.MEDIUM);
                             String why = droppedWhole.contains(e.table()) ? null : Archive.whyNot(c, e);
                             loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
-                                    : columnLoss(e, r.get(0, Long.class), r.get(1, Long.class)))
+                                    : columnLoss(e, Sql.bigint(r[0]), Sql.bigint(r[1])))
                                     + (why == null ? "" : " (not archivable: " + why + ")"));
                             archivable &= why == null;
                         }
@@ -175,12 +169,12 @@ final class Planner {
                         locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
                     }
                     if (Catalog.columnExists(c, e.table(), e.name())) {
-                        Record r = countColumn(c, e.table(), e.name());
-                        if (r == null || r.get(0, Long.class) > 0) {
+                        Object[] r = countColumn(c, e.table(), e.name());
+                        if (r == null || Sql.bigint(r[0]) > 0) {
                             risk = risk.max(Risk.MEDIUM);
                             boolean whole = droppedWhole.contains(e.table());
                             loss.add((r == null ? uncountable(c, e.table() + "." + e.name())
-                                    : e.table() + "." + e.name() + ": " + number(r.get(0, Long.class)) + " values converted")
+                                    : e.table() + "." + e.name() + ": " + number(Sql.bigint(r[0])) + " values converted")
                                     + (whole ? "" : " (not archivable: " + Archive.whyNot(c, e) + ")"));
                             archivable &= whole;
                         }
@@ -189,7 +183,7 @@ final class Planner {
                 case DELETE_ROWS, TRUNCATE, UPDATE_ROWS -> {
                     if (Catalog.tableExists(c, e.table())) {
                         locks.add(new PlanResult.Lock(e.table(), e.lockMode()));
-                        Long rows = count(c, e.table(), "SELECT count(*) FROM {0}", Catalog.table(e.table()));
+                        Long rows = count(c, e.table(), "SELECT count(*) FROM " + Catalog.regclass(e.table()));
                         if (rows == null || rows > 0) {
                             boolean update = e.kind() == Script.Kind.UPDATE_ROWS;
                             risk = risk.max(update ? Risk.MEDIUM : Risk.HIGH);
@@ -252,9 +246,9 @@ final class Planner {
 
     /** Tables whose foreign keys to {@code table} delete with it (ON DELETE CASCADE), other than itself. */
     private static List<String> cascadingChildren(Connection c, String table) throws SQLException {
-        return new ArrayList<>(Sql.ctx(c).fetch("SELECT DISTINCT r.relname::text FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid WHERE k.contype = 'f' "
+        return Sql.strings(c, "SELECT DISTINCT r.relname::text FROM pg_constraint k JOIN pg_class r ON r.oid = k.conrelid WHERE k.contype = 'f' "
                 + "AND k.confdeltype = 'c' AND k.confrelid = to_regclass(?) AND k.conrelid <> k.confrelid ORDER BY 1",
-                Catalog.regclass(table)).getValues(0, String.class));
+                Catalog.regclass(table));
     }
 
     /** The unique constraints a statement re-creates, checked against the live data. */
@@ -267,26 +261,27 @@ final class Planner {
             if (e.name() != null && Catalog.constraintExists(c, e.table(), e.name())) {
                 continue;
             }
-            List<Field<Object>> cols = e.columns().stream().map(col -> DSL.field(DSL.name(col))).toList();
-            Record dup = fetch(c, e.table(), "SELECT count(*), coalesce(sum(n), 0) FROM (SELECT count(*) AS n FROM {0} "
-                    + "GROUP BY {1} HAVING count(*) > 1) d", Catalog.table(e.table()), DSL.list(cols));
+            String cols = String.join(", ", e.columns().stream().map(Sql::ident).toList());
+            String table = Catalog.regclass(e.table());
+            Object[] dup = fetch(c, e.table(), "SELECT count(*), coalesce(sum(n), 0)::bigint FROM (SELECT count(*) AS n FROM "
+                    + table + " GROUP BY " + cols + " HAVING count(*) > 1) d");
             if (dup == null) {
                 out.add("undo of " + v.label() + " re-creates " + constraint(e) + ", and the duplicates in " + e.table()
                         + " cannot be counted: " + "row-level security hides rows from this user");
                 continue;
             }
-            long values = dup.get(0, Long.class);
+            long values = Sql.bigint(dup[0]);
             if (values == 0) {
                 continue;
             }
             String across = "";
             if (Catalog.columnExists(c, e.table(), Archive.TENANT_ID)) {
-                Long tenants = count(c, e.table(), "SELECT count(DISTINCT tenant_id) FROM {0} WHERE ({1}) IN (SELECT {1} FROM {0} "
-                        + "GROUP BY {1} HAVING count(*) > 1)", Catalog.table(e.table()), DSL.list(cols));
+                Long tenants = count(c, e.table(), "SELECT count(DISTINCT tenant_id) FROM " + table + " WHERE (" + cols
+                        + ") IN (SELECT " + cols + " FROM " + table + " GROUP BY " + cols + " HAVING count(*) > 1)");
                 across = tenants == null ? "" : " across " + number(tenants) + " tenants";
             }
             out.add("undo of " + v.label() + " re-creates " + constraint(e) + ", but " + number(values) + " "
-                    + String.join(", ", e.columns()) + " value(s) are shared by " + number(dup.get(1, Long.class))
+                    + String.join(", ", e.columns()) + " value(s) are shared by " + number(Sql.bigint(dup[1]))
                     + " rows" + across + "; merge or rename them before rolling back " + v.label());
         }
         return out;
@@ -323,21 +318,16 @@ final class Planner {
      */
     private static Set<String> tenantBlindForeignKeys(MigrationSet set, Version version) {
         SchemaVersion v = Targets.version(set, version);
-        Set<String> withTenant = new TreeSet<>();
-        for (Record r : json(v.expectedCatalogJson("columns"))) {
-            if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
-                withTenant.add(r.get("table_name", String.class));
-            }
-        }
+        Set<String> withTenant = tenantTables(v);
         Set<String> out = new TreeSet<>();
-        for (Record r : json(v.expectedCatalogJson("constraints"))) {
-            String table = r.get("table_name", String.class);
-            String parent = r.get("referenced_table", String.class);
-            String definition = r.get("definition", String.class);
-            if ("FOREIGN KEY".equals(r.get("constraint_type", String.class)) && withTenant.contains(table)
+        for (Map<String, String> r : v.expectedCatalog("constraints")) {
+            String table = r.get("table_name");
+            String parent = r.get("referenced_table");
+            String definition = r.get("definition");
+            if ("FOREIGN KEY".equals(r.get("constraint_type")) && withTenant.contains(table)
                     && withTenant.contains(parent) && !table.equals(parent)
                     && !definition.matches("(?s)FOREIGN KEY \\([^)]*\\btenant_id\\b[^)]*\\).*")) {
-                out.add(table + "." + r.get("name", String.class));
+                out.add(table + "." + r.get("name"));
             }
         }
         return out;
@@ -345,16 +335,11 @@ final class Planner {
 
     private static List<String> rowSecurityWarnings(MigrationSet set, Version target) {
         SchemaVersion v = Targets.version(set, target);
-        Set<String> withTenant = new TreeSet<>();
-        for (Record r : json(v.expectedCatalogJson("columns"))) {
-            if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
-                withTenant.add(r.get("table_name", String.class));
-            }
-        }
+        Set<String> withTenant = tenantTables(v);
         Set<String> unprotected = new TreeSet<>();
-        for (Record r : json(v.expectedCatalogJson("tables"))) {
-            String table = r.get("table_name", String.class);
-            if (withTenant.contains(table) && !Boolean.TRUE.equals(r.get("rls_enabled", Boolean.class))) {
+        for (Map<String, String> r : v.expectedCatalog("tables")) {
+            String table = r.get("table_name");
+            if (withTenant.contains(table) && !"true".equals(r.get("rls_enabled"))) {
                 unprotected.add(table);
             }
         }
@@ -369,17 +354,22 @@ final class Planner {
 
     private static String lowestTenantVersion(MigrationSet set) {
         for (SchemaVersion v : set.versions()) {
-            for (Record r : json(v.expectedCatalogJson("columns"))) {
-                if (Archive.TENANT_ID.equals(r.get("name", String.class))) {
-                    return v.label();
-                }
+            if (!tenantTables(v).isEmpty()) {
+                return v.label();
             }
         }
         return "the first tenant version";
     }
 
-    private static Result<Record> json(String text) {
-        return DSL.using(SQLDialect.POSTGRES).fetchFromJSON(text);
+    /** The tables of {@code v}'s expected catalog that have a tenant_id column. */
+    private static Set<String> tenantTables(SchemaVersion v) {
+        Set<String> out = new TreeSet<>();
+        for (Map<String, String> r : v.expectedCatalog("columns")) {
+            if (Archive.TENANT_ID.equals(r.get("name"))) {
+                out.add(r.get("table_name"));
+            }
+        }
+        return out;
     }
 
     private static String columnLoss(Script.Effect e, long values, long distinct) {
@@ -389,17 +379,18 @@ final class Planner {
     }
 
     private static String uncountable(Connection c, String what) throws SQLException {
-        String user = String.valueOf(Sql.ctx(c).fetchValue("SELECT current_user"));
+        String user = String.valueOf(Sql.value(c, "SELECT current_user"));
         return what + ": cannot be counted (row-level security hides rows from " + user + "); assumed to hold data";
     }
 
-    private static Record countColumn(Connection c, String table, String column) throws SQLException {
-        return fetch(c, table, "SELECT count({1}), count(DISTINCT {1}) FROM {0}", Catalog.table(table), DSL.name(column));
+    private static Object[] countColumn(Connection c, String table, String column) throws SQLException {
+        return fetch(c, table, "SELECT count(" + Sql.ident(column) + "), count(DISTINCT " + Sql.ident(column) + ") FROM "
+                + Catalog.regclass(table));
     }
 
-    private static Long count(Connection c, String table, String sql, org.jooq.QueryPart... parts) throws SQLException {
-        Record r = fetch(c, table, sql, parts);
-        return r == null ? null : r.get(0, Long.class);
+    private static Long count(Connection c, String table, String sql) throws SQLException {
+        Object[] r = fetch(c, table, sql);
+        return r == null ? null : Sql.bigint(r[0]);
     }
 
     /**
@@ -408,14 +399,14 @@ final class Planner {
      * the bypass role for it, since a count of one tenant's rows (or none) would pass a check that fails, or show
      * no data where an undo destroys some. A role that cannot switch is refused (42501) before the read.
      */
-    private static Record fetch(Connection c, String table, String sql, org.jooq.QueryPart... parts) throws SQLException {
+    private static Object[] fetch(Connection c, String table, String sql) throws SQLException {
         try (RowSecurity.Switch ignored = RowSecurity.seeEveryTenant(c, List.of(table))) {
             Savepoint sp = c.setSavepoint();
             try {
-                Record r = Sql.ctx(c).fetchOne(sql, parts);
+                Object[] r = Sql.row(c, sql);
                 c.releaseSavepoint(sp);
                 return r;
-            } catch (DataAccessException e) {
+            } catch (SQLException e) {
                 if (!"42501".equals(Errors.sqlState(e))) {
                     throw e;
                 }

@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.jooq.Record;
 
 /**
  * Every privilege the steps of an upgrade or downgrade need, checked before anything changes, so that a migration
@@ -50,7 +49,7 @@ final class Privileges {
         }
         String user = currentUser(c);
         engineSchema(c, user, missing);
-        if (!Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT has_schema_privilege('public', 'CREATE')"))) {
+        if (!Boolean.TRUE.equals(Sql.value(c, "SELECT has_schema_privilege('public', 'CREATE')"))) {
             missing.add("CREATE on schema public (GRANT CREATE ON SCHEMA public TO " + Sql.ident(user) + ")");
         }
         Set<String> tables = new LinkedHashSet<>();
@@ -88,7 +87,7 @@ final class Privileges {
         }
         // The plan counts what each step would drop and checks what it would break (emails shared across tenants,
         // values a restored key would reject) on every tenant's rows; row-level security must not hide any of them.
-        if (RowSecurity.filtersAny(c) && !Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_roles "
+        if (RowSecurity.filtersAny(c) && !Boolean.TRUE.equals(Sql.value(c, "SELECT EXISTS (SELECT 1 FROM pg_roles "
                 + "WHERE rolname = ? AND rolbypassrls AND " + RowSecurity.canSetRole("oid") + ")", RowSecurity.BYPASS_ROLE))) {
             missing.add("membership in " + RowSecurity.BYPASS_ROLE + " (row-level security hides other tenants' rows from "
                     + user + ", and the downgrade must count, check and archive all of them: GRANT " + RowSecurity.BYPASS_ROLE
@@ -105,25 +104,25 @@ final class Privileges {
     }
 
     private static boolean superuser(Connection c) throws SQLException {
-        return Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
+        return Boolean.TRUE.equals(Sql.value(c, "SELECT rolsuper FROM pg_roles WHERE rolname = current_user"));
     }
 
     private static String currentUser(Connection c) throws SQLException {
-        return (String) Sql.ctx(c).fetchValue("SELECT current_user");
+        return (String) Sql.value(c, "SELECT current_user");
     }
 
     /** The engine writes its journal (and archive) in its own schema: created with CREATE on the database, or owned. */
     private static void engineSchema(Connection c, String user, List<String> missing) throws SQLException {
-        Record r = Sql.ctx(c).fetchOne("SELECT pg_get_userbyid(nspowner), pg_has_role(current_user, nspowner, 'USAGE') "
+        Object[] r = Sql.row(c, "SELECT pg_get_userbyid(nspowner), pg_has_role(current_user, nspowner, 'USAGE') "
                 + "FROM pg_namespace WHERE nspname = ?", EngineSchema.SCHEMA);
         if (r == null) {
-            if (!Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT has_database_privilege(current_database(), 'CREATE')"))) {
+            if (!Boolean.TRUE.equals(Sql.value(c, "SELECT has_database_privilege(current_database(), 'CREATE')"))) {
                 missing.add("CREATE on the database, for the engine's schema " + EngineSchema.SCHEMA
-                        + " (GRANT CREATE ON DATABASE " + Sql.ident((String) Sql.ctx(c).fetchValue("SELECT current_database()"))
+                        + " (GRANT CREATE ON DATABASE " + Sql.ident((String) Sql.value(c, "SELECT current_database()"))
                         + " TO " + Sql.ident(user) + ")");
             }
-        } else if (!Boolean.TRUE.equals(r.get(1, Boolean.class))) {
-            missing.add("ownership of the engine's schema " + EngineSchema.SCHEMA + " (owned by " + r.get(0, String.class)
+        } else if (!Boolean.TRUE.equals(r[1])) {
+            missing.add("ownership of the engine's schema " + EngineSchema.SCHEMA + " (owned by " + r[0]
                     + "; provision hands it over with its journal and archive)");
         }
     }
@@ -134,14 +133,14 @@ final class Privileges {
      */
     private static void role(Connection c, String user, SchemaVersion v, String role, String attributes,
             List<String> missing) throws SQLException {
-        if (Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?)", role))) {
+        if (Boolean.TRUE.equals(Sql.value(c, "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ?)", role))) {
             return;
         }
         Matcher su = SUPERUSER_ONLY.matcher(attributes);
         if (su.find()) {
             missing.add("role " + role + ": version " + v.label() + " creates it with " + su.group(1).toUpperCase(Locale.ROOT)
                     + ", which only a superuser may do (provision creates it, once per cluster)");
-        } else if (!Boolean.TRUE.equals(Sql.ctx(c).fetchValue("SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user"))) {
+        } else if (!Boolean.TRUE.equals(Sql.value(c, "SELECT rolcreaterole FROM pg_roles WHERE rolname = current_user"))) {
             missing.add("role " + role + ": version " + v.label() + " creates it, which needs CREATEROLE (ALTER ROLE "
                     + Sql.ident(user) + " CREATEROLE, or create it beforehand)");
         }
@@ -151,10 +150,10 @@ final class Privileges {
     private static void owned(Connection c, String user, Set<String> tables, List<String> missing) throws SQLException {
         List<String> foreign = new ArrayList<>();
         for (String t : tables) {
-            Record r = Sql.ctx(c).fetchOne("SELECT pg_get_userbyid(relowner), pg_has_role(current_user, relowner, 'USAGE') "
+            Object[] r = Sql.row(c, "SELECT pg_get_userbyid(relowner), pg_has_role(current_user, relowner, 'USAGE') "
                     + "FROM pg_class WHERE oid = to_regclass(?)", t.contains(".") ? t : "public." + Sql.ident(t));
-            if (r != null && !Boolean.TRUE.equals(r.get(1, Boolean.class))) {
-                foreign.add(t + " (owned by " + r.get(0, String.class) + ")");
+            if (r != null && !Boolean.TRUE.equals(r[1])) {
+                foreign.add(t + " (owned by " + r[0] + ")");
             }
         }
         if (!foreign.isEmpty()) {
@@ -168,7 +167,7 @@ final class Privileges {
 
     /** Upgrades record versions in Flyway's history and downgrades delete them: the table must be writable. */
     private static void history(Connection c, String user, List<String> missing) throws SQLException {
-        Object ok = Sql.ctx(c).fetchValue("SELECT has_table_privilege(to_regclass(?), 'INSERT, UPDATE, DELETE') "
+        Object ok = Sql.value(c, "SELECT has_table_privilege(to_regclass(?), 'INSERT, UPDATE, DELETE') "
                 + "AND has_table_privilege(to_regclass(?), 'SELECT')", HistoryTable.QUALIFIED, HistoryTable.QUALIFIED);
         if (ok != null && !Boolean.TRUE.equals(ok)) {
             missing.add("INSERT, UPDATE and DELETE on " + HistoryTable.QUALIFIED + " (provision hands it over to " + user + ")");
@@ -180,11 +179,11 @@ final class Privileges {
         for (Script.Statement st : Script.parse(script)) {
             for (Matcher m = FUNCTION.matcher(st.sql()); m.find(); ) {
                 String name = Script.name(m.group(1));
-                Record r = Sql.ctx(c).fetchOne("SELECT string_agg(DISTINCT pg_get_userbyid(p.proowner), ', ') FROM pg_proc p "
+                Object[] r = Sql.row(c, "SELECT string_agg(DISTINCT pg_get_userbyid(p.proowner), ', ') FROM pg_proc p "
                         + "JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'public' AND p.proname = ? "
                         + "AND NOT pg_has_role(current_user, p.proowner, 'USAGE')", name);
-                if (r != null && r.get(0) != null) {
-                    missing.add("ownership of function " + name + " (owned by " + r.get(0) + "; ALTER FUNCTION … OWNER TO "
+                if (r != null && r[0] != null) {
+                    missing.add("ownership of function " + name + " (owned by " + r[0] + "; ALTER FUNCTION … OWNER TO "
                             + Sql.ident(user) + ", as a superuser)");
                 }
             }

@@ -132,7 +132,7 @@ final class RestoreCallback implements Callback {
                     inFlightOutsideTransaction = c.getAutoCommit();
                     // Transaction-local, like a downgrade step's, or for the session while a version runs outside a
                     // transaction (reset when it is done); the scripts may still set their own lock_timeout.
-                    timeouts(settings, !inFlightOutsideTransaction).fetch(c);
+                    timeouts(settings, !inFlightOutsideTransaction).execute(c);
                     online = null;
                     phases.clear();
                     longestHold = 0;
@@ -187,7 +187,7 @@ final class RestoreCallback implements Callback {
                     if (!inFlightOutsideTransaction && Script.isEngineSetting(context.getStatement().getSql())) {
                         // A script's own SET LOCAL lock_timeout (written for plain Flyway) would let this version
                         // queue ahead of the application for longer than the engine allows; the engine's wins.
-                        timeouts(settings, true).fetch(c);
+                        timeouts(settings, true).execute(c);
                     }
                     afterOnlineStatement(c, true);
                     afterStatement(c, version, context.getStatement().getSql());
@@ -230,7 +230,7 @@ final class RestoreCallback implements Callback {
             holding = true;
             holdStart = System.nanoTime();
         } else if (step.patient()) {
-            Online.sessionLockTimeout(settings.statementTimeout()).fetch(c);
+            Online.sessionLockTimeout(settings.statementTimeout()).execute(c);
             patient = true;
         }
     }
@@ -260,7 +260,7 @@ final class RestoreCallback implements Callback {
         if (patient) {
             patient = false;
             if (succeeded) {
-                Online.sessionLockTimeout(settings.lockTimeout()).fetch(c);
+                Online.sessionLockTimeout(settings.lockTimeout()).execute(c);
             }
         }
     }

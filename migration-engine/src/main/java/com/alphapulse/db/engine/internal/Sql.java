@@ -61,6 +61,36 @@ final class Sql {
         }
     }
 
+    /** A JDBC failure where the caller declares none; {@link Errors} reads the SQLException it carries. */
+    static final class Failure extends RuntimeException {
+        Failure(SQLException cause) {
+            super(cause.getMessage(), cause);
+        }
+    }
+
+    /** Work on JDBC that may throw SQLException. */
+    interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    /** {@code work}'s result, its SQLException rethrown as a {@link Failure}, for code that has no checked path. */
+    static <T> T unchecked(Work<T> work) {
+        try {
+            return work.run();
+        } catch (SQLException e) {
+            throw new Failure(e);
+        }
+    }
+
+    /** The first column of {@link #rows} as text (null stays null). */
+    static List<String> strings(Connection c, String sql, Object... binds) throws SQLException {
+        List<String> out = new ArrayList<>();
+        for (Object[] row : rows(c, sql, binds)) {
+            out.add(row[0] == null ? null : row[0].toString());
+        }
+        return out;
+    }
+
     /** The first row of {@link #rows}, null for none. */
     static Object[] row(Connection c, String sql, Object... binds) throws SQLException {
         List<Object[]> rows = rows(c, sql, binds);
@@ -119,16 +149,24 @@ final class Sql {
      */
     record Bound(String sql, Object... binds) {
 
-        int execute(Connection c) {
-            return ctx(c).execute(sql, binds);
+        /** Runs it: the rows it changed, 0 for a query (whose rows are not read). */
+        int execute(Connection c) throws SQLException {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                for (int i = 0; i < binds.length; i++) {
+                    ps.setObject(i + 1, binds[i]);
+                }
+                return ps.execute() ? 0 : ps.getUpdateCount();
+            }
         }
 
-        org.jooq.Result<org.jooq.Record> fetch(Connection c) {
-            return ctx(c).fetch(sql, binds);
+        /** Its rows, as {@link Sql#rows} gives them. */
+        List<Object[]> rows(Connection c) throws SQLException {
+            return Sql.rows(c, sql, binds);
         }
 
-        Object fetchValue(Connection c) {
-            return ctx(c).fetchValue(sql, binds);
+        /** Its first value, as {@link Sql#value} gives it. */
+        Object value(Connection c) throws SQLException {
+            return Sql.value(c, sql, binds);
         }
 
         /** The statement with its values as literals, ending in {@code ;}. */
