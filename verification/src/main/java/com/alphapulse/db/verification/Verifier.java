@@ -122,7 +122,19 @@ public final class Verifier {
      * {@link IdentifyResult}.
      */
     public IdentifyResult identify() {
-        return Versions.identify(dataSource, set);
+        return Versions.identify(dataSource, set, null);
+    }
+
+    /**
+     * {@link #identify()}, comparing the live catalog with {@code likely} (the version the history records) first:
+     * when the database is exactly there (no finding at all, not even an extra object), that is the answer, and no
+     * other version is compared, so {@link IdentifyResult#distances()} holds {@code likely}'s alone. Otherwise the
+     * same as {@link #identify()}, on the same single read of the catalog. The one difference is a tie:
+     * {@link #identify()} prefers the lower of two versions with the same catalog (a data-only migration), this
+     * prefers {@code likely}, which is the better answer when the history records it.
+     */
+    public IdentifyResult identify(SchemaVersion likely) {
+        return Versions.identify(dataSource, set, Objects.requireNonNull(likely, "likely"));
     }
 
     /**

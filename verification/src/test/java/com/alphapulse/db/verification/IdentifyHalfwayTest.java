@@ -60,6 +60,12 @@ class IdentifyHalfwayTest {
         }
     }
 
+    /** {@code id} with a zero duration, to compare two identifications of the same catalog. */
+    static IdentifyResult withoutDuration(IdentifyResult id) {
+        return new IdentifyResult(id.match(), id.nearest(), id.emptyDatabase(), id.findings(), id.distances(), id.partial(),
+                java.time.Duration.ZERO);
+    }
+
     /** The part of V008 for one table: from its "-- table" comment to the next blank line before a comment. */
     private static String v008Section(String table) {
         Matcher m = Pattern.compile("(?s)\\n-- " + table + "\\n(.*?)\\n\\n").matcher(V008.migrationSql());
@@ -99,6 +105,8 @@ class IdentifyHalfwayTest {
                     .extracting(Finding::expected, Finding::actual).containsOnly(tuple("enabled", "disabled"));
 
             assertThat(v.verify(V007).findings()).hasSize(30);
+            assertThat(withoutDuration(v.identify(V007))).as("007 recorded, the catalog half-way to 008: the full comparison")
+                    .isEqualTo(withoutDuration(id));
         });
     }
 
@@ -140,6 +148,7 @@ class IdentifyHalfwayTest {
             assertThat(id.nearest()).contains(V009);
             assertThat(id.match()).isEmpty();
             assertThat(id.distances()).containsEntry(V008, 12).containsEntry(V009, 5);
+            assertThat(withoutDuration(v.identify(V008))).isEqualTo(withoutDuration(id));
             assertThat(id.partial()).as("008 is all there, 009 in part").hasValueSatisfying(p -> {
                 assertThat(p.version()).isEqualTo(V009);
                 assertThat(p.present()).isEqualTo(12);

@@ -21,7 +21,7 @@ class VerifierCleanDatabaseTest {
     }
 
     @Test
-    @DisplayName("at every version: verify gives zero findings, identify names exactly that version, and every other version is not clean")
+    @DisplayName("at every version: verify gives zero findings, identify names exactly that version (at once when it is the likely one, by the full comparison when another is), and every other version is not clean")
     void everyVersionIsCleanAndIdentified() {
         Verifier verifier = Verifier.on(DB.dataSource());
 
@@ -47,6 +47,18 @@ class VerifierCleanDatabaseTest {
             assertThat(identified.distances()).containsEntry(v, 0);
             assertThat(identified.distances().entrySet()).filteredOn(e -> !e.getKey().equals(v))
                     .allSatisfy(e -> assertThat(e.getValue()).as("distance to %s", e.getKey()).isPositive());
+
+            IdentifyResult likely = verifier.identify(v);
+            assertThat(likely.match()).as("recorded %s, exactly there", v).contains(v);
+            assertThat(likely.exact()).isTrue();
+            assertThat(likely.distances()).as("no other version compared").containsExactly(java.util.Map.entry(v, 0));
+            for (SchemaVersion other : AlphaPulseSchema.migrations().versions()) {
+                if (!other.equals(v)) {
+                    assertThat(IdentifyHalfwayTest.withoutDuration(verifier.identify(other)))
+                            .as("%s recorded, the catalog at %s: the full comparison", other, v)
+                            .isEqualTo(IdentifyHalfwayTest.withoutDuration(identified));
+                }
+            }
 
             for (SchemaVersion other : AlphaPulseSchema.migrations().versions()) {
                 if (other.compareTo(v) > 0) {

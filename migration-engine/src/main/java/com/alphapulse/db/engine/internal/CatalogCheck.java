@@ -81,7 +81,10 @@ final class CatalogCheck {
 
     static StatusResult.CatalogMatch match(EngineSettings s, Version recorded) {
         try {
-            IdentifyResult id = Verifier.on(s.dataSource(), s.migrations()).identify();
+            Verifier verifier = Verifier.on(s.dataSource(), s.migrations());
+            // the recorded version first: at it exactly (the usual case), no other version's catalog is compared
+            java.util.Optional<SchemaVersion> likely = recorded.isBase() ? java.util.Optional.empty() : s.migrations().get(recorded);
+            IdentifyResult id = likely.isPresent() ? verifier.identify(likely.get()) : verifier.identify();
             String identified = id.emptyDatabase() ? Version.BASE.label() : id.match().map(SchemaVersion::label).orElse(null);
             String nearest = id.nearest().map(SchemaVersion::label).orElse(null);
             List<String> errors;
