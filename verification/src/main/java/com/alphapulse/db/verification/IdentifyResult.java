@@ -11,7 +11,8 @@ import java.util.Optional;
 /**
  * Which version a live database is at, as {@link Verifier#identify()} decided it.
  *
- * <p>The live catalog is compared with the expected state of every version; the <em>distance</em> to a
+ * <p>The live catalog is compared with the expected state of every version (by {@link Verifier#identify(SchemaVersion)},
+ * with the likely version first, and with no other when the database is exactly at it); the <em>distance</em> to a
  * version is the number of catalog rows (tables, columns, indexes, constraints, policies, required roles)
  * that are missing, extra or different. The nearest version is the one at the smallest distance (the lower
  * version on a tie). It is the {@linkplain #match() match} when it has no {@link Severity#ERROR}, i.e. when
@@ -25,7 +26,8 @@ import java.util.Optional;
  * @param nearest the version the database is closest to; empty only for an empty database
  * @param emptyDatabase whether the database has no table at all (it is before the first version)
  * @param findings the differences from {@code nearest}, errors first; empty for an empty database
- * @param distances the distance to each version, oldest version first
+ * @param distances the distance to each version, oldest version first (only the likely version's, 0, when
+ *     {@link Verifier#identify(SchemaVersion)} found the database exactly at it)
  * @param partial the version partly there: the one after the nearest version when part of it is there too, or
  *     the nearest one itself when it is not all there but the version before it is (INVALID indexes of an
  *     interrupted concurrent build aside, which are an error against every version); else empty

@@ -127,6 +127,8 @@ class IdentifyHalfwayTest {
                             tuple(Severity.WARNING, Finding.POLICY, "users.users_tenant_isolation_delete"));
             assertThat(id.findings()).filteredOn(f -> f.objectType().equals(Finding.ROW_SECURITY))
                     .extracting(Finding::expected, Finding::actual).containsExactly(tuple("disabled", "enabled"));
+            assertThat(withoutDuration(v.identify(V007))).as("007 recorded, with errors and extra policies against it: "
+                    + "the full comparison").isEqualTo(withoutDuration(id));
         });
     }
 

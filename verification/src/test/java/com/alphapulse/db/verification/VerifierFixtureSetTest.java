@@ -50,6 +50,32 @@ class VerifierFixtureSetTest {
     }
 
     @Test
+    @DisplayName("two versions with one catalog (005 changes data only): identify() names the lower, identify(005) the "
+            + "likely one at once; a version of another set is refused")
+    void aTieGoesToTheLikelyVersion() throws Exception {
+        java.nio.file.Path dir = MigrationSets.copyScripts(SET);
+        java.nio.file.Files.writeString(dir.resolve("migration/V005__data_only.sql"),
+                "UPDATE notes SET body = body WHERE false;\n");
+        java.nio.file.Files.writeString(dir.resolve("undo/U005__data_only.sql"), "UPDATE notes SET body = body WHERE false;\n");
+        MigrationSet tied = MigrationSets.generate(dir);
+        Database db = PostgresProvider.shared().createDatabase("fixture_tie");
+        try {
+            TestDatabases.migrate(db, tied.head());
+            Verifier verifier = Verifier.on(db.dataSource(), tied);
+            IdentifyResult full = verifier.identify();
+            assertThat(full.match()).as("on a tie the lower version").contains(tied.version("4"));
+            assertThat(full.distances()).containsEntry(tied.version("4"), 0).containsEntry(tied.version("5"), 0);
+            IdentifyResult likely = verifier.identify(tied.head());
+            assertThat(likely.match()).contains(tied.head());
+            assertThat(likely.distances()).containsOnlyKeys(tied.head());
+            assertThatThrownBy(() -> verifier.identify(SET.head())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("not of the set");
+        } finally {
+            PostgresProvider.shared().dropDatabase(db);
+        }
+    }
+
+    @Test
     @DisplayName("the tenancy rules find the fixture's three tenant tables and no broken rule at its head")
     void tenancyAtHead() {
         TenancyResult r = verifier().checkTenancy(null);

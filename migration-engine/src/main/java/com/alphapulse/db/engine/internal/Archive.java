@@ -104,11 +104,6 @@ final class Archive {
         }
     }
 
-    /** Work on the archive's connection. */
-    interface Work<T> {
-        T run() throws SQLException;
-    }
-
     /**
      * Runs {@code work} so that it reads and writes every tenant's rows of {@code tables}, inside the caller's
      * transaction, which must hold ACCESS EXCLUSIVE on them. FORCE ROW LEVEL SECURITY subjects the owner to the
@@ -123,7 +118,7 @@ final class Archive {
         return "ALTER TABLE " + Catalog.regclass(table) + (force ? " FORCE" : " NO FORCE") + " ROW LEVEL SECURITY";
     }
 
-    static <T> T acrossTenants(Connection c, Collection<String> tables, Work<T> work) throws SQLException {
+    static <T> T acrossTenants(Connection c, Collection<String> tables, Sql.Work<T> work) throws SQLException {
         return acrossTenants(c, tables, Set.of(), work);
     }
 
@@ -131,7 +126,7 @@ final class Archive {
      * {@link #acrossTenants(Connection, Collection, Work)}, where {@code work} itself sets the row security of the
      * tables in {@code ownRowSecurity} (an undo of 008): those are not forced again afterwards.
      */
-    static <T> T acrossTenants(Connection c, Collection<String> tables, Set<String> ownRowSecurity, Work<T> work)
+    static <T> T acrossTenants(Connection c, Collection<String> tables, Set<String> ownRowSecurity, Sql.Work<T> work)
             throws SQLException {
         List<String> hidden = StepCatalog.live(c).rowSecurityFiltered(tables);
         if (hidden.isEmpty()) {

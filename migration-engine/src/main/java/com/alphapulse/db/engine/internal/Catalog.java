@@ -11,7 +11,7 @@ final class Catalog {
 
     private Catalog() {}
 
-    /** A table name for a jOOQ template: {@code public} unless qualified otherwise, always quoted. */
+    /** A table name for jOOQ's DSL (the preflight's queries, a rendered DROP INDEX): {@code public} unless qualified. */
     static Name table(String name) {
         int dot = name.indexOf('.');
         return dot < 0 ? DSL.name("public", name) : DSL.name(name.substring(0, dot), name.substring(dot + 1));
@@ -22,15 +22,11 @@ final class Catalog {
         int dot = name.indexOf('.');
         String schema = dot < 0 ? "public" : name.substring(0, dot);
         String rel = dot < 0 ? name : name.substring(dot + 1);
-        return quote(schema) + "." + quote(rel);
-    }
-
-    private static String quote(String id) {
-        return "\"" + id.replace("\"", "\"\"") + "\"";
+        return Sql.ident(schema) + "." + Sql.ident(rel);
     }
 
     static boolean tableExists(Connection c, String table) throws SQLException {
-        return Boolean.TRUE.equals(Sql.value(c, 
+        return Boolean.TRUE.equals(Sql.value(c,
                 "SELECT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(?) AND relkind IN ('r', 'p'))", regclass(table)));
     }
 

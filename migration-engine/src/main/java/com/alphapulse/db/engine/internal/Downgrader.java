@@ -108,8 +108,8 @@ public final class Downgrader {
             out.add("-- undo " + step.version().version().label() + " " + step.version().description() + ", risk " + step.summary().risk());
             if (!builtBefore(step).isEmpty()) {
                 // the session's own values, which each build's settings are returned to: this connection's are the run's
-                String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
-                String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
+                String timeout = (String) Sql.value(c, "SELECT current_setting('statement_timeout')");
+                String path = (String) Sql.value(c, "SELECT current_setting('search_path')");
                 for (Script.Statement st : builtBefore(step)) {
                     out.add("-- before the transaction, autocommit, patiently (within statement_timeout " + Sql.millis(s.statementTimeout())
                             + "): the index is built while the application goes on (an INVALID one an interrupted build left is dropped first)");

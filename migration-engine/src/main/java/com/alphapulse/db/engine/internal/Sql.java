@@ -15,9 +15,10 @@ import org.jooq.conf.Settings;
 import org.jooq.impl.DSL;
 
 /**
- * jOOQ on a borrowed connection, plain JDBC reads for what every command's start runs (the history, the journal,
- * the status's checks: a jOOQ context costs some 500 classes to start, which is most of a {@code status}), and raw
- * execution of script statements.
+ * Plain JDBC for the catalog reads and the engine's own statements ({@link Bound}), raw execution of script
+ * statements, and jOOQ on a borrowed connection for what builds SQL (the archive's copies) or renders it
+ * ({@link Bound#inline()}): status, verify and plan load no jOOQ class (a jOOQ context costs some 850 classes, most of
+ * such a command's start).
  */
 final class Sql {
 
@@ -68,7 +69,7 @@ final class Sql {
         }
     }
 
-    /** Work on JDBC that may throw SQLException. */
+    /** Work on a connection that may throw SQLException. */
     interface Work<T> {
         T run() throws SQLException;
     }
@@ -91,7 +92,7 @@ final class Sql {
         return out;
     }
 
-    /** The first row of {@link #rows}, null for none. */
+    /** The first row of {@link #rows}, null for none (further rows are not looked at: for queries of one row). */
     static Object[] row(Connection c, String sql, Object... binds) throws SQLException {
         List<Object[]> rows = rows(c, sql, binds);
         return rows.isEmpty() ? null : rows.get(0);
@@ -157,11 +158,6 @@ final class Sql {
                 }
                 return ps.execute() ? 0 : ps.getUpdateCount();
             }
-        }
-
-        /** Its rows, as {@link Sql#rows} gives them. */
-        List<Object[]> rows(Connection c) throws SQLException {
-            return Sql.rows(c, sql, binds);
         }
 
         /** Its first value, as {@link Sql#value} gives it. */

@@ -90,11 +90,15 @@ public final class Versions {
     /** {@code likely}, when not null, is compared first and is the answer when the live catalog is exactly at it. */
     public static IdentifyResult identify(DataSource ds, MigrationSet set, SchemaVersion likely) {
         long start = System.nanoTime();
+        if (likely != null && likely.set() != set) {
+            throw new IllegalArgumentException("version " + likely.label() + " is not of the set " + set.name());
+        }
         Catalog live = read(ds, set);
+        CatalogDiff.Outcome first = null;
         if (likely != null && !live.tables().isEmpty()) {
             // status asks this on every run: diffing all versions' expected catalogs is most of its time
-            CatalogDiff.Outcome o = CatalogDiff.diff(ExpectedState.of(likely), live);
-            if (o.findings().isEmpty()) {
+            first = CatalogDiff.diff(ExpectedState.of(likely), live);
+            if (first.findings().isEmpty()) {
                 return new IdentifyResult(Optional.of(likely), Optional.of(likely), false, List.of(), Map.of(likely, 0),
                         Optional.empty(), Duration.ofNanos(System.nanoTime() - start));
             }
@@ -104,7 +108,7 @@ public final class Versions {
         SchemaVersion nearest = null;
         CatalogDiff.Outcome best = null;
         for (SchemaVersion v : set.versions()) {
-            CatalogDiff.Outcome o = CatalogDiff.diff(ExpectedState.of(v), live);
+            CatalogDiff.Outcome o = v.equals(likely) && first != null ? first : CatalogDiff.diff(ExpectedState.of(v), live);
             distances.put(v, o.distance());
             outcomes.put(v, o);
             // Strictly smaller: on a tie the lower version stays, the state a repair rolls forward from.
