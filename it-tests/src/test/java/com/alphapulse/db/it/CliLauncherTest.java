@@ -35,6 +35,10 @@ class CliLauncherTest {
     record Result(int exit, String out, String err) {}
 
     static Result run(Path tmp, Path cds, String... args) throws Exception {
+        return run(tmp, cds, java.util.Map.of(), args);
+    }
+
+    static Result run(Path tmp, Path cds, java.util.Map<String, String> env, String... args) throws Exception {
         Path out = Files.createTempFile(tmp, "out", ".txt");
         Path err = Files.createTempFile(tmp, "err", ".txt");
         List<String> command = new ArrayList<>(List.of(LAUNCHER.toString()));
@@ -45,6 +49,7 @@ class CliLauncherTest {
         pb.environment().put("XDG_CACHE_HOME", cds.toString());
         // the archives go beside a copy of the jar, so this test never shares (or races) the build's own
         pb.environment().put("ALPHAPULSE_JAR", tmp.resolve("cli.jar").toString());
+        pb.environment().putAll(env);
         Process p = pb.start();
         assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("finished").isTrue();
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
@@ -79,5 +84,30 @@ class CliLauncherTest {
         assertThat(bad.exit()).isEqualTo(2);
         assertThat(bad.err().strip().lines()).hasSize(1);
         assertThat(bad.out()).isEmpty();
+    }
+
+    @Test
+    @DisplayName("status, verify and plan load no jOOQ implementation class and no Flyway class (what their start time rests "
+            + "on); plan --sql does load jOOQ, to render the script's literals, so the check can see it")
+    void reading_commands_load_neither_jooq_nor_flyway(@TempDir Path tmp) throws Exception {
+        Files.copy(CliJarTest.JAR, tmp.resolve("cli.jar"));
+        MigrationEngine.configure().dataSource(DB.dataSource()).load().upgrade("head");
+        String[][] commands = {{"status"}, {"verify"}, {"plan", "-1"}, {"plan", "-1", "--sql"}};
+        for (String[] command : commands) {
+            Path log = tmp.resolve("classes-" + String.join("-", command) + ".txt");
+            List<String> args = new ArrayList<>(List.of(command));
+            args.addAll(List.of("--url", DB.jdbcUrl(), "--user", DB.adminUser()));
+            Result r = run(tmp, tmp, java.util.Map.of("ALPHAPULSE_CDS", "off", "JAVA_OPTS", "-Xlog:class+load:file=" + log),
+                    args.toArray(String[]::new));
+            assertThat(r.exit()).as("%s: %s", String.join(" ", command), r.err()).isZero();
+            List<String> loaded = Files.readAllLines(log);
+            assertThat(loaded).as("the class-load log of %s", String.join(" ", command)).hasSizeGreaterThan(1000);
+            if (command.length == 3) {
+                assertThat(loaded).anyMatch(l -> l.contains(" org.jooq.impl."));
+            } else {
+                assertThat(loaded).as(String.join(" ", command)).noneMatch(l -> l.contains(" org.jooq.impl."))
+                        .noneMatch(l -> l.contains(" org.flywaydb."));
+            }
+        }
     }
 }
