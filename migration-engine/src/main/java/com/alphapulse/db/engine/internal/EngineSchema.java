@@ -94,8 +94,13 @@ final class EngineSchema {
         "ALTER TABLE " + ARCHIVE_COLUMNS + " ADD COLUMN IF NOT EXISTS ref_keys jsonb",
         "ALTER TABLE " + JOURNAL + " DROP CONSTRAINT IF EXISTS journal_direction_check, ADD CONSTRAINT journal_direction_check "
             + "CHECK (direction IN " + DIRECTIONS + ")",
-        // varchar(10) held neither 'INTERRUPTED' nor the check's new value; widening a varchar rewrites no row.
-        "ALTER TABLE " + JOURNAL + " ALTER COLUMN outcome TYPE varchar(12), DROP CONSTRAINT IF EXISTS journal_outcome_check, "
+        // varchar(10) held neither 'INTERRUPTED' nor the check's new value; widening a varchar rewrites no row. Only when
+        // still narrower (typmod is the length + 4): ALTER COLUMN TYPE is refused, even to the same type, while a view
+        // depends on the column, and this list runs again whenever the schema is not private (a grant on the journal to a
+        // reporting role, which such a view often comes with), so an unconditional one stopped every mutating command.
+        "DO $$ BEGIN IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = '" + JOURNAL + "'::regclass AND attname = 'outcome') "
+            + "< 16 THEN ALTER TABLE " + JOURNAL + " ALTER COLUMN outcome TYPE varchar(12); END IF; END $$",
+        "ALTER TABLE " + JOURNAL + " DROP CONSTRAINT IF EXISTS journal_outcome_check, "
             + "ADD CONSTRAINT journal_outcome_check CHECK (outcome IN " + OUTCOMES + ")",
         // Table privileges (column_name '') and column privileges, as aclexplode reports them.
         "CREATE TABLE IF NOT EXISTS " + ARCHIVE_GRANTS + " ("
