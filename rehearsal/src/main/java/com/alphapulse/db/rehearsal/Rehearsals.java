@@ -1,6 +1,5 @@
 package com.alphapulse.db.rehearsal;
 
-import com.alphapulse.db.engine.AbandonResult;
 import com.alphapulse.db.engine.EngineConfig;
 import com.alphapulse.db.engine.MigrationEngine;
 import com.alphapulse.db.engine.MigrationException;
@@ -9,7 +8,6 @@ import com.alphapulse.db.rehearsal.internal.DemoData;
 import com.alphapulse.db.rehearsal.internal.Rehearsal;
 import com.alphapulse.db.rehearsal.internal.Runbook;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -91,21 +89,6 @@ public final class Rehearsals {
      */
     public RunbookResult runbook(RehearseResult lastRehearsal) {
         return Runbook.write(set, lastRehearsal);
-    }
-
-    /**
-     * For a caller that must end the process while a verb's upgrade or downgrade is still in a step (a CLI that
-     * waited a bounded time after a signal): {@link MigrationEngine#abandon} on the engine the verbs run on, so the
-     * journal shows the attempt. Nothing (no version, nothing journaled) before a verb has loaded the engine. Safe to
-     * call from any thread.
-     */
-    public AbandonResult abandon(String why) {
-        Objects.requireNonNull(why, "why");
-        MigrationEngine loaded;
-        synchronized (this) {
-            loaded = engine;
-        }
-        return loaded == null ? new AbandonResult(Optional.empty(), null, false) : loaded.abandon(why);
     }
 
     private synchronized MigrationEngine engine() {

@@ -63,23 +63,16 @@ final class RehearseCommand extends EngineCommand {
         }
     }
 
-    /** Should a signal's bounded wait run out with a rehearsal step still stuck, its journal row is still written. */
-    private Rehearsals rehearsals(javax.sql.DataSource dataSource, Progress progress) {
-        Rehearsals rehearsals = Rehearsals.on(engine.config(dataSource, progress));
-        Interruption.beforeForcedExit(rehearsals::abandon);
-        return rehearsals;
-    }
-
     @Override
     ExitCode run(Session session, Output out, Progress progress) {
         RehearseOptions options = options();
         RehearseResult r;
         if (session.isEmbedded()) {
-            r = rehearsals(session.dataSource(), progress).rehearse(options);
+            r = Rehearsals.on(engine.config(session.dataSource(), progress)).rehearse(options);
         } else {
             try (Session.Scratch scratch = session.scratch("alphapulse_rehearsal")) {
                 progress.say("rehearsing on scratch database " + scratch.name() + " (dropped afterwards)");
-                r = rehearsals(scratch.dataSource(), progress).rehearse(options);
+                r = Rehearsals.on(engine.config(scratch.dataSource(), progress)).rehearse(options);
             }
         }
         save(r);
