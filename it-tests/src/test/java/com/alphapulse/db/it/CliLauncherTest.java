@@ -88,26 +88,29 @@ class CliLauncherTest {
 
     @Test
     @DisplayName("status, verify and plan load no jOOQ implementation class and no Flyway class (what their start time rests "
-            + "on); plan --sql does load jOOQ, to render the script's literals, so the check can see it")
+            + "on); plan --sql does load jOOQ (to render the script's literals) and an upgrade of 011 Flyway, so the check sees both")
     void reading_commands_load_neither_jooq_nor_flyway(@TempDir Path tmp) throws Exception {
         Files.copy(CliJarTest.JAR, tmp.resolve("cli.jar"));
         MigrationEngine.configure().dataSource(DB.dataSource()).load().upgrade("head");
-        String[][] commands = {{"status"}, {"verify"}, {"plan", "-1"}, {"plan", "-1", "--sql"}};
-        for (String[] command : commands) {
-            Path log = tmp.resolve("classes-" + String.join("-", command) + ".txt");
-            List<String> args = new ArrayList<>(List.of(command));
-            args.addAll(List.of("--url", DB.jdbcUrl(), "--user", DB.adminUser()));
-            Result r = run(tmp, tmp, java.util.Map.of("ALPHAPULSE_CDS", "off", "JAVA_OPTS", "-Xlog:class+load:file=" + log),
-                    args.toArray(String[]::new));
-            assertThat(r.exit()).as("%s: %s", String.join(" ", command), r.err()).isZero();
-            List<String> loaded = Files.readAllLines(log);
-            assertThat(loaded).as("the class-load log of %s", String.join(" ", command)).hasSizeGreaterThan(1000);
-            if (command.length == 3) {
-                assertThat(loaded).anyMatch(l -> l.contains(" org.jooq.impl."));
-            } else {
-                assertThat(loaded).as(String.join(" ", command)).noneMatch(l -> l.contains(" org.jooq.impl."))
-                        .noneMatch(l -> l.contains(" org.flywaydb."));
-            }
+        for (String command : List.of("status", "verify", "plan -1")) {
+            List<String> loaded = classesLoaded(tmp, command);
+            assertThat(loaded).as(command).noneMatch(l -> l.contains(" org.jooq.impl.")).noneMatch(l -> l.contains(" org.flywaydb."));
         }
+        assertThat(classesLoaded(tmp, "plan -1 --sql")).anyMatch(l -> l.contains(" org.jooq.impl."));
+        MigrationEngine.configure().dataSource(DB.dataSource()).load().downgrade("-1", com.alphapulse.db.engine.DowngradeOptions.defaults());
+        assertThat(classesLoaded(tmp, "upgrade head")).anyMatch(l -> l.contains(" org.flywaydb.core.Flyway "));
+    }
+
+    /** The class-load log (-Xlog:class+load) of {@code command} run through the launcher on DB, which must succeed. */
+    private static List<String> classesLoaded(Path tmp, String command) throws Exception {
+        Path log = tmp.resolve("classes-" + command.replaceAll("\\W+", "_") + ".txt");
+        List<String> args = new ArrayList<>(List.of(command.split(" ")));
+        args.addAll(List.of("--url", DB.jdbcUrl(), "--user", DB.adminUser()));
+        Result r = run(tmp, tmp, java.util.Map.of("ALPHAPULSE_CDS", "off", "JAVA_OPTS", "-Xlog:class+load:file=" + log),
+                args.toArray(String[]::new));
+        assertThat(r.exit()).as("%s: %s", command, r.err()).isZero();
+        List<String> loaded = Files.readAllLines(log);
+        assertThat(loaded).as("the class-load log of %s", command).hasSizeGreaterThan(1000);
+        return loaded;
     }
 }

@@ -98,8 +98,9 @@ final class EngineSchema {
         // still narrower (typmod is the length + 4): ALTER COLUMN TYPE is refused, even to the same type, while a view
         // depends on the column, and this list runs again whenever the schema is not private (a grant on the journal to a
         // reporting role, which such a view often comes with), so an unconditional one stopped every mutating command.
-        "DO $$ BEGIN IF (SELECT atttypmod FROM pg_attribute WHERE attrelid = '" + JOURNAL + "'::regclass AND attname = 'outcome') "
-            + "< 16 THEN ALTER TABLE " + JOURNAL + " ALTER COLUMN outcome TYPE varchar(12); END IF; END $$",
+        "DO $$ BEGIN IF EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = '" + JOURNAL + "'::regclass AND attname = 'outcome' "
+            + "AND atttypid = 'varchar'::regtype AND atttypmod BETWEEN 0 AND 15) THEN ALTER TABLE " + JOURNAL
+            + " ALTER COLUMN outcome TYPE varchar(12); END IF; END $$",
         "ALTER TABLE " + JOURNAL + " DROP CONSTRAINT IF EXISTS journal_outcome_check, "
             + "ADD CONSTRAINT journal_outcome_check CHECK (outcome IN " + OUTCOMES + ")",
         // Table privileges (column_name '') and column privileges, as aclexplode reports them.

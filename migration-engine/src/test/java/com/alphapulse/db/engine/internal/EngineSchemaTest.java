@@ -37,4 +37,28 @@ class EngineSchemaTest {
             PostgresProvider.shared().dropDatabase(db);
         }
     }
+
+    @Test
+    @DisplayName("an outcome column a DBA made wider (text) stays as it is when ensure runs again: only a varchar shorter "
+            + "than 12 is widened")
+    void a_wider_outcome_column_is_left_alone() throws Exception {
+        Database db = PostgresProvider.shared().createDatabase("engine_schema_text");
+        try (Connection c = db.connect(); Statement s = c.createStatement()) {
+            EngineSchema.ensure(c);
+            s.execute("ALTER TABLE alphapulse_migration.journal ALTER COLUMN outcome TYPE text");
+            s.execute("CREATE VIEW public.migration_outcomes AS SELECT version, outcome FROM alphapulse_migration.journal");
+            s.execute("GRANT SELECT ON alphapulse_migration.journal TO PUBLIC");
+
+            EngineSchema.ensure(c);
+
+            assertThat(EngineSchema.exists(c)).isTrue();
+            try (ResultSet r = s.executeQuery("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                    + "WHERE attrelid = 'alphapulse_migration.journal'::regclass AND attname = 'outcome'")) {
+                r.next();
+                assertThat(r.getString(1)).isEqualTo("text");
+            }
+        } finally {
+            PostgresProvider.shared().dropDatabase(db);
+        }
+    }
 }
