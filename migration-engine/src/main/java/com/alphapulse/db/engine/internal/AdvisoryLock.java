@@ -52,9 +52,9 @@ final class AdvisoryLock implements AutoCloseable {
     private final Thread heartbeat;
     private boolean closed;
 
-    private AdvisoryLock(Connection connection, EngineSettings s) {
+    private AdvisoryLock(Connection connection, EngineSettings s) throws SQLException {
         this.connection = connection;
-        this.pid = Sql.integer(Sql.unchecked(() -> Sql.value(connection, "SELECT pg_backend_pid()")));
+        this.pid = Sql.integer(Sql.value(connection, "SELECT pg_backend_pid()"));
         long every = Math.max(200, Math.min(HEARTBEAT.toMillis(), s.staleAfter().toMillis() / 4));
         this.heartbeat = new Thread(() -> beat(every), "alphapulse-migration-lock-heartbeat");
         heartbeat.setDaemon(true);
@@ -151,13 +151,13 @@ final class AdvisoryLock implements AutoCloseable {
         }
     }
 
-    static Holder holder(Connection c) {
-        Object[] r = Sql.unchecked(() -> Sql.row(c, "SELECT a.pid, a.usename::text, a.client_addr::text, a.backend_start, a.application_name, "
+    static Holder holder(Connection c) throws SQLException {
+        Object[] r = Sql.row(c, "SELECT a.pid, a.usename::text, a.client_addr::text, a.backend_start, a.application_name, "
                 + "a.state, extract(epoch FROM now() - a.state_change)::float8 "
                 + "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
                 + "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
                 + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                CLASS_ID, OBJECT_ID));
+                CLASS_ID, OBJECT_ID);
         return r == null ? null : new Holder(Sql.integer(r[0]), (String) r[1], (String) r[2], Sql.instant(r[3]),
                 (String) r[4], (String) r[5], r[6] == null ? 0 : ((Number) r[6]).doubleValue());
     }
@@ -165,15 +165,15 @@ final class AdvisoryLock implements AutoCloseable {
     static AdvisoryLock acquire(EngineSettings s, String verb) {
         Connection c = Connections.open(s);
         try {
-            Sql.unchecked(() -> NAME_SESSION.execute(c));
+            NAME_SESSION.execute(c);
             long deadline = System.nanoTime() + WAIT.toNanos();
             Integer waitingFor = null;
             while (true) {
-                if (Boolean.TRUE.equals(Sql.unchecked(() -> TRY_LOCK.value(c)))) {
+                if (Boolean.TRUE.equals(TRY_LOCK.value(c))) {
                     AdvisoryLock lock = new AdvisoryLock(c, s);
                     try {
                         previousSteps(c, s);
-                    } catch (RuntimeException e) {
+                    } catch (SQLException | RuntimeException e) {
                         lock.close();
                         throw e instanceof MigrationException m ? m : Errors.translate(s, "cannot take the migration lock", e);
                     }
@@ -205,7 +205,7 @@ final class AdvisoryLock implements AutoCloseable {
                                 : "; wait for it to finish")
                         + ", nothing was changed");
             }
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             // Whether the lock was granted before the failure is unknown: release() checks pg_locks itself (and a lock
             // already closed after previousSteps failed is released twice, harmlessly).
             release(c, false);
@@ -219,14 +219,14 @@ final class AdvisoryLock implements AutoCloseable {
      * waited for a table lock. Its locks would make this run's steps time out; say so at once, then wait for it
      * (bounded) or end it.
      */
-    private static void previousSteps(Connection c, EngineSettings s) {
+    private static void previousSteps(Connection c, EngineSettings s) throws SQLException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         boolean said = false;
         while (true) {
-            List<Object[]> left = Sql.unchecked(() -> Sql.rows(c, "SELECT pid, application_name, state, coalesce(wait_event_type, ''), "
+            List<Object[]> left = Sql.rows(c, "SELECT pid, application_name, state, coalesce(wait_event_type, ''), "
                     + "extract(epoch FROM now() - coalesce(xact_start, state_change))::bigint FROM pg_stat_activity "
                     + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE ? "
-                    + "AND application_name <> ? AND state <> 'idle' ORDER BY pid", STEP_SESSIONS, APPLICATION));
+                    + "AND application_name <> ? AND state <> 'idle' ORDER BY pid", STEP_SESSIONS, APPLICATION);
             if (left.isEmpty()) {
                 if (said) {
                     s.progress().accept("the previous run's backend ended; going on");
@@ -265,12 +265,12 @@ final class AdvisoryLock implements AutoCloseable {
         Connection c = Connections.open(s);
         boolean locked = false;
         try {
-            Sql.unchecked(() -> NAME_SESSION.execute(c));
-            locked = Boolean.TRUE.equals(Sql.unchecked(() -> TRY_LOCK.value(c)));
+            NAME_SESSION.execute(c);
+            locked = Boolean.TRUE.equals(TRY_LOCK.value(c));
             if (locked) {
                 previousSteps(c, s);
             }
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             throw e instanceof MigrationException m ? m : Errors.translate(s, "cannot look for a previous run's sessions", e);
         } finally {
             release(c, locked);
@@ -282,13 +282,13 @@ final class AdvisoryLock implements AutoCloseable {
      * statement, so a holder that ran its heartbeat (or ended, and its pid was reused) between {@link #holder} and
      * here is left alone; the caller's loop then reads the holder again.
      */
-    static void terminateStaleHolder(Connection c, EngineSettings s, Holder holder) {
-        Object done = Sql.unchecked(() -> Sql.value(c, "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
+    static void terminateStaleHolder(Connection c, EngineSettings s, Holder holder) throws SQLException {
+        Object done = Sql.value(c, "SELECT pg_terminate_backend(a.pid) FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid "
                 + "WHERE a.pid = ? AND a.application_name = ? AND a.state LIKE 'idle%' "
                 + "AND a.state_change <= now() - make_interval(secs => ?) "
                 + "AND l.locktype = 'advisory' AND l.granted AND l.classid = ?::int::oid AND l.objid = ?::int::oid "
                 + "AND l.objsubid = 2 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())",
-                holder.pid(), APPLICATION, s.staleAfter().toMillis() / 1000.0, CLASS_ID, OBJECT_ID));
+                holder.pid(), APPLICATION, s.staleAfter().toMillis() / 1000.0, CLASS_ID, OBJECT_ID);
         if (!Boolean.TRUE.equals(done)) {
             return; // not stale any more (its heartbeat ran), or gone; no permission raises 42501 instead of returning false
         }
@@ -298,12 +298,12 @@ final class AdvisoryLock implements AutoCloseable {
     }
 
     /** pg_terminate_backend, then waits (bounded) until the backend is gone, so its locks are released. */
-    private static void terminate(Connection c, EngineSettings s, int pid, String what) {
+    private static void terminate(Connection c, EngineSettings s, int pid, String what) throws SQLException {
         // The rule that chose it (an engine step on a session that is not idle), checked again by the server at the kill:
         // a step that ended meanwhile, or a pid reused by someone else, is left alone.
-        Object done = Sql.unchecked(() -> Sql.value(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? "
+        Object done = Sql.value(c, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid = ? "
                 + "AND datname = current_database() AND application_name LIKE ? AND application_name <> ? AND state <> 'idle'",
-                pid, STEP_SESSIONS, APPLICATION));
+                pid, STEP_SESSIONS, APPLICATION);
         if (!Boolean.TRUE.equals(done)) {
             return; // not that session any more; false: it ended between the look and the signal (no permission raises 42501)
         }
@@ -311,10 +311,10 @@ final class AdvisoryLock implements AutoCloseable {
         awaitTerminated(c, s, pid, done);
     }
 
-    private static void awaitTerminated(Connection c, EngineSettings s, int pid, Object done) {
+    private static void awaitTerminated(Connection c, EngineSettings s, int pid, Object done) throws SQLException {
         long deadline = System.nanoTime() + WAIT.toNanos();
-        while (System.nanoTime() < deadline && Boolean.TRUE.equals(Sql.unchecked(() -> Sql.value(c,
-                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ?)", pid)))) {
+        while (System.nanoTime() < deadline && Boolean.TRUE.equals(Sql.value(c,
+                "SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = ?)", pid))) {
             sleepQuietly(100);
         }
     }
