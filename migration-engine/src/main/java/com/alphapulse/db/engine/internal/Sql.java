@@ -43,10 +43,7 @@ final class Sql {
      * {@code setObject} (as jOOQ binds them: a Long is a bigint, a String a varchar).
      */
     static List<Object[]> rows(Connection c, String sql, Object... binds) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < binds.length; i++) {
-                ps.setObject(i + 1, binds[i]);
-            }
+        try (PreparedStatement ps = prepare(c, sql, binds)) {
             try (ResultSet rs = ps.executeQuery()) {
                 int n = rs.getMetaData().getColumnCount();
                 List<Object[]> out = new ArrayList<>();
@@ -90,6 +87,20 @@ final class Sql {
             out.add(row[0] == null ? null : row[0].toString());
         }
         return out;
+    }
+
+    /** {@code sql} prepared on {@code c} with {@code binds} set by {@code setObject}; the caller closes it. */
+    private static PreparedStatement prepare(Connection c, String sql, Object... binds) throws SQLException {
+        PreparedStatement ps = c.prepareStatement(sql);
+        try {
+            for (int i = 0; i < binds.length; i++) {
+                ps.setObject(i + 1, binds[i]);
+            }
+            return ps;
+        } catch (SQLException | RuntimeException e) {
+            ps.close();
+            throw e;
+        }
     }
 
     /** The first row of {@link #rows}, null for none (further rows are not looked at: for queries of one row). */
@@ -152,10 +163,7 @@ final class Sql {
 
         /** Runs it: the rows it changed, 0 for a query (whose rows are not read). */
         int execute(Connection c) throws SQLException {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                for (int i = 0; i < binds.length; i++) {
-                    ps.setObject(i + 1, binds[i]);
-                }
+            try (PreparedStatement ps = prepare(c, sql, binds)) {
                 return ps.execute() ? 0 : ps.getUpdateCount();
             }
         }
