@@ -425,15 +425,15 @@ public final class Downgrader {
             }
             Script.Effect e = st.effects().stream().filter(x -> x.kind() == Script.Kind.CREATE_INDEX).findFirst().orElseThrow();
             String name = e.name();
-            Object valid = Sql.ctx(c).fetchValue("SELECT i.indisvalid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+            Object valid = Sql.value(c, "SELECT i.indisvalid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
                     + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = 'public' AND x.relname = ?", name);
             if (Boolean.TRUE.equals(valid)) {
                 continue;
             }
             c.setAutoCommit(true);
             long t0 = System.nanoTime();
-            String timeout = (String) Sql.ctx(c).fetchValue("SELECT current_setting('statement_timeout')");
-            String path = (String) Sql.ctx(c).fetchValue("SELECT current_setting('search_path')");
+            String timeout = (String) Sql.value(c, "SELECT current_setting('statement_timeout')");
+            String path = (String) Sql.value(c, "SELECT current_setting('search_path')");
             try {
                 buildSession(Sql.millis(s.statementTimeout()), HistoryTable.SCHEMA).execute(c);
                 if (valid != null) {

@@ -317,36 +317,32 @@ final class Planner {
      * include tenant_id: RLS hides the parent row, but the referential check still finds it in any tenant.
      */
     private static Set<String> tenantBlindForeignKeys(MigrationSet set, Version version) {
-        SchemaVersion v = Targets.version(set, version);
-        Set<String> withTenant = tenantTables(v);
+        StepCatalog.Expected at = StepCatalog.expectedOf(set, version);
+        Set<String> withTenant = at.tablesWith(Archive.TENANT_ID);
         Set<String> out = new TreeSet<>();
-        for (Map<String, String> r : v.expectedCatalog("constraints")) {
-            String table = r.get("table_name");
-            String parent = r.get("referenced_table");
-            String definition = r.get("definition");
-            if ("FOREIGN KEY".equals(r.get("constraint_type")) && withTenant.contains(table)
-                    && withTenant.contains(parent) && !table.equals(parent)
-                    && !definition.matches("(?s)FOREIGN KEY \\([^)]*\\btenant_id\\b[^)]*\\).*")) {
-                out.add(table + "." + r.get("name"));
+        for (String table : withTenant) {
+            for (StepCatalog.ForeignKey fk : at.foreignKeys().getOrDefault(table, List.of())) {
+                if (withTenant.contains(fk.referenced()) && !table.equals(fk.referenced())
+                        && !fk.columns().contains(Archive.TENANT_ID)) {
+                    out.add(table + "." + fk.name());
+                }
             }
         }
         return out;
     }
 
     private static List<String> rowSecurityWarnings(MigrationSet set, Version target) {
-        SchemaVersion v = Targets.version(set, target);
-        Set<String> withTenant = tenantTables(v);
+        StepCatalog.Expected at = StepCatalog.expectedOf(set, target);
         Set<String> unprotected = new TreeSet<>();
-        for (Map<String, String> r : v.expectedCatalog("tables")) {
-            String table = r.get("table_name");
-            if (withTenant.contains(table) && !"true".equals(r.get("rls_enabled"))) {
+        for (String table : at.tablesWith(Archive.TENANT_ID)) {
+            if (!at.rowSecurityEnabled(table)) {
                 unprotected.add(table);
             }
         }
         if (unprotected.isEmpty()) {
             return List.of();
         }
-        return List.of("SECURITY: at " + v.label() + " the tenant table(s) " + String.join(", ", unprotected)
+        return List.of("SECURITY: at " + target.label() + " the tenant table(s) " + String.join(", ", unprotected)
                 + " carry tenant_id but have no row-level security, so every query sees every tenant's rows unless it"
                 + " filters by tenant_id itself; downgrade further (below " + lowestTenantVersion(set) + ") or make every"
                 + " query filter by tenant_id");
@@ -354,22 +350,11 @@ final class Planner {
 
     private static String lowestTenantVersion(MigrationSet set) {
         for (SchemaVersion v : set.versions()) {
-            if (!tenantTables(v).isEmpty()) {
+            if (!StepCatalog.expectedOf(set, v.version()).tablesWith(Archive.TENANT_ID).isEmpty()) {
                 return v.label();
             }
         }
         return "the first tenant version";
-    }
-
-    /** The tables of {@code v}'s expected catalog that have a tenant_id column. */
-    private static Set<String> tenantTables(SchemaVersion v) {
-        Set<String> out = new TreeSet<>();
-        for (Map<String, String> r : v.expectedCatalog("columns")) {
-            if (Archive.TENANT_ID.equals(r.get("name"))) {
-                out.add(r.get("table_name"));
-            }
-        }
-        return out;
     }
 
     private static String columnLoss(Script.Effect e, long values, long distinct) {

@@ -33,33 +33,60 @@ final class StepCatalog {
 
     /** The connection; for an expected catalog only the user's own attributes are read from it. */
     private final Connection c;
-    /** Per table of the expected catalog its row-security flags {enabled, forced}; null: live. */
-    private final Map<String, boolean[]> tables;
-    private final Set<String> columns;
-    /** Per table its foreign keys: the referencing columns and the referenced table. */
-    private final Map<String, List<ForeignKey>> foreignKeys;
+    /** The expected catalog; null: live. */
+    private final Expected expected;
 
-    private record ForeignKey(List<String> columns, String referenced) {}
+    /** A foreign key of a table: its name, the referencing columns and the referenced table. */
+    record ForeignKey(String name, List<String> columns, String referenced) {}
 
-    private StepCatalog(Connection c, Map<String, boolean[]> tables, Set<String> columns, Map<String, List<ForeignKey>> foreignKeys) {
+    /**
+     * What a version's expected catalog says of its tables in schema public, parsed once per set and version:
+     * per table its row-security flags {enabled, forced}, its columns as "table.column", per table its foreign keys.
+     */
+    record Expected(Map<String, boolean[]> tables, Set<String> columns, Map<String, List<ForeignKey>> foreignKeys) {
+
+        /** The tables that have {@code column}, in name order. */
+        Set<String> tablesWith(String column) {
+            Set<String> out = new TreeSet<>();
+            for (String t : tables.keySet()) {
+                if (columns.contains(t + "." + column)) {
+                    out.add(t);
+                }
+            }
+            return out;
+        }
+
+        boolean rowSecurityEnabled(String table) {
+            boolean[] flags = tables.get(table);
+            return flags != null && flags[0];
+        }
+    }
+
+    private StepCatalog(Connection c, Expected expected) {
         this.c = c;
-        this.tables = tables;
-        this.columns = columns;
-        this.foreignKeys = foreignKeys;
+        this.expected = expected;
     }
 
     /** The catalog as it is on {@code c} now. */
     static StepCatalog live(Connection c) {
-        return new StepCatalog(c, null, null, null);
+        return new StepCatalog(c, null);
     }
 
     /** The expected catalog of {@code version} of {@code set} (base: no table), the user read on {@code c}. */
     static StepCatalog expected(Connection c, MigrationSet set, Version version) {
-        Map<String, boolean[]> tables = new LinkedHashMap<>();
-        Set<String> columns = new TreeSet<>();
-        Map<String, List<ForeignKey>> foreignKeys = new LinkedHashMap<>();
-        if (!version.isBase()) {
-            SchemaVersion v = Targets.version(set, version);
+        return new StepCatalog(c, expectedOf(set, version));
+    }
+
+    /** The expected catalog of {@code version} of {@code set} (base: no table), needing no database. */
+    static Expected expectedOf(MigrationSet set, Version version) {
+        if (version.isBase()) {
+            return new Expected(Map.of(), Set.of(), Map.of());
+        }
+        SchemaVersion v = Targets.version(set, version);
+        return set.derived("step-catalog:" + v.label(), () -> {
+            Map<String, boolean[]> tables = new LinkedHashMap<>();
+            Set<String> columns = new TreeSet<>();
+            Map<String, List<ForeignKey>> foreignKeys = new LinkedHashMap<>();
             for (Map<String, String> r : v.expectedCatalog("tables")) {
                 tables.put(r.get("table_name"), new boolean[] {"true".equals(r.get("rls_enabled")), "true".equals(r.get("rls_forced"))});
             }
@@ -74,15 +101,16 @@ final class StepCatalog {
                         cols.add(Script.name(col));
                     }
                     foreignKeys.computeIfAbsent(r.get("table_name"), t -> new ArrayList<>())
-                            .add(new ForeignKey(cols, r.get("referenced_table")));
+                            .add(new ForeignKey(r.get("name"), List.copyOf(cols), r.get("referenced_table")));
                 }
             }
-        }
-        return new StepCatalog(c, tables, columns, foreignKeys);
+            return new Expected(java.util.Collections.unmodifiableMap(tables), java.util.Collections.unmodifiableSet(columns),
+                    java.util.Collections.unmodifiableMap(foreignKeys));
+        });
     }
 
     boolean isLive() {
-        return tables == null;
+        return expected == null;
     }
 
     boolean tableExists(String table) throws SQLException {
@@ -90,7 +118,7 @@ final class StepCatalog {
             return Catalog.tableExists(c, table);
         }
         String t = inPublic(table);
-        return t == null ? Catalog.tableExists(c, table) : tables.containsKey(t);
+        return t == null ? Catalog.tableExists(c, table) : expected.tables().containsKey(t);
     }
 
     boolean columnExists(String table, String column) throws SQLException {
@@ -98,7 +126,7 @@ final class StepCatalog {
             return Catalog.columnExists(c, table, column);
         }
         String t = inPublic(table);
-        return t == null ? Catalog.columnExists(c, table, column) : columns.contains(t + "." + column);
+        return t == null ? Catalog.columnExists(c, table, column) : expected.columns().contains(t + "." + column);
     }
 
     /** As {@link Catalog#referencedTables}: the other tables {@code table}'s foreign keys (over {@code column}, if given) reference. */
@@ -111,7 +139,7 @@ final class StepCatalog {
             return Catalog.referencedTables(c, table, column);
         }
         Set<String> out = new TreeSet<>();
-        for (ForeignKey fk : foreignKeys.getOrDefault(t, List.of())) {
+        for (ForeignKey fk : expected.foreignKeys().getOrDefault(t, List.of())) {
             if (!fk.referenced().equals(t) && (column == null || fk.columns().contains(column))) {
                 out.add(fk.referenced());
             }
@@ -138,7 +166,7 @@ final class StepCatalog {
                 out.addAll(RowSecurity.filtered(c, List.of(table)));
                 continue;
             }
-            boolean[] flags = this.tables.get(t);
+            boolean[] flags = expected.tables().get(t);
             if (flags != null && flags[0] && (flags[1] || !ownedByUser(table))) {
                 out.add(table);
             }
@@ -148,7 +176,7 @@ final class StepCatalog {
 
     /** Ownership does not change with the version; a table the live database lacks is one the migration role will create. */
     private boolean ownedByUser(String table) throws SQLException {
-        Object owns = Sql.ctx(c).fetchValue("SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c "
+        Object owns = Sql.value(c, "SELECT pg_has_role(current_user, c.relowner, 'USAGE') FROM pg_class c "
                 + "WHERE c.oid = to_regclass(?)", Catalog.regclass(table));
         return owns == null || Boolean.TRUE.equals(owns);
     }
