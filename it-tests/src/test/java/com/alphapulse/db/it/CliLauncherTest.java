@@ -55,6 +55,12 @@ class CliLauncherTest {
         return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
     }
 
+    /** A copy of the build's jar in {@code tmp} (its archives go beside it) and DB at head. */
+    static void jarAndHead(Path tmp) throws Exception {
+        Files.copy(CliJarTest.JAR, tmp.resolve("cli.jar"));
+        MigrationEngine.configure().dataSource(DB.dataSource()).load().upgrade("head");
+    }
+
     static List<String> archives(Path dir) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsa")).sorted().toList();
@@ -65,8 +71,7 @@ class CliLauncherTest {
     @DisplayName("the launcher's status -o json is the jar's JSON and exit code on the run that writes the archive and on the runs "
             + "that map it, one archive per command; bad input keeps its exit code 2")
     void launcher_is_the_jar_with_an_archive(@TempDir Path tmp) throws Exception {
-        Files.copy(CliJarTest.JAR, tmp.resolve("cli.jar"));
-        MigrationEngine.configure().dataSource(DB.dataSource()).load().upgrade("head");
+        jarAndHead(tmp);
         String[] status = {"status", "-o", "json", "--url", DB.jdbcUrl(), "--user", DB.adminUser()};
 
         Result first = run(tmp, tmp, status);
@@ -90,8 +95,7 @@ class CliLauncherTest {
     @DisplayName("status, verify and plan load no jOOQ implementation class and no Flyway class (what their start time rests "
             + "on); plan --sql does load jOOQ (to render the script's literals) and an upgrade of 011 Flyway, so the check sees both")
     void reading_commands_load_neither_jooq_nor_flyway(@TempDir Path tmp) throws Exception {
-        Files.copy(CliJarTest.JAR, tmp.resolve("cli.jar"));
-        MigrationEngine.configure().dataSource(DB.dataSource()).load().upgrade("head");
+        jarAndHead(tmp);
         for (String command : List.of("status", "verify", "plan -1")) {
             List<String> loaded = classesLoaded(tmp, command);
             assertThat(loaded).as(command).noneMatch(l -> l.contains(" org.jooq.impl.")).noneMatch(l -> l.contains(" org.flywaydb."));
